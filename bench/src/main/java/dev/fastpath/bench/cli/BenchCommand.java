@@ -1,0 +1,21 @@
+package dev.fastpath.bench.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ./fastpath bench …}: the JMH suite and the end-to-end harness. */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Benchmarks: the JMH suite (jmh) and the end-to-end harness.",
+        subcommands = {JmhCommand.class})
+public final class BenchCommand implements Runnable {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (try: bench jmh)");
+    }
+}

@@ -1,0 +1,2 @@
+/** The {@code bench} subcommands of {@code ./fastpath}. */
+package dev.fastpath.bench.cli;
