@@ -1,0 +1,67 @@
+package dev.fastpath.wire;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.MemorySegment;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class TcpOptionsTest {
+
+    private final TcpOptions o = new TcpOptions();
+
+    private DropReason parse(byte[] bytes) {
+        return TcpOptions.parse(MemorySegment.ofArray(bytes), 0, bytes.length, o);
+    }
+
+    @Test
+    @DisplayName("the writer's Linux SYN layout parses back to the same values")
+    void writerRoundTrip() {
+        MemorySegment m = Frames.segment(40);
+        int n = new TcpOptionWriter().wrap(m, 0).mss(1460).sackPermitted().timestamps(100, 0).nop().windowScale(8)
+                .length();
+        assertEquals(20, n);
+        assertEquals(DropReason.NONE, TcpOptions.parse(m, 0, n, o));
+        assertEquals(1460, o.mss());
+        assertTrue(o.sackPermitted());
+        assertEquals(100, o.tsVal());
+        assertEquals(8, o.windowScale());
+    }
+
+    @Test
+    @DisplayName("SACK blocks: up to four are read; a ragged length is ignored as Linux does")
+    void sackBlocks() {
+        MemorySegment m = Frames.segment(40);
+        TcpOptionWriter w = new TcpOptionWriter().wrap(m, 0).nop().nop()
+                .sackBlocks(new int[] {100, 300, 500}, new int[] {200, 400, 600}, 3);
+        assertEquals(28, w.length());
+        assertEquals(DropReason.NONE, TcpOptions.parse(m, 0, w.length(), o));
+        assertEquals(3, o.sackBlockCount());
+        assertEquals(500, o.sackBlockStart(2));
+        assertEquals(600, o.sackBlockEnd(2));
+        assertEquals(DropReason.NONE, parse(Frames.bytes(5, 9, 0, 0, 0, 1, 0, 0, 0, 1, 0)));
+        assertEquals(0, o.sackBlockCount());
+    }
+
+    @Test
+    @DisplayName("unknown options are skipped by length; EOL ends the list; known kinds with a wrong length ignored")
+    void unknownAndMalformed() {
+        assertEquals(DropReason.NONE, parse(Frames.bytes(30, 4, 0xAA, 0xBB, 2, 4, 0x02, 0x18, 0, 2, 4, 1, 1)));
+        assertEquals(536, o.mss());
+        assertEquals(DropReason.NONE, parse(Frames.bytes(2, 3, 5, 3, 3, 7)));
+        assertEquals(-1, o.mss());
+        assertEquals(7, o.windowScale());
+        assertFalse(o.hasTimestamps());
+    }
+
+    @Test
+    @DisplayName("an option whose length byte is missing, below 2 or past the header is a drop")
+    void lyingLengths() {
+        assertEquals(DropReason.BAD_OPTION_LENGTH, parse(Frames.bytes(1, 1, 2)));
+        assertEquals(DropReason.BAD_OPTION_LENGTH, parse(Frames.bytes(30, 0, 1, 1)));
+        assertEquals(DropReason.BAD_OPTION_LENGTH, parse(Frames.bytes(8, 10, 0, 0, 0, 1)));
+    }
+}
