@@ -1,0 +1,2 @@
+/** JMH benchmarks for the wire formats: parsing and checksums. */
+package dev.fastpath.bench.wire;
