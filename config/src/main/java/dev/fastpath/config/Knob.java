@@ -1,0 +1,135 @@
+package dev.fastpath.config;
+
+/**
+ * Every knob of the stack: its TOML key, the Linux sysctl or socket option it mirrors, its Linux
+ * default, the range a value must lie in, and what it does. Defaults are those of a Linux 6.x host
+ * (`sysctl net.ipv4` on this machine kind) or the kernel's compile-time constants.
+ * A multi-value sysctl (ip_local_port_range, tcp_rmem, tcp_wmem) maps onto several knobs, in order.
+ */
+public enum Knob {
+    TCP_SYNCOOKIES("tcp.syncookies", "net.ipv4.tcp_syncookies", 1, 0, 2,
+            "0 never send SYN cookies; 1 send them when the SYN queue is full; 2 always send them"),
+    TCP_MAX_SYN_BACKLOG("tcp.max_syn_backlog", "net.ipv4.tcp_max_syn_backlog", 2048, 1, 1 << 24,
+            "most requests (SYN_RCVD) a listener may hold in its SYN queue"),
+    SOMAXCONN("net.somaxconn", "net.core.somaxconn", 4096, 1, 1 << 24,
+            "upper bound on any listen() backlog: the accept queue's length"),
+    TCP_ABORT_ON_OVERFLOW("tcp.abort_on_overflow", "net.ipv4.tcp_abort_on_overflow", 0, 0, 1,
+            "1: answer the handshake's final ACK with a RST when the accept queue is full (H12)"),
+    TCP_SYNACK_RETRIES("tcp.synack_retries", "net.ipv4.tcp_synack_retries", 5, 0, 255,
+            "SYN-ACK retransmissions before a request is dropped (H10)"),
+    TCP_SYN_RETRIES("tcp.syn_retries", "net.ipv4.tcp_syn_retries", 6, 1, 127,
+            "SYN retransmissions before connect() fails with ETIMEDOUT (H4)"),
+    IP_LOCAL_PORT_LOW("ip.local_port_range_low", "net.ipv4.ip_local_port_range", 32768, 1, 65535,
+            "lowest ephemeral port (H2)"),
+    IP_LOCAL_PORT_HIGH("ip.local_port_range_high", "net.ipv4.ip_local_port_range", 60999, 1, 65535,
+            "highest ephemeral port (H2)"),
+    TCP_FIN_TIMEOUT("tcp.fin_timeout_s", "net.ipv4.tcp_fin_timeout", 60, 1, 86_400,
+            "seconds an orphaned connection stays in FIN_WAIT2 (F9)"),
+    TCP_MAX_ORPHANS("tcp.max_orphans", "net.ipv4.tcp_max_orphans", 131_072, 0, 1 << 26,
+            "most connections closed by the application but still alive; beyond it they are reset (F6)"),
+    TCP_MAX_TW_BUCKETS("tcp.max_tw_buckets", "net.ipv4.tcp_max_tw_buckets", 131_072, 0, 1 << 26,
+            "most TIME_WAIT records; beyond it a closing connection skips TIME_WAIT (F12)"),
+    TCP_KEEPALIVE_TIME("tcp.keepalive_time_s", "net.ipv4.tcp_keepalive_time", 7200, 1, 32_767,
+            "idle seconds before the first keepalive probe (F11)"),
+    TCP_KEEPALIVE_INTVL("tcp.keepalive_intvl_s", "net.ipv4.tcp_keepalive_intvl", 75, 1, 32_767,
+            "seconds between keepalive probes"),
+    TCP_KEEPALIVE_PROBES("tcp.keepalive_probes", "net.ipv4.tcp_keepalive_probes", 9, 1, 127,
+            "unanswered probes before the connection is dropped with ETIMEDOUT (R1)"),
+    TCP_RETRIES1("tcp.retries1", "net.ipv4.tcp_retries1", 3, 0, 255,
+            "retransmissions before the route is suspected (reported only)"),
+    TCP_RETRIES2("tcp.retries2", "net.ipv4.tcp_retries2", 15, 0, 255,
+            "data retransmissions before the connection is dropped with ETIMEDOUT (R1)"),
+    TCP_ORPHAN_RETRIES("tcp.orphan_retries", "net.ipv4.tcp_orphan_retries", 0, 0, 255,
+            "retransmissions for an orphan before it is dropped; 0 means 8, as Linux"),
+    TCP_RMEM_MIN("tcp.rmem_min", "net.ipv4.tcp_rmem", 4096, 1024, 1 << 30, "smallest receive buffer"),
+    TCP_RMEM_DEFAULT("tcp.rmem_default", "net.ipv4.tcp_rmem", 131_072, 1024, 1 << 30, "initial receive buffer"),
+    TCP_RMEM_MAX("tcp.rmem_max", "net.ipv4.tcp_rmem", 33_554_432, 1024, 1 << 30,
+            "largest receive buffer; it sets the window scale (tcp_select_initial_window)"),
+    TCP_WMEM_MIN("tcp.wmem_min", "net.ipv4.tcp_wmem", 4096, 1024, 1 << 30, "smallest send buffer"),
+    TCP_WMEM_DEFAULT("tcp.wmem_default", "net.ipv4.tcp_wmem", 16_384, 1024, 1 << 30, "initial send buffer"),
+    TCP_WMEM_MAX("tcp.wmem_max", "net.ipv4.tcp_wmem", 4_194_304, 1024, 1 << 30, "largest send buffer"),
+    TCP_TIMESTAMPS("tcp.timestamps", "net.ipv4.tcp_timestamps", 1, 0, 1, "offer and accept RFC 7323 timestamps"),
+    TCP_SACK("tcp.sack", "net.ipv4.tcp_sack", 1, 0, 1, "offer and accept SACK (RFC 2018)"),
+    TCP_WINDOW_SCALING("tcp.window_scaling", "net.ipv4.tcp_window_scaling", 1, 0, 1,
+            "offer and accept window scaling (RFC 7323)"),
+    TCP_CHALLENGE_ACK_LIMIT("tcp.challenge_ack_limit", "net.ipv4.tcp_challenge_ack_limit", Integer.MAX_VALUE,
+            0, Integer.MAX_VALUE, "challenge ACKs per second for the whole stack (RFC 5961 §7)"),
+    TCP_INVALID_RATELIMIT("tcp.invalid_ratelimit_ms", "net.ipv4.tcp_invalid_ratelimit", 500, 0, 60_000,
+            "least milliseconds between duplicate ACKs or challenge ACKs on one connection"),
+    TCP_RFC1337("tcp.rfc1337", "net.ipv4.tcp_rfc1337", 0, 0, 1,
+            "1: a RST in TIME_WAIT does not end the wait early (RFC 1337)"),
+    TCP_TIMEWAIT_LEN("tcp.timewait_len_s", "TCP_TIMEWAIT_LEN", 60, 1, 600, "TIME_WAIT duration, 2MSL (F12)"),
+    TCP_TIMEOUT_INIT("tcp.timeout_init_ms", "TCP_TIMEOUT_INIT", 1000, 10, 60_000,
+            "first SYN and SYN-ACK retransmission timeout (H4, H10)"),
+    TCP_RTO_MIN("tcp.rto_min_ms", "TCP_RTO_MIN", 200, 1, 60_000, "smallest retransmission timeout"),
+    TCP_RTO_MAX("tcp.rto_max_ms", "TCP_RTO_MAX", 120_000, 100, 600_000, "largest retransmission timeout"),
+    TCP_DELACK_MIN("tcp.delack_min_ms", "TCP_DELACK_MIN", 40, 1, 1000, "shortest delayed-ACK timeout"),
+    TCP_DELACK_MAX("tcp.delack_max_ms", "TCP_DELACK_MAX", 200, 1, 1000, "longest delayed-ACK timeout"),
+    TCP_INIT_CWND("tcp.init_cwnd", "TCP_INIT_CWND", 10, 1, 1000, "initial congestion window, segments (RFC 6928)"),
+    TCP_MSS("tcp.mss", "MTU − 40", 1460, 88, 9000, "the MSS this stack advertises (device MTU minus 40)"),
+    TCP_GSO_MAX_BYTES("tcp.gso_max_bytes", "gso_max_size", 0, 0, 65_535,
+            "largest segment the output may emit at once; 0 = one MSS (real links segment at MSS)"),
+    STACK_MAX_CONNECTIONS("stack.max_connections", "-", 65_536, 16, 1 << 24,
+            "full sockets one worker can hold (preallocated)"),
+    STACK_RX_BURST("stack.rx_burst", "-", 64, 1, 4096, "frames taken from the ring per poll"),
+    STACK_TIMER_BUDGET("stack.timer_budget", "-", 1024, 1, 1 << 20, "timers expired per poll at most");
+
+    private final String key;
+    private final String linuxName;
+    private final long defaultValue;
+    private final long min;
+    private final long max;
+    private final String description;
+
+    Knob(String key, String linuxName, long defaultValue, long min, long max, String description) {
+        this.key = key;
+        this.linuxName = linuxName;
+        this.defaultValue = defaultValue;
+        this.min = min;
+        this.max = max;
+        this.description = description;
+    }
+
+    /** @return the TOML key, {@code section.name} */
+    public String key() {
+        return key;
+    }
+
+    /** @return the sysctl, kernel constant or socket option this mirrors ({@code -} when Fastpath's own) */
+    public String linuxName() {
+        return linuxName;
+    }
+
+    /** @return the default (Linux's) */
+    public long defaultValue() {
+        return defaultValue;
+    }
+
+    /** @return the smallest allowed value */
+    public long min() {
+        return min;
+    }
+
+    /** @return the largest allowed value */
+    public long max() {
+        return max;
+    }
+
+    /** @return what the knob does */
+    public String description() {
+        return description;
+    }
+
+    /**
+     * @param key a TOML key
+     * @return the knob, or null
+     */
+    public static Knob byKey(String key) {
+        for (Knob k : values()) {
+            if (k.key.equals(key)) {
+                return k;
+            }
+        }
+        return null;
+    }
+}
