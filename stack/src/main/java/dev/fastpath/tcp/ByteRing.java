@@ -1,0 +1,63 @@
+package dev.fastpath.tcp;
+
+/**
+ * A fixed-capacity byte ring for a connection's send or receive queue. Bytes are appended at the
+ * tail and consumed from the head; {@link #copyOut} reads at an offset from the head without
+ * consuming (retransmission reads unacknowledged bytes again).
+ */
+final class ByteRing {
+    private byte[] data;
+    private int head;
+    private int size;
+
+    ByteRing(int capacity) {
+        this.data = new byte[capacity];
+    }
+
+    int size() {
+        return size;
+    }
+
+    int capacity() {
+        return data.length;
+    }
+
+    int free() {
+        return data.length - size;
+    }
+
+    /** Grows (only while empty bytes are not at stake: used by SO_SNDBUF/SO_RCVBUF before data). */
+    void resize(int capacity) {
+        byte[] d = new byte[Math.max(capacity, size)];
+        copyOut(0, d, 0, size);
+        data = d;
+        head = 0;
+    }
+
+    int append(byte[] src, int off, int len) {
+        int n = Math.min(len, free());
+        int tail = (head + size) % data.length;
+        int first = Math.min(n, data.length - tail);
+        System.arraycopy(src, off, data, tail, first);
+        System.arraycopy(src, off + first, data, 0, n - first);
+        size += n;
+        return n;
+    }
+
+    void copyOut(int from, byte[] dst, int off, int len) {
+        int start = (head + from) % data.length;
+        int first = Math.min(len, data.length - start);
+        System.arraycopy(data, start, dst, off, first);
+        System.arraycopy(data, 0, dst, off + first, len - first);
+    }
+
+    void consume(int n) {
+        head = (head + n) % data.length;
+        size -= n;
+    }
+
+    void clear() {
+        head = 0;
+        size = 0;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.fastpath.tcp;
+
+import dev.fastpath.timer.TimerWheel;
+
+/** A SYN_RECV request in a listener's SYN queue: Linux's {@code struct tcp_request_sock}, compact. */
+final class RequestSock {
+    final int id;
+    TcpSock listener;
+    int localIp;
+    int localPort;
+    int remoteIp;
+    int remotePort;
+    int irs;
+    int iss;
+    int mss;
+    int sndWscale;
+    int rcvWscale;
+    boolean wscaleOk;
+    boolean sackOk;
+    boolean tsOk;
+    int tsRecent;
+    int tsOffset;
+    int peerWindow;
+    int retransmits;
+    /** The final ACK came but the accept queue was full (Linux inet_rsk(req)->acked). */
+    boolean acked;
+    long timer = TimerWheel.NONE;
+    boolean live;
+
+    RequestSock(int id) {
+        this.id = id;
+    }
+}

@@ -1,0 +1,433 @@
+package dev.fastpath.tcp;
+
+import dev.fastpath.config.Knob;
+import dev.fastpath.table.ConnectionTable;
+import java.util.ArrayDeque;
+
+/**
+ * The application-facing operations on socket ids, with Linux semantics: every call returns ≥ 0 or
+ * {@code -errno}, non-blocking (a call that would block returns −EAGAIN or −EINPROGRESS).
+ * Kernel: af_inet.c, tcp.c, tcp_ipv4.c.
+ */
+public final class SocketOps {
+    /** shutdown() how values. */
+    public static final int SHUT_RD = 0;
+    public static final int SHUT_WR = 1;
+    public static final int SHUT_RDWR = 2;
+
+    private final TcpEngine e;
+
+    SocketOps(TcpEngine engine) {
+        this.e = engine;
+    }
+
+    /**
+     * @param engine the engine
+     * @return its operations
+     */
+    public static SocketOps of(TcpEngine engine) {
+        return engine.ops();
+    }
+
+    /** @return a new socket id or −EMFILE */
+    public int socket() {
+        return e.socket();
+    }
+
+    /** Another handle on the same socket (F1: close() then only drops a reference). */
+    public int dup(int id) {
+        TcpSock s = e.sock(id);
+        if (s == null) {
+            return -Errno.EBADF;
+        }
+        s.references++;
+        return id;
+    }
+
+    /** bind(): the local address must be ours (or 0.0.0.0); a port a listener holds is EADDRINUSE. */
+    public int bind(int id, int ip, int port) {
+        TcpSock s = e.sock(id);
+        if (s == null) {
+            return -Errno.EBADF;
+        }
+        if (s.bound || port < 0 || port > 65535) {
+            return -Errno.EINVAL;
+        }
+        if (ip != 0 && ip != e.localIp) {
+            return -Errno.EADDRNOTAVAIL;
+        }
+        if (port != 0 && e.listeners[port] != null) {
+            return -Errno.EADDRINUSE;
+        }
+        s.localIp = e.localIp;
+        s.localPort = port;
+        s.bound = port != 0;
+        return 0;
+    }
+
+    /** listen(): backlog capped by somaxconn. */
+    public int listen(int id, int backlog) {
+        TcpSock s = e.sock(id);
+        if (s == null) {
+            return -Errno.EBADF;
+        }
+        if (s.socketState != TcpState.SS_UNCONNECTED || (s.state != TcpState.CLOSE && s.state != TcpState.LISTEN)) {
+            return -Errno.EINVAL;
+        }
+        if (!s.bound) {
+            return -Errno.EINVAL; // Fastpath needs an explicit bind() before listen()
+        }
+        if (e.listeners[s.localPort] != null && e.listeners[s.localPort] != s) {
+            return -Errno.EADDRINUSE;
+        }
+        s.backlog = Math.min(Math.max(backlog, 0), e.config.intValue(Knob.SOMAXCONN));
+        if (s.acceptQueue == null) {
+            s.acceptQueue = new ArrayDeque<>();
+        }
+        e.listeners[s.localPort] = s;
+        e.tcpSetState(s, TcpState.LISTEN);
+        return 0;
+    }
+
+    /** accept(): H12, a connected child from the accept queue, or −EAGAIN. */
+    public int accept(int id) {
+        TcpSock s = e.sock(id);
+        if (s == null) {
+            return -Errno.EBADF;
+        }
+        if (s.state != TcpState.LISTEN) {
+            return -Errno.EINVAL;
+        }
+        TcpSock c = s.acceptQueue.poll();
+        if (c == null) {
+            return -Errno.EAGAIN;
+        }
+        c.parent = null;
+        return c.id;
+    }
+
+    /**
+     * connect(). Kernel: tcp_v4_connect(). H1: only an unconnected socket may connect; H2: an
+     * ephemeral port from a random offset; H3: the SYN goes out at once; H4: its timer starts.
+     *
+     * @return −EINPROGRESS once the SYN is out, or −errno
+     */
+    public int connect(int id, int ip, int port, long nowNs) {
+        TcpSock s = e.sock(id);
+        if (s == null) {
+            return -Errno.EBADF;
+        }
+        switch (s.socketState) {
+            case TcpState.SS_CONNECTED -> {
+                return -Errno.EISCONN;
+            }
+            case TcpState.SS_CONNECTING -> {
+                return -Errno.EALREADY;
+            }
+            case TcpState.SS_UNCONNECTED -> {
+                if (s.state != TcpState.CLOSE) {
+                    return -Errno.EISCONN;
+                }
+            }
+            default -> {
+                return -Errno.EINVAL;
+            }
+        }
+        if (port <= 0 || port > 65535) {
+            return -Errno.EINVAL;
+        }
+        s.localIp = e.localIp;
+        s.remoteIp = ip;
+        s.remotePort = port;
+        if (!s.bound) {
+            int p = inetHashConnect(ip, port);
+            if (p < 0) {
+                return p;
+            }
+            s.localPort = p;
+        } else if (e.established.get(ConnectionTable.addresses(s.localIp, ip),
+                ConnectionTable.ports(s.localPort, port)) != ConnectionTable.MISSING) {
+            return -Errno.EADDRNOTAVAIL;
+        }
+        tcpConnectInit(s, nowNs);
+        e.tcpSetState(s, TcpState.SYN_SENT);
+        s.socketState = TcpState.SS_CONNECTING;
+        e.hash(s);
+        e.counters.inc(TcpStat.TcpActiveOpens);
+        TcpXmit.tcpTransmitSyn(e, s, nowNs);
+        s.rtoTimer = e.timers.schedule(nowNs + s.rtoNs, TcpEngine.timer(TcpEngine.TIMER_RTO, s.id));
+        return -Errno.EINPROGRESS;
+    }
+
+    /** Kernel: tcp_connect_init(): ISN (RFC 6528), MSS, window scale, RTO. */
+    private void tcpConnectInit(TcpSock s, long nowNs) {
+        s.iss = e.isn(s.localIp, s.remoteIp, s.localPort, s.remotePort, nowNs);
+        s.sndUna = s.iss;
+        s.sndNxt = s.iss + 1;
+        s.mssClamp = s.userMss > 0 ? s.userMss : e.config.intValue(Knob.TCP_MSS);
+        s.rcvWscale = TcpXmit.windowScale(e);
+        s.tsOffset = e.random.nextInt();
+        s.rtoNs = e.config.get(Knob.TCP_TIMEOUT_INIT) * TcpEngine.MS;
+        s.retransmits = 0;
+    }
+
+    /**
+     * Kernel: inet_hash_connect(). H2: walk ip_local_port_range from a random offset for a port whose
+     * 4-tuple is free; none → EADDRNOTAVAIL.
+     */
+    private int inetHashConnect(int ip, int port) {
+        int low = e.config.intValue(Knob.IP_LOCAL_PORT_LOW);
+        int n = e.config.intValue(Knob.IP_LOCAL_PORT_HIGH) - low + 1;
+        int offset = Math.floorMod(e.nextPortOffset() * 0x9E3779B1, n);
+        for (int i = 0; i < n; i++) {
+            int p = low + (offset + i) % n;
+            if (e.listeners[p] == null
+                    && e.established.get(ConnectionTable.addresses(e.localIp, ip), ConnectionTable.ports(p, port))
+                            == ConnectionTable.MISSING
+                    && e.timeWait.find(e.localIp, ip, p, port) < 0) {
+                return p;
+            }
+        }
+        return -Errno.EADDRNOTAVAIL;
+    }
+
+    /** write(): up to the send queue's room; −EAGAIN when none, −EPIPE after SHUT_WR. */
+    public int send(int id, byte[] src, int off, int len, long nowNs) {
+        TcpSock s = e.sock(id);
+        if (s == null) {
+            return -Errno.EBADF;
+        }
+        if (src == null) {
+            return -Errno.EFAULT;
+        }
+        if (s.error != 0) {
+            return -e.takeError(id);
+        }
+        if (s.sndShutdown) {
+            return -Errno.EPIPE;
+        }
+        if (s.state == TcpState.SYN_SENT) {
+            return -Errno.EAGAIN;
+        }
+        if (s.state != TcpState.ESTABLISHED && s.state != TcpState.CLOSE_WAIT) {
+            return -(s.state == TcpState.CLOSE ? Errno.ENOTCONN : Errno.EPIPE);
+        }
+        int n = s.sendQueue.append(src, off, len);
+        if (n == 0 && len > 0) {
+            return -Errno.EAGAIN;
+        }
+        TcpXmit.tcpWriteXmit(e, s, nowNs);
+        return n;
+    }
+
+    /** read(): data, 0 at end of stream (F7), −EAGAIN when none yet, −errno after a reset. */
+    public int recv(int id, byte[] dst, int off, int len, long nowNs) {
+        TcpSock s = e.sock(id);
+        if (s == null) {
+            return -Errno.EBADF;
+        }
+        if (dst == null) {
+            return -Errno.EFAULT;
+        }
+        if (s.recvQueue != null && s.recvQueue.size() > 0) {
+            int n = Math.min(len, s.recvQueue.size());
+            int before = s.recvQueue.free();
+            s.recvQueue.copyOut(0, dst, off, n);
+            s.recvQueue.consume(n);
+            if (s.synchronizedState() && before < 2 * s.mss && s.recvQueue.free() >= 2 * s.mss) {
+                TcpXmit.tcpSendAck(e, s, nowNs); // window update after the reader made room
+            }
+            return n;
+        }
+        if (s.error != 0) {
+            return -e.takeError(id);
+        }
+        if (s.rcvShutdown || s.state == TcpState.CLOSE_WAIT || s.state == TcpState.LAST_ACK
+                || s.state == TcpState.CLOSING || s.state == TcpState.TIME_WAIT) {
+            return 0;
+        }
+        if (s.state == TcpState.CLOSE || s.state == TcpState.LISTEN) {
+            return -Errno.ENOTCONN;
+        }
+        return -Errno.EAGAIN;
+    }
+
+    /** shutdown(). Kernel: tcp_shutdown(). F1: acts on the connection whatever the references. */
+    public int shutdown(int id, int how, long nowNs) {
+        TcpSock s = e.sock(id);
+        if (s == null) {
+            return -Errno.EBADF;
+        }
+        if (how < SHUT_RD || how > SHUT_RDWR) {
+            return -Errno.EINVAL;
+        }
+        if (!s.synchronizedState()) {
+            return -Errno.ENOTCONN;
+        }
+        if (how != SHUT_WR) {
+            s.rcvShutdown = true;
+        }
+        if (how != SHUT_RD && !s.sndShutdown) {
+            s.sndShutdown = true;
+            if (tcpCloseState(s)) {
+                TcpXmit.tcpSendFin(e, s, nowNs);
+            }
+        }
+        return 0;
+    }
+
+    /** Kernel: tcp_close_state(): the next state on close, and whether a FIN is due. */
+    private boolean tcpCloseState(TcpSock s) {
+        switch (s.state) {
+            case TcpState.ESTABLISHED, TcpState.SYN_RECV -> {
+                e.tcpSetState(s, TcpState.FIN_WAIT1);
+                return true;
+            }
+            case TcpState.CLOSE_WAIT -> {
+                e.tcpSetState(s, TcpState.LAST_ACK);
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * close(). Kernel: tcp_close(). F1 references; F2 listener; F3 unread data → RST; R4 linger 0 →
+     * RST; F4/F10 FIN (riding on queued data); F5 linger timer; F6 orphan limit.
+     */
+    public int close(int id, long nowNs) {
+        TcpSock s = e.sock(id);
+        if (s == null) {
+            return -Errno.EBADF;
+        }
+        if (--s.references > 0) {
+            return 0;
+        }
+        if (s.state == TcpState.LISTEN) {
+            closeListener(s, nowNs);
+            return 0;
+        }
+        if (s.state == TcpState.CLOSE || s.state == TcpState.SYN_SENT) {
+            e.orphaned(s);
+            e.tcpDone(s, 0);
+            return 0;
+        }
+        e.orphaned(s);
+        s.rcvShutdown = true;
+        s.sndShutdown = true;
+        if (s.recvQueue != null && s.recvQueue.size() > 0) {
+            e.counters.inc(TcpStat.TcpExtTCPAbortOnClose);
+            TcpXmit.tcpSendActiveReset(e, s, nowNs);
+            e.tcpDone(s, 0);
+            return 0;
+        }
+        if (s.lingerOn && s.lingerSeconds == 0) {
+            e.counters.inc(TcpStat.TcpExtTCPAbortOnData);
+            TcpXmit.tcpSendActiveReset(e, s, nowNs);
+            e.tcpDone(s, 0);
+            return 0;
+        }
+        if (tcpCloseState(s)) {
+            TcpXmit.tcpSendFin(e, s, nowNs);
+        }
+        if (e.orphanCount() > e.config.intValue(Knob.TCP_MAX_ORPHANS)) {
+            e.counters.inc(TcpStat.TcpExtTCPAbortOnMemory);
+            TcpXmit.tcpSendActiveReset(e, s, nowNs);
+            e.tcpDone(s, 0);
+            return 0;
+        }
+        if (s.state == TcpState.FIN_WAIT2) {
+            TcpTimers.enterFinWait2(e, s, nowNs);
+        } else if (s.lingerOn && s.lingerSeconds > 0) {
+            s.lingerTimer = e.timers.schedule(nowNs + s.lingerSeconds * 1_000L * TcpEngine.MS,
+                    TcpEngine.timer(TcpEngine.TIMER_LINGER, s.id));
+        }
+        return 0;
+    }
+
+    /** F2: a listener closes: children still queued are reset, requests dropped. */
+    private void closeListener(TcpSock l, long nowNs) {
+        e.listeners[l.localPort] = null;
+        e.listen.dropRequestsOf(l);
+        TcpSock c;
+        while ((c = l.acceptQueue.poll()) != null) {
+            c.parent = null;
+            TcpXmit.tcpSendActiveReset(e, c, nowNs);
+            e.orphaned(c);
+            e.tcpDone(c, 0);
+        }
+        e.tcpSetState(l, TcpState.CLOSE);
+        e.orphaned(l);
+        e.tcpDone(l, 0);
+    }
+
+    /** SO_KEEPALIVE. */
+    public int setKeepalive(int id, boolean on, long nowNs) {
+        TcpSock s = e.sock(id);
+        if (s == null) {
+            return -Errno.EBADF;
+        }
+        s.keepalive = on;
+        if (s.state == TcpState.ESTABLISHED || s.state == TcpState.CLOSE_WAIT) {
+            TcpTimers.armKeepalive(e, s, nowNs);
+        }
+        return 0;
+    }
+
+    /** TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT (seconds, seconds, count). */
+    public int setKeepaliveTimes(int id, int idle, int interval, int count) {
+        TcpSock s = e.sock(id);
+        if (s == null) {
+            return -Errno.EBADF;
+        }
+        if (idle < 1 || interval < 1 || count < 1) {
+            return -Errno.EINVAL;
+        }
+        s.keepIdle = idle;
+        s.keepIntvl = interval;
+        s.keepCnt = count;
+        return 0;
+    }
+
+    /** SO_LINGER. */
+    public int setLinger(int id, boolean on, int seconds) {
+        TcpSock s = e.sock(id);
+        if (s == null) {
+            return -Errno.EBADF;
+        }
+        s.lingerOn = on;
+        s.lingerSeconds = Math.max(0, seconds);
+        return 0;
+    }
+
+    /** TCP_LINGER2: seconds in orphaned FIN_WAIT2; negative closes at once with a RST (F9). */
+    public int setLinger2(int id, int seconds) {
+        TcpSock s = e.sock(id);
+        if (s == null) {
+            return -Errno.EBADF;
+        }
+        s.linger2 = seconds;
+        return 0;
+    }
+
+    /** TCP_MAXSEG. */
+    public int setMaxSeg(int id, int mss) {
+        TcpSock s = e.sock(id);
+        if (s == null) {
+            return -Errno.EBADF;
+        }
+        if (mss < 88 || mss > 32767) {
+            return -Errno.EINVAL;
+        }
+        s.userMss = mss;
+        return 0;
+    }
+
+    /** @return bytes waiting to be read (SIOCINQ) */
+    public int readable(int id) {
+        TcpSock s = e.sock(id);
+        return s == null ? -Errno.EBADF : s.recvQueue == null ? 0 : s.recvQueue.size();
+    }
+}

@@ -1,0 +1,367 @@
+package dev.fastpath.tcp;
+
+import dev.fastpath.config.Config;
+import dev.fastpath.config.Knob;
+import dev.fastpath.io.PacketIo;
+import dev.fastpath.table.ConnectionTable;
+import dev.fastpath.timer.TimerHandler;
+import dev.fastpath.timer.TimerWheel;
+import dev.fastpath.wire.ParsedFrame;
+import dev.fastpath.wire.TcpHeader;
+import java.util.ArrayDeque;
+import java.util.SplittableRandom;
+
+/**
+ * Everything TCP on one worker: the connection tables, the listeners, the timers and the state
+ * machine, following the seed's steps (SEED-CHECKLIST.md) and the Linux functions they name. The
+ * engine never reads a clock ({@code nowNs} is passed in) and never touches a socket (frames go
+ * through a {@link PacketIo}). Input processing lives in {@link TcpInput}, the listen path in
+ * {@link TcpListen}, output framing in {@link TcpOutput}; this class owns state and the
+ * application-facing operations. Single-threaded.
+ */
+public final class TcpEngine implements TimerHandler {
+    static final long MS = 1_000_000L;
+    static final int TIMER_RTO = 1;
+    static final int TIMER_DELACK = 2;
+    static final int TIMER_KEEPALIVE = 3;
+    static final int TIMER_FIN_WAIT2 = 4;
+    static final int TIMER_LINGER = 5;
+    static final int TIMER_SYNACK = 6;
+    static final int TIMER_TIME_WAIT = 7;
+
+    final Config config;
+    final TcpStat.Counters counters = new TcpStat.Counters();
+    final TimerWheel timers;
+    final TcpOutput out;
+    final TcpInput input;
+    final TcpListen listen;
+    final ConnectionTable established;
+    final TimeWaitTable timeWait;
+    final TcpSock[] listeners = new TcpSock[65536];
+    final SplittableRandom random;
+    final int localIp;
+    final long isnKey0;
+    final long isnKey1;
+    /** Staging for one outgoing payload (no allocation per segment). */
+    final byte[] scratch = new byte[65536];
+    TcpEvents events = TcpEvents.NONE;
+    private final TcpSock[] socks;
+    private final ArrayDeque<Integer> freeIds = new ArrayDeque<>();
+    private int orphans;
+    private int nextPortOffset;
+
+    /**
+     * @param config     the knobs
+     * @param io         where frames go out
+     * @param localIp    this stack's address
+     * @param localMac   this stack's MAC
+     * @param neighbours next-hop MACs
+     * @param seed       seeds ISNs, ports, hash keys and timestamp offsets (use a secure seed in production)
+     * @param nowNs      the time the engine starts at
+     */
+    public TcpEngine(Config config, PacketIo io, int localIp, long localMac, TcpOutput.Neighbours neighbours,
+            long seed, long nowNs) {
+        this.config = config;
+        this.localIp = localIp;
+        this.random = new SplittableRandom(seed);
+        this.isnKey0 = random.nextLong();
+        this.isnKey1 = random.nextLong();
+        int max = config.intValue(Knob.STACK_MAX_CONNECTIONS);
+        this.socks = new TcpSock[max];
+        for (int i = 0; i < max; i++) {
+            freeIds.add(i);
+        }
+        this.timers = new TimerWheel(MS, 4096, nowNs, 1024);
+        this.out = new TcpOutput(io, localMac, neighbours, counters);
+        this.established = new ConnectionTable(max, random.nextLong());
+        this.timeWait = new TimeWaitTable(config.intValue(Knob.TCP_MAX_TW_BUCKETS), random.nextLong());
+        this.input = new TcpInput(this);
+        this.listen = new TcpListen(this);
+        this.nextPortOffset = random.nextInt(1 << 16);
+    }
+
+    /** @param handler receives accept/readable/writable/closed events */
+    public void events(TcpEvents handler) {
+        this.events = handler;
+    }
+
+    /** @return the counters */
+    public TcpStat.Counters counters() {
+        return counters;
+    }
+
+    // ---- sockets -------------------------------------------------------------------------------
+
+    /** @return a new socket id, or −EMFILE when the pool is exhausted */
+    public int socket() {
+        Integer id = freeIds.poll();
+        if (id == null) {
+            return -Errno.EMFILE;
+        }
+        TcpSock s = TcpSock.fresh(id);
+        s.sndBuf = config.intValue(Knob.TCP_WMEM_DEFAULT);
+        s.rcvBuf = config.intValue(Knob.TCP_RMEM_DEFAULT);
+        s.keepIdle = config.intValue(Knob.TCP_KEEPALIVE_TIME);
+        s.keepIntvl = config.intValue(Knob.TCP_KEEPALIVE_INTVL);
+        s.keepCnt = config.intValue(Knob.TCP_KEEPALIVE_PROBES);
+        socks[id] = s;
+        return id;
+    }
+
+    TcpSock sock(int id) {
+        return id >= 0 && id < socks.length ? socks[id] : null;
+    }
+
+    /** @return sockets in use (connections, listeners, handles not yet closed) */
+    public int socketsInUse() {
+        return socks.length - freeIds.size();
+    }
+
+    /** @return pending timers */
+    public int timersPending() {
+        return timers.size();
+    }
+
+    /** @return TIME_WAIT records */
+    public int timeWaitCount() {
+        return timeWait.size();
+    }
+
+    /** @return entries in the established table */
+    public int establishedCount() {
+        return established.size();
+    }
+
+    /** @return orphaned connections (closed by the application, still finishing) */
+    public int orphanCount() {
+        return orphans;
+    }
+
+    /**
+     * @param id a socket id
+     * @return its TCP state, or {@link TcpState#CLOSE} for an unknown id
+     */
+    public int state(int id) {
+        TcpSock s = sock(id);
+        return s == null ? TcpState.CLOSE : s.state;
+    }
+
+    /**
+     * @param id a socket id
+     * @return its socket-level state (SS_*), or SS_UNCONNECTED
+     */
+    public int socketState(int id) {
+        TcpSock s = sock(id);
+        return s == null ? TcpState.SS_UNCONNECTED : s.socketState;
+    }
+
+    /**
+     * @param id a socket id
+     * @return the pending error (SO_ERROR), cleared by reading it
+     */
+    public int takeError(int id) {
+        TcpSock s = sock(id);
+        if (s == null) {
+            return Errno.EBADF;
+        }
+        int e = s.error;
+        s.error = 0;
+        return e;
+    }
+
+    /** Kernel: tcp.c tcp_set_state(): every state change goes through here. */
+    void tcpSetState(TcpSock s, int state) {
+        int old = s.state;
+        if (old == TcpState.ESTABLISHED && state != TcpState.ESTABLISHED) {
+            counters.dec(TcpStat.TcpCurrEstab);
+        }
+        if (state == TcpState.ESTABLISHED && old != TcpState.ESTABLISHED) {
+            counters.inc(TcpStat.TcpCurrEstab);
+        }
+        if (state == TcpState.CLOSE && (old == TcpState.ESTABLISHED || old == TcpState.CLOSE_WAIT)
+                && s.error == Errno.ECONNRESET) {
+            counters.inc(TcpStat.TcpEstabResets);
+        }
+        s.state = state;
+    }
+
+    void hash(TcpSock s) {
+        if (!established.put(ConnectionTable.addresses(s.localIp, s.remoteIp),
+                ConnectionTable.ports(s.localPort, s.remotePort), s.id)) {
+            counters.inc(TcpStat.FpTableFull);
+            return;
+        }
+        s.inTable = true;
+    }
+
+    void unhash(TcpSock s) {
+        if (s.inTable) {
+            established.remove(ConnectionTable.addresses(s.localIp, s.remoteIp),
+                    ConnectionTable.ports(s.localPort, s.remotePort));
+            s.inTable = false;
+        }
+    }
+
+    /** Tears a connection down to nothing: state CLOSE, out of the table, timers off, freed if orphaned. */
+    void tcpDone(TcpSock s, int errno) {
+        if (errno != 0 && s.error == 0) {
+            s.error = errno;
+        }
+        tcpSetState(s, TcpState.CLOSE);
+        s.socketState = TcpState.SS_UNCONNECTED;
+        unhash(s);
+        clearTimers(s);
+        if (s.parent != null) {
+            s.parent.acceptQueue.remove(s);
+            s.parent = null;
+            free(s);
+            return;
+        }
+        if (s.orphan) {
+            orphans--;
+            free(s);
+        } else {
+            events.onClosed(s.id, errno);
+        }
+    }
+
+    void clearTimers(TcpSock s) {
+        timers.cancel(s.rtoTimer);
+        timers.cancel(s.delackTimer);
+        timers.cancel(s.keepaliveTimer);
+        timers.cancel(s.finWait2Timer);
+        timers.cancel(s.lingerTimer);
+        s.rtoTimer = TimerWheel.NONE;
+        s.delackTimer = TimerWheel.NONE;
+        s.keepaliveTimer = TimerWheel.NONE;
+        s.finWait2Timer = TimerWheel.NONE;
+        s.lingerTimer = TimerWheel.NONE;
+    }
+
+    private void free(TcpSock s) {
+        if (s.localPort != 0 && listeners[s.localPort] == s) {
+            listeners[s.localPort] = null;
+        }
+        socks[s.id] = null;
+        freeIds.add(s.id);
+    }
+
+    // ---- time --------------------------------------------------------------------------------
+
+    static long timer(int kind, int id) {
+        return (long) kind << 32 | id;
+    }
+
+    int tsVal(TcpSock s, long nowNs) {
+        return (int) (nowNs / MS) + s.tsOffset;
+    }
+
+    int isn(int saddr, int daddr, int sport, int dport, long nowNs) {
+        // RFC 6528: a keyed hash of the 4-tuple plus a clock ticking every 4 µs (Linux: 64 ns).
+        long h = (((long) saddr << 32) | (daddr & 0xFFFF_FFFFL)) ^ isnKey0;
+        h = h * 0x9E3779B97F4A7C15L ^ ((long) sport << 16 | dport) ^ isnKey1;
+        h ^= h >>> 29;
+        h *= 0xBF58476D1CE4E5B9L;
+        h ^= h >>> 32;
+        return (int) h + (int) (nowNs >>> 6);
+    }
+
+    /**
+     * Runs due timers. Kernel: tcp_timer.c (tcp_write_timer, tcp_delack_timer, tcp_keepalive_timer).
+     *
+     * @param nowNs the current time
+     * @return timers fired
+     */
+    public int pollTimers(long nowNs) {
+        int n = timers.poll(nowNs, this, config.intValue(Knob.STACK_TIMER_BUDGET));
+        out.flush();
+        return n;
+    }
+
+    @Override
+    public void onTimer(long payload, long nowNs) {
+        int kind = (int) (payload >>> 32);
+        int id = (int) payload;
+        switch (kind) {
+            case TIMER_SYNACK -> listen.synackTimer(id, nowNs);
+            case TIMER_TIME_WAIT -> input.timeWaitExpired(id);
+            default -> {
+                TcpSock s = sock(id);
+                if (s != null) {
+                    TcpTimers.fire(this, s, kind, nowNs);
+                }
+            }
+        }
+    }
+
+    // ---- input ---------------------------------------------------------------------------------
+
+    /**
+     * Kernel: tcp_ipv4.c tcp_v4_rcv(). H5: a pure lookup — established table by 4-tuple, then
+     * TIME_WAIT records, then the listener — then the state's processing. Nothing matches: RST (R3).
+     *
+     * @param f     a TCP frame the parser accepted
+     * @param nowNs the current time
+     */
+    public void tcpV4Rcv(ParsedFrame f, long nowNs) {
+        counters.inc(TcpStat.TcpInSegs);
+        if (f.dstIp() != localIp) {
+            counters.inc(TcpStat.FpNoSocketDrop);
+            return;
+        }
+        int id = established.get(ConnectionTable.addresses(f.dstIp(), f.srcIp()),
+                ConnectionTable.ports(f.dstPort(), f.srcPort()));
+        if (id != ConnectionTable.MISSING) {
+            input.tcpRcvStateProcess(socks[id], f, nowNs);
+            return;
+        }
+        int tw = timeWait.find(f.dstIp(), f.srcIp(), f.dstPort(), f.srcPort());
+        if (tw >= 0 && input.tcpTimewaitStateProcess(tw, f, nowNs)) {
+            return;
+        }
+        TcpSock l = listeners[f.dstPort()];
+        if (l != null && l.state == TcpState.LISTEN) {
+            listen.tcpV4DoRcvListen(l, f, nowNs);
+            return;
+        }
+        counters.inc(TcpStat.FpNoSocketRst);
+        tcpV4SendReset(f);
+    }
+
+    /**
+     * Kernel: tcp_ipv4.c tcp_v4_send_reset(). Never a RST for a RST; with ACK set the RST takes its
+     * sequence from the ACK, otherwise it acknowledges the segment (RFC 9293 §3.10.7.1).
+     */
+    void tcpV4SendReset(ParsedFrame f) {
+        int flags = f.flags();
+        if ((flags & TcpHeader.RST) != 0) {
+            return;
+        }
+        if ((flags & TcpHeader.ACK) != 0) {
+            out.tuple(f.dstIp(), f.srcIp(), f.dstPort(), f.srcPort())
+                    .header(f.ack(), 0, TcpHeader.RST, 0)
+                    .options(0, 0, 0, 0, 0)
+                    .send(null, 0, 0);
+        } else {
+            int len = f.payloadLength() + ((flags & TcpHeader.SYN) != 0 ? 1 : 0)
+                    + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
+            out.tuple(f.dstIp(), f.srcIp(), f.dstPort(), f.srcPort())
+                    .header(0, f.seq() + len, TcpHeader.RST | TcpHeader.ACK, 0)
+                    .options(0, 0, 0, 0, 0)
+                    .send(null, 0, 0);
+        }
+    }
+
+    void orphaned(TcpSock s) {
+        s.orphan = true;
+        orphans++;
+    }
+
+    int nextPortOffset() {
+        return nextPortOffset++;
+    }
+
+    SocketOps ops() {
+        return new SocketOps(this);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.fastpath.tcp;
+
+/**
+ * What a run-to-completion application hears from the engine, on the worker thread, without
+ * allocation: ids are socket ids, reasons are errno values (0 for an orderly end).
+ */
+public interface TcpEvents {
+    /** Does nothing. */
+    TcpEvents NONE = new TcpEvents() {
+    };
+
+    /** @param listenerId a listener whose accept queue gained a connection */
+    default void onAcceptable(int listenerId) {
+    }
+
+    /** @param id a connection that finished its handshake (connect() completed) */
+    default void onConnected(int id) {
+    }
+
+    /** @param id a connection with data or end of stream to read */
+    default void onReadable(int id) {
+    }
+
+    /** @param id a connection with room in its send queue again */
+    default void onWritable(int id) {
+    }
+
+    /**
+     * @param id    a connection that is gone
+     * @param errno why: 0, ECONNRESET, ETIMEDOUT, ECONNREFUSED, …
+     */
+    default void onClosed(int id, int errno) {
+    }
+}

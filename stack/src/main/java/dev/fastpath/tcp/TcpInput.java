@@ -1,0 +1,434 @@
+package dev.fastpath.tcp;
+
+import dev.fastpath.config.Knob;
+import dev.fastpath.timer.TimerWheel;
+import dev.fastpath.wire.ParsedFrame;
+import dev.fastpath.wire.TcpHeader;
+import dev.fastpath.wire.TcpOptions;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/** Input processing for full connections and TIME_WAIT records. Kernel: tcp_input.c, tcp_minisocks.c. */
+final class TcpInput {
+    private final TcpEngine e;
+
+    TcpInput(TcpEngine engine) {
+        this.e = engine;
+    }
+
+    private static int endSeq(ParsedFrame f) {
+        return f.seq() + f.payloadLength() + ((f.flags() & TcpHeader.SYN) != 0 ? 1 : 0)
+                + ((f.flags() & TcpHeader.FIN) != 0 ? 1 : 0);
+    }
+
+    /** Kernel: tcp_rcv_state_process(): every state but LISTEN and TIME_WAIT. */
+    void tcpRcvStateProcess(TcpSock s, ParsedFrame f, long nowNs) {
+        if (s.state == TcpState.SYN_SENT) {
+            tcpRcvSynsentStateProcess(s, f, nowNs);
+            return;
+        }
+        if (!tcpValidateIncoming(s, f, nowNs)) {
+            return;
+        }
+        if ((f.flags() & TcpHeader.ACK) == 0) {
+            return;
+        }
+        if (tcpAck(s, f, nowNs) < 0) {
+            return;
+        }
+        s.lastRcvNs = nowNs;
+        s.keepaliveProbes = 0;
+        if (!afterAckStateStep(s, nowNs)) {
+            return;
+        }
+        if (!dataStep(s, f, nowNs)) {
+            return;
+        }
+        if ((f.flags() & TcpHeader.FIN) != 0 && f.seq() + f.payloadLength() == s.rcvNxt) {
+            tcpFin(s, nowNs);
+            return;
+        }
+        if (s.unackedSegments >= 2) {
+            TcpXmit.tcpSendAck(e, s, nowNs); // RFC 5681 §4.2: ACK at least every second full segment
+        } else if (s.unackedSegments > 0) {
+            TcpTimers.armDelack(e, s, nowNs);
+        }
+        TcpXmit.tcpWriteXmit(e, s, nowNs);
+    }
+
+    /** State changes the ACK of our FIN makes: F9, F13, F14 (CLOSING). @return false when s is gone */
+    private boolean afterAckStateStep(TcpSock s, long nowNs) {
+        boolean finAcked = s.finQueued && s.sndUna == s.finSeq + 1;
+        if (!finAcked) {
+            return true;
+        }
+        switch (s.state) {
+            case TcpState.FIN_WAIT1 -> {
+                e.tcpSetState(s, TcpState.FIN_WAIT2);
+                TcpTimers.enterFinWait2(e, s, nowNs);
+                return s.state == TcpState.FIN_WAIT2;
+            }
+            case TcpState.CLOSING -> {
+                tcpTimeWait(s, nowNs);
+                return false;
+            }
+            case TcpState.LAST_ACK -> {
+                e.tcpDone(s, 0); // F13
+                return false;
+            }
+            default -> {
+                return true;
+            }
+        }
+    }
+
+    /** Payload handling per state, F8 included. @return false when s is gone */
+    private boolean dataStep(TcpSock s, ParsedFrame f, long nowNs) {
+        int len = f.payloadLength();
+        if (len == 0) {
+            return true;
+        }
+        switch (s.state) {
+            case TcpState.FIN_WAIT1, TcpState.FIN_WAIT2 -> {
+                if (s.orphan && Seq.after(f.seq() + len, s.rcvNxt)) {
+                    // F8: the application closed (not just shut down writing): new data gets a RST.
+                    e.counters.inc(TcpStat.TcpExtTCPAbortOnData);
+                    TcpXmit.tcpSendActiveReset(e, s, nowNs);
+                    e.tcpDone(s, 0);
+                    return false;
+                }
+                tcpDataQueue(s, f, nowNs);
+            }
+            case TcpState.ESTABLISHED -> tcpDataQueue(s, f, nowNs);
+            default -> {
+                // CLOSE_WAIT, CLOSING, LAST_ACK: the peer already sent its FIN; data after it is ignored.
+            }
+        }
+        return true;
+    }
+
+    /** Kernel: tcp_data_queue(): in-order data into the receive queue; anything else gets a duplicate ACK. */
+    private void tcpDataQueue(TcpSock s, ParsedFrame f, long nowNs) {
+        int len = f.payloadLength();
+        int skip = s.rcvNxt - f.seq();
+        if (skip < 0) {
+            e.counters.inc(TcpStat.TcpExtTCPOFODrop); // out of order: no OFO queue yet (reliable-stream issue)
+            TcpXmit.tcpSendAck(e, s, nowNs);
+            return;
+        }
+        if (skip >= len) {
+            TcpXmit.tcpSendAck(e, s, nowNs); // a retransmission of data we have: tell the sender again
+            return;
+        }
+        int want = len - skip;
+        int n = Math.min(want, s.recvQueue.free());
+        if (n < want) {
+            e.counters.inc(TcpStat.TcpExtTCPRcvQDrop);
+        }
+        if (n > 0) {
+            MemorySegment.copy(f.buffer(), ValueLayout.JAVA_BYTE, f.payloadOffset() + skip, e.scratch, 0, n);
+            s.recvQueue.append(e.scratch, 0, n);
+            s.rcvNxt += n;
+            s.unackedSegments++;
+            e.events.onReadable(s.id);
+        }
+        if (n < want) {
+            TcpXmit.tcpSendAck(e, s, nowNs);
+        }
+    }
+
+    /**
+     * Kernel: tcp_fin(). F7: ESTABLISHED → CLOSE_WAIT, readers see end of stream; F14: FIN_WAIT1 →
+     * CLOSING; F12: FIN_WAIT2 → TIME_WAIT. The FIN is acknowledged at once (T3).
+     */
+    private void tcpFin(TcpSock s, long nowNs) {
+        s.rcvNxt++;
+        s.rcvShutdown = true;
+        switch (s.state) {
+            case TcpState.SYN_RECV, TcpState.ESTABLISHED -> {
+                e.tcpSetState(s, TcpState.CLOSE_WAIT);
+                TcpXmit.tcpSendAck(e, s, nowNs);
+                e.events.onReadable(s.id);
+            }
+            case TcpState.FIN_WAIT1 -> {
+                e.tcpSetState(s, TcpState.CLOSING);
+                TcpXmit.tcpSendAck(e, s, nowNs);
+            }
+            case TcpState.FIN_WAIT2 -> {
+                TcpXmit.tcpSendAck(e, s, nowNs);
+                tcpTimeWait(s, nowNs);
+            }
+            default -> TcpXmit.tcpSendAck(e, s, nowNs);
+        }
+    }
+
+    /**
+     * Kernel: tcp_time_wait(). F12: the full socket is freed and a compact record holds the 4-tuple
+     * for TCP_TIMEWAIT_LEN; beyond tcp_max_tw_buckets the connection simply ends.
+     */
+    void tcpTimeWait(TcpSock s, long nowNs) {
+        e.tcpSetState(s, TcpState.TIME_WAIT);
+        int tw = e.timeWait.add(s);
+        if (tw < 0) {
+            e.counters.inc(TcpStat.TcpExtTCPTimeWaitOverflow);
+        } else {
+            e.timeWait.timer[tw] = e.timers.schedule(nowNs + timeWaitNs(),
+                    TcpEngine.timer(TcpEngine.TIMER_TIME_WAIT, tw));
+        }
+        e.tcpDone(s, 0);
+    }
+
+    private long timeWaitNs() {
+        return e.config.get(Knob.TCP_TIMEWAIT_LEN) * 1_000L * TcpEngine.MS;
+    }
+
+    void timeWaitExpired(int tw) {
+        e.timeWait.timer[tw] = TimerWheel.NONE;
+        e.timeWait.remove(tw);
+        e.counters.inc(TcpStat.TcpExtTW);
+    }
+
+    /**
+     * Kernel: tcp_timewait_state_process(). T2: a retransmitted FIN is ACKed again and the wait
+     * restarts; T1: a SYN that is clearly newer ends the wait and goes to the listener; a RST ends it
+     * (unless tcp_rfc1337); anything else is answered with an ACK.
+     *
+     * @return true when handled, false when the segment should go on to the listener
+     */
+    boolean tcpTimewaitStateProcess(int tw, ParsedFrame f, long nowNs) {
+        TimeWaitTable t = e.timeWait;
+        int flags = f.flags();
+        if ((flags & TcpHeader.RST) != 0) {
+            if (!e.config.enabled(Knob.TCP_RFC1337)) {
+                killTimeWait(tw);
+            }
+            return true;
+        }
+        if ((flags & TcpHeader.SYN) != 0 && (flags & TcpHeader.ACK) == 0) {
+            boolean tsNewer = (t.flags[tw] & TimeWaitTable.TS_OK) != 0 && f.options().hasTimestamps()
+                    && f.options().tsVal() - t.tsRecent[tw] > 0;
+            if (Seq.after(f.seq(), t.rcvNxt[tw]) || tsNewer) {
+                e.listen.isnHint = t.sndNxt[tw] + 65535 + 2;
+                e.counters.inc(TcpStat.TcpExtTWRecycled);
+                killTimeWait(tw);
+                return false;
+            }
+        }
+        if ((flags & TcpHeader.FIN) != 0 && f.seq() + f.payloadLength() + 1 == t.rcvNxt[tw]) {
+            t.timer[tw] = e.timers.reschedule(t.timer[tw], nowNs + timeWaitNs(),
+                    TcpEngine.timer(TcpEngine.TIMER_TIME_WAIT, tw));
+        } else if (f.payloadLength() == 0 && (flags & (TcpHeader.SYN | TcpHeader.FIN)) == 0) {
+            return true; // a stray pure ACK needs no answer
+        }
+        timeWaitAck(tw, nowNs);
+        return true;
+    }
+
+    private void timeWaitAck(int tw, long nowNs) {
+        TimeWaitTable t = e.timeWait;
+        boolean ts = (t.flags[tw] & TimeWaitTable.TS_OK) != 0;
+        e.out.tuple(t.localIp[tw], t.remoteIp[tw], t.localPort(tw), t.remotePort(tw))
+                .header(t.sndNxt[tw], t.rcvNxt[tw], TcpHeader.ACK, 0)
+                .options(ts ? TcpOutput.OPT_TS : 0, 0, 0, (int) (nowNs / TcpEngine.MS) + t.tsOffset[tw], t.tsRecent[tw])
+                .send(null, 0, 0);
+    }
+
+    private void killTimeWait(int tw) {
+        e.timers.cancel(e.timeWait.timer[tw]);
+        e.timeWait.remove(tw);
+    }
+
+    /**
+     * Kernel: tcp_validate_incoming(). R3: out of window → duplicate ACK (rate-limited), not a
+     * reset. R2: RST exactly at rcv_nxt resets, elsewhere in the window it earns a challenge ACK
+     * (RFC 5961 §3). H6: a SYN on a synchronized connection earns a challenge ACK (RFC 5961 §4).
+     */
+    private boolean tcpValidateIncoming(TcpSock s, ParsedFrame f, long nowNs) {
+        int flags = f.flags();
+        if (!tcpSequence(s, f.seq(), endSeq(f))) {
+            if ((flags & TcpHeader.RST) == 0) {
+                if (f.payloadLength() > 0 || !rateLimited(s, nowNs, TcpStat.TcpExtTCPACKSkippedSeq)) {
+                    TcpXmit.tcpSendAck(e, s, nowNs);
+                }
+            }
+            return false;
+        }
+        if ((flags & TcpHeader.RST) != 0) {
+            if (f.seq() == s.rcvNxt) {
+                tcpReset(s);
+            } else {
+                tcpSendChallengeAck(s, nowNs);
+            }
+            return false;
+        }
+        if ((flags & TcpHeader.SYN) != 0) {
+            e.counters.inc(TcpStat.TcpExtTCPSYNChallenge);
+            tcpSendChallengeAck(s, nowNs);
+            return false;
+        }
+        if (s.tsOk && f.options().hasTimestamps() && Seq.beforeEq(f.seq(), s.rcvNxt)) {
+            s.tsRecent = f.options().tsVal();
+        }
+        return true;
+    }
+
+    /** Kernel: tcp_sequence(): does the segment overlap the receive window? */
+    private static boolean tcpSequence(TcpSock s, int seq, int endSeq) {
+        int wnd = Math.max(s.advertisedWnd - (s.rcvNxt - s.rcvWup), 0);
+        return !Seq.before(endSeq, s.rcvWup) && !Seq.after(seq, s.rcvNxt + wnd);
+    }
+
+    /** Per-connection limit on out-of-window and challenge ACKs (tcp_invalid_ratelimit; not global: CVE-2016-5696). */
+    private boolean rateLimited(TcpSock s, long nowNs, TcpStat skipped) {
+        long gap = e.config.get(Knob.TCP_INVALID_RATELIMIT) * TcpEngine.MS;
+        if (s.lastDupAckNs != Long.MIN_VALUE && nowNs - s.lastDupAckNs < gap) {
+            e.counters.inc(skipped);
+            return true;
+        }
+        s.lastDupAckNs = nowNs;
+        return false;
+    }
+
+    /** Kernel: tcp_send_challenge_ack(). */
+    void tcpSendChallengeAck(TcpSock s, long nowNs) {
+        if (rateLimited(s, nowNs, TcpStat.TcpExtTCPACKSkippedChallenge)) {
+            return;
+        }
+        e.counters.inc(TcpStat.TcpExtTCPChallengeACK);
+        TcpXmit.tcpSendAck(e, s, nowNs);
+    }
+
+    /** Kernel: tcp_reset(): R2. The error a reader sees depends on the state, as Linux. */
+    private void tcpReset(TcpSock s) {
+        int errno = switch (s.state) {
+            case TcpState.SYN_SENT -> Errno.ECONNREFUSED;
+            case TcpState.CLOSE_WAIT -> Errno.EPIPE;
+            default -> Errno.ECONNRESET;
+        };
+        if (s.state == TcpState.ESTABLISHED || s.state == TcpState.CLOSE_WAIT) {
+            e.counters.inc(TcpStat.TcpEstabResets);
+        }
+        e.tcpDone(s, errno);
+    }
+
+    /**
+     * Kernel: tcp_ack(). RFC 5961 §5.2: an ACK beyond snd_nxt is answered and dropped; an old ACK is
+     * ignored; a new one frees acknowledged bytes, updates the window and the RTO (RFC 6298).
+     *
+     * @return −1 drop the segment, 0 old ACK, 1 new or duplicate ACK
+     */
+    private int tcpAck(TcpSock s, ParsedFrame f, long nowNs) {
+        int ack = f.ack();
+        if (Seq.after(ack, s.sndNxt)) {
+            tcpSendChallengeAck(s, nowNs);
+            return -1;
+        }
+        if (Seq.before(ack, s.sndUna)) {
+            return 0;
+        }
+        if (Seq.after(ack, s.sndUna) || Seq.after(f.seq(), s.sndWl1)
+                || (f.seq() == s.sndWl1 && Seq.afterEq(ack, s.sndWl2))) {
+            s.sndWnd = f.window() << s.sndWscale;
+            s.sndWl1 = f.seq();
+            s.sndWl2 = ack;
+        }
+        int acked = ack - s.sndUna;
+        if (acked == 0) {
+            return 1;
+        }
+        int bytes = acked;
+        if (s.finQueued && Seq.after(ack, s.finSeq)) {
+            bytes--;
+        }
+        s.sendQueue.consume(Math.min(bytes, s.sendQueue.size()));
+        s.sndUna = ack;
+        if (s.rttPending && Seq.after(ack, s.rttSeq)) {
+            rttSample(s, nowNs - s.rttSeqSentNs);
+        }
+        s.retransmits = 0;
+        s.backoff = 0;
+        e.timers.cancel(s.rtoTimer);
+        s.rtoTimer = s.sndUna != s.sndNxt
+                ? e.timers.schedule(nowNs + s.rtoNs, TcpEngine.timer(TcpEngine.TIMER_RTO, s.id)) : TimerWheel.NONE;
+        if (s.sendQueue.free() > 0) {
+            e.events.onWritable(s.id);
+        }
+        return 1;
+    }
+
+    /** RFC 6298 §2: SRTT, RTTVAR and RTO from one sample; RTO at least TCP_RTO_MIN. */
+    private void rttSample(TcpSock s, long rttNs) {
+        s.rttPending = false;
+        if (s.srttNs == 0) {
+            s.srttNs = rttNs;
+            s.rttvarNs = rttNs / 2;
+        } else {
+            s.rttvarNs = (3 * s.rttvarNs + Math.abs(s.srttNs - rttNs)) / 4;
+            s.srttNs = (7 * s.srttNs + rttNs) / 8;
+        }
+        long min = e.config.get(Knob.TCP_RTO_MIN) * TcpEngine.MS;
+        s.rtoNs = Math.min(Math.max(s.srttNs + Math.max(4 * s.rttvarNs, TcpEngine.MS), min),
+                e.config.get(Knob.TCP_RTO_MAX) * TcpEngine.MS);
+    }
+
+    /**
+     * Kernel: tcp_rcv_synsent_state_process(). H11: an ACK that does not acknowledge our SYN gets a
+     * RST; a RST with an acceptable ACK refuses the connection; a SYN-ACK completes it.
+     */
+    private void tcpRcvSynsentStateProcess(TcpSock s, ParsedFrame f, long nowNs) {
+        int flags = f.flags();
+        boolean hasAck = (flags & TcpHeader.ACK) != 0;
+        if (hasAck && f.ack() != s.iss + 1) {
+            if ((flags & TcpHeader.RST) == 0) {
+                e.tcpV4SendReset(f);
+            }
+            return;
+        }
+        if ((flags & TcpHeader.RST) != 0) {
+            if (hasAck) {
+                e.counters.inc(TcpStat.TcpAttemptFails);
+                tcpReset(s);
+            }
+            return;
+        }
+        if ((flags & TcpHeader.SYN) == 0 || !hasAck) {
+            return; // simultaneous open (SYN without ACK) is not supported: the SYN is dropped
+        }
+        s.irs = f.seq();
+        s.rcvNxt = f.seq() + 1;
+        s.rcvWup = s.rcvNxt;
+        s.sndUna = f.ack();
+        s.sndWl1 = f.seq();
+        s.sndWl2 = f.ack();
+        negotiate(s, f.options());
+        s.sndWnd = f.window(); // RFC 7323 §2.2: the window of a SYN is never scaled
+        s.recvQueue = new ByteRing(e.config.intValue(Knob.TCP_RMEM_DEFAULT) / 2);
+        s.sendQueue = new ByteRing(s.sndBuf);
+        e.timers.cancel(s.rtoTimer);
+        s.rtoTimer = TimerWheel.NONE;
+        s.retransmits = 0;
+        s.lastRcvNs = nowNs;
+        e.tcpSetState(s, TcpState.ESTABLISHED);
+        s.socketState = TcpState.SS_CONNECTED;
+        TcpTimers.armKeepalive(e, s, nowNs);
+        TcpXmit.tcpSendAck(e, s, nowNs);
+        e.events.onConnected(s.id);
+    }
+
+    /** Applies the peer's SYN options to a connection (our offers are the knobs). */
+    void negotiate(TcpSock s, TcpOptions o) {
+        int peerMss = o.mss() > 0 ? o.mss() : 536;
+        s.mss = Math.min(peerMss, s.mssClamp);
+        s.wscaleOk = o.windowScale() >= 0 && e.config.enabled(Knob.TCP_WINDOW_SCALING);
+        s.sndWscale = s.wscaleOk ? Math.min(o.windowScale(), 14) : 0;
+        if (!s.wscaleOk) {
+            s.rcvWscale = 0;
+        }
+        s.sackOk = o.sackPermitted() && e.config.enabled(Knob.TCP_SACK);
+        s.tsOk = o.hasTimestamps() && e.config.enabled(Knob.TCP_TIMESTAMPS);
+        if (s.tsOk) {
+            s.tsRecent = o.tsVal();
+            s.mss -= 12; // the timestamp option rides on every segment
+        }
+    }
+}

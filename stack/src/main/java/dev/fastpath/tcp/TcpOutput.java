@@ -1,0 +1,166 @@
+package dev.fastpath.tcp;
+
+import dev.fastpath.io.PacketIo;
+import dev.fastpath.wire.EthernetHeader;
+import dev.fastpath.wire.Ipv4Header;
+import dev.fastpath.wire.TcpHeader;
+import dev.fastpath.wire.TcpOptionWriter;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Builds Ethernet + IPv4 + TCP frames in place in a frame claimed from the {@link PacketIo} and
+ * commits them: Linux's {@code tcp_transmit_skb} and friends. Checksums are always complete.
+ * Option layouts follow Linux's {@code tcp_options_write}: SYN {@code <mss,sackOK,TS,nop,wscale>},
+ * without timestamps {@code <mss,nop,nop,sackOK,nop,wscale>}, others {@code <nop,nop,TS>}.
+ */
+final class TcpOutput {
+    /** Option bits for {@link #send}. */
+    static final int OPT_MSS = 1;
+    static final int OPT_WSCALE = 2;
+    static final int OPT_SACK_PERM = 4;
+    static final int OPT_TS = 8;
+
+    private static final int HEADERS = EthernetHeader.LENGTH + Ipv4Header.MIN_LENGTH;
+    private final PacketIo io;
+    private final EthernetHeader eth = new EthernetHeader();
+    private final Ipv4Header ip = new Ipv4Header();
+    private final TcpHeader tcp = new TcpHeader();
+    private final TcpOptionWriter options = new TcpOptionWriter();
+    private final TcpStat.Counters counters;
+    private final Neighbours neighbours;
+    private final long localMac;
+    private int ipId;
+    private int srcIp;
+    private int dstIp;
+    private int srcPort;
+    private int dstPort;
+    private int seq;
+    private int ack;
+    private int flags;
+    private int window;
+    private int optionBits;
+    private int mss;
+    private int wscale;
+    private int tsVal;
+    private int tsEcr;
+
+    TcpOutput(PacketIo io, long localMac, Neighbours neighbours, TcpStat.Counters counters) {
+        this.io = io;
+        this.localMac = localMac;
+        this.neighbours = neighbours;
+        this.counters = counters;
+    }
+
+    /** Neighbour resolution: the MAC to send to for an IPv4 address, or −1 when unknown. */
+    @FunctionalInterface
+    public interface Neighbours {
+        /**
+         * @param ip the next hop
+         * @return its MAC, or −1
+         */
+        long lookup(int ip);
+    }
+
+    /** The most payload one frame can carry after headers and the largest options. */
+    int maxPayload() {
+        return io.txFrameCapacity() - HEADERS - TcpHeader.MAX_LENGTH;
+    }
+
+    /** Sets the addresses and ports of the next segment. */
+    TcpOutput tuple(int srcIp, int dstIp, int srcPort, int dstPort) {
+        this.srcIp = srcIp;
+        this.dstIp = dstIp;
+        this.srcPort = srcPort;
+        this.dstPort = dstPort;
+        return this;
+    }
+
+    /** Sets sequence, acknowledgment, flags and (already scaled) window of the next segment. */
+    TcpOutput header(int seq, int ack, int flags, int window) {
+        this.seq = seq;
+        this.ack = ack;
+        this.flags = flags;
+        this.window = window;
+        return this;
+    }
+
+    /** Sets the options of the next segment ({@code OPT_*} bits and their values). */
+    TcpOutput options(int bits, int mss, int wscale, int tsVal, int tsEcr) {
+        this.optionBits = bits;
+        this.mss = mss;
+        this.wscale = wscale;
+        this.tsVal = tsVal;
+        this.tsEcr = tsEcr;
+        return this;
+    }
+
+    /**
+     * Sends the segment set up by {@link #tuple}, {@link #header}, {@link #options}.
+     * Kernel: tcp_output.c tcp_transmit_skb().
+     *
+     * @return true when the frame was committed
+     */
+    boolean send(byte[] payload, int payloadOffset, int payloadLength) {
+        long mac = neighbours.lookup(dstIp);
+        if (mac < 0) {
+            counters.inc(TcpStat.FpNoRoute);
+            return false;
+        }
+        long off = io.txClaim();
+        if (off < 0) {
+            counters.inc(TcpStat.FpTxRingFull);
+            return false;
+        }
+        MemorySegment buf = io.txBuffer();
+        long tcpOff = off + HEADERS;
+        options.wrap(buf, tcpOff + TcpHeader.MIN_LENGTH);
+        writeOptions(optionBits, mss, wscale, tsVal, tsEcr);
+        int headerLength = TcpHeader.MIN_LENGTH + options.length();
+        int tcpLength = headerLength + payloadLength;
+        if (payloadLength > 0) {
+            MemorySegment.copy(MemorySegment.ofArray(payload), payloadOffset, buf, tcpOff + headerLength,
+                    payloadLength);
+        }
+        tcp.wrap(buf, tcpOff).sourcePort(srcPort).destinationPort(dstPort).seq(seq).ack(ack)
+                .dataOffset(headerLength >>> 2).flags(flags).window(window).checksum(0).urgentPointer(0)
+                .fillChecksum(tcpLength, srcIp, dstIp);
+        ip.wrap(buf, off + EthernetHeader.LENGTH).versionAndHeaderLength(Ipv4Header.MIN_LENGTH).tos(0)
+                .totalLength(Ipv4Header.MIN_LENGTH + tcpLength).identification(ipId++ & 0xFFFF)
+                .flagsFragment(Ipv4Header.FLAG_DF).ttl(64).protocol(Ipv4Header.PROTO_TCP).source(srcIp)
+                .destination(dstIp).fillChecksum();
+        eth.wrap(buf, off).destination(mac).source(localMac).etherType(EthernetHeader.ETHERTYPE_IPV4);
+        io.txCommit(off, HEADERS + tcpLength);
+        counters.inc(TcpStat.TcpOutSegs);
+        if ((flags & TcpHeader.RST) != 0) {
+            counters.inc(TcpStat.TcpOutRsts);
+        }
+        optionBits = 0;
+        return true;
+    }
+
+    private void writeOptions(int bits, int mss, int wscale, int tsVal, int tsEcr) {
+        if ((bits & OPT_MSS) != 0) {
+            options.mss(mss);
+            if ((bits & OPT_TS) != 0) {
+                if ((bits & OPT_SACK_PERM) != 0) {
+                    options.sackPermitted();
+                } else {
+                    options.nop().nop();
+                }
+                options.timestamps(tsVal, tsEcr);
+            } else if ((bits & OPT_SACK_PERM) != 0) {
+                options.nop().nop().sackPermitted();
+            }
+            if ((bits & OPT_WSCALE) != 0) {
+                options.nop().windowScale(wscale);
+            }
+        } else if ((bits & OPT_TS) != 0) {
+            options.nop().nop().timestamps(tsVal, tsEcr);
+        }
+        options.padToWord();
+    }
+
+    void flush() {
+        io.flush();
+    }
+}

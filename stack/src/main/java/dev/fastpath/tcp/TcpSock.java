@@ -1,0 +1,121 @@
+package dev.fastpath.tcp;
+
+import dev.fastpath.timer.TimerWheel;
+import java.util.ArrayDeque;
+
+/**
+ * One connection (or listener): Linux's {@code struct tcp_sock} cut to what this engine uses.
+ * Sequence numbers are ints compared with modular arithmetic ({@link Seq}). Fields are
+ * package-private: the engine's classes are its only users, on the worker thread.
+ */
+final class TcpSock {
+    final int id;
+    int state = TcpState.CLOSE;
+    int socketState = TcpState.SS_UNCONNECTED;
+    int localIp;
+    int localPort;
+    int remoteIp;
+    int remotePort;
+    boolean bound;
+    boolean inTable;
+
+    // Send sequence space (RFC 9293 §3.3.1).
+    int iss;
+    int sndUna;
+    int sndNxt;
+    int sndWnd;
+    int sndWl1;
+    int sndWl2;
+    int sndWscale;
+    /** The sequence number of our FIN once it is queued (valid when finQueued). */
+    int finSeq;
+    boolean finQueued;
+    // Receive sequence space.
+    int irs;
+    int rcvNxt;
+    int rcvWscale;
+    int rcvWup;
+    int advertisedWnd;
+    // Negotiated options.
+    int mssClamp = 1460;
+    int mss = 536;
+    boolean tsOk;
+    boolean sackOk;
+    boolean wscaleOk;
+    int tsRecent;
+    int tsOffset;
+
+    ByteRing sendQueue;
+    ByteRing recvQueue;
+    boolean rcvShutdown;
+    boolean sndShutdown;
+    /** The application has closed its handle; the connection lives on only to finish (F6). */
+    boolean orphan;
+    int references = 1;
+    int softError;
+    int error;
+
+    // Timers.
+    long rtoTimer = TimerWheel.NONE;
+    long delackTimer = TimerWheel.NONE;
+    long keepaliveTimer = TimerWheel.NONE;
+    long finWait2Timer = TimerWheel.NONE;
+    long lingerTimer = TimerWheel.NONE;
+    long rtoNs;
+    long srttNs;
+    long rttvarNs;
+    int retransmits;
+    int backoff;
+    long rttSeqSentNs;
+    int rttSeq;
+    boolean rttPending;
+    int unackedSegments;
+    boolean quickAck = true;
+    long lastRcvNs;
+    long lastChallengeNs = Long.MIN_VALUE;
+    long lastDupAckNs = Long.MIN_VALUE;
+    int keepaliveProbes;
+
+    // Socket options.
+    boolean keepalive;
+    boolean lingerOn;
+    int lingerSeconds;
+    int linger2 = Integer.MIN_VALUE;
+    boolean nodelay;
+    int userMss;
+    int keepIdle;
+    int keepIntvl;
+    int keepCnt;
+    long userTimeoutMs;
+    boolean nonBlocking;
+    int sndBuf;
+    int rcvBuf;
+
+    // Listener only.
+    int backlog;
+    int synQueueLength;
+    int synQueueYoung;
+    ArrayDeque<TcpSock> acceptQueue;
+    /** For a child not yet accepted: its listener. */
+    TcpSock parent;
+
+    TcpSock(int id) {
+        this.id = id;
+    }
+
+    /** Resets every field for reuse from the pool. */
+    static TcpSock fresh(int id) {
+        return new TcpSock(id);
+    }
+
+    boolean synchronizedState() {
+        return state != TcpState.CLOSE && state != TcpState.LISTEN && state != TcpState.SYN_SENT;
+    }
+
+    @Override
+    public String toString() {
+        return "TcpSock#" + id + "[" + TcpState.name(state) + " " + localPort + "->" + remotePort + " una="
+                + Integer.toUnsignedString(sndUna) + " nxt=" + Integer.toUnsignedString(sndNxt) + " rcv="
+                + Integer.toUnsignedString(rcvNxt) + "]";
+    }
+}

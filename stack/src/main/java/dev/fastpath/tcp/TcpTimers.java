@@ -1,0 +1,158 @@
+package dev.fastpath.tcp;
+
+import dev.fastpath.config.Knob;
+import dev.fastpath.timer.TimerWheel;
+import dev.fastpath.wire.TcpHeader;
+
+/** The per-connection timers. Kernel: tcp_timer.c. */
+final class TcpTimers {
+    private TcpTimers() {
+    }
+
+    static void fire(TcpEngine e, TcpSock s, int kind, long nowNs) {
+        switch (kind) {
+            case TcpEngine.TIMER_RTO -> tcpRetransmitTimer(e, s, nowNs);
+            case TcpEngine.TIMER_DELACK -> tcpDelackTimer(e, s, nowNs);
+            case TcpEngine.TIMER_KEEPALIVE -> tcpKeepaliveTimer(e, s, nowNs);
+            case TcpEngine.TIMER_FIN_WAIT2 -> finWait2Expired(e, s);
+            case TcpEngine.TIMER_LINGER -> lingerExpired(e, s, nowNs);
+            default -> throw new IllegalStateException("unknown timer kind " + kind);
+        }
+    }
+
+    /**
+     * Kernel: tcp_retransmit_timer(). SYN_SENT: H4, 1 s doubling, ETIMEDOUT after tcp_syn_retries.
+     * Otherwise resend from snd_una with exponential backoff; R1 after tcp_retries2 (orphans:
+     * tcp_orphan_retries, 0 meaning 8).
+     */
+    static void tcpRetransmitTimer(TcpEngine e, TcpSock s, long nowNs) {
+        s.rtoTimer = TimerWheel.NONE;
+        e.counters.inc(TcpStat.TcpExtTCPTimeouts);
+        if (s.state == TcpState.SYN_SENT) {
+            if (++s.retransmits > e.config.intValue(Knob.TCP_SYN_RETRIES)) {
+                e.counters.inc(TcpStat.TcpAttemptFails);
+                e.tcpDone(s, Errno.ETIMEDOUT);
+                return;
+            }
+            e.counters.inc(TcpStat.TcpExtTCPSynRetrans);
+            e.counters.inc(TcpStat.TcpRetransSegs);
+            TcpXmit.tcpTransmitSyn(e, s, nowNs);
+            long rto = e.config.get(Knob.TCP_TIMEOUT_INIT) * TcpEngine.MS << s.retransmits;
+            s.rtoTimer = e.timers.schedule(nowNs + rto, TcpEngine.timer(TcpEngine.TIMER_RTO, s.id));
+            return;
+        }
+        if (s.sndUna == s.sndNxt) {
+            return;
+        }
+        int orphanRetries = e.config.intValue(Knob.TCP_ORPHAN_RETRIES);
+        int limit = s.orphan ? (orphanRetries == 0 ? 8 : orphanRetries) : e.config.intValue(Knob.TCP_RETRIES2);
+        if (++s.retransmits > limit) {
+            e.counters.inc(TcpStat.TcpExtTCPAbortOnTimeout);
+            e.tcpDone(s, Errno.ETIMEDOUT);
+            return;
+        }
+        e.counters.inc(TcpStat.TcpRetransSegs);
+        s.backoff++;
+        s.rtoNs = Math.min(s.rtoNs * 2, e.config.get(Knob.TCP_RTO_MAX) * TcpEngine.MS);
+        s.rttPending = false; // Karn: no RTT sample from a retransmitted segment
+        s.sndNxt = s.sndUna;
+        TcpXmit.tcpWriteXmit(e, s, nowNs);
+        if (!e.timers.pending(s.rtoTimer)) {
+            s.rtoTimer = e.timers.schedule(nowNs + s.rtoNs, TcpEngine.timer(TcpEngine.TIMER_RTO, s.id));
+        }
+    }
+
+    /** Zero window: probe with the RTO timer (a zero-window probe is a retransmission of nothing new). */
+    static void armProbe(TcpEngine e, TcpSock s, long nowNs) {
+        if (!e.timers.pending(s.rtoTimer)) {
+            e.counters.inc(TcpStat.TcpExtTCPWinProbe);
+            s.rtoTimer = e.timers.schedule(nowNs + s.rtoNs, TcpEngine.timer(TcpEngine.TIMER_RTO, s.id));
+        }
+    }
+
+    /** Kernel: tcp_delack_timer(): the ACK that waited for data to ride on goes out alone. */
+    static void tcpDelackTimer(TcpEngine e, TcpSock s, long nowNs) {
+        s.delackTimer = TimerWheel.NONE;
+        if (s.unackedSegments > 0 && s.synchronizedState()) {
+            e.counters.inc(TcpStat.TcpExtDelayedACKs);
+            TcpXmit.tcpSendAck(e, s, nowNs);
+        }
+    }
+
+    static void armDelack(TcpEngine e, TcpSock s, long nowNs) {
+        if (!e.timers.pending(s.delackTimer)) {
+            s.delackTimer = e.timers.schedule(nowNs + e.config.get(Knob.TCP_DELACK_MIN) * TcpEngine.MS,
+                    TcpEngine.timer(TcpEngine.TIMER_DELACK, s.id));
+        }
+    }
+
+    static void armKeepalive(TcpEngine e, TcpSock s, long nowNs) {
+        e.timers.cancel(s.keepaliveTimer);
+        s.keepaliveTimer = s.keepalive
+                ? e.timers.schedule(nowNs + s.keepIdle * 1_000L * TcpEngine.MS,
+                        TcpEngine.timer(TcpEngine.TIMER_KEEPALIVE, s.id))
+                : TimerWheel.NONE;
+    }
+
+    /**
+     * Kernel: tcp_keepalive_timer(). After keepIdle of silence, probes (seq snd_una − 1, no data)
+     * every keepIntvl; keepCnt unanswered → RST and ETIMEDOUT (R1, F11).
+     */
+    static void tcpKeepaliveTimer(TcpEngine e, TcpSock s, long nowNs) {
+        s.keepaliveTimer = TimerWheel.NONE;
+        if (!s.keepalive || !s.synchronizedState() || s.state == TcpState.TIME_WAIT) {
+            return;
+        }
+        long idleNs = nowNs - s.lastRcvNs;
+        long keepIdleNs = s.keepIdle * 1_000L * TcpEngine.MS;
+        if (idleNs < keepIdleNs) {
+            s.keepaliveTimer = e.timers.schedule(s.lastRcvNs + keepIdleNs,
+                    TcpEngine.timer(TcpEngine.TIMER_KEEPALIVE, s.id));
+            return;
+        }
+        if (s.keepaliveProbes >= s.keepCnt) {
+            TcpXmit.tcpSendActiveReset(e, s, nowNs);
+            e.counters.inc(TcpStat.TcpExtTCPAbortOnTimeout);
+            e.tcpDone(s, Errno.ETIMEDOUT);
+            return;
+        }
+        s.keepaliveProbes++;
+        e.counters.inc(TcpStat.TcpExtTCPKeepAlive);
+        TcpXmit.send(e, s, s.sndUna - 1, TcpHeader.ACK, null, 0, 0, nowNs);
+        s.keepaliveTimer = e.timers.schedule(nowNs + s.keepIntvl * 1_000L * TcpEngine.MS,
+                TcpEngine.timer(TcpEngine.TIMER_KEEPALIVE, s.id));
+    }
+
+    /** F9: an orphan enters FIN_WAIT2; TCP_LINGER2 &lt; 0 closes it at once with a RST. */
+    static void enterFinWait2(TcpEngine e, TcpSock s, long nowNs) {
+        if (!s.orphan) {
+            return; // Linux keeps a half-closed, still-owned socket in FIN_WAIT2 without a timer
+        }
+        if (s.linger2 < 0 && s.linger2 != Integer.MIN_VALUE) {
+            TcpXmit.tcpSendActiveReset(e, s, nowNs);
+            e.counters.inc(TcpStat.TcpExtTCPAbortOnLinger);
+            e.tcpDone(s, 0);
+            return;
+        }
+        long seconds = s.linger2 > 0 ? s.linger2 : e.config.get(Knob.TCP_FIN_TIMEOUT);
+        s.finWait2Timer = e.timers.schedule(nowNs + seconds * 1_000L * TcpEngine.MS,
+                TcpEngine.timer(TcpEngine.TIMER_FIN_WAIT2, s.id));
+    }
+
+    private static void finWait2Expired(TcpEngine e, TcpSock s) {
+        s.finWait2Timer = TimerWheel.NONE;
+        if (s.state == TcpState.FIN_WAIT2) {
+            e.tcpDone(s, 0);
+        }
+    }
+
+    /** F5: the linger time ran out before everything was acknowledged: RST. */
+    private static void lingerExpired(TcpEngine e, TcpSock s, long nowNs) {
+        s.lingerTimer = TimerWheel.NONE;
+        if (s.state != TcpState.CLOSE && s.state != TcpState.TIME_WAIT && s.sndUna != s.sndNxt) {
+            TcpXmit.tcpSendActiveReset(e, s, nowNs);
+            e.counters.inc(TcpStat.TcpExtTCPAbortOnLinger);
+            e.tcpDone(s, 0);
+        }
+    }
+}

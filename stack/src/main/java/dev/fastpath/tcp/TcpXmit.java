@@ -1,0 +1,139 @@
+package dev.fastpath.tcp;
+
+import dev.fastpath.config.Knob;
+import dev.fastpath.wire.TcpHeader;
+
+/** Output steps of a full connection. Kernel: tcp_output.c. */
+final class TcpXmit {
+    private TcpXmit() {
+    }
+
+    /** The window to advertise, scaled. Kernel: tcp_select_window(). */
+    static int window(TcpSock s) {
+        int free = s.recvQueue == null ? 0 : s.recvQueue.free();
+        int wnd = Math.min(free, 65535 << s.rcvWscale) >>> s.rcvWscale;
+        s.advertisedWnd = wnd << s.rcvWscale;
+        s.rcvWup = s.rcvNxt;
+        return wnd;
+    }
+
+    private static int tsBits(TcpSock s) {
+        return s.tsOk ? TcpOutput.OPT_TS : 0;
+    }
+
+    static void send(TcpEngine e, TcpSock s, int seq, int flags, byte[] data, int off, int len, long nowNs) {
+        e.out.tuple(s.localIp, s.remoteIp, s.localPort, s.remotePort)
+                .header(seq, s.rcvNxt, flags, window(s))
+                .options(tsBits(s), 0, 0, e.tsVal(s, nowNs), s.tsRecent)
+                .send(data, off, len);
+    }
+
+    /** Kernel: tcp_send_ack(). Cancels a pending delayed ACK. */
+    static void tcpSendAck(TcpEngine e, TcpSock s, long nowNs) {
+        send(e, s, s.sndNxt, TcpHeader.ACK, null, 0, 0, nowNs);
+        e.timers.cancel(s.delackTimer);
+        s.delackTimer = 0;
+        s.unackedSegments = 0;
+    }
+
+    /** Kernel: tcp_send_active_reset(): RST from the current send sequence (R4, F3, F6). */
+    static void tcpSendActiveReset(TcpEngine e, TcpSock s, long nowNs) {
+        send(e, s, s.sndNxt, TcpHeader.RST | TcpHeader.ACK, null, 0, 0, nowNs);
+    }
+
+    /** The SYN: H3. Options as Linux's tcp_syn_options(), window unscaled (RFC 7323 §2.2). */
+    static void tcpTransmitSyn(TcpEngine e, TcpSock s, long nowNs) {
+        int bits = TcpOutput.OPT_MSS;
+        if (e.config.enabled(Knob.TCP_WINDOW_SCALING)) {
+            bits |= TcpOutput.OPT_WSCALE;
+        }
+        if (e.config.enabled(Knob.TCP_SACK)) {
+            bits |= TcpOutput.OPT_SACK_PERM;
+        }
+        if (e.config.enabled(Knob.TCP_TIMESTAMPS)) {
+            bits |= TcpOutput.OPT_TS;
+        }
+        e.out.tuple(s.localIp, s.remoteIp, s.localPort, s.remotePort)
+                .header(s.iss, 0, TcpHeader.SYN, initialWindow(e, s.mssClamp))
+                .options(bits, s.mssClamp, s.rcvWscale, e.tsVal(s, nowNs), 0)
+                .send(null, 0, 0);
+    }
+
+    /** Kernel: tcp_select_initial_window(): the receive space rounded down to whole MSS, at most 65535. */
+    static int initialWindow(TcpEngine e, int mss) {
+        int space = Math.min(65535, e.config.intValue(Knob.TCP_RMEM_DEFAULT) / 2);
+        return space > mss ? space - space % mss : space;
+    }
+
+    /** Kernel: tcp_select_initial_window(): the smallest shift that lets the window reach tcp_rmem[2]. */
+    static int windowScale(TcpEngine e) {
+        if (!e.config.enabled(Knob.TCP_WINDOW_SCALING)) {
+            return 0;
+        }
+        int space = e.config.intValue(Knob.TCP_RMEM_MAX);
+        return Math.max(0, Math.min(14, 31 - Integer.numberOfLeadingZeros(space) - 15));
+    }
+
+    /**
+     * Sends what the window allows from the send queue, the FIN last (riding on the last data
+     * segment when it fits: F4). Kernel: tcp_write_xmit().
+     */
+    static void tcpWriteXmit(TcpEngine e, TcpSock s, long nowNs) {
+        if (s.state != TcpState.ESTABLISHED && s.state != TcpState.CLOSE_WAIT && s.state != TcpState.FIN_WAIT1
+                && s.state != TcpState.LAST_ACK && s.state != TcpState.CLOSING) {
+            return; // H3: nothing but the SYN goes out before the handshake completes
+        }
+        int queued = s.sendQueue.size();
+        byte[] scratch = e.scratch;
+        while (true) {
+            int offset = s.sndNxt - s.sndUna;
+            int unsent = queued - offset;
+            boolean finDue = s.finQueued && s.sndNxt == s.finSeq;
+            if (unsent <= 0 && !finDue) {
+                break;
+            }
+            int room = s.sndUna + s.sndWnd - s.sndNxt;
+            int len = Math.min(Math.max(unsent, 0), Math.min(s.mss, e.out.maxPayload()));
+            if (len > room) {
+                len = Math.max(room, 0);
+                if (len == 0) {
+                    TcpTimers.armProbe(e, s, nowNs);
+                    break;
+                }
+            }
+            int flags = TcpHeader.ACK;
+            boolean last = offset + len == queued;
+            if (last && len > 0) {
+                flags |= TcpHeader.PSH;
+            }
+            if (last && s.finQueued && s.sndNxt + len == s.finSeq) {
+                flags |= TcpHeader.FIN;
+            }
+            if (len > 0) {
+                s.sendQueue.copyOut(offset, scratch, 0, len);
+            }
+            send(e, s, s.sndNxt, flags, scratch, 0, len, nowNs);
+            if (!s.rttPending && len > 0) {
+                s.rttPending = true;
+                s.rttSeq = s.sndNxt;
+                s.rttSeqSentNs = nowNs;
+            }
+            s.sndNxt += len + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
+            if (!e.timers.pending(s.rtoTimer)) {
+                s.rtoTimer = e.timers.schedule(nowNs + s.rtoNs, TcpEngine.timer(TcpEngine.TIMER_RTO, s.id));
+            }
+            if ((flags & TcpHeader.FIN) != 0) {
+                break;
+            }
+        }
+    }
+
+    /** Queues the FIN after any data (F4, F10, shutdown SHUT_WR) and sends what it can. Kernel: tcp_send_fin(). */
+    static void tcpSendFin(TcpEngine e, TcpSock s, long nowNs) {
+        if (!s.finQueued) {
+            s.finQueued = true;
+            s.finSeq = s.sndUna + s.sendQueue.size();
+        }
+        tcpWriteXmit(e, s, nowNs);
+    }
+}
