@@ -179,7 +179,7 @@ public final class TcpEngine implements TimerHandler {
             counters.inc(TcpStat.TcpCurrEstab);
         }
         if (state == TcpState.CLOSE && (old == TcpState.ESTABLISHED || old == TcpState.CLOSE_WAIT)
-                && s.error == Errno.ECONNRESET) {
+                && (s.error == Errno.ECONNRESET || s.error == Errno.EPIPE)) {
             counters.inc(TcpStat.TcpEstabResets);
         }
         s.state = state;

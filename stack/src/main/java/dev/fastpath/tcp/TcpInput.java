@@ -305,10 +305,7 @@ final class TcpInput {
             case TcpState.CLOSE_WAIT -> Errno.EPIPE;
             default -> Errno.ECONNRESET;
         };
-        if (s.state == TcpState.ESTABLISHED || s.state == TcpState.CLOSE_WAIT) {
-            e.counters.inc(TcpStat.TcpEstabResets);
-        }
-        e.tcpDone(s, errno);
+        e.tcpDone(s, errno); // tcpSetState counts TcpEstabResets
     }
 
     /**
