@@ -166,7 +166,7 @@ public final class SocketOps {
         s.sndNxt = s.iss + 1;
         s.mssClamp = s.userMss > 0 ? s.userMss : e.config.intValue(Knob.TCP_MSS);
         s.rcvWscale = TcpXmit.windowScale(e);
-        s.tsOffset = e.random.nextInt();
+        s.tsOffset = e.tsOffset(s.localIp, s.remoteIp);
         s.rtoNs = e.config.get(Knob.TCP_TIMEOUT_INIT) * TcpEngine.MS;
         s.retransmits = 0;
     }

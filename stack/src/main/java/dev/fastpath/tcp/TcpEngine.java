@@ -4,12 +4,14 @@ import dev.fastpath.config.Config;
 import dev.fastpath.config.Knob;
 import dev.fastpath.io.PacketIo;
 import dev.fastpath.table.ConnectionTable;
+import dev.fastpath.tcp.cookie.IsnGenerator;
+import dev.fastpath.tcp.cookie.RandomSource;
+import dev.fastpath.tcp.cookie.SynCookies;
 import dev.fastpath.timer.TimerHandler;
 import dev.fastpath.timer.TimerWheel;
 import dev.fastpath.wire.ParsedFrame;
 import dev.fastpath.wire.TcpHeader;
 import java.util.ArrayDeque;
-import java.util.SplittableRandom;
 
 /**
  * Everything TCP on one worker: the connection tables, the listeners, the timers and the state
@@ -38,10 +40,10 @@ public final class TcpEngine implements TimerHandler {
     final ConnectionTable established;
     final TimeWaitTable timeWait;
     final TcpSock[] listeners = new TcpSock[65536];
-    final SplittableRandom random;
+    final RandomSource random;
+    final IsnGenerator isnGenerator;
+    final SynCookies cookies;
     final int localIp;
-    final long isnKey0;
-    final long isnKey1;
     /** Staging for one outgoing payload (no allocation per segment). */
     final byte[] scratch = new byte[65536];
     TcpEvents events = TcpEvents.NONE;
@@ -63,9 +65,9 @@ public final class TcpEngine implements TimerHandler {
             long seed, long nowNs) {
         this.config = config;
         this.localIp = localIp;
-        this.random = new SplittableRandom(seed);
-        this.isnKey0 = random.nextLong();
-        this.isnKey1 = random.nextLong();
+        this.random = RandomSource.seeded(seed);
+        this.isnGenerator = new IsnGenerator(random);
+        this.cookies = new SynCookies(random);
         int max = config.intValue(Knob.STACK_MAX_CONNECTIONS);
         this.socks = new TcpSock[max];
         for (int i = 0; i < max; i++) {
@@ -256,14 +258,14 @@ public final class TcpEngine implements TimerHandler {
         return (int) (nowNs / MS) + s.tsOffset;
     }
 
+    /** RFC 6528 ISN (Linux secure_tcp_seq) for a connection from (saddr, sport) to (daddr, dport). */
     int isn(int saddr, int daddr, int sport, int dport, long nowNs) {
-        // RFC 6528: a keyed hash of the 4-tuple plus a clock ticking every 4 µs (Linux: 64 ns).
-        long h = (((long) saddr << 32) | (daddr & 0xFFFF_FFFFL)) ^ isnKey0;
-        h = h * 0x9E3779B97F4A7C15L ^ ((long) sport << 16 | dport) ^ isnKey1;
-        h ^= h >>> 29;
-        h *= 0xBF58476D1CE4E5B9L;
-        h ^= h >>> 32;
-        return (int) h + (int) (nowNs >>> 6);
+        return isnGenerator.isn(saddr, daddr, sport, dport, nowNs);
+    }
+
+    /** The TSval offset for a pair (Linux secure_tcp_ts_off), recomputable for cookie connections. */
+    int tsOffset(int localAddress, int remoteAddress) {
+        return isnGenerator.tsOffset(localAddress, remoteAddress);
     }
 
     /**

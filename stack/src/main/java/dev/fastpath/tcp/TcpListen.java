@@ -2,6 +2,7 @@ package dev.fastpath.tcp;
 
 import dev.fastpath.config.Knob;
 import dev.fastpath.table.ConnectionTable;
+import dev.fastpath.tcp.cookie.SynCookies;
 import dev.fastpath.timer.TimerWheel;
 import dev.fastpath.wire.ParsedFrame;
 import dev.fastpath.wire.TcpHeader;
@@ -17,6 +18,8 @@ final class TcpListen {
     private final ConnectionTable requests;
     private final RequestSock[] pool;
     private final ArrayDeque<Integer> free = new ArrayDeque<>();
+    /** The request a cookie SYN or cookie ACK is built in: reused, never queued. */
+    private final RequestSock cookieScratch = new RequestSock(-1);
     /** An ISN chosen by TIME_WAIT for a newer SYN (T1), used by the next request; 0 = none. */
     int isnHint;
 
@@ -47,8 +50,11 @@ final class TcpListen {
             return;
         }
         if ((flags & TcpHeader.ACK) != 0) {
+            if ((flags & TcpHeader.SYN) == 0 && cookieV4Check(l, f, nowNs)) {
+                return;
+            }
             e.counters.inc(TcpStat.FpNoSocketRst);
-            e.tcpV4SendReset(f); // no request for this ACK (W1, W3): RST
+            e.tcpV4SendReset(f); // no request and no valid cookie for this ACK (W1, W3): RST
             return;
         }
         if ((flags & TcpHeader.SYN) != 0) {
@@ -66,13 +72,15 @@ final class TcpListen {
      */
     void tcpConnRequest(TcpSock l, ParsedFrame f, long nowNs) {
         int syncookies = e.config.intValue(Knob.TCP_SYNCOOKIES);
-        if (l.synQueueLength >= l.backlog) {
+        boolean wantCookie = syncookies == 2;
+        if (!wantCookie && l.synQueueLength >= l.backlog) {
             if (syncookies == 0) {
                 e.counters.inc(TcpStat.TcpExtTCPReqQFullDrop);
                 e.counters.inc(TcpStat.TcpExtListenDrops);
                 return; // H8: SYN queue full without syncookies drops the SYN
             }
             e.counters.inc(TcpStat.TcpExtTCPReqQFullDoCookies);
+            wantCookie = true; // H8: tcp_syncookies=1 answers a full SYN queue with a cookie
         }
         if (acceptQueueFull(l) && l.synQueueYoung > 0) {
             e.counters.inc(TcpStat.TcpExtListenOverflows);
@@ -84,13 +92,19 @@ final class TcpListen {
             e.counters.inc(TcpStat.TcpExtListenDrops);
             return; // Linux: without cookies, keep the last quarter of tcp_max_syn_backlog
         }
+        if (wantCookie) {
+            cookieV4InitSequence(l, f, nowNs);
+            return;
+        }
         Integer id = free.poll();
         if (id == null) {
             e.counters.inc(TcpStat.TcpExtListenDrops);
             return;
         }
-        RequestSock r = new RequestSock(id);
-        pool[id] = r;
+        if (pool[id] == null) {
+            pool[id] = new RequestSock(id); // each slot is allocated once, then reused
+        }
+        RequestSock r = pool[id];
         fill(r, l, f);
         r.iss = isnHint != 0 ? isnHint : e.isn(f.dstIp(), f.srcIp(), f.dstPort(), f.srcPort(), nowNs);
         isnHint = 0;
@@ -104,9 +118,73 @@ final class TcpListen {
                 TcpEngine.timer(TcpEngine.TIMER_SYNACK, id));
     }
 
+    /**
+     * Kernel: cookie_v4_init_sequence() + tcp_v4_send_synack(). The SYN-ACK's ISN is the cookie and,
+     * with timestamps, its TSval carries the options; nothing is stored (the SYN allocates nothing).
+     */
+    private void cookieV4InitSequence(TcpSock l, ParsedFrame f, long nowNs) {
+        RequestSock r = cookieScratch;
+        fill(r, l, f);
+        int index = SynCookies.mssIndex(r.mss);
+        r.mss = SynCookies.MSS_TABLE[index];
+        r.iss = e.cookies.cookieV4InitSequence(f.srcIp(), f.dstIp(), f.srcPort(), f.dstPort(), f.seq(), index,
+                nowNs);
+        l.lastOverflowNs = nowNs;
+        e.counters.inc(TcpStat.TcpExtSyncookiesSent);
+        int ts = r.tsOk ? SynCookies.cookieInitTimestamp(nowNs / TcpEngine.MS, r.wscaleOk ? r.sndWscale : -1,
+                r.sackOk, false) : 0;
+        sendSynack(r, ts + r.tsOffset);
+    }
+
+    /**
+     * Kernel: cookie_v4_check(). Within two minutes of a SYN-queue overflow, an ACK with no request
+     * may carry a cookie: if it validates, the connection is rebuilt from it (MSS from the cookie,
+     * window scale and SACK from the echoed TSval) and goes to the accept queue as in H12.
+     *
+     * @return true when the ACK was a valid cookie (handled), false to answer with a RST
+     */
+    private boolean cookieV4Check(TcpSock l, ParsedFrame f, long nowNs) {
+        if (e.config.intValue(Knob.TCP_SYNCOOKIES) == 0 || l.lastOverflowNs == Long.MIN_VALUE
+                || nowNs - l.lastOverflowNs > SynCookies.VALID_NS) {
+            return false;
+        }
+        int mss = e.cookies.cookieV4Check(f.srcIp(), f.dstIp(), f.srcPort(), f.dstPort(), f.ack(), f.seq(), nowNs);
+        if (mss == 0) {
+            e.counters.inc(TcpStat.TcpExtSyncookiesFailed);
+            return false;
+        }
+        RequestSock r = cookieScratch;
+        fill(r, l, f);
+        r.irs = f.seq() - 1;
+        r.iss = f.ack() - 1;
+        r.mss = mss; // the ACK carries no MSS option: the cookie remembers it
+        TcpOptions o = f.options();
+        r.tsOk = o.hasTimestamps() && e.config.enabled(Knob.TCP_TIMESTAMPS);
+        int echoed = o.tsEcr() - r.tsOffset;
+        r.sackOk = r.tsOk && SynCookies.decodeSack(echoed) && e.config.enabled(Knob.TCP_SACK);
+        int wscale = r.tsOk ? SynCookies.decodeWscale(echoed) : -1;
+        r.wscaleOk = wscale >= 0 && e.config.enabled(Knob.TCP_WINDOW_SCALING);
+        r.sndWscale = r.wscaleOk ? wscale : 0;
+        r.rcvWscale = r.wscaleOk ? TcpXmit.windowScale(e) : 0;
+        e.counters.inc(TcpStat.TcpExtSyncookiesRecv);
+        if (acceptQueueFull(l)) {
+            e.counters.inc(TcpStat.TcpExtListenOverflows);
+            e.counters.inc(TcpStat.TcpExtListenDrops);
+            return true; // dropped: the client retransmits and we try again
+        }
+        TcpSock child = tcpV4SynRecvSock(l, r, f, nowNs);
+        if (child != null && (f.payloadLength() > 0 || (f.flags() & TcpHeader.FIN) != 0)) {
+            e.input.tcpRcvStateProcess(child, f, nowNs);
+        }
+        return true;
+    }
+
     private void fill(RequestSock r, TcpSock l, ParsedFrame f) {
         TcpOptions o = f.options();
         r.listener = l;
+        r.retransmits = 0;
+        r.acked = false;
+        r.timer = TimerWheel.NONE;
         r.localIp = f.dstIp();
         r.localPort = f.dstPort();
         r.remoteIp = f.srcIp();
@@ -121,17 +199,21 @@ final class TcpListen {
         r.sackOk = o.sackPermitted() && e.config.enabled(Knob.TCP_SACK);
         r.tsOk = o.hasTimestamps() && e.config.enabled(Knob.TCP_TIMESTAMPS);
         r.tsRecent = o.tsVal();
-        r.tsOffset = e.random.nextInt();
+        r.tsOffset = e.tsOffset(r.localIp, r.remoteIp);
     }
 
     /** Kernel: tcp_v4_send_synack(). H9: options mirror what the SYN offered. */
     void tcpV4SendSynack(RequestSock r, long nowNs) {
+        sendSynack(r, (int) (nowNs / TcpEngine.MS) + r.tsOffset);
+    }
+
+    private void sendSynack(RequestSock r, int tsVal) {
         int bits = TcpOutput.OPT_MSS | (r.wscaleOk ? TcpOutput.OPT_WSCALE : 0)
                 | (r.sackOk ? TcpOutput.OPT_SACK_PERM : 0) | (r.tsOk ? TcpOutput.OPT_TS : 0);
         int ourMss = r.listener.userMss > 0 ? r.listener.userMss : e.config.intValue(Knob.TCP_MSS);
         e.out.tuple(r.localIp, r.remoteIp, r.localPort, r.remotePort)
                 .header(r.iss, r.irs + 1, TcpHeader.SYN | TcpHeader.ACK, TcpXmit.initialWindow(e, ourMss))
-                .options(bits, ourMss, r.rcvWscale, (int) (nowNs / TcpEngine.MS) + r.tsOffset, r.tsRecent)
+                .options(bits, ourMss, r.rcvWscale, tsVal, r.tsRecent)
                 .send(null, 0, 0);
     }
 
@@ -165,13 +247,12 @@ final class TcpListen {
             r.listener.synQueueYoung--;
         }
         r.live = false;
-        pool[r.id] = null;
         free.add(r.id);
     }
 
     /** F2: a closing listener drops every request it still holds. */
     void dropRequestsOf(TcpSock l) {
-        for (RequestSock r : pool) {
+        for (RequestSock r : pool) { // a listener's close is not on the packet path
             if (r != null && r.live && r.listener == l) {
                 drop(r);
             }

@@ -95,6 +95,8 @@ final class TcpSock {
     int backlog;
     int synQueueLength;
     int synQueueYoung;
+    /** When the SYN queue last overflowed into cookies (Linux tcp_synq_overflow); cookies are checked for 2 min. */
+    long lastOverflowNs = Long.MIN_VALUE;
     ArrayDeque<TcpSock> acceptQueue;
     /** For a child not yet accepted: its listener. */
     TcpSock parent;
