@@ -14,6 +14,15 @@ final class ByteRing {
         this.data = new byte[capacity];
     }
 
+    /** @return ring, emptied, when it already has this capacity; otherwise a new ring */
+    static ByteRing reuse(ByteRing ring, int capacity) {
+        if (ring != null && ring.data.length == capacity) {
+            ring.clear();
+            return ring;
+        }
+        return new ByteRing(capacity);
+    }
+
     int size() {
         return size;
     }

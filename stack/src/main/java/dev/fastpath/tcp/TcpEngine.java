@@ -11,7 +11,6 @@ import dev.fastpath.timer.TimerHandler;
 import dev.fastpath.timer.TimerWheel;
 import dev.fastpath.wire.ParsedFrame;
 import dev.fastpath.wire.TcpHeader;
-import java.util.ArrayDeque;
 
 /**
  * Everything TCP on one worker: the connection tables, the listeners, the timers and the state
@@ -48,7 +47,9 @@ public final class TcpEngine implements TimerHandler {
     final byte[] scratch = new byte[65536];
     TcpEvents events = TcpEvents.NONE;
     private final TcpSock[] socks;
-    private final ArrayDeque<Integer> freeIds = new ArrayDeque<>();
+    /** Every socket object ever made, kept for reuse with its buffers (no allocation in steady state). */
+    private final TcpSock[] pool;
+    private final IntStack freeIds;
     private int orphans;
     private int nextPortOffset;
 
@@ -70,9 +71,8 @@ public final class TcpEngine implements TimerHandler {
         this.cookies = new SynCookies(random);
         int max = config.intValue(Knob.STACK_MAX_CONNECTIONS);
         this.socks = new TcpSock[max];
-        for (int i = 0; i < max; i++) {
-            freeIds.add(i);
-        }
+        this.pool = new TcpSock[max];
+        this.freeIds = new IntStack(max);
         this.timers = new TimerWheel(MS, 4096, nowNs, 1024);
         this.out = new TcpOutput(io, localMac, neighbours, counters);
         this.established = new ConnectionTable(max, random.nextLong());
@@ -96,11 +96,15 @@ public final class TcpEngine implements TimerHandler {
 
     /** @return a new socket id, or −EMFILE when the pool is exhausted */
     public int socket() {
-        Integer id = freeIds.poll();
-        if (id == null) {
+        int id = freeIds.pop();
+        if (id < 0) {
             return -Errno.EMFILE;
         }
-        TcpSock s = TcpSock.fresh(id);
+        if (pool[id] == null) {
+            pool[id] = new TcpSock(id);
+        }
+        TcpSock s = pool[id];
+        s.reset();
         s.sndBuf = config.intValue(Knob.TCP_WMEM_DEFAULT);
         s.rcvBuf = config.intValue(Knob.TCP_RMEM_DEFAULT);
         s.keepIdle = config.intValue(Knob.TCP_KEEPALIVE_TIME);
@@ -245,7 +249,7 @@ public final class TcpEngine implements TimerHandler {
             listeners[s.localPort] = null;
         }
         socks[s.id] = null;
-        freeIds.add(s.id);
+        freeIds.push(s.id);
     }
 
     // ---- time --------------------------------------------------------------------------------

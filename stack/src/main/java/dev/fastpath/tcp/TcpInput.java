@@ -399,8 +399,8 @@ final class TcpInput {
         s.sndWl2 = f.ack();
         negotiate(s, f.options());
         s.sndWnd = f.window(); // RFC 7323 §2.2: the window of a SYN is never scaled
-        s.recvQueue = new ByteRing(e.config.intValue(Knob.TCP_RMEM_DEFAULT) / 2);
-        s.sendQueue = new ByteRing(s.sndBuf);
+        s.recvQueue = ByteRing.reuse(s.recvQueue, e.config.intValue(Knob.TCP_RMEM_DEFAULT) / 2);
+        s.sendQueue = ByteRing.reuse(s.sendQueue, s.sndBuf);
         e.timers.cancel(s.rtoTimer);
         s.rtoTimer = TimerWheel.NONE;
         s.retransmits = 0;

@@ -7,7 +7,6 @@ import dev.fastpath.timer.TimerWheel;
 import dev.fastpath.wire.ParsedFrame;
 import dev.fastpath.wire.TcpHeader;
 import dev.fastpath.wire.TcpOptions;
-import java.util.ArrayDeque;
 
 /**
  * The LISTEN path: SYN queue of request records, accept queue, SYN-ACKs and their retransmission.
@@ -17,7 +16,7 @@ final class TcpListen {
     private final TcpEngine e;
     private final ConnectionTable requests;
     private final RequestSock[] pool;
-    private final ArrayDeque<Integer> free = new ArrayDeque<>();
+    private final IntStack free;
     /** The request a cookie SYN or cookie ACK is built in: reused, never queued. */
     private final RequestSock cookieScratch = new RequestSock(-1);
     /** An ISN chosen by TIME_WAIT for a newer SYN (T1), used by the next request; 0 = none. */
@@ -28,9 +27,7 @@ final class TcpListen {
         int max = engine.config.intValue(Knob.STACK_MAX_CONNECTIONS);
         this.requests = new ConnectionTable(max, engine.random.nextLong());
         this.pool = new RequestSock[max];
-        for (int i = 0; i < max; i++) {
-            free.add(i);
-        }
+        this.free = new IntStack(max);
     }
 
     int requestCount() {
@@ -96,8 +93,8 @@ final class TcpListen {
             cookieV4InitSequence(l, f, nowNs);
             return;
         }
-        Integer id = free.poll();
-        if (id == null) {
+        int id = free.pop();
+        if (id < 0) {
             e.counters.inc(TcpStat.TcpExtListenDrops);
             return;
         }
@@ -247,7 +244,7 @@ final class TcpListen {
             r.listener.synQueueYoung--;
         }
         r.live = false;
-        free.add(r.id);
+        free.push(r.id);
     }
 
     /** F2: a closing listener drops every request it still holds. */
@@ -333,8 +330,8 @@ final class TcpListen {
         c.sndWl1 = f.seq();
         c.sndWl2 = f.ack();
         c.rtoNs = e.config.get(Knob.TCP_TIMEOUT_INIT) * TcpEngine.MS;
-        c.recvQueue = new ByteRing(e.config.intValue(Knob.TCP_RMEM_DEFAULT) / 2);
-        c.sendQueue = new ByteRing(c.sndBuf);
+        c.recvQueue = ByteRing.reuse(c.recvQueue, e.config.intValue(Knob.TCP_RMEM_DEFAULT) / 2);
+        c.sendQueue = ByteRing.reuse(c.sendQueue, c.sndBuf);
         c.advertisedWnd = TcpXmit.initialWindow(e, c.mssClamp);
         c.keepalive = l.keepalive;
         c.lastRcvNs = nowNs;

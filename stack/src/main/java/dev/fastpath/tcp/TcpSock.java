@@ -105,9 +105,89 @@ final class TcpSock {
         this.id = id;
     }
 
-    /** Resets every field for reuse from the pool. */
-    static TcpSock fresh(int id) {
-        return new TcpSock(id);
+    /** Returns every field to its initial value for reuse from the pool; queues are kept but emptied. */
+    void reset() {
+        state = TcpState.CLOSE;
+        socketState = TcpState.SS_UNCONNECTED;
+        localIp = 0;
+        localPort = 0;
+        remoteIp = 0;
+        remotePort = 0;
+        bound = false;
+        inTable = false;
+        iss = 0;
+        sndUna = 0;
+        sndNxt = 0;
+        sndWnd = 0;
+        sndWl1 = 0;
+        sndWl2 = 0;
+        sndWscale = 0;
+        finSeq = 0;
+        finQueued = false;
+        irs = 0;
+        rcvNxt = 0;
+        rcvWscale = 0;
+        rcvWup = 0;
+        advertisedWnd = 0;
+        mssClamp = 1460;
+        mss = 536;
+        tsOk = false;
+        sackOk = false;
+        wscaleOk = false;
+        tsRecent = 0;
+        tsOffset = 0;
+        rcvShutdown = false;
+        sndShutdown = false;
+        orphan = false;
+        references = 1;
+        softError = 0;
+        error = 0;
+        rtoTimer = TimerWheel.NONE;
+        delackTimer = TimerWheel.NONE;
+        keepaliveTimer = TimerWheel.NONE;
+        finWait2Timer = TimerWheel.NONE;
+        lingerTimer = TimerWheel.NONE;
+        rtoNs = 0;
+        srttNs = 0;
+        rttvarNs = 0;
+        retransmits = 0;
+        backoff = 0;
+        rttSeqSentNs = 0;
+        rttSeq = 0;
+        rttPending = false;
+        unackedSegments = 0;
+        quickAck = true;
+        lastRcvNs = 0;
+        lastChallengeNs = Long.MIN_VALUE;
+        lastDupAckNs = Long.MIN_VALUE;
+        keepaliveProbes = 0;
+        keepalive = false;
+        lingerOn = false;
+        lingerSeconds = 0;
+        linger2 = Integer.MIN_VALUE;
+        nodelay = false;
+        userMss = 0;
+        keepIdle = 0;
+        keepIntvl = 0;
+        keepCnt = 0;
+        userTimeoutMs = 0;
+        nonBlocking = false;
+        sndBuf = 0;
+        rcvBuf = 0;
+        backlog = 0;
+        synQueueLength = 0;
+        synQueueYoung = 0;
+        lastOverflowNs = Long.MIN_VALUE;
+        parent = null;
+        if (sendQueue != null) {
+            sendQueue.clear();
+        }
+        if (recvQueue != null) {
+            recvQueue.clear();
+        }
+        if (acceptQueue != null) {
+            acceptQueue.clear();
+        }
     }
 
     boolean synchronizedState() {

@@ -117,8 +117,9 @@ class HandshakeTest {
         @DisplayName("H12: accept queue full drops the third ACK; the request stays and the SYN-ACK timer retries")
         void acceptQueueFullDropsAck() {
             EngineFixture t = new EngineFixture(Config.defaults().withOverrides(List.of("tcp.timestamps=0")));
-            int l = t.listener(80, 0);
-            completeFrom(t, 40000);
+            int l = t.listener(80, 1);
+            completeFrom(t, 39999);
+            completeFrom(t, 40000); // Linux lets backlog + 1 children wait: the queue is now full
             t.send(TcpSegment.of(40001, 80, 1000, 0, SYN, 65535, List.of(), NONE));
             TcpSegment sa = t.recvFlags(SYN | ACK);
             t.send(TcpSegment.of(40001, 80, 1001, sa.seq() + 1, ACK, 65535, List.of(), NONE));
@@ -136,7 +137,8 @@ class HandshakeTest {
         void abortOnOverflow() {
             EngineFixture t = new EngineFixture(Config.defaults().withOverrides(
                     List.of("tcp.timestamps=0", "tcp.abort_on_overflow=1")));
-            t.listener(80, 0);
+            t.listener(80, 1);
+            completeFrom(t, 39999);
             completeFrom(t, 40000);
             t.send(TcpSegment.of(40001, 80, 1000, 0, SYN, 65535, List.of(), NONE));
             TcpSegment sa = t.recvFlags(SYN | ACK);
