@@ -1,0 +1,107 @@
+package dev.fastpath.bench.engine;
+
+import dev.fastpath.config.Config;
+import dev.fastpath.io.PacketIo;
+import dev.fastpath.tcp.SocketOps;
+import dev.fastpath.tcp.TcpEngine;
+import dev.fastpath.wire.ChecksumPolicy;
+import dev.fastpath.wire.EthernetHeader;
+import dev.fastpath.wire.FrameParser;
+import dev.fastpath.wire.Ipv4Header;
+import dev.fastpath.wire.ParsedFrame;
+import dev.fastpath.wire.TcpHeader;
+import dev.fastpath.wire.TcpOptionWriter;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * A server engine on port 80 whose output goes nowhere but is watched (last flags and sequence
+ * number), and a client side that writes frames straight into a buffer and parses them, so a
+ * benchmark measures the engine, not a link.
+ */
+final class EngineRig implements PacketIo {
+    static final int SERVER = 0xC6120001;
+    static final int CLIENT = 0xC6120002;
+    final MemorySegment tx = Arena.ofAuto().allocate(2048, 64);
+    final MemorySegment rx = Arena.ofAuto().allocate(2048, 64);
+    final TcpHeader txTcp = new TcpHeader().wrap(tx, 34);
+    final FrameParser parser = new FrameParser(ChecksumPolicy.STRICT);
+    final ParsedFrame frame = new ParsedFrame();
+    final TcpEngine engine;
+    final SocketOps api;
+    final int listener;
+    int lastFlags;
+    int lastSeq;
+    long frames;
+    long nowNs = 1_000_000_000_000L;
+    private final EthernetHeader eth = new EthernetHeader();
+    private final Ipv4Header ip = new Ipv4Header();
+    private final TcpHeader tcp = new TcpHeader();
+    private final TcpOptionWriter options = new TcpOptionWriter();
+
+    EngineRig(List<String> overrides, int backlog) {
+        engine = new TcpEngine(Config.defaults().withOverrides(overrides), this, SERVER, 1, a -> 2, 11, nowNs);
+        api = SocketOps.of(engine);
+        listener = api.socket();
+        api.bind(listener, SERVER, 80);
+        api.listen(listener, backlog);
+    }
+
+    /** Writes a client segment into the receive buffer, parses it and hands it to the engine. */
+    void deliver(int srcPort, int seq, int ack, int flags) {
+        eth.wrap(rx, 0).destination(1).source(2).etherType(EthernetHeader.ETHERTYPE_IPV4);
+        options.wrap(rx, 54);
+        if ((flags & TcpHeader.SYN) != 0) {
+            options.mss(1460).nop().nop().sackPermitted().nop().windowScale(7);
+        }
+        int tcpLength = 20 + options.padToWord();
+        ip.wrap(rx, 14).versionAndHeaderLength(20).tos(0).totalLength(20 + tcpLength).identification(0)
+                .flagsFragment(Ipv4Header.FLAG_DF).ttl(64).protocol(Ipv4Header.PROTO_TCP).source(CLIENT)
+                .destination(SERVER).fillChecksum();
+        tcp.wrap(rx, 34).sourcePort(srcPort).destinationPort(80).seq(seq).ack(ack).dataOffset(tcpLength >>> 2)
+                .flags(flags).window(64240).checksum(0).urgentPointer(0).fillChecksum(tcpLength, CLIENT, SERVER);
+        parser.parse(rx, 0, 34 + tcpLength, 0, frame);
+        engine.tcpV4Rcv(frame, nowNs);
+    }
+
+    @Override
+    public int receive(RxHandler handler, int limit) {
+        return 0;
+    }
+
+    @Override
+    public MemorySegment txBuffer() {
+        return tx;
+    }
+
+    @Override
+    public long txClaim() {
+        return 0;
+    }
+
+    @Override
+    public int txFrameCapacity() {
+        return 2048;
+    }
+
+    @Override
+    public void txCommit(long offset, int length) {
+        lastFlags = txTcp.flags();
+        lastSeq = txTcp.seq();
+        frames++;
+    }
+
+    @Override
+    public void txAbort(long offset) {
+    }
+
+    @Override
+    public int flush() {
+        return 0;
+    }
+
+    @Override
+    public void close() {
+    }
+}
