@@ -1,5 +1,10 @@
 package dev.fastpath.tcp;
 
+import static dev.fastpath.api.SocketConstants.SHUT_RD;
+import static dev.fastpath.api.SocketConstants.SHUT_RDWR;
+import static dev.fastpath.api.SocketConstants.SHUT_WR;
+
+import dev.fastpath.api.Errno;
 import dev.fastpath.config.Knob;
 import dev.fastpath.table.ConnectionTable;
 import java.util.ArrayDeque;
@@ -10,11 +15,6 @@ import java.util.ArrayDeque;
  * Kernel: af_inet.c, tcp.c, tcp_ipv4.c.
  */
 public final class SocketOps {
-    /** shutdown() how values. */
-    public static final int SHUT_RD = 0;
-    public static final int SHUT_WR = 1;
-    public static final int SHUT_RDWR = 2;
-
     private final TcpEngine e;
 
     SocketOps(TcpEngine engine) {
@@ -136,6 +136,8 @@ public final class SocketOps {
         if (port <= 0 || port > 65535) {
             return -Errno.EINVAL;
         }
+        s.rcvShutdown = false; // a socket whose last attempt failed may connect again
+        s.sndShutdown = false;
         s.localIp = e.localIp;
         s.remoteIp = ip;
         s.remotePort = port;
@@ -206,11 +208,11 @@ public final class SocketOps {
         if (s.sndShutdown) {
             return -Errno.EPIPE;
         }
-        if (s.state == TcpState.SYN_SENT) {
-            return -Errno.EAGAIN;
+        if (s.state == TcpState.SYN_SENT || s.state == TcpState.SYN_RECV) {
+            return -Errno.EAGAIN; // a blocking caller waits for the handshake (sk_stream_wait_connect)
         }
         if (s.state != TcpState.ESTABLISHED && s.state != TcpState.CLOSE_WAIT) {
-            return -(s.state == TcpState.CLOSE ? Errno.ENOTCONN : Errno.EPIPE);
+            return -Errno.EPIPE; // Linux: also for a socket that never connected
         }
         int n = s.sendQueue.append(src, off, len);
         if (n == 0 && len > 0) {
@@ -361,73 +363,5 @@ public final class SocketOps {
         e.tcpSetState(l, TcpState.CLOSE);
         e.orphaned(l);
         e.tcpDone(l, 0);
-    }
-
-    /** SO_KEEPALIVE. */
-    public int setKeepalive(int id, boolean on, long nowNs) {
-        TcpSock s = e.sock(id);
-        if (s == null) {
-            return -Errno.EBADF;
-        }
-        s.keepalive = on;
-        if (s.state == TcpState.ESTABLISHED || s.state == TcpState.CLOSE_WAIT) {
-            TcpTimers.armKeepalive(e, s, nowNs);
-        }
-        return 0;
-    }
-
-    /** TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT (seconds, seconds, count). */
-    public int setKeepaliveTimes(int id, int idle, int interval, int count) {
-        TcpSock s = e.sock(id);
-        if (s == null) {
-            return -Errno.EBADF;
-        }
-        if (idle < 1 || interval < 1 || count < 1) {
-            return -Errno.EINVAL;
-        }
-        s.keepIdle = idle;
-        s.keepIntvl = interval;
-        s.keepCnt = count;
-        return 0;
-    }
-
-    /** SO_LINGER. */
-    public int setLinger(int id, boolean on, int seconds) {
-        TcpSock s = e.sock(id);
-        if (s == null) {
-            return -Errno.EBADF;
-        }
-        s.lingerOn = on;
-        s.lingerSeconds = Math.max(0, seconds);
-        return 0;
-    }
-
-    /** TCP_LINGER2: seconds in orphaned FIN_WAIT2; negative closes at once with a RST (F9). */
-    public int setLinger2(int id, int seconds) {
-        TcpSock s = e.sock(id);
-        if (s == null) {
-            return -Errno.EBADF;
-        }
-        s.linger2 = seconds;
-        return 0;
-    }
-
-    /** TCP_MAXSEG. */
-    public int setMaxSeg(int id, int mss) {
-        TcpSock s = e.sock(id);
-        if (s == null) {
-            return -Errno.EBADF;
-        }
-        if (mss < 88 || mss > 32767) {
-            return -Errno.EINVAL;
-        }
-        s.userMss = mss;
-        return 0;
-    }
-
-    /** @return bytes waiting to be read (SIOCINQ) */
-    public int readable(int id) {
-        TcpSock s = e.sock(id);
-        return s == null ? -Errno.EBADF : s.recvQueue == null ? 0 : s.recvQueue.size();
     }
 }

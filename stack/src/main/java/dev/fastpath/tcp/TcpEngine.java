@@ -1,5 +1,6 @@
 package dev.fastpath.tcp;
 
+import dev.fastpath.api.Errno;
 import dev.fastpath.config.Config;
 import dev.fastpath.config.Knob;
 import dev.fastpath.io.PacketIo;
@@ -29,6 +30,7 @@ public final class TcpEngine implements TimerHandler {
     static final int TIMER_LINGER = 5;
     static final int TIMER_SYNACK = 6;
     static final int TIMER_TIME_WAIT = 7;
+    static final int TIMER_PROBE = 8;
 
     final Config config;
     final TcpStat.Counters counters = new TcpStat.Counters();
@@ -215,6 +217,8 @@ public final class TcpEngine implements TimerHandler {
         }
         tcpSetState(s, TcpState.CLOSE);
         s.socketState = TcpState.SS_UNCONNECTED;
+        s.rcvShutdown = true; // tcp_done(): SHUTDOWN_MASK — reads end (0 once the error is taken), writes EPIPE
+        s.sndShutdown = true;
         unhash(s);
         clearTimers(s);
         if (s.parent != null) {
@@ -237,11 +241,13 @@ public final class TcpEngine implements TimerHandler {
         timers.cancel(s.keepaliveTimer);
         timers.cancel(s.finWait2Timer);
         timers.cancel(s.lingerTimer);
+        timers.cancel(s.probeTimer);
         s.rtoTimer = TimerWheel.NONE;
         s.delackTimer = TimerWheel.NONE;
         s.keepaliveTimer = TimerWheel.NONE;
         s.finWait2Timer = TimerWheel.NONE;
         s.lingerTimer = TimerWheel.NONE;
+        s.probeTimer = TimerWheel.NONE;
     }
 
     private void free(TcpSock s) {

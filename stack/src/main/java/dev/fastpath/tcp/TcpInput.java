@@ -1,5 +1,6 @@
 package dev.fastpath.tcp;
 
+import dev.fastpath.api.Errno;
 import dev.fastpath.config.Knob;
 import dev.fastpath.timer.TimerWheel;
 import dev.fastpath.wire.ParsedFrame;
@@ -329,6 +330,17 @@ final class TcpInput {
             s.sndWl1 = f.seq();
             s.sndWl2 = ack;
         }
+        s.probesOut = 0; // tcp_ack(): the peer answered
+        if (e.timers.pending(s.probeTimer)) {
+            if (s.sndWnd > 0) {
+                e.timers.cancel(s.probeTimer); // tcp_ack_probe(): the window opened
+                s.probeTimer = TimerWheel.NONE;
+                s.backoff = 0;
+                s.retransStartNs = 0;
+            } else {
+                TcpTimers.rearmProbe(e, s, nowNs);
+            }
+        }
         int acked = ack - s.sndUna;
         if (acked == 0) {
             return 1;
@@ -344,6 +356,7 @@ final class TcpInput {
         }
         s.retransmits = 0;
         s.backoff = 0;
+        s.retransStartNs = 0;
         e.timers.cancel(s.rtoTimer);
         s.rtoTimer = s.sndUna != s.sndNxt
                 ? e.timers.schedule(nowNs + s.rtoNs, TcpEngine.timer(TcpEngine.TIMER_RTO, s.id)) : TimerWheel.NONE;
@@ -399,7 +412,7 @@ final class TcpInput {
         s.sndWl2 = f.ack();
         negotiate(s, f.options());
         s.sndWnd = f.window(); // RFC 7323 §2.2: the window of a SYN is never scaled
-        s.recvQueue = ByteRing.reuse(s.recvQueue, e.config.intValue(Knob.TCP_RMEM_DEFAULT) / 2);
+        s.recvQueue = ByteRing.reuse(s.recvQueue, s.rcvBuf / 2);
         s.sendQueue = ByteRing.reuse(s.sendQueue, s.sndBuf);
         e.timers.cancel(s.rtoTimer);
         s.rtoTimer = TimerWheel.NONE;

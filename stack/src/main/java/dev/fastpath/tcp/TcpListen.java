@@ -330,10 +330,10 @@ final class TcpListen {
         c.sndWl1 = f.seq();
         c.sndWl2 = f.ack();
         c.rtoNs = e.config.get(Knob.TCP_TIMEOUT_INIT) * TcpEngine.MS;
-        c.recvQueue = ByteRing.reuse(c.recvQueue, e.config.intValue(Knob.TCP_RMEM_DEFAULT) / 2);
+        c.inheritOptions(l);
+        c.recvQueue = ByteRing.reuse(c.recvQueue, c.rcvBuf / 2);
         c.sendQueue = ByteRing.reuse(c.sendQueue, c.sndBuf);
         c.advertisedWnd = TcpXmit.initialWindow(e, c.mssClamp);
-        c.keepalive = l.keepalive;
         c.lastRcvNs = nowNs;
         c.parent = l;
         e.tcpSetState(c, TcpState.ESTABLISHED);

@@ -61,6 +61,11 @@ final class TcpSock {
     long keepaliveTimer = TimerWheel.NONE;
     long finWait2Timer = TimerWheel.NONE;
     long lingerTimer = TimerWheel.NONE;
+    long probeTimer = TimerWheel.NONE;
+    /** Zero-window probes sent without the window opening (Linux icsk_probes_out). */
+    int probesOut;
+    /** When the first retransmission of the current loss episode went out (Linux retrans_stamp); 0 = none. */
+    long retransStartNs;
     long rtoNs;
     long srttNs;
     long rttvarNs;
@@ -90,6 +95,12 @@ final class TcpSock {
     boolean nonBlocking;
     int sndBuf;
     int rcvBuf;
+    int rcvLowat = 1;
+    boolean reuseAddr;
+    boolean reusePort;
+    boolean cork;
+    /** TCP_SYNCNT; 0 means tcp_syn_retries. */
+    int synRetries;
 
     // Listener only.
     int backlog;
@@ -147,6 +158,9 @@ final class TcpSock {
         keepaliveTimer = TimerWheel.NONE;
         finWait2Timer = TimerWheel.NONE;
         lingerTimer = TimerWheel.NONE;
+        probeTimer = TimerWheel.NONE;
+        probesOut = 0;
+        retransStartNs = 0;
         rtoNs = 0;
         srttNs = 0;
         rttvarNs = 0;
@@ -174,6 +188,11 @@ final class TcpSock {
         nonBlocking = false;
         sndBuf = 0;
         rcvBuf = 0;
+        rcvLowat = 1;
+        reuseAddr = false;
+        reusePort = false;
+        cork = false;
+        synRetries = 0;
         backlog = 0;
         synQueueLength = 0;
         synQueueYoung = 0;
@@ -188,6 +207,25 @@ final class TcpSock {
         if (acceptQueue != null) {
             acceptQueue.clear();
         }
+    }
+
+    /** A child takes its listener's socket options, as Linux's sk_clone_lock() copies them. */
+    void inheritOptions(TcpSock l) {
+        keepalive = l.keepalive;
+        keepIdle = l.keepIdle;
+        keepIntvl = l.keepIntvl;
+        keepCnt = l.keepCnt;
+        lingerOn = l.lingerOn;
+        lingerSeconds = l.lingerSeconds;
+        linger2 = l.linger2;
+        nodelay = l.nodelay;
+        cork = l.cork;
+        userMss = l.userMss;
+        userTimeoutMs = l.userTimeoutMs;
+        sndBuf = l.sndBuf;
+        rcvBuf = l.rcvBuf;
+        rcvLowat = l.rcvLowat;
+        reuseAddr = l.reuseAddr;
     }
 
     boolean synchronizedState() {

@@ -1,5 +1,6 @@
 package dev.fastpath.tcp;
 
+import dev.fastpath.api.Errno;
 import dev.fastpath.config.Knob;
 import dev.fastpath.timer.TimerWheel;
 import dev.fastpath.wire.TcpHeader;
@@ -16,6 +17,7 @@ final class TcpTimers {
             case TcpEngine.TIMER_KEEPALIVE -> tcpKeepaliveTimer(e, s, nowNs);
             case TcpEngine.TIMER_FIN_WAIT2 -> finWait2Expired(e, s);
             case TcpEngine.TIMER_LINGER -> lingerExpired(e, s, nowNs);
+            case TcpEngine.TIMER_PROBE -> tcpProbeTimer(e, s, nowNs);
             default -> throw new IllegalStateException("unknown timer kind " + kind);
         }
     }
@@ -29,7 +31,7 @@ final class TcpTimers {
         s.rtoTimer = TimerWheel.NONE;
         e.counters.inc(TcpStat.TcpExtTCPTimeouts);
         if (s.state == TcpState.SYN_SENT) {
-            if (++s.retransmits > e.config.intValue(Knob.TCP_SYN_RETRIES)) {
+            if (++s.retransmits > (s.synRetries > 0 ? s.synRetries : e.config.intValue(Knob.TCP_SYN_RETRIES))) {
                 e.counters.inc(TcpStat.TcpAttemptFails);
                 e.tcpDone(s, Errno.ETIMEDOUT);
                 return;
@@ -44,9 +46,10 @@ final class TcpTimers {
         if (s.sndUna == s.sndNxt) {
             return;
         }
-        int orphanRetries = e.config.intValue(Knob.TCP_ORPHAN_RETRIES);
-        int limit = s.orphan ? (orphanRetries == 0 ? 8 : orphanRetries) : e.config.intValue(Knob.TCP_RETRIES2);
-        if (++s.retransmits > limit) {
+        if (s.retransStartNs == 0) {
+            s.retransStartNs = nowNs - s.rtoNs; // when the lost segment was sent (the timer ran one RTO)
+        }
+        if (tcpWriteTimeout(e, s, ++s.retransmits, nowNs)) {
             e.counters.inc(TcpStat.TcpExtTCPAbortOnTimeout);
             e.tcpDone(s, Errno.ETIMEDOUT);
             return;
@@ -62,12 +65,67 @@ final class TcpTimers {
         }
     }
 
-    /** Zero window: probe with the RTO timer (a zero-window probe is a retransmission of nothing new). */
-    static void armProbe(TcpEngine e, TcpSock s, long nowNs) {
-        if (!e.timers.pending(s.rtoTimer)) {
-            e.counters.inc(TcpStat.TcpExtTCPWinProbe);
-            s.rtoTimer = e.timers.schedule(nowNs + s.rtoNs, TcpEngine.timer(TcpEngine.TIMER_RTO, s.id));
+    /**
+     * Kernel: tcp_write_timeout(). With TCP_USER_TIMEOUT the connection ends once that long has passed
+     * since the first retransmission's original send (RFC 5482); otherwise after tcp_retries2
+     * retransmissions (orphans: tcp_orphan_retries, 0 meaning 8).
+     */
+    private static boolean tcpWriteTimeout(TcpEngine e, TcpSock s, int attempts, long nowNs) {
+        if (s.userTimeoutMs > 0) {
+            return nowNs - s.retransStartNs >= s.userTimeoutMs * TcpEngine.MS;
         }
+        int orphanRetries = e.config.intValue(Knob.TCP_ORPHAN_RETRIES);
+        int limit = s.orphan ? (orphanRetries == 0 ? 8 : orphanRetries) : e.config.intValue(Knob.TCP_RETRIES2);
+        return attempts > limit;
+    }
+
+    /**
+     * Kernel: tcp_check_probe_timer(). Data waits behind a zero window and nothing is in flight, so no
+     * ACK will come to open it: the persist timer asks (RFC 9293 §3.8.6.1).
+     */
+    static void armProbe(TcpEngine e, TcpSock s, long nowNs) {
+        if (s.sndUna == s.sndNxt && !e.timers.pending(s.rtoTimer) && !e.timers.pending(s.probeTimer)) {
+            s.probeTimer = e.timers.schedule(nowNs + probeWhen(e, s), TcpEngine.timer(TcpEngine.TIMER_PROBE, s.id));
+        }
+    }
+
+    /** Kernel: tcp_ack_probe(): an answer that leaves the window shut restarts the wait from now. */
+    static void rearmProbe(TcpEngine e, TcpSock s, long nowNs) {
+        e.timers.cancel(s.probeTimer);
+        s.probeTimer = e.timers.schedule(nowNs + probeWhen(e, s), TcpEngine.timer(TcpEngine.TIMER_PROBE, s.id));
+    }
+
+    private static long probeWhen(TcpEngine e, TcpSock s) {
+        return Math.min(s.rtoNs << Math.min(s.backoff, 20), e.config.get(Knob.TCP_RTO_MAX) * TcpEngine.MS);
+    }
+
+    /**
+     * Kernel: tcp_probe_timer() and tcp_send_probe0(). A probe is a bare ACK one below snd_una, which
+     * the peer must answer with its window; each unanswered probe doubles the wait. An answer resets
+     * the count (tcp_ack), so a live peer is probed forever unless TCP_USER_TIMEOUT is set; a silent
+     * one is dropped after tcp_retries2 probes (orphans: tcp_orphan_retries).
+     */
+    static void tcpProbeTimer(TcpEngine e, TcpSock s, long nowNs) {
+        s.probeTimer = TimerWheel.NONE;
+        if (s.sndUna != s.sndNxt || s.sendQueue == null || s.sendQueue.size() == 0 || s.sndWnd > 0) {
+            s.probesOut = 0;
+            s.backoff = 0;
+            TcpXmit.tcpWriteXmit(e, s, nowNs);
+            return;
+        }
+        if (s.retransStartNs == 0) {
+            s.retransStartNs = nowNs;
+        }
+        if (tcpWriteTimeout(e, s, s.probesOut + 1, nowNs)) {
+            e.counters.inc(TcpStat.TcpExtTCPAbortOnTimeout);
+            e.tcpDone(s, Errno.ETIMEDOUT); // tcp_write_err(): no RST, the peer is presumed gone
+            return;
+        }
+        s.probesOut++;
+        s.backoff++;
+        e.counters.inc(TcpStat.TcpExtTCPWinProbe);
+        TcpXmit.send(e, s, s.sndUna - 1, TcpHeader.ACK, null, 0, 0, nowNs);
+        s.probeTimer = e.timers.schedule(nowNs + probeWhen(e, s), TcpEngine.timer(TcpEngine.TIMER_PROBE, s.id));
     }
 
     /** Kernel: tcp_delack_timer(): the ACK that waited for data to ride on goes out alone. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.fastpath.api.Errno;
 import dev.fastpath.config.Config;
 import dev.fastpath.io.mem.InMemoryLink;
 import dev.fastpath.io.mem.VirtualClock;
@@ -40,6 +41,7 @@ class EngineFixture {
     final InMemoryLink link = new InMemoryLink(clock, 1);
     final TcpEngine engine;
     final SocketOps api;
+    final SocketOptions opts;
     private final FrameParser parser = new FrameParser(ChecksumPolicy.STRICT);
     private final ParsedFrame frame = new ParsedFrame();
     final List<String> closed = new ArrayList<>();
@@ -48,6 +50,7 @@ class EngineFixture {
         engine = new TcpEngine(config, link.a(), LOCAL_IP, LOCAL_MAC, ip -> ip == PEER_IP ? PEER_MAC : -1, 42,
                 clock.nowNs());
         api = SocketOps.of(engine);
+        opts = SocketOptions.of(engine);
         engine.events(new TcpEvents() {
             @Override
             public void onClosed(int id, int errno) {

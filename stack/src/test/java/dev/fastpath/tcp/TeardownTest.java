@@ -1,5 +1,13 @@
 package dev.fastpath.tcp;
 
+import static dev.fastpath.api.SocketConstants.IPPROTO_TCP;
+import static dev.fastpath.api.SocketConstants.SOL_SOCKET;
+import static dev.fastpath.api.SocketConstants.SHUT_WR;
+import static dev.fastpath.api.SocketConstants.SO_KEEPALIVE;
+import static dev.fastpath.api.SocketConstants.TCP_KEEPCNT;
+import static dev.fastpath.api.SocketConstants.TCP_KEEPIDLE;
+import static dev.fastpath.api.SocketConstants.TCP_KEEPINTVL;
+import static dev.fastpath.api.SocketConstants.TCP_LINGER2;
 import static dev.fastpath.tcp.EngineFixture.seg;
 import static dev.fastpath.wire.TcpHeader.ACK;
 import static dev.fastpath.wire.TcpHeader.FIN;
@@ -10,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fastpath.api.Errno;
 import dev.fastpath.config.Config;
 import dev.fastpath.wire.TcpSegment;
 import java.util.List;
@@ -106,8 +115,10 @@ class TeardownTest {
         @Test
         @DisplayName("F11: a CLOSE_WAIT connection never closed is killed by keepalive when the peer is gone")
         void keepaliveKillsCloseWait() {
-            t.api.setKeepaliveTimes(c, 10, 5, 3);
-            t.api.setKeepalive(c, true, t.now());
+            assertEquals(0, t.opts.setInt(c, IPPROTO_TCP, TCP_KEEPIDLE, 10, t.now()));
+            assertEquals(0, t.opts.setInt(c, IPPROTO_TCP, TCP_KEEPINTVL, 5, t.now()));
+            assertEquals(0, t.opts.setInt(c, IPPROTO_TCP, TCP_KEEPCNT, 3, t.now()));
+            assertEquals(0, t.opts.setInt(c, SOL_SOCKET, SO_KEEPALIVE, 1, t.now()));
             t.send(seg(80, ACK | FIN, 1001, iss + 1));
             t.recvOne(ACK, iss + 1, 1002);
             t.advanceMs(10_000);
@@ -178,7 +189,7 @@ class TeardownTest {
         @Test
         @DisplayName("F9: TCP_LINGER2 < 0 closes an orphan at once with a RST on entering FIN_WAIT2")
         void negativeLinger2() {
-            t.api.setLinger2(c, -1);
+            assertEquals(0, t.opts.setInt(c, IPPROTO_TCP, TCP_LINGER2, -1, t.now()));
             t.api.close(c, t.now());
             t.recvOne(ACK | FIN, iss + 1, 1001);
             t.send(seg(80, ACK, 1001, iss + 2));
@@ -212,7 +223,7 @@ class TeardownTest {
         @Test
         @DisplayName("F8: after shutdown(SHUT_WR) data from the peer is received and ACKed as usual")
         void dataAfterShutdown() {
-            assertEquals(0, t.api.shutdown(c, SocketOps.SHUT_WR, t.now()));
+            assertEquals(0, t.api.shutdown(c, SHUT_WR, t.now()));
             t.recvOne(ACK | FIN, iss + 1, 1001);
             t.send(seg(80, ACK, 1001, iss + 2));
             t.send(seg(80, ACK | PSH, 1001, iss + 2, HELLO));
@@ -237,7 +248,7 @@ class TeardownTest {
         @Test
         @DisplayName("R4: SO_LINGER on with time 0: close() sends a RST and drops the send queue")
         void lingerZero() {
-            t.api.setLinger(c, true, 0);
+            t.opts.setLinger(c, true, 0);
             t.api.close(c, t.now());
             t.recvOne(RST | ACK, iss + 1, 1001);
             assertEquals(1, t.engine.socketsInUse());
@@ -246,7 +257,7 @@ class TeardownTest {
         @Test
         @DisplayName("F5: SO_LINGER with a time: nothing acknowledged by then → RST")
         void lingerTimeout() {
-            t.api.setLinger(c, true, 2);
+            t.opts.setLinger(c, true, 2);
             t.api.close(c, t.now());
             t.recvOne(ACK | FIN, iss + 1, 1001);
             t.advanceMs(1999);
@@ -264,7 +275,7 @@ class TeardownTest {
             t.api.close(c, t.now());
             t.recvNothing();
             assertEquals(TcpState.ESTABLISHED, t.engine.state(c));
-            t.api.shutdown(c, SocketOps.SHUT_WR, t.now());
+            t.api.shutdown(c, SHUT_WR, t.now());
             t.recvOne(ACK | FIN, iss + 1, 1001);
         }
 

@@ -1,4 +1,4 @@
-package dev.fastpath.tcp;
+package dev.fastpath.api;
 
 /** Linux errno values and their strerror texts; API calls return {@code -errno} like raw syscalls. */
 public final class Errno {
@@ -9,11 +9,15 @@ public final class Errno {
     public static final int EAGAIN = 11;
     public static final int ENOMEM = 12;
     public static final int EFAULT = 14;
+    public static final int EEXIST = 17;
     public static final int EINVAL = 22;
     public static final int EMFILE = 24;
+    public static final int ENOTTY = 25;
     public static final int EPIPE = 32;
+    public static final int ENOTSOCK = 88;
     public static final int ENOPROTOOPT = 92;
     public static final int EPROTONOSUPPORT = 93;
+    public static final int ESOCKTNOSUPPORT = 94;
     public static final int EOPNOTSUPP = 95;
     public static final int EAFNOSUPPORT = 97;
     public static final int EADDRINUSE = 98;
@@ -31,23 +35,42 @@ public final class Errno {
     public static final int EINPROGRESS = 115;
 
     private static final String[][] TABLE = {
-        {"EPERM", "Operation not permitted"}, {"ENOENT", "No such file or directory"},
-        {"EINTR", "Interrupted system call"}, {"EBADF", "Bad file descriptor"},
-        {"EAGAIN", "Resource temporarily unavailable"}, {"ENOMEM", "Cannot allocate memory"},
-        {"EFAULT", "Bad address"}, {"EINVAL", "Invalid argument"}, {"EMFILE", "Too many open files"},
-        {"EPIPE", "Broken pipe"}, {"ENOPROTOOPT", "Protocol not available"},
-        {"EPROTONOSUPPORT", "Protocol not supported"}, {"EOPNOTSUPP", "Operation not supported"},
-        {"EAFNOSUPPORT", "Address family not supported by protocol"}, {"EADDRINUSE", "Address already in use"},
-        {"EADDRNOTAVAIL", "Cannot assign requested address"}, {"ENETUNREACH", "Network is unreachable"},
-        {"ECONNABORTED", "Software caused connection abort"}, {"ECONNRESET", "Connection reset by peer"},
-        {"ENOBUFS", "No buffer space available"}, {"EISCONN", "Transport endpoint is already connected"},
-        {"ENOTCONN", "Transport endpoint is not connected"}, {"ETIMEDOUT", "Connection timed out"},
-        {"ECONNREFUSED", "Connection refused"}, {"EHOSTUNREACH", "No route to host"},
-        {"EALREADY", "Operation already in progress"}, {"EINPROGRESS", "Operation now in progress"},
+        {"EPERM", "Operation not permitted"},
+        {"ENOENT", "No such file or directory"},
+        {"EINTR", "Interrupted system call"},
+        {"EBADF", "Bad file descriptor"},
+        {"EAGAIN", "Resource temporarily unavailable"},
+        {"ENOMEM", "Cannot allocate memory"},
+        {"EFAULT", "Bad address"},
+        {"EEXIST", "File exists"},
+        {"EINVAL", "Invalid argument"},
+        {"EMFILE", "Too many open files"},
+        {"ENOTTY", "Inappropriate ioctl for device"},
+        {"EPIPE", "Broken pipe"},
+        {"ENOTSOCK", "Socket operation on non-socket"},
+        {"ENOPROTOOPT", "Protocol not available"},
+        {"EPROTONOSUPPORT", "Protocol not supported"},
+        {"ESOCKTNOSUPPORT", "Socket type not supported"},
+        {"EOPNOTSUPP", "Operation not supported"},
+        {"EAFNOSUPPORT", "Address family not supported by protocol"},
+        {"EADDRINUSE", "Address already in use"},
+        {"EADDRNOTAVAIL", "Cannot assign requested address"},
+        {"ENETUNREACH", "Network is unreachable"},
+        {"ECONNABORTED", "Software caused connection abort"},
+        {"ECONNRESET", "Connection reset by peer"},
+        {"ENOBUFS", "No buffer space available"},
+        {"EISCONN", "Transport endpoint is already connected"},
+        {"ENOTCONN", "Transport endpoint is not connected"},
+        {"ETIMEDOUT", "Connection timed out"},
+        {"ECONNREFUSED", "Connection refused"},
+        {"EHOSTUNREACH", "No route to host"},
+        {"EALREADY", "Operation already in progress"},
+        {"EINPROGRESS", "Operation now in progress"},
     };
-    private static final int[] NUMBERS = {EPERM, ENOENT, EINTR, EBADF, EAGAIN, ENOMEM, EFAULT, EINVAL, EMFILE, EPIPE,
-        ENOPROTOOPT, EPROTONOSUPPORT, EOPNOTSUPP, EAFNOSUPPORT, EADDRINUSE, EADDRNOTAVAIL, ENETUNREACH, ECONNABORTED,
-        ECONNRESET, ENOBUFS, EISCONN, ENOTCONN, ETIMEDOUT, ECONNREFUSED, EHOSTUNREACH, EALREADY, EINPROGRESS};
+    private static final int[] NUMBERS = {EPERM, ENOENT, EINTR, EBADF, EAGAIN, ENOMEM, EFAULT, EEXIST, EINVAL,
+        EMFILE, ENOTTY, EPIPE, ENOTSOCK, ENOPROTOOPT, EPROTONOSUPPORT, ESOCKTNOSUPPORT, EOPNOTSUPP, EAFNOSUPPORT,
+        EADDRINUSE, EADDRNOTAVAIL, ENETUNREACH, ECONNABORTED, ECONNRESET, ENOBUFS, EISCONN, ENOTCONN, ETIMEDOUT,
+        ECONNREFUSED, EHOSTUNREACH, EALREADY, EINPROGRESS};
 
     private Errno() {
     }

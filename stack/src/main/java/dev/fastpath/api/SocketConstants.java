@@ -1,0 +1,68 @@
+package dev.fastpath.api;
+
+/** The Linux x86-64 values of the socket-API constants Fastpath understands (socket.h, tcp.h, poll.h). */
+public final class SocketConstants {
+    public static final int AF_INET = 2;
+    public static final int SOCK_STREAM = 1;
+    public static final int SOCK_NONBLOCK = 0x800;
+    public static final int SOCK_CLOEXEC = 0x80000;
+    public static final int IPPROTO_IP = 0;
+    public static final int IPPROTO_TCP = 6;
+
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_REUSEADDR = 2;
+    public static final int SO_TYPE = 3;
+    public static final int SO_ERROR = 4;
+    public static final int SO_SNDBUF = 7;
+    public static final int SO_RCVBUF = 8;
+    public static final int SO_KEEPALIVE = 9;
+    public static final int SO_LINGER = 13;
+    public static final int SO_REUSEPORT = 15;
+    public static final int SO_RCVLOWAT = 18;
+    public static final int SO_SNDLOWAT = 19;
+
+    public static final int TCP_NODELAY = 1;
+    public static final int TCP_MAXSEG = 2;
+    public static final int TCP_CORK = 3;
+    public static final int TCP_KEEPIDLE = 4;
+    public static final int TCP_KEEPINTVL = 5;
+    public static final int TCP_KEEPCNT = 6;
+    public static final int TCP_SYNCNT = 7;
+    public static final int TCP_LINGER2 = 8;
+    public static final int TCP_DEFER_ACCEPT = 9;
+    public static final int TCP_INFO = 11;
+    public static final int TCP_QUICKACK = 12;
+    public static final int TCP_USER_TIMEOUT = 18;
+
+    public static final int SHUT_RD = 0;
+    public static final int SHUT_WR = 1;
+    public static final int SHUT_RDWR = 2;
+
+    public static final int F_GETFL = 3;
+    public static final int F_SETFL = 4;
+    public static final int O_RDWR = 2;
+    public static final int O_NONBLOCK = 0x800;
+
+    /** ioctl requests: bytes readable (also FIONREAD), bytes not yet acknowledged, bytes not yet sent. */
+    public static final int SIOCINQ = 0x541B;
+    public static final int SIOCOUTQ = 0x5411;
+    public static final int SIOCOUTQNSD = 0x894B;
+
+    public static final int POLLIN = 0x1;
+    public static final int POLLPRI = 0x2;
+    public static final int POLLOUT = 0x4;
+    public static final int POLLERR = 0x8;
+    public static final int POLLHUP = 0x10;
+    public static final int POLLNVAL = 0x20;
+    public static final int POLLRDNORM = 0x40;
+    public static final int POLLWRNORM = 0x100;
+    public static final int POLLRDHUP = 0x2000;
+
+    /** TCP_INFO tcpi_options bits. */
+    public static final int TCPI_OPT_TIMESTAMPS = 1;
+    public static final int TCPI_OPT_SACK = 2;
+    public static final int TCPI_OPT_WSCALE = 4;
+
+    private SocketConstants() {
+    }
+}

@@ -1,0 +1,296 @@
+package dev.fastpath.tcp;
+
+import static dev.fastpath.api.SocketConstants.IPPROTO_TCP;
+import static dev.fastpath.api.SocketConstants.POLLERR;
+import static dev.fastpath.api.SocketConstants.POLLHUP;
+import static dev.fastpath.api.SocketConstants.POLLIN;
+import static dev.fastpath.api.SocketConstants.POLLOUT;
+import static dev.fastpath.api.SocketConstants.POLLRDHUP;
+import static dev.fastpath.api.SocketConstants.POLLRDNORM;
+import static dev.fastpath.api.SocketConstants.POLLWRNORM;
+import static dev.fastpath.api.SocketConstants.SIOCINQ;
+import static dev.fastpath.api.SocketConstants.SIOCOUTQ;
+import static dev.fastpath.api.SocketConstants.SIOCOUTQNSD;
+import static dev.fastpath.api.SocketConstants.SOL_SOCKET;
+
+import dev.fastpath.api.Errno;
+import dev.fastpath.api.SocketConstants;
+import dev.fastpath.api.TcpInfo;
+import dev.fastpath.config.Knob;
+
+/**
+ * setsockopt/getsockopt, poll and ioctl on socket ids with Linux's semantics and errors
+ * (net/core/sock.c sock_setsockopt, net/ipv4/tcp.c do_tcp_setsockopt, tcp_poll, tcp_ioctl).
+ * Every call returns ≥ 0 or {@code -errno}.
+ */
+public final class SocketOptions {
+    /** Linux SOCK_MIN_SNDBUF / SOCK_MIN_RCVBUF on x86-64 (2 × (2048 + sizeof(struct sk_buff)) and half). */
+    static final int SOCK_MIN_SNDBUF = 4608;
+    static final int SOCK_MIN_RCVBUF = 2304;
+    /** Linux MAX_TCP_KEEPIDLE/INTVL/CNT and MAX_TCP_WINDOW-style bounds of do_tcp_setsockopt. */
+    private static final int MAX_TCP_KEEPIDLE = 32767;
+    private static final int MAX_TCP_KEEPINTVL = 32767;
+    private static final int MAX_TCP_KEEPCNT = 127;
+    private static final int MAX_TCP_SYNCNT = 127;
+    /** Linux TCP_FIN_TIMEOUT_MAX: TCP_LINGER2 is capped at 120 s. */
+    private static final int TCP_FIN_TIMEOUT_MAX = 120;
+
+    private final TcpEngine e;
+
+    SocketOptions(TcpEngine engine) {
+        this.e = engine;
+    }
+
+    /**
+     * @param engine the engine
+     * @return its option operations
+     */
+    public static SocketOptions of(TcpEngine engine) {
+        return new SocketOptions(engine);
+    }
+
+    /**
+     * setsockopt() for every integer-valued option (SO_LINGER has {@link #setLinger}).
+     *
+     * @return 0 or −errno (ENOPROTOOPT for an option Fastpath lacks, EINVAL for a bad value)
+     */
+    public int setInt(int id, int level, int name, int value, long nowNs) {
+        TcpSock s = e.sock(id);
+        if (s == null) {
+            return -Errno.EBADF;
+        }
+        if (level == SOL_SOCKET) {
+            return setSocketLevel(s, name, value, nowNs);
+        }
+        if (level == IPPROTO_TCP) {
+            return setTcpLevel(s, name, value, nowNs);
+        }
+        return -Errno.ENOPROTOOPT;
+    }
+
+    private int setSocketLevel(TcpSock s, int name, int value, long nowNs) {
+        switch (name) {
+            case SocketConstants.SO_REUSEADDR -> s.reuseAddr = value != 0;
+            case SocketConstants.SO_REUSEPORT -> s.reusePort = value != 0;
+            case SocketConstants.SO_KEEPALIVE -> {
+                s.keepalive = value != 0;
+                if (s.state == TcpState.ESTABLISHED || s.state == TcpState.CLOSE_WAIT) {
+                    TcpTimers.armKeepalive(e, s, nowNs);
+                }
+            }
+            // sock_setsockopt(): the value is doubled for bookkeeping overhead, within [min, max × 2].
+            case SocketConstants.SO_SNDBUF -> s.sndBuf = Math.max(SOCK_MIN_SNDBUF,
+                    (int) Math.min(2L * Math.max(value, 0), 2L * e.config.intValue(Knob.NET_WMEM_MAX)));
+            case SocketConstants.SO_RCVBUF -> s.rcvBuf = Math.max(SOCK_MIN_RCVBUF,
+                    (int) Math.min(2L * Math.max(value, 0), 2L * e.config.intValue(Knob.NET_RMEM_MAX)));
+            case SocketConstants.SO_RCVLOWAT -> s.rcvLowat = Math.max(value, 1);
+            default -> {
+                return -Errno.ENOPROTOOPT;
+            }
+        }
+        return 0;
+    }
+
+    private int setTcpLevel(TcpSock s, int name, int value, long nowNs) {
+        switch (name) {
+            case SocketConstants.TCP_NODELAY -> {
+                s.nodelay = value != 0;
+                if (s.nodelay && s.synchronizedState()) {
+                    TcpXmit.tcpWriteXmit(e, s, nowNs); // Linux pushes pending data at once
+                }
+            }
+            case SocketConstants.TCP_CORK -> s.cork = value != 0;
+            case SocketConstants.TCP_MAXSEG -> {
+                if (value != 0 && (value < 88 || value > 32767)) {
+                    return -Errno.EINVAL; // TCP_MIN_MSS .. MAX_TCP_WINDOW
+                }
+                s.userMss = value;
+            }
+            case SocketConstants.TCP_KEEPIDLE -> {
+                if (value < 1 || value > MAX_TCP_KEEPIDLE) {
+                    return -Errno.EINVAL;
+                }
+                s.keepIdle = value;
+                if (s.keepalive && (s.state == TcpState.ESTABLISHED || s.state == TcpState.CLOSE_WAIT)) {
+                    TcpTimers.armKeepalive(e, s, nowNs);
+                }
+            }
+            case SocketConstants.TCP_KEEPINTVL -> {
+                if (value < 1 || value > MAX_TCP_KEEPINTVL) {
+                    return -Errno.EINVAL;
+                }
+                s.keepIntvl = value;
+            }
+            case SocketConstants.TCP_KEEPCNT -> {
+                if (value < 1 || value > MAX_TCP_KEEPCNT) {
+                    return -Errno.EINVAL;
+                }
+                s.keepCnt = value;
+            }
+            case SocketConstants.TCP_SYNCNT -> {
+                if (value < 1 || value > MAX_TCP_SYNCNT) {
+                    return -Errno.EINVAL;
+                }
+                s.synRetries = value;
+            }
+            // TCP_LINGER2: < 0 means RST at once; 0 means tcp_fin_timeout; capped at 120 s.
+            case SocketConstants.TCP_LINGER2 -> s.linger2 = value < 0 ? -1
+                    : value == 0 ? Integer.MIN_VALUE : Math.min(value, TCP_FIN_TIMEOUT_MAX);
+            case SocketConstants.TCP_USER_TIMEOUT -> {
+                if (value < 0) {
+                    return -Errno.EINVAL;
+                }
+                s.userTimeoutMs = value;
+            }
+            case SocketConstants.TCP_QUICKACK -> s.quickAck = value != 0;
+            default -> {
+                return -Errno.ENOPROTOOPT;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * getsockopt() for integer-valued options. SO_ERROR reads and clears the pending error.
+     *
+     * @return the value (≥ 0) or −errno
+     */
+    public int getInt(int id, int level, int name) {
+        TcpSock s = e.sock(id);
+        if (s == null) {
+            return -Errno.EBADF;
+        }
+        if (level == SOL_SOCKET) {
+            return switch (name) {
+                case SocketConstants.SO_TYPE -> SocketConstants.SOCK_STREAM;
+                case SocketConstants.SO_ERROR -> e.takeError(id);
+                case SocketConstants.SO_REUSEADDR -> s.reuseAddr ? 1 : 0;
+                case SocketConstants.SO_REUSEPORT -> s.reusePort ? 1 : 0;
+                case SocketConstants.SO_KEEPALIVE -> s.keepalive ? 1 : 0;
+                case SocketConstants.SO_SNDBUF -> s.sndBuf;
+                case SocketConstants.SO_RCVBUF -> s.rcvBuf;
+                case SocketConstants.SO_RCVLOWAT -> s.rcvLowat;
+                default -> -Errno.ENOPROTOOPT;
+            };
+        }
+        if (level == IPPROTO_TCP) {
+            return switch (name) {
+                case SocketConstants.TCP_NODELAY -> s.nodelay ? 1 : 0;
+                case SocketConstants.TCP_CORK -> s.cork ? 1 : 0;
+                case SocketConstants.TCP_MAXSEG -> s.synchronizedState() ? s.mss
+                        : s.userMss > 0 ? s.userMss : 536; // Linux: TCP_MSS_DEFAULT before the handshake
+                case SocketConstants.TCP_KEEPIDLE -> s.keepIdle;
+                case SocketConstants.TCP_KEEPINTVL -> s.keepIntvl;
+                case SocketConstants.TCP_KEEPCNT -> s.keepCnt;
+                case SocketConstants.TCP_SYNCNT -> s.synRetries > 0 ? s.synRetries
+                        : e.config.intValue(Knob.TCP_SYN_RETRIES);
+                case SocketConstants.TCP_LINGER2 -> s.linger2 == Integer.MIN_VALUE
+                        ? (int) e.config.get(Knob.TCP_FIN_TIMEOUT) : s.linger2 < 0 ? -1 : s.linger2;
+                case SocketConstants.TCP_USER_TIMEOUT -> (int) s.userTimeoutMs;
+                case SocketConstants.TCP_QUICKACK -> s.quickAck ? 1 : 0;
+                default -> -Errno.ENOPROTOOPT;
+            };
+        }
+        return -Errno.ENOPROTOOPT;
+    }
+
+    /** SO_LINGER (struct linger: l_onoff, l_linger in seconds). */
+    public int setLinger(int id, boolean on, int seconds) {
+        TcpSock s = e.sock(id);
+        if (s == null) {
+            return -Errno.EBADF;
+        }
+        s.lingerOn = on;
+        s.lingerSeconds = Math.max(0, seconds);
+        return 0;
+    }
+
+    /** @return SO_LINGER as {l_onoff, l_linger}, or null for an unknown id */
+    public int[] getLinger(int id) {
+        TcpSock s = e.sock(id);
+        return s == null ? null : new int[] {s.lingerOn ? 1 : 0, s.lingerSeconds};
+    }
+
+    /**
+     * Kernel: tcp_poll(). The event mask a poll() on this socket would return now.
+     *
+     * @return POLL* bits, or −EBADF
+     */
+    public int poll(int id) {
+        TcpSock s = e.sock(id);
+        if (s == null) {
+            return -Errno.EBADF;
+        }
+        if (s.state == TcpState.LISTEN) {
+            return s.acceptQueue.isEmpty() ? 0 : POLLIN | POLLRDNORM; // inet_csk_listen_poll()
+        }
+        int mask = 0;
+        if ((s.sndShutdown && s.rcvShutdown) || s.state == TcpState.CLOSE) {
+            mask |= POLLHUP;
+        }
+        if (s.rcvShutdown) {
+            mask |= POLLIN | POLLRDNORM | POLLRDHUP;
+        }
+        if (s.state != TcpState.SYN_SENT && s.state != TcpState.SYN_RECV) {
+            if (s.recvQueue != null && s.recvQueue.size() >= Math.max(s.rcvLowat, 1)) {
+                mask |= POLLIN | POLLRDNORM;
+            }
+            if (s.sndShutdown || s.sendQueue == null || s.sendQueue.free() > 0) {
+                mask |= POLLOUT | POLLWRNORM;
+            }
+        }
+        if (s.error != 0) {
+            mask |= POLLERR;
+        }
+        return mask;
+    }
+
+    /** Kernel: tcp_ioctl(): SIOCINQ, SIOCOUTQ, SIOCOUTQNSD. */
+    public int ioctl(int id, int request) {
+        TcpSock s = e.sock(id);
+        if (s == null) {
+            return -Errno.EBADF;
+        }
+        if (s.state == TcpState.LISTEN) {
+            return -Errno.EINVAL;
+        }
+        int queued = s.sendQueue == null ? 0 : s.sendQueue.size();
+        return switch (request) {
+            case SIOCINQ -> s.recvQueue == null ? 0 : s.recvQueue.size();
+            case SIOCOUTQ -> queued;
+            case SIOCOUTQNSD -> Math.max(0, queued - (s.sndNxt - s.sndUna));
+            default -> -Errno.ENOTTY;
+        };
+    }
+
+    /** O_NONBLOCK. */
+    public int setNonBlocking(int id, boolean on) {
+        TcpSock s = e.sock(id);
+        if (s == null) {
+            return -Errno.EBADF;
+        }
+        s.nonBlocking = on;
+        return 0;
+    }
+
+    /** @return whether O_NONBLOCK is set (false for an unknown id) */
+    public boolean nonBlocking(int id) {
+        TcpSock s = e.sock(id);
+        return s != null && s.nonBlocking;
+    }
+
+    /** TCP_INFO. @return a snapshot, or null for an unknown id */
+    public TcpInfo tcpInfo(int id) {
+        TcpSock s = e.sock(id);
+        if (s == null) {
+            return null;
+        }
+        int opts = (s.tsOk ? SocketConstants.TCPI_OPT_TIMESTAMPS : 0) | (s.sackOk ? SocketConstants.TCPI_OPT_SACK : 0)
+                | (s.wscaleOk ? SocketConstants.TCPI_OPT_WSCALE : 0);
+        int queued = s.sendQueue == null ? 0 : s.sendQueue.size();
+        int inFlight = s.synchronizedState() ? s.sndNxt - s.sndUna : 0;
+        return new TcpInfo(s.state, s.retransmits, Math.max(s.probesOut, s.keepaliveProbes), s.backoff, opts,
+                s.sndWscale, s.rcvWscale, s.rtoNs / 1000, s.mss, inFlight, s.srttNs / 1000, s.rttvarNs / 1000,
+                Math.max(0, queued - inFlight), s.sndWnd);
+    }
+}
