@@ -60,6 +60,7 @@ public final class Errno {
      * @param options extra linker options (e.g. firstVariadicArg)
      * @return the handle
      */
+    @SuppressWarnings("restricted") // linking native code is this package's purpose
     static MethodHandle capturing(String name, FunctionDescriptor desc, Linker.Option... options) {
         Linker.Option[] all = new Linker.Option[options.length + 1];
         all[0] = CAPTURE;
@@ -74,6 +75,7 @@ public final class Errno {
      * @param desc its C signature
      * @return the handle
      */
+    @SuppressWarnings("restricted")
     static MethodHandle plain(String name, FunctionDescriptor desc) {
         return LINKER.downcallHandle(symbol(name), desc);
     }

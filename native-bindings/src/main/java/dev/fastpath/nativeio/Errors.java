@@ -146,6 +146,7 @@ public final class Errors {
      * @param errno the errno (or {@code -errno})
      * @return e.g. {@code "Bad file descriptor"}
      */
+    @SuppressWarnings("restricted") // strerror_r returns a NUL-terminated string of unknown length
     public static String message(int errno) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(256);

@@ -68,6 +68,7 @@ public final class mman_h {
      * @return the mapping, {@code length} bytes long
      * @throws NativeException with errno on failure
      */
+    @SuppressWarnings("restricted") // sizing the returned pointer to the mapping the kernel just made
     public static MemorySegment mmapChecked(long length, int prot, int flags, int fd, long offset) {
         MemorySegment m = mmap(MemorySegment.NULL, length, prot, flags, fd, offset);
         if (m.address() == MAP_FAILED) {

@@ -1,5 +1,7 @@
 package dev.fastpath.nativeio;
 
+import java.nio.ByteOrder;
+
 /**
  * Constants from {@code <sys/socket.h>}, {@code <linux/if_packet.h>} and {@code <linux/if_ether.h>}, plus the
  * packet-ring macros ({@code TPACKET_ALIGN}, {@code TPACKET2_HDRLEN}, {@code TPACKET3_HDRLEN}) re-implemented.
@@ -140,12 +142,12 @@ public final class socket_h {
     }
 
     /**
-     * {@code htons}: host (little-endian x86_64) to network byte order, for 16-bit protocol numbers.
+     * {@code htons}: host to network (big-endian) byte order, for 16-bit protocol numbers.
      *
      * @param x a host-order value in the low 16 bits
-     * @return the byte-swapped 16-bit value
+     * @return the value in network order
      */
     public static short htons(int x) {
-        return Short.reverseBytes((short) x);
+        return ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN ? (short) x : Short.reverseBytes((short) x);
     }
 }
