@@ -152,6 +152,39 @@ class SyscallsTest {
         }
     }
 
+    @Test
+    void arrayMapUpdateAndLookup() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment mc = bpf_attr_map_create.allocate(arena);
+            bpf_attr_map_create.map_type(mc, bpf_h.BPF_MAP_TYPE_ARRAY);
+            bpf_attr_map_create.key_size(mc, Integer.BYTES);
+            bpf_attr_map_create.value_size(mc, Long.BYTES);
+            bpf_attr_map_create.max_entries(mc, 2);
+            int mapFd = bpf_h.bpf(bpf_h.BPF_MAP_CREATE, mc, bpf_attr_map_create.sizeof());
+            assumeTrue(mapFd != -Errors.EPERM, "bpf(BPF_MAP_CREATE) needs CAP_BPF: EPERM, skipping");
+            assertTrue(mapFd >= 0, "BPF_MAP_CREATE: " + Errors.name(mapFd));
+            try {
+                MemorySegment key = arena.allocateFrom(ValueLayout.JAVA_INT, 1);
+                MemorySegment value = arena.allocateFrom(ValueLayout.JAVA_LONG, 0xfeedfaceL);
+                MemorySegment el = bpf_attr_map_elem.allocate(arena);
+                bpf_attr_map_elem.map_fd(el, mapFd);
+                bpf_attr_map_elem.key(el, key.address());
+                bpf_attr_map_elem.value(el, value.address());
+                bpf_attr_map_elem.flags(el, bpf_h.BPF_ANY);
+                assertEquals(0, bpf_h.bpf(bpf_h.BPF_MAP_UPDATE_ELEM, el, bpf_attr_map_elem.sizeof()));
+                MemorySegment out = arena.allocate(ValueLayout.JAVA_LONG);
+                bpf_attr_map_elem.value(el, out.address());
+                assertEquals(0, bpf_h.bpf(bpf_h.BPF_MAP_LOOKUP_ELEM, el, bpf_attr_map_elem.sizeof()));
+                assertEquals(0xfeedfaceL, out.get(ValueLayout.JAVA_LONG, 0));
+                key.set(ValueLayout.JAVA_INT, 0, 5);
+                assertEquals(-Errors.E2BIG, bpf_h.bpf(bpf_h.BPF_MAP_UPDATE_ELEM, el, bpf_attr_map_elem.sizeof()),
+                    "index past max_entries");
+            } finally {
+                assertEquals(0, unistd_h.close(mapFd));
+            }
+        }
+    }
+
     private static void loadProgram(Arena arena, int mapFd) {
         long[] prog = bpf_h.xskRedirectProgram(mapFd);
         MemorySegment insns = arena.allocateFrom(ValueLayout.JAVA_LONG, prog);
