@@ -1,0 +1,219 @@
+package dev.fastpath.nativeio;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * {@code <linux/bpf.h>} (plus the XDP attach flags of {@code <linux/if_link.h>}): the {@code bpf()} system call,
+ * the commands, program/map/attach types used by AF_XDP, and an encoder for eBPF instructions so the small
+ * XSKMAP redirect program can be assembled in Java. glibc has no {@code bpf()} wrapper, so it goes through
+ * {@code syscall(SYS_bpf, ...)}.
+ */
+public final class bpf_h {
+
+    /** {@code __NR_bpf} on x86_64. */
+    public static final int SYS_bpf = 321;
+
+    // enum bpf_cmd (the ones Fastpath uses).
+    public static final int BPF_MAP_CREATE = 0;
+    public static final int BPF_MAP_LOOKUP_ELEM = 1;
+    public static final int BPF_MAP_UPDATE_ELEM = 2;
+    public static final int BPF_MAP_DELETE_ELEM = 3;
+    public static final int BPF_PROG_LOAD = 5;
+    public static final int BPF_OBJ_GET_INFO_BY_FD = 15;
+    public static final int BPF_LINK_CREATE = 28;
+    public static final int BPF_LINK_DETACH = 34;
+
+    // Map and program types, attach type.
+    public static final int BPF_MAP_TYPE_ARRAY = 2;
+    public static final int BPF_MAP_TYPE_XSKMAP = 17;
+    public static final int BPF_PROG_TYPE_XDP = 6;
+    public static final int BPF_XDP = 37;
+
+    // BPF_MAP_UPDATE_ELEM flags.
+    public static final int BPF_ANY = 0;
+    public static final int BPF_NOEXIST = 1;
+    public static final int BPF_EXIST = 2;
+
+    public static final int BPF_OBJ_NAME_LEN = 16;
+
+    // XDP link/attach flags (<linux/if_link.h>).
+    public static final int XDP_FLAGS_UPDATE_IF_NOEXIST = 1;
+    public static final int XDP_FLAGS_SKB_MODE = 1 << 1;
+    public static final int XDP_FLAGS_DRV_MODE = 1 << 2;
+    public static final int XDP_FLAGS_HW_MODE = 1 << 3;
+    public static final int XDP_FLAGS_REPLACE = 1 << 4;
+
+    // enum xdp_action: what an XDP program returns.
+    public static final int XDP_ABORTED = 0;
+    public static final int XDP_DROP = 1;
+    public static final int XDP_PASS = 2;
+    public static final int XDP_TX = 3;
+    public static final int XDP_REDIRECT = 4;
+
+    // Instruction classes (low 3 bits of the opcode).
+    public static final int BPF_LD = 0x00;
+    public static final int BPF_LDX = 0x01;
+    public static final int BPF_ST = 0x02;
+    public static final int BPF_STX = 0x03;
+    public static final int BPF_ALU = 0x04;
+    public static final int BPF_JMP = 0x05;
+    public static final int BPF_ALU64 = 0x07;
+    // Load/store size.
+    public static final int BPF_W = 0x00;
+    public static final int BPF_H = 0x08;
+    public static final int BPF_B = 0x10;
+    public static final int BPF_DW = 0x18;
+    // Load/store mode.
+    public static final int BPF_IMM = 0x00;
+    public static final int BPF_MEM = 0x60;
+    // ALU/JMP source and operations used here.
+    public static final int BPF_K = 0x00;
+    public static final int BPF_X = 0x08;
+    public static final int BPF_MOV = 0xb0;
+    public static final int BPF_CALL = 0x80;
+    public static final int BPF_EXIT = 0x90;
+
+    /** src_reg of a 64-bit immediate load whose imm is a map fd, resolved by the verifier. */
+    public static final int BPF_PSEUDO_MAP_FD = 1;
+
+    // enum bpf_func_id (helpers used by the redirect program).
+    public static final int BPF_FUNC_redirect_map = 51;
+
+    // Registers (enum in <linux/bpf.h>).
+    public static final int BPF_REG_0 = 0;
+    public static final int BPF_REG_1 = 1;
+    public static final int BPF_REG_2 = 2;
+    public static final int BPF_REG_3 = 3;
+    public static final int BPF_REG_10 = 10;
+
+    // long syscall(long number, ...): everything after the number is variadic; passed as longs so the upper
+    // register halves are defined.
+    private static final MethodHandle SYSCALL3 = Errno.capturing("syscall",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG),
+        Linker.Option.firstVariadicArg(1));
+
+    private bpf_h() { }
+
+    /**
+     * {@code bpf(cmd, attr, size)}.
+     *
+     * @param cmd a BPF_* command
+     * @param attr one of the {@code bpf_attr_*} segments (zeroed outside the fields set)
+     * @param size {@code attr}'s size, normally its class's {@code sizeof()}
+     * @return the new fd or 0, or {@code -errno}
+     */
+    public static int bpf(int cmd, MemorySegment attr, long size) {
+        try {
+            MemorySegment st = Errno.state();
+            return (int) Errno.result((long) SYSCALL3.invokeExact(st, (long) SYS_bpf, (long) cmd, attr, size), st);
+        } catch (Throwable t) {
+            throw Errno.rethrow(t);
+        }
+    }
+
+    /**
+     * Encodes one {@code struct bpf_insn} as its 8 little-endian bytes read as a {@code long}:
+     * code (byte 0), dst_reg (low nibble of byte 1), src_reg (high nibble), off (bytes 2-3), imm (bytes 4-7).
+     *
+     * @param code opcode
+     * @param dst destination register
+     * @param src source register
+     * @param off signed 16-bit offset
+     * @param imm signed 32-bit immediate
+     * @return the instruction
+     */
+    public static long insn(int code, int dst, int src, int off, int imm) {
+        return (code & 0xffL)
+            | (long) (dst & 0xf) << 8
+            | (long) (src & 0xf) << 12
+            | (off & 0xffffL) << 16
+            | (imm & 0xffffffffL) << 32;
+    }
+
+    /**
+     * {@code dst = *(size *)(src + off)}.
+     *
+     * @param size BPF_W, BPF_H, BPF_B or BPF_DW
+     * @param dst destination register
+     * @param src base register
+     * @param off offset
+     * @return the instruction
+     */
+    public static long ldxMem(int size, int dst, int src, int off) {
+        return insn(BPF_LDX | size | BPF_MEM, dst, src, off, 0);
+    }
+
+    /**
+     * {@code dst = imm} (64-bit move of a sign-extended 32-bit immediate).
+     *
+     * @param dst destination register
+     * @param imm the value
+     * @return the instruction
+     */
+    public static long mov64Imm(int dst, int imm) {
+        return insn(BPF_ALU64 | BPF_MOV | BPF_K, dst, 0, 0, imm);
+    }
+
+    /**
+     * First slot of {@code dst = map_fd} (BPF_LD | BPF_DW | BPF_IMM with src BPF_PSEUDO_MAP_FD); the
+     * instruction takes two slots, the second from {@link #ldMapFdHigh()}.
+     *
+     * @param dst destination register
+     * @param mapFd the map's fd
+     * @return the first slot
+     */
+    public static long ldMapFd(int dst, int mapFd) {
+        return insn(BPF_LD | BPF_DW | BPF_IMM, dst, BPF_PSEUDO_MAP_FD, 0, mapFd);
+    }
+
+    /** @return the second slot of {@link #ldMapFd}: all zero (the upper 32 bits of the immediate) */
+    public static long ldMapFdHigh() {
+        return 0L;
+    }
+
+    /**
+     * {@code call helper}.
+     *
+     * @param func a BPF_FUNC_* id
+     * @return the instruction
+     */
+    public static long call(int func) {
+        return insn(BPF_JMP | BPF_CALL, 0, 0, 0, func);
+    }
+
+    /** @return {@code exit} (return r0) */
+    public static long exit() {
+        return insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+    }
+
+    /**
+     * The AF_XDP redirect program (what libxdp's default program reduces to): send each frame to the socket
+     * in {@code xsks[rx_queue_index]}, or pass it to the kernel stack when that slot is empty.
+     * <pre>
+     *   r2 = *(u32 *)(r1 + offsetof(struct xdp_md, rx_queue_index))
+     *   r1 = map_fd ll
+     *   r3 = XDP_PASS
+     *   call bpf_redirect_map
+     *   exit
+     * </pre>
+     *
+     * @param xskMapFd an XSKMAP fd
+     * @return six instruction slots (ld_imm64 takes two)
+     */
+    public static long[] xskRedirectProgram(int xskMapFd) {
+        return new long[] {
+            ldxMem(BPF_W, BPF_REG_2, BPF_REG_1, (int) xdp_md.rx_queue_index$offset()),
+            ldMapFd(BPF_REG_1, xskMapFd),
+            ldMapFdHigh(),
+            mov64Imm(BPF_REG_3, XDP_PASS),
+            call(BPF_FUNC_redirect_map),
+            exit(),
+        };
+    }
+}
