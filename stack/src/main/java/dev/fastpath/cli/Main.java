@@ -1,5 +1,6 @@
 package dev.fastpath.cli;
 
+import dev.fastpath.packetdrill.PacketdrillCommand;
 import java.io.PrintWriter;
 import java.util.ServiceLoader;
 
@@ -34,6 +35,7 @@ public final class Main implements Runnable {
      */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.addSubcommand("packetdrill", new PacketdrillCommand());
         for (SubcommandProvider provider : ServiceLoader.load(SubcommandProvider.class)) {
             cl.addSubcommand(provider.name(), provider.command());
         }

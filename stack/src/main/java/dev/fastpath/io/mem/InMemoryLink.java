@@ -31,6 +31,8 @@ public final class InMemoryLink {
     }
 
     private static final int FRAME_SIZE = 2048;
+    /** Received frames may be as large as an IPv4 packet can be (scripted peers send GRO-sized segments). */
+    private static final int RX_FRAME_MAX = 65_535 + 18;
     private final VirtualClock clock;
     private final SplittableRandom random;
     private final Endpoint a;
@@ -121,7 +123,7 @@ public final class InMemoryLink {
         private final PriorityQueue<InFlight> incoming = new PriorityQueue<>(
                 (x, y) -> x.deliverAtNs() != y.deliverAtNs() ? Long.compare(x.deliverAtNs(), y.deliverAtNs())
                         : Long.compare(x.order(), y.order()));
-        private final MemorySegment rx = Arena.ofAuto().allocate(FRAME_SIZE, 64);
+        private final MemorySegment rx = Arena.ofAuto().allocate(RX_FRAME_MAX, 64);
         private final MemorySegment tx = Arena.ofAuto().allocate(FRAME_SIZE * 64L, 64);
         private final ArrayDeque<Long> freeTx = new ArrayDeque<>();
 

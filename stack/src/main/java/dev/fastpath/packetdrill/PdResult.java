@@ -1,0 +1,29 @@
+package dev.fastpath.packetdrill;
+
+import java.util.List;
+
+/**
+ * How one script ended.
+ *
+ * @param script  the script's path as given
+ * @param status  pass, fail or unsupported
+ * @param line    the first failing or unsupported line (0 when passed)
+ * @param message the first mismatch (expected vs actual) or the missing feature
+ * @param ignored setup the runner did not apply (shell commands, sysctls, options), for the report
+ */
+public record PdResult(String script, Status status, int line, String message, List<String> ignored) {
+    /** The three outcomes; unsupported is never counted as a pass. */
+    public enum Status {
+        PASS, FAIL, UNSUPPORTED;
+
+        /** @return the exit code of {@code ./fastpath packetdrill FILE}: 0, 1, 2 */
+        public int exitCode() {
+            return ordinal();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return status + " " + script + (status == Status.PASS ? "" : ":" + line + ": " + message);
+    }
+}
