@@ -18,8 +18,9 @@ package dev.fastpath.api;
  * @param rttvarUs     RTT variation
  * @param notsentBytes bytes queued and not yet sent
  * @param sndWnd       the peer's advertised window in bytes
+ * @param advMss       the MSS we advertise (tcpi_advmss)
  */
 public record TcpInfo(int state, int retransmits, int probes, int backoff, int options, int sndWscale,
         int rcvWscale, long rtoUs, int sndMss, int unacked, long rttUs, long rttvarUs, int notsentBytes,
-        int sndWnd) {
+        int sndWnd, int advMss) {
 }

@@ -350,7 +350,9 @@ public final class PdRunner {
             }
             outbound.poll();
             len += ns.payload().length;
-            flags |= ns.flags() & (TcpHeader.PSH | TcpHeader.FIN); // a GSO packet carries its skb's PSH
+            // Linux's GSO bursts of two or more segments carry PSH in every upstream script
+            // (slow_start, limited_transmit, mss, fast_retransmit): model that, and keep a FIN.
+            flags |= TcpHeader.PSH | (ns.flags() & TcpHeader.FIN);
         }
         if (len == s.payload().length) {
             return s;

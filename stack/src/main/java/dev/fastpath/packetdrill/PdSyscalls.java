@@ -371,6 +371,7 @@ final class PdSyscalls {
                 case "tcpi_backoff" -> info.backoff();
                 case "tcpi_retransmits" -> info.retransmits();
                 case "tcpi_snd_mss" -> info.sndMss();
+                case "tcpi_advmss" -> info.advMss();
                 case "tcpi_state" -> info.state();
                 case "tcpi_rto" -> info.rtoUs();
                 case "tcpi_options" -> info.options();

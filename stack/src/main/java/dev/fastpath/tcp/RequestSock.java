@@ -22,6 +22,8 @@ final class RequestSock {
     int tsOffset;
     int peerWindow;
     int retransmits;
+    /** When the first SYN-ACK went out: the handshake's RTT sample (tcp_synack_rtt_meas). */
+    long synackSentNs;
     /** The final ACK came but the accept queue was full (Linux inet_rsk(req)->acked). */
     boolean acked;
     long timer = TimerWheel.NONE;

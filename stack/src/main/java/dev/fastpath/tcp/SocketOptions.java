@@ -142,7 +142,16 @@ public final class SocketOptions {
                 }
                 s.userTimeoutMs = value;
             }
-            case SocketConstants.TCP_QUICKACK -> s.quickAck = value != 0;
+            case SocketConstants.TCP_QUICKACK -> {
+                // do_tcp_setsockopt(): 1 enters quick-ACK mode (and ACKs what waits), 0 delays ACKs.
+                s.pingpong = value == 0;
+                if (value != 0) {
+                    s.quickAcks = TcpInput.MAX_QUICKACKS;
+                    if (s.unackedSegments > 0 && s.synchronizedState()) {
+                        TcpXmit.tcpSendAck(e, s, nowNs);
+                    }
+                }
+            }
             default -> {
                 return -Errno.ENOPROTOOPT;
             }
@@ -187,7 +196,7 @@ public final class SocketOptions {
                 case SocketConstants.TCP_LINGER2 -> s.linger2 == Integer.MIN_VALUE
                         ? (int) e.config.get(Knob.TCP_FIN_TIMEOUT) : s.linger2 < 0 ? -1 : s.linger2;
                 case SocketConstants.TCP_USER_TIMEOUT -> (int) s.userTimeoutMs;
-                case SocketConstants.TCP_QUICKACK -> s.quickAck ? 1 : 0;
+                case SocketConstants.TCP_QUICKACK -> s.pingpong ? 0 : 1;
                 default -> -Errno.ENOPROTOOPT;
             };
         }
@@ -291,6 +300,6 @@ public final class SocketOptions {
         int inFlight = s.synchronizedState() ? s.sndNxt - s.sndUna : 0;
         return new TcpInfo(s.state, s.retransmits, Math.max(s.probesOut, s.keepaliveProbes), s.backoff, opts,
                 s.sndWscale, s.rcvWscale, s.rtoNs / 1000, s.mss, inFlight, s.srttNs / 1000, s.rttvarNs / 1000,
-                Math.max(0, queued - inFlight), s.sndWnd);
+                Math.max(0, queued - inFlight), s.sndWnd, s.mssClamp);
     }
 }

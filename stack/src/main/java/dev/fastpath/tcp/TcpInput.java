@@ -11,6 +11,8 @@ import java.lang.foreign.ValueLayout;
 
 /** Input processing for full connections and TIME_WAIT records. Kernel: tcp_input.c, tcp_minisocks.c. */
 final class TcpInput {
+    /** Linux TCP_MAX_QUICKACKS. */
+    static final int MAX_QUICKACKS = 16;
     private final TcpEngine e;
 
     TcpInput(TcpEngine engine) {
@@ -37,6 +39,9 @@ final class TcpInput {
         if (tcpAck(s, f, nowNs) < 0) {
             return;
         }
+        if (s.tsOk && f.options().hasTimestamps() && Seq.beforeEq(f.seq(), s.rcvNxt)) {
+            s.tsRecent = f.options().tsVal(); // tcp_replace_ts_recent(): only from an acceptable segment
+        }
         s.lastRcvNs = nowNs;
         s.keepaliveProbes = 0;
         if (!afterAckStateStep(s, nowNs)) {
@@ -49,12 +54,40 @@ final class TcpInput {
             tcpFin(s, nowNs);
             return;
         }
-        if (s.unackedSegments >= 2) {
-            TcpXmit.tcpSendAck(e, s, nowNs); // RFC 5681 §4.2: ACK at least every second full segment
-        } else if (s.unackedSegments > 0) {
+        tcpAckSndCheck(s, nowNs);
+        TcpXmit.tcpWriteXmit(e, s, nowNs);
+    }
+
+    /**
+     * Kernel: __tcp_ack_snd_check(). ACK at once in quick-ACK mode (the first segments of a
+     * connection, so slow start is not held back) or after a second full segment (RFC 5681 §4.2);
+     * otherwise wait for data to ride on, up to the delayed-ACK timer.
+     */
+    private void tcpAckSndCheck(TcpSock s, long nowNs) {
+        if (s.unackedSegments == 0) {
+            return;
+        }
+        if (s.rcvNxt - s.rcvWup > s.mss || (s.quickAcks > 0 && !s.pingpong)) {
+            if (s.quickAcks > 0) {
+                s.quickAcks--;
+            }
+            TcpXmit.tcpSendAck(e, s, nowNs);
+        } else {
             TcpTimers.armDelack(e, s, nowNs);
         }
-        TcpXmit.tcpWriteXmit(e, s, nowNs);
+    }
+
+    /**
+     * Kernel: tcp_event_data_recv(). The first data of a connection starts quick-ACK mode with
+     * rcv_wnd / (2 × mss) quick ACKs (at least 2, at most 16).
+     */
+    private void tcpEventDataRecv(TcpSock s, long nowNs) {
+        if (!s.atoStarted) {
+            s.atoStarted = true;
+            int quick = s.advertisedWnd / Math.max(2 * s.mss, 1);
+            s.quickAcks = Math.min(quick == 0 ? 2 : quick, MAX_QUICKACKS);
+        }
+        s.lastDataRcvNs = nowNs;
     }
 
     /** State changes the ACK of our FIN makes: F9, F13, F14 (CLOSING). @return false when s is gone */
@@ -92,10 +125,11 @@ final class TcpInput {
         switch (s.state) {
             case TcpState.FIN_WAIT1, TcpState.FIN_WAIT2 -> {
                 if (s.orphan && Seq.after(f.seq() + len, s.rcvNxt)) {
-                    // F8: the application closed (not just shut down writing): new data gets a RST.
+                    // F8: the application closed (not just shut down writing): new data gets a RST,
+                    // built from the segment as tcp_v4_do_rcv() does when tcp_rcv_state_process() says reset.
                     e.counters.inc(TcpStat.TcpExtTCPAbortOnData);
-                    TcpXmit.tcpSendActiveReset(e, s, nowNs);
-                    e.tcpDone(s, 0);
+                    e.tcpV4SendReset(f);
+                    e.tcpDone(s, Errno.ECONNRESET);
                     return false;
                 }
                 tcpDataQueue(s, f, nowNs);
@@ -131,6 +165,7 @@ final class TcpInput {
             s.recvQueue.append(e.scratch, 0, n);
             s.rcvNxt += n;
             s.unackedSegments++;
+            tcpEventDataRecv(s, nowNs);
             e.events.onReadable(s.id);
         }
         if (n < want) {
@@ -267,9 +302,6 @@ final class TcpInput {
             tcpSendChallengeAck(s, nowNs);
             return false;
         }
-        if (s.tsOk && f.options().hasTimestamps() && Seq.beforeEq(f.seq(), s.rcvNxt)) {
-            s.tsRecent = f.options().tsVal();
-        }
         return true;
     }
 
@@ -317,16 +349,21 @@ final class TcpInput {
      */
     private int tcpAck(TcpSock s, ParsedFrame f, long nowNs) {
         int ack = f.ack();
-        if (Seq.after(ack, s.sndNxt)) {
-            tcpSendChallengeAck(s, nowNs);
-            return -1;
-        }
         if (Seq.before(ack, s.sndUna)) {
+            if (Seq.before(ack, s.sndUna - s.maxWindow)) {
+                tcpSendChallengeAck(s, nowNs); // RFC 5961 §5.2: an ACK older than any window we offered
+                return -1;
+            }
             return 0;
+        }
+        if (Seq.after(ack, s.sndNxt)) {
+            e.counters.inc(TcpStat.FpBadAckDrop); // acknowledges data never sent: discard (RFC 9293 §3.10.7.4)
+            return -1;
         }
         if (Seq.after(ack, s.sndUna) || Seq.after(f.seq(), s.sndWl1)
                 || (f.seq() == s.sndWl1 && Seq.afterEq(ack, s.sndWl2))) {
             s.sndWnd = f.window() << s.sndWscale;
+            s.maxWindow = Math.max(s.maxWindow, s.sndWnd);
             s.sndWl1 = f.seq();
             s.sndWl2 = ack;
         }
@@ -357,17 +394,33 @@ final class TcpInput {
         s.retransmits = 0;
         s.backoff = 0;
         s.retransStartNs = 0;
-        e.timers.cancel(s.rtoTimer);
-        s.rtoTimer = s.sndUna != s.sndNxt
-                ? e.timers.schedule(nowNs + s.rtoNs, TcpEngine.timer(TcpEngine.TIMER_RTO, s.id)) : TimerWheel.NONE;
+        s.tlpOut = false;
+        tcpCongAvoid(s, (acked + s.mss - 1) / s.mss);
+        TcpTimers.armXmitTimer(e, s, nowNs, true);
         if (s.sendQueue.free() > 0) {
             e.events.onWritable(s.id);
         }
         return 1;
     }
 
-    /** RFC 6298 §2: SRTT, RTTVAR and RTO from one sample; RTO at least TCP_RTO_MIN. */
-    private void rttSample(TcpSock s, long rttNs) {
+    /** RFC 5681 §3.1: slow start below ssthresh, then one segment per window's worth of ACKs. */
+    private static void tcpCongAvoid(TcpSock s, int segments) {
+        if (s.sndCwnd < s.ssthresh) {
+            s.sndCwnd = Math.min(s.sndCwnd + segments, s.ssthresh);
+            return;
+        }
+        s.cwndCnt += segments;
+        if (s.cwndCnt >= s.sndCwnd) {
+            s.cwndCnt -= s.sndCwnd;
+            s.sndCwnd = Math.min(s.sndCwnd + 1, 1 << 20);
+        }
+    }
+
+    /**
+     * RFC 6298 §2: SRTT and RTTVAR from one sample. As Linux's tcp_set_rto(), the variance term is
+     * at least TCP_RTO_MIN, so the first RTO is RTT + max(2 × RTT, 200 ms).
+     */
+    void rttSample(TcpSock s, long rttNs) {
         s.rttPending = false;
         if (s.srttNs == 0) {
             s.srttNs = rttNs;
@@ -377,8 +430,7 @@ final class TcpInput {
             s.srttNs = (7 * s.srttNs + rttNs) / 8;
         }
         long min = e.config.get(Knob.TCP_RTO_MIN) * TcpEngine.MS;
-        s.rtoNs = Math.min(Math.max(s.srttNs + Math.max(4 * s.rttvarNs, TcpEngine.MS), min),
-                e.config.get(Knob.TCP_RTO_MAX) * TcpEngine.MS);
+        s.rtoNs = Math.min(s.srttNs + Math.max(4 * s.rttvarNs, min), e.config.get(Knob.TCP_RTO_MAX) * TcpEngine.MS);
     }
 
     /**
@@ -414,6 +466,7 @@ final class TcpInput {
         s.sndWnd = f.window(); // RFC 7323 §2.2: the window of a SYN is never scaled
         s.recvQueue = ByteRing.reuse(s.recvQueue, s.rcvBuf / 2);
         s.sendQueue = ByteRing.reuse(s.sendQueue, s.sndBuf);
+        s.sndCwnd = e.config.intValue(Knob.TCP_INIT_CWND);
         e.timers.cancel(s.rtoTimer);
         s.rtoTimer = TimerWheel.NONE;
         s.retransmits = 0;

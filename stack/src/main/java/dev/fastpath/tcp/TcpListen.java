@@ -180,6 +180,7 @@ final class TcpListen {
         TcpOptions o = f.options();
         r.listener = l;
         r.retransmits = 0;
+        r.synackSentNs = 0;
         r.acked = false;
         r.timer = TimerWheel.NONE;
         r.localIp = f.dstIp();
@@ -201,6 +202,9 @@ final class TcpListen {
 
     /** Kernel: tcp_v4_send_synack(). H9: options mirror what the SYN offered. */
     void tcpV4SendSynack(RequestSock r, long nowNs) {
+        if (r.retransmits == 0) {
+            r.synackSentNs = nowNs;
+        }
         sendSynack(r, (int) (nowNs / TcpEngine.MS) + r.tsOffset);
     }
 
@@ -330,7 +334,11 @@ final class TcpListen {
         c.sndWl1 = f.seq();
         c.sndWl2 = f.ack();
         c.rtoNs = e.config.get(Knob.TCP_TIMEOUT_INIT) * TcpEngine.MS;
+        if (r.retransmits == 0 && r.synackSentNs != 0) {
+            e.input.rttSample(c, nowNs - r.synackSentNs); // Karn: no sample once the SYN-ACK was resent
+        }
         c.inheritOptions(l);
+        c.sndCwnd = e.config.intValue(Knob.TCP_INIT_CWND);
         c.recvQueue = ByteRing.reuse(c.recvQueue, c.rcvBuf / 2);
         c.sendQueue = ByteRing.reuse(c.sendQueue, c.sndBuf);
         c.advertisedWnd = TcpXmit.initialWindow(e, c.mssClamp);

@@ -66,6 +66,16 @@ final class TcpSock {
     int probesOut;
     /** When the first retransmission of the current loss episode went out (Linux retrans_stamp); 0 = none. */
     long retransStartNs;
+    /** The pending rtoTimer is a tail loss probe, not an RTO (Linux ICSK_TIME_LOSS_PROBE). */
+    boolean lossProbe;
+    /** A probe is out and not yet acknowledged (Linux tlp_high_seq != 0): no second one. */
+    boolean tlpOut;
+    /** Where the newest segment of new data started: what a loss probe resends. */
+    int lastSegSeq;
+    /** Congestion window in segments and slow-start threshold (RFC 5681). */
+    int sndCwnd;
+    int ssthresh = Integer.MAX_VALUE;
+    int cwndCnt;
     long rtoNs;
     long srttNs;
     long rttvarNs;
@@ -75,7 +85,15 @@ final class TcpSock {
     int rttSeq;
     boolean rttPending;
     int unackedSegments;
-    boolean quickAck = true;
+    /** ACKs still to send at once before delaying (Linux icsk_ack.quick); set by the first data. */
+    int quickAcks;
+    /** Interactive exchange seen: ACKs wait to ride on replies (Linux pingpong mode). */
+    boolean pingpong;
+    /** Whether data has arrived yet (Linux: icsk_ack.ato still 0). */
+    boolean atoStarted;
+    long lastDataRcvNs;
+    /** The largest window the peer has offered (Linux max_window), bounds acceptable old ACKs. */
+    int maxWindow;
     long lastRcvNs;
     long lastChallengeNs = Long.MIN_VALUE;
     long lastDupAckNs = Long.MIN_VALUE;
@@ -118,6 +136,21 @@ final class TcpSock {
 
     /** Returns every field to its initial value for reuse from the pool; queues are kept but emptied. */
     void reset() {
+        resetConnection();
+        resetTimers();
+        resetOptions();
+        if (sendQueue != null) {
+            sendQueue.clear();
+        }
+        if (recvQueue != null) {
+            recvQueue.clear();
+        }
+        if (acceptQueue != null) {
+            acceptQueue.clear();
+        }
+    }
+
+    private void resetConnection() {
         state = TcpState.CLOSE;
         socketState = TcpState.SS_UNCONNECTED;
         localIp = 0;
@@ -148,6 +181,9 @@ final class TcpSock {
         tsRecent = 0;
         tsOffset = 0;
         rcvShutdown = false;
+    }
+
+    private void resetTimers() {
         sndShutdown = false;
         orphan = false;
         references = 1;
@@ -161,6 +197,12 @@ final class TcpSock {
         probeTimer = TimerWheel.NONE;
         probesOut = 0;
         retransStartNs = 0;
+        lossProbe = false;
+        tlpOut = false;
+        lastSegSeq = 0;
+        sndCwnd = 0;
+        ssthresh = Integer.MAX_VALUE;
+        cwndCnt = 0;
         rtoNs = 0;
         srttNs = 0;
         rttvarNs = 0;
@@ -170,7 +212,14 @@ final class TcpSock {
         rttSeq = 0;
         rttPending = false;
         unackedSegments = 0;
-        quickAck = true;
+        quickAcks = 0;
+        pingpong = false;
+    }
+
+    private void resetOptions() {
+        atoStarted = false;
+        lastDataRcvNs = 0;
+        maxWindow = 0;
         lastRcvNs = 0;
         lastChallengeNs = Long.MIN_VALUE;
         lastDupAckNs = Long.MIN_VALUE;
@@ -198,15 +247,6 @@ final class TcpSock {
         synQueueYoung = 0;
         lastOverflowNs = Long.MIN_VALUE;
         parent = null;
-        if (sendQueue != null) {
-            sendQueue.clear();
-        }
-        if (recvQueue != null) {
-            recvQueue.clear();
-        }
-        if (acceptQueue != null) {
-            acceptQueue.clear();
-        }
     }
 
     /** A child takes its listener's socket options, as Linux's sk_clone_lock() copies them. */

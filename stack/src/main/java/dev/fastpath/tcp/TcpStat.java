@@ -12,7 +12,7 @@ public enum TcpStat {
     TcpExtTCPAbortOnData, TcpExtTCPAbortOnClose, TcpExtTCPAbortOnLinger, TcpExtTCPAbortOnMemory,
     TcpExtTCPAbortOnTimeout, TcpExtTCPAbortFailed,
     TcpExtTW, TcpExtTWRecycled, TcpExtTCPTimeWaitOverflow, TcpExtTCPChallengeACK, TcpExtTCPSYNChallenge,
-    TcpExtTCPACKSkippedChallenge, TcpExtTCPACKSkippedSeq, TcpExtDelayedACKs, TcpExtTCPTimeouts,
+    TcpExtTCPACKSkippedChallenge, TcpExtTCPACKSkippedSeq, TcpExtDelayedACKs, TcpExtTCPTimeouts, TcpExtTCPLossProbes,
     TcpExtTCPSynRetrans, TcpExtTCPKeepAlive, TcpExtTCPWinProbe, TcpExtTCPRcvQDrop, TcpExtTCPOFODrop,
     TcpExtPAWSEstabRejected, TcpExtOutOfWindowIcmps,
     FpNoSocketRst, FpNoSocketDrop, FpBadAckDrop, FpTableFull, FpTxRingFull, FpNoRoute;

@@ -29,6 +29,10 @@ final class TcpTimers {
      */
     static void tcpRetransmitTimer(TcpEngine e, TcpSock s, long nowNs) {
         s.rtoTimer = TimerWheel.NONE;
+        if (s.lossProbe) {
+            tcpSendLossProbe(e, s, nowNs);
+            return;
+        }
         e.counters.inc(TcpStat.TcpExtTCPTimeouts);
         if (s.state == TcpState.SYN_SENT) {
             if (++s.retransmits > (s.synRetries > 0 ? s.synRetries : e.config.intValue(Knob.TCP_SYN_RETRIES))) {
@@ -55,6 +59,13 @@ final class TcpTimers {
             return;
         }
         e.counters.inc(TcpStat.TcpRetransSegs);
+        if (s.retransmits == 1) {
+            // tcp_enter_loss(): halve the threshold, restart from one segment (RFC 5681 §3.1)
+            int inFlight = (s.sndNxt - s.sndUna + s.mss - 1) / s.mss;
+            s.ssthresh = Math.max(inFlight / 2, 2);
+        }
+        s.sndCwnd = 1;
+        s.cwndCnt = 0;
         s.backoff++;
         s.rtoNs = Math.min(s.rtoNs * 2, e.config.get(Knob.TCP_RTO_MAX) * TcpEngine.MS);
         s.rttPending = false; // Karn: no RTT sample from a retransmitted segment
@@ -77,6 +88,57 @@ final class TcpTimers {
         int orphanRetries = e.config.intValue(Knob.TCP_ORPHAN_RETRIES);
         int limit = s.orphan ? (orphanRetries == 0 ? 8 : orphanRetries) : e.config.intValue(Knob.TCP_RETRIES2);
         return attempts > limit;
+    }
+
+    /**
+     * Kernel: tcp_set_xmit_timer(): with data in flight, the retransmission timer runs, or — for a
+     * SACK connection with an RTT sample, not recovering, no probe out — a tail loss probe first
+     * (RFC 8985 §7: PTO = 2 × SRTT, plus TCP_RTO_MIN when one segment is in flight for the delayed
+     * ACK, never later than the RTO). {@code restart}: re-arm even if a timer is pending.
+     */
+    static void armXmitTimer(TcpEngine e, TcpSock s, long nowNs, boolean restart) {
+        boolean pending = e.timers.pending(s.rtoTimer);
+        if (pending && !restart && !s.lossProbe) {
+            return;
+        }
+        e.timers.cancel(s.rtoTimer);
+        s.rtoTimer = TimerWheel.NONE;
+        s.lossProbe = false;
+        if (s.sndUna == s.sndNxt) {
+            return;
+        }
+        long when = s.rtoNs;
+        if (s.sackOk && s.srttNs > 0 && s.retransmits == 0 && !s.tlpOut) {
+            boolean one = s.sndNxt - s.sndUna <= s.mss;
+            long pto = 2 * s.srttNs + (one ? e.config.get(Knob.TCP_RTO_MIN) * TcpEngine.MS : 2 * TcpEngine.MS);
+            if (pto < when) {
+                when = pto;
+            }
+            s.lossProbe = true;
+        }
+        s.rtoTimer = e.timers.schedule(nowNs + when, TcpEngine.timer(TcpEngine.TIMER_RTO, s.id));
+    }
+
+    /**
+     * Kernel: tcp_send_loss_probe(). New data if the windows allow one more segment, otherwise the
+     * newest segment again; then the RTO runs from now. One probe per episode.
+     */
+    private static void tcpSendLossProbe(TcpEngine e, TcpSock s, long nowNs) {
+        s.lossProbe = false;
+        s.tlpOut = true;
+        e.counters.inc(TcpStat.TcpExtTCPLossProbes);
+        int unsent = s.sendQueue.size() - (s.sndNxt - s.sndUna);
+        if (unsent > 0 && Seq.before(s.sndNxt, s.sndUna + s.sndWnd)) {
+            int before = s.sndNxt;
+            TcpXmit.writeXmit(e, s, nowNs, 1, true);
+            if (s.sndNxt != before) {
+                armXmitTimer(e, s, nowNs, true);
+                return;
+            }
+        }
+        TcpXmit.retransmitFrom(e, s, s.lastSegSeq, nowNs);
+        e.counters.inc(TcpStat.TcpRetransSegs);
+        armXmitTimer(e, s, nowNs, true);
     }
 
     /**
@@ -131,6 +193,7 @@ final class TcpTimers {
     /** Kernel: tcp_delack_timer(): the ACK that waited for data to ride on goes out alone. */
     static void tcpDelackTimer(TcpEngine e, TcpSock s, long nowNs) {
         s.delackTimer = TimerWheel.NONE;
+        s.pingpong = false; // tcp_delack_timer_handler(): the reply did not come; stop waiting for one
         if (s.unackedSegments > 0 && s.synchronizedState()) {
             e.counters.inc(TcpStat.TcpExtDelayedACKs);
             TcpXmit.tcpSendAck(e, s, nowNs);

@@ -79,18 +79,33 @@ final class TcpXmit {
      * segment when it fits: F4). Kernel: tcp_write_xmit().
      */
     static void tcpWriteXmit(TcpEngine e, TcpSock s, long nowNs) {
+        writeXmit(e, s, nowNs, Integer.MAX_VALUE, false);
+    }
+
+    /**
+     * @param maxSegments  the most segments to send now
+     * @param ignoreCwnd   a loss probe may go one segment beyond the congestion window (RFC 8985 §7.3)
+     */
+    static void writeXmit(TcpEngine e, TcpSock s, long nowNs, int maxSegments, boolean ignoreCwnd) {
         if (s.state != TcpState.ESTABLISHED && s.state != TcpState.CLOSE_WAIT && s.state != TcpState.FIN_WAIT1
                 && s.state != TcpState.LAST_ACK && s.state != TcpState.CLOSING) {
             return; // H3: nothing but the SYN goes out before the handshake completes
         }
         int queued = s.sendQueue.size();
         byte[] scratch = e.scratch;
+        int budget = maxSegments;
         while (true) {
             int offset = s.sndNxt - s.sndUna;
             int unsent = queued - offset;
             boolean finDue = s.finQueued && s.sndNxt == s.finSeq;
             if (unsent <= 0 && !finDue) {
                 break;
+            }
+            if (budget-- <= 0) {
+                break;
+            }
+            if (!ignoreCwnd && unsent > 0 && (s.sndNxt - s.sndUna + s.mss - 1) / s.mss >= s.sndCwnd) {
+                break; // RFC 5681; a lone FIN is exempt, as in Linux's tcp_cwnd_test()
             }
             int room = s.sndUna + s.sndWnd - s.sndNxt;
             int len = Math.min(Math.max(unsent, 0), Math.min(s.mss, e.out.maxPayload()));
@@ -113,19 +128,44 @@ final class TcpXmit {
                 s.sendQueue.copyOut(offset, scratch, 0, len);
             }
             send(e, s, s.sndNxt, flags, scratch, 0, len, nowNs);
+            long ato = e.config.get(Knob.TCP_DELACK_MIN) * TcpEngine.MS;
+            if (len > 0 && s.atoStarted && nowNs - s.lastDataRcvNs < ato) {
+                s.pingpong = true; // tcp_event_data_sent(): a reply within the ACK timeout is interactive
+            }
             if (!s.rttPending && len > 0) {
                 s.rttPending = true;
                 s.rttSeq = s.sndNxt;
                 s.rttSeqSentNs = nowNs;
             }
-            s.sndNxt += len + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
-            if (!e.timers.pending(s.rtoTimer)) {
-                s.rtoTimer = e.timers.schedule(nowNs + s.rtoNs, TcpEngine.timer(TcpEngine.TIMER_RTO, s.id));
+            if (s.retransmits == 0) {
+                s.lastSegSeq = s.sndNxt; // new data (go-back-N resends after an RTO are not)
             }
+            s.sndNxt += len + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
+            TcpTimers.armXmitTimer(e, s, nowNs, false);
             if ((flags & TcpHeader.FIN) != 0) {
                 break;
             }
         }
+    }
+
+    /**
+     * Resends the segment starting at {@code from} (at most one MSS, with the FIN when it ends at
+     * it), leaving snd_nxt alone. Kernel: tcp_retransmit_skb() for one skb.
+     */
+    static void retransmitFrom(TcpEngine e, TcpSock s, int from, long nowNs) {
+        int dataEnd = s.finQueued && Seq.after(s.sndNxt, s.finSeq) ? s.finSeq : s.sndNxt;
+        int len = Math.max(0, Math.min(Math.min(s.mss, e.out.maxPayload()), dataEnd - from));
+        int flags = TcpHeader.ACK;
+        if (len > 0 && from + len == s.sndUna + s.sendQueue.size()) {
+            flags |= TcpHeader.PSH;
+        }
+        if (s.finQueued && from + len == s.finSeq && Seq.after(s.sndNxt, s.finSeq)) {
+            flags |= TcpHeader.FIN;
+        }
+        if (len > 0) {
+            s.sendQueue.copyOut(from - s.sndUna, e.scratch, 0, len);
+        }
+        send(e, s, from, flags, e.scratch, 0, len, nowNs);
     }
 
     /** Queues the FIN after any data (F4, F10, shutdown SHUT_WR) and sends what it can. Kernel: tcp_send_fin(). */

@@ -8,6 +8,7 @@ import static dev.fastpath.api.SocketConstants.TCP_KEEPCNT;
 import static dev.fastpath.api.SocketConstants.TCP_KEEPIDLE;
 import static dev.fastpath.api.SocketConstants.TCP_KEEPINTVL;
 import static dev.fastpath.api.SocketConstants.TCP_LINGER2;
+import static dev.fastpath.api.SocketConstants.TCP_QUICKACK;
 import static dev.fastpath.tcp.EngineFixture.seg;
 import static dev.fastpath.wire.TcpHeader.ACK;
 import static dev.fastpath.wire.TcpHeader.FIN;
@@ -74,14 +75,24 @@ class TeardownTest {
         }
 
         @Test
-        @DisplayName("T3: data is delivered and acknowledged (delayed ACK after 40 ms)")
+        @DisplayName("T3: data is delivered; the first segments are ACKed at once (quick-ACK mode)")
         void dataIsAcked() {
             t.send(seg(80, ACK | PSH, 1001, iss + 1, HELLO));
-            t.recvNothing();
-            t.advanceMs(40);
             t.recvOne(ACK, iss + 1, 1006);
             assertEquals(5, t.api.recv(c, buf, 0, 100, t.now()));
             assertArrayEquals(HELLO, java.util.Arrays.copyOf(buf, 5));
+        }
+
+        @Test
+        @DisplayName("T3: with TCP_QUICKACK off a lone segment's ACK waits tcp_delack_min (40 ms)")
+        void delayedAck() {
+            assertEquals(0, t.opts.setInt(c, IPPROTO_TCP, TCP_QUICKACK, 0, t.now()));
+            t.send(seg(80, ACK | PSH, 1001, iss + 1, HELLO));
+            t.recvNothing();
+            t.advanceMs(39);
+            t.recvNothing();
+            t.advanceMs(1);
+            t.recvOne(ACK, iss + 1, 1006);
         }
     }
 
@@ -216,7 +227,7 @@ class TeardownTest {
             t.recvOne(ACK | FIN, iss + 1, 1001);
             t.send(seg(80, ACK, 1001, iss + 2));
             t.send(seg(80, ACK | PSH, 1001, iss + 2, HELLO));
-            t.recvOne(RST | ACK, iss + 2, 1001);
+            t.recvOne(RST, iss + 2, 0); // tcp_v4_send_reset() from the segment: seq = its ACK, no ACK bit
             assertEquals(1, t.engine.counters().get(TcpStat.TcpExtTCPAbortOnData));
         }
 
@@ -297,13 +308,16 @@ class TeardownTest {
             EngineFixture few = new EngineFixture(Config.defaults().withOverrides(
                     List.of("tcp.timestamps=0", "tcp.retries2=2")));
             int[] x = few.established(1000);
+            long rto = few.opts.tcpInfo(x[1]).rtoUs() / 1000;
             few.api.send(x[1], HELLO, 0, 5, few.now());
             few.recvFlags(ACK | PSH);
-            few.advanceMs(1000);
+            few.advanceMs(rto);
             few.recvFlags(ACK | PSH);
-            few.advanceMs(2000);
+            few.advanceMs(2 * rto);
             few.recvFlags(ACK | PSH);
-            few.advanceMs(4000);
+            few.advanceMs(4 * rto - 1);
+            assertEquals(TcpState.ESTABLISHED, few.engine.state(x[1]));
+            few.advanceMs(1);
             few.recvNothing();
             assertEquals(TcpState.CLOSE, few.engine.state(x[1]));
             assertEquals(List.of(x[1] + ":" + Errno.ETIMEDOUT), few.closed);

@@ -8,6 +8,7 @@ import static dev.fastpath.wire.TcpHeader.ACK;
 import static dev.fastpath.wire.TcpHeader.PSH;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastpath.api.Errno;
 import dev.fastpath.config.Config;
@@ -103,6 +104,8 @@ class ZeroWindowTest {
         t.advanceMs(rto);
         t.recvOne(ACK | PSH, iss + 1, 1001); // first retransmission
         t.advanceMs(3000 - rto - 1);
+        List<TcpSegment> more = t.recv();
+        assertTrue(more.size() < 4 && more.stream().allMatch(s -> s.seq() == iss + 1), "backed-off retransmissions");
         assertEquals(TcpState.ESTABLISHED, t.engine.state(c));
         t.advanceMs(1);
         t.recvNothing();
