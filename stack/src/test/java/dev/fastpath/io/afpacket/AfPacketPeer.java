@@ -1,0 +1,184 @@
+package dev.fastpath.io.afpacket;
+
+import dev.fastpath.io.LabFrames;
+import dev.fastpath.io.PacketIo;
+import dev.fastpath.wire.ChecksumPolicy;
+import dev.fastpath.wire.DropReason;
+import dev.fastpath.wire.FrameParser;
+import dev.fastpath.wire.ParsedFrame;
+import dev.fastpath.wire.TcpHeader;
+import java.lang.foreign.MemorySegment;
+import java.util.BitSet;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The AF_PACKET side of the lab tests, run as a child JVM inside a lab namespace
+ * ({@code ip netns exec fpA-… java … AfPacketPeer MODE …}), since a JVM thread cannot enter a namespace.
+ * Reports on stdout, one fact per line; every loop is bounded in count and time.
+ *
+ * <ul>
+ *   <li>{@code send IF N [FANOUT_GROUP]}: sends {@link LabFrames} 0..N-1, prints {@code SENT …}</li>
+ *   <li>{@code recv IF N TIMEOUT_MS [SOCKETS]}: prints {@code READY}, receives until all N test frames arrived
+ *       (over SOCKETS sockets in one PACKET_FANOUT_HASH group when SOCKETS &gt; 1), prints
+ *       {@code RECEIVED matched=… mismatched=… duplicates=… other=… perSocket=…}</li>
+ *   <li>{@code sniff IF TIMEOUT_MS ICMP_ECHOS SYNS}: prints {@code READY}, parses every frame with
+ *       {@link FrameParser} and prints {@code FRAME kind=… drop=… csumPartial=… …} until it has seen that many
+ *       ICMP echo requests and TCP SYNs, then {@code DONE}</li>
+ * </ul>
+ */
+public final class AfPacketPeer {
+
+    private static final int BATCH = 32;
+    private static final long SEND_BUDGET_NS = 10_000_000_000L;
+
+    private AfPacketPeer() {
+    }
+
+    /**
+     * @param args the mode and its arguments (see the class comment)
+     */
+    public static void main(String[] args) {
+        switch (args[0]) {
+            case "send" -> send(args[1], Integer.parseInt(args[2]));
+            case "recv" -> recv(args[1], Integer.parseInt(args[2]), Long.parseLong(args[3]),
+                args.length > 4 ? Integer.parseInt(args[4]) : 1);
+            case "sniff" -> sniff(args[1], Long.parseLong(args[2]), Integer.parseInt(args[3]),
+                Integer.parseInt(args[4]));
+            default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+        }
+        System.out.flush();
+    }
+
+    private static void send(String ifname, int count) {
+        byte[][] frames = new byte[count][];
+        for (int i = 0; i < count; i++) {
+            frames[i] = LabFrames.udp(i);
+        }
+        long deadline = System.nanoTime() + SEND_BUDGET_NS;
+        try (AfPacketIo io = AfPacketIo.open(ifname)) {
+            MemorySegment tx = io.txBuffer();
+            int sent = 0;
+            while (sent < count && System.nanoTime() < deadline) {
+                long at = io.txClaim();
+                if (at < 0) {
+                    io.flush();
+                    LockSupport.parkNanos(20_000);
+                    continue;
+                }
+                MemorySegment.copy(MemorySegment.ofArray(frames[sent]), 0, tx, at, frames[sent].length);
+                io.txCommit(at, frames[sent].length);
+                sent++;
+                if (sent % BATCH == 0) {
+                    io.flush();
+                }
+            }
+            io.flush();
+            // Close only once the kernel is done with every slot: unmapping earlier would lose queued frames.
+            while (io.txInFlight() > 0 && System.nanoTime() < deadline) {
+                io.flush();
+                LockSupport.parkNanos(100_000);
+            }
+            System.out.println("SENT n=" + sent + " inFlight=" + io.txInFlight() + " stats=" + io.stats());
+        }
+    }
+
+    private static void recv(String ifname, int count, long timeoutMs, int sockets) {
+        AfPacketConfig config = sockets > 1
+            ? AfPacketConfig.defaults().withFanoutGroup((int) (ProcessHandle.current().pid() & 0x7FFF))
+            : AfPacketConfig.defaults();
+        AfPacketIo[] ios = new AfPacketIo[sockets];
+        for (int s = 0; s < sockets; s++) {
+            ios[s] = AfPacketIo.open(ifname, config);
+        }
+        BitSet seen = new BitSet(count);
+        int[] tally = new int[3]; // mismatched, duplicates, other
+        int[] perSocket = new int[sockets];
+        int[] current = new int[1];
+        PacketIo.RxHandler handler = (buffer, offset, length, flags) -> {
+            int seq = LabFrames.sequence(buffer, offset, length);
+            if (seq < 0 || seq >= count) {
+                tally[2]++;
+            } else if (!LabFrames.matches(buffer, offset, length, seq)) {
+                tally[0]++;
+            } else if (seen.get(seq)) {
+                tally[1]++;
+            } else {
+                seen.set(seq);
+                perSocket[current[0]]++;
+            }
+        };
+        System.out.println("READY");
+        System.out.flush();
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (seen.cardinality() < count && System.nanoTime() < deadline) {
+            int got = 0;
+            for (int s = 0; s < sockets; s++) {
+                current[0] = s;
+                got += ios[s].receive(handler, 64);
+            }
+            if (got == 0) {
+                ios[0].awaitRx(2);
+            }
+        }
+        StringBuilder stats = new StringBuilder();
+        for (int s = 0; s < sockets; s++) {
+            stats.append(' ').append(perSocket[s]);
+            System.out.println("STATS socket=" + s + " " + ios[s].stats());
+            ios[s].close();
+        }
+        System.out.println("RECEIVED matched=" + seen.cardinality() + " mismatched=" + tally[0]
+            + " duplicates=" + tally[1] + " other=" + tally[2] + " perSocket=" + stats.toString().strip());
+    }
+
+    private static void sniff(String ifname, long timeoutMs, int echosWanted, int synsWanted) {
+        FrameParser parser = new FrameParser(ChecksumPolicy.TRUST_FLAG);
+        ParsedFrame parsed = new ParsedFrame();
+        int[] counts = new int[2];
+        try (AfPacketIo io = AfPacketIo.open(ifname)) {
+            PacketIo.RxHandler handler = (buffer, offset, length, flags) -> {
+                DropReason drop = parser.parse(buffer, offset, length, flags, parsed);
+                StringBuilder line = new StringBuilder("FRAME kind=").append(parsed.kind()).append(" drop=")
+                    .append(drop).append(" len=").append(length)
+                    .append(" csumPartial=").append((flags & PacketIo.RX_CSUM_PARTIAL) != 0);
+                if (drop == DropReason.NONE) {
+                    describe(parsed, line, counts);
+                }
+                System.out.println(line);
+            };
+            System.out.println("READY");
+            System.out.flush();
+            long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+            while ((counts[0] < echosWanted || counts[1] < synsWanted) && System.nanoTime() < deadline) {
+                if (io.receive(handler, 64) == 0) {
+                    io.awaitRx(2);
+                }
+            }
+            System.out.println("STATS " + io.stats());
+        }
+        System.out.println("DONE echos=" + counts[0] + " syns=" + counts[1]);
+    }
+
+    private static void describe(ParsedFrame p, StringBuilder line, int[] counts) {
+        switch (p.kind()) {
+            case ARP -> line.append(" op=").append(p.arp().operation())
+                .append(" sender=").append(Integer.toHexString(p.arp().senderIp()))
+                .append(" target=").append(Integer.toHexString(p.arp().targetIp()));
+            case ICMP -> {
+                line.append(" type=").append(p.icmp().type()).append(" src=").append(Integer.toHexString(p.srcIp()))
+                    .append(" dst=").append(Integer.toHexString(p.dstIp()));
+                if (p.icmp().type() == 8) {
+                    counts[0]++;
+                }
+            }
+            case TCP -> {
+                line.append(" flags=").append(Integer.toHexString(p.flags())).append(" src=")
+                    .append(Integer.toHexString(p.srcIp())).append(':').append(p.srcPort()).append(" dst=")
+                    .append(Integer.toHexString(p.dstIp())).append(':').append(p.dstPort());
+                if ((p.flags() & TcpHeader.SYN) != 0) {
+                    counts[1]++;
+                }
+            }
+            default -> { }
+        }
+    }
+}
