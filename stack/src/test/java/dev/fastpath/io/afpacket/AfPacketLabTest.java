@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fastpath.io.LabFrames;
+import dev.fastpath.io.LabPeer;
 import dev.fastpath.lab.Child;
 import dev.fastpath.lab.Lab;
 import dev.fastpath.pcap.PcapReader;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * AfPacketIo on a real veth in the lab (namespaces fpA/fpB, 198.18.0.1 ↔ 198.18.0.2). Each side runs in a
- * child JVM started inside its namespace ({@link AfPacketPeer}); the Linux kernel and tcpdump serve as
+ * child JVM started inside its namespace ({@link LabPeer}); the Linux kernel and tcpdump serve as
  * independent peers. Skipped, with the reason, when not root or when {@code ip netns} does not work.
  */
 @Timeout(60)
@@ -51,7 +52,10 @@ class AfPacketLabTest {
     }
 
     private static Child peer(String ns, String label, String... args) {
-        String[] cmd = Lab.javaCommand(System.getProperty("java.class.path"), AfPacketPeer.class.getName(), args);
+        String[] all = new String[args.length + 1];
+        all[0] = "afpacket";
+        System.arraycopy(args, 0, all, 1, args.length);
+        String[] cmd = Lab.javaCommand(System.getProperty("java.class.path"), LabPeer.class.getName(), all);
         return new Child(lab.spawn(ns, cmd), label);
     }
 

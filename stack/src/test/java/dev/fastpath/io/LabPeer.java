@@ -1,7 +1,8 @@
-package dev.fastpath.io.afpacket;
+package dev.fastpath.io;
 
-import dev.fastpath.io.LabFrames;
-import dev.fastpath.io.PacketIo;
+import dev.fastpath.io.afpacket.AfPacketConfig;
+import dev.fastpath.io.afpacket.AfPacketIo;
+import dev.fastpath.io.xdp.AfXdpIo;
 import dev.fastpath.wire.ChecksumPolicy;
 import dev.fastpath.wire.DropReason;
 import dev.fastpath.wire.FrameParser;
@@ -12,50 +13,89 @@ import java.util.BitSet;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The AF_PACKET side of the lab tests, run as a child JVM inside a lab namespace
- * ({@code ip netns exec fpA-… java … AfPacketPeer MODE …}), since a JVM thread cannot enter a namespace.
- * Reports on stdout, one fact per line; every loop is bounded in count and time.
+ * One side of the lab tests, run as a child JVM inside a lab namespace
+ * ({@code ip netns exec fpA-… java … LabPeer BACKEND MODE …}), since a JVM thread cannot enter a namespace.
+ * BACKEND is {@code afpacket} or {@code xdp}. Reports on stdout, one fact per line; every loop is bounded in
+ * count and time.
  *
  * <ul>
- *   <li>{@code send IF N [FANOUT_GROUP]}: sends {@link LabFrames} 0..N-1, prints {@code SENT …}</li>
+ *   <li>{@code send IF N}: sends {@link LabFrames} 0..N-1, prints {@code SENT …}</li>
  *   <li>{@code recv IF N TIMEOUT_MS [SOCKETS]}: prints {@code READY}, receives until all N test frames arrived
- *       (over SOCKETS sockets in one PACKET_FANOUT_HASH group when SOCKETS &gt; 1), prints
+ *       (over SOCKETS AF_PACKET sockets in one PACKET_FANOUT_HASH group when SOCKETS &gt; 1), prints
  *       {@code RECEIVED matched=… mismatched=… duplicates=… other=… perSocket=…}</li>
  *   <li>{@code sniff IF TIMEOUT_MS ICMP_ECHOS SYNS}: prints {@code READY}, parses every frame with
- *       {@link FrameParser} and prints {@code FRAME kind=… drop=… csumPartial=… …} until it has seen that many
- *       ICMP echo requests and TCP SYNs, then {@code DONE}</li>
+ *       {@link FrameParser} (TRUST_FLAG for AF_PACKET, ACCEPT_PARTIAL for AF_XDP) and prints
+ *       {@code FRAME kind=… drop=… csumPartial=… …} until it has seen that many ICMP echo requests and TCP SYNs,
+ *       then {@code DONE}</li>
  * </ul>
  */
-public final class AfPacketPeer {
+public final class LabPeer {
 
     private static final int BATCH = 32;
     private static final long SEND_BUDGET_NS = 10_000_000_000L;
 
-    private AfPacketPeer() {
+    private LabPeer() {
+    }
+
+    /** What the peer needs beyond {@link PacketIo}, over either backend. */
+    private record Backend(PacketIo io, AfPacketIo afPacket, AfXdpIo xdp) implements AutoCloseable {
+        static Backend open(String kind, String ifname, int fanoutGroup) {
+            if (kind.equals("xdp")) {
+                AfXdpIo x = AfXdpIo.open(ifname);
+                System.out.println("XDP zeroCopy=" + x.zeroCopy());
+                return new Backend(x, null, x);
+            }
+            AfPacketIo p = AfPacketIo.open(ifname, fanoutGroup < 0 ? AfPacketConfig.defaults()
+                : AfPacketConfig.defaults().withFanoutGroup(fanoutGroup));
+            return new Backend(p, p, null);
+        }
+
+        int txInFlight() {
+            return afPacket != null ? afPacket.txInFlight() : xdp.txInFlight();
+        }
+
+        void awaitRx(int ms) {
+            if (afPacket != null) {
+                afPacket.awaitRx(ms);
+            } else {
+                xdp.awaitRx(ms);
+            }
+        }
+
+        String stats() {
+            return afPacket != null ? afPacket.stats().toString() : xdp.stats().toString();
+        }
+
+        @Override
+        public void close() {
+            io.close();
+        }
     }
 
     /**
      * @param args the mode and its arguments (see the class comment)
      */
     public static void main(String[] args) {
-        switch (args[0]) {
-            case "send" -> send(args[1], Integer.parseInt(args[2]));
-            case "recv" -> recv(args[1], Integer.parseInt(args[2]), Long.parseLong(args[3]),
-                args.length > 4 ? Integer.parseInt(args[4]) : 1);
-            case "sniff" -> sniff(args[1], Long.parseLong(args[2]), Integer.parseInt(args[3]),
-                Integer.parseInt(args[4]));
-            default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+        String kind = args[0];
+        switch (args[1]) {
+            case "send" -> send(kind, args[2], Integer.parseInt(args[3]));
+            case "recv" -> recv(kind, args[2], Integer.parseInt(args[3]), Long.parseLong(args[4]),
+                args.length > 5 ? Integer.parseInt(args[5]) : 1);
+            case "sniff" -> sniff(kind, args[2], Long.parseLong(args[3]), Integer.parseInt(args[4]),
+                Integer.parseInt(args[5]));
+            default -> throw new IllegalArgumentException("unknown mode " + args[1]);
         }
         System.out.flush();
     }
 
-    private static void send(String ifname, int count) {
+    private static void send(String kind, String ifname, int count) {
         byte[][] frames = new byte[count][];
         for (int i = 0; i < count; i++) {
             frames[i] = LabFrames.udp(i);
         }
         long deadline = System.nanoTime() + SEND_BUDGET_NS;
-        try (AfPacketIo io = AfPacketIo.open(ifname)) {
+        try (Backend b = Backend.open(kind, ifname, -1)) {
+            PacketIo io = b.io();
             MemorySegment tx = io.txBuffer();
             int sent = 0;
             while (sent < count && System.nanoTime() < deadline) {
@@ -74,21 +114,19 @@ public final class AfPacketPeer {
             }
             io.flush();
             // Close only once the kernel is done with every slot: unmapping earlier would lose queued frames.
-            while (io.txInFlight() > 0 && System.nanoTime() < deadline) {
+            while (b.txInFlight() > 0 && System.nanoTime() < deadline) {
                 io.flush();
                 LockSupport.parkNanos(100_000);
             }
-            System.out.println("SENT n=" + sent + " inFlight=" + io.txInFlight() + " stats=" + io.stats());
+            System.out.println("SENT n=" + sent + " inFlight=" + b.txInFlight() + " stats=" + b.stats());
         }
     }
 
-    private static void recv(String ifname, int count, long timeoutMs, int sockets) {
-        AfPacketConfig config = sockets > 1
-            ? AfPacketConfig.defaults().withFanoutGroup((int) (ProcessHandle.current().pid() & 0x7FFF))
-            : AfPacketConfig.defaults();
-        AfPacketIo[] ios = new AfPacketIo[sockets];
+    private static void recv(String kind, String ifname, int count, long timeoutMs, int sockets) {
+        int group = sockets > 1 ? (int) (ProcessHandle.current().pid() & 0x7FFF) : -1;
+        Backend[] ios = new Backend[sockets];
         for (int s = 0; s < sockets; s++) {
-            ios[s] = AfPacketIo.open(ifname, config);
+            ios[s] = Backend.open(kind, ifname, group);
         }
         BitSet seen = new BitSet(count);
         int[] tally = new int[3]; // mismatched, duplicates, other
@@ -114,7 +152,7 @@ public final class AfPacketPeer {
             int got = 0;
             for (int s = 0; s < sockets; s++) {
                 current[0] = s;
-                got += ios[s].receive(handler, 64);
+                got += ios[s].io().receive(handler, 64);
             }
             if (got == 0) {
                 ios[0].awaitRx(2);
@@ -130,11 +168,12 @@ public final class AfPacketPeer {
             + " duplicates=" + tally[1] + " other=" + tally[2] + " perSocket=" + stats.toString().strip());
     }
 
-    private static void sniff(String ifname, long timeoutMs, int echosWanted, int synsWanted) {
-        FrameParser parser = new FrameParser(ChecksumPolicy.TRUST_FLAG);
+    private static void sniff(String kind, String ifname, long timeoutMs, int echosWanted, int synsWanted) {
+        FrameParser parser = new FrameParser(kind.equals("xdp") ? ChecksumPolicy.ACCEPT_PARTIAL
+            : ChecksumPolicy.TRUST_FLAG);
         ParsedFrame parsed = new ParsedFrame();
         int[] counts = new int[2];
-        try (AfPacketIo io = AfPacketIo.open(ifname)) {
+        try (Backend b = Backend.open(kind, ifname, -1)) {
             PacketIo.RxHandler handler = (buffer, offset, length, flags) -> {
                 DropReason drop = parser.parse(buffer, offset, length, flags, parsed);
                 StringBuilder line = new StringBuilder("FRAME kind=").append(parsed.kind()).append(" drop=")
@@ -149,11 +188,11 @@ public final class AfPacketPeer {
             System.out.flush();
             long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
             while ((counts[0] < echosWanted || counts[1] < synsWanted) && System.nanoTime() < deadline) {
-                if (io.receive(handler, 64) == 0) {
-                    io.awaitRx(2);
+                if (b.io().receive(handler, 64) == 0) {
+                    b.awaitRx(2);
                 }
             }
-            System.out.println("STATS " + io.stats());
+            System.out.println("STATS " + b.stats());
         }
         System.out.println("DONE echos=" + counts[0] + " syns=" + counts[1]);
     }
