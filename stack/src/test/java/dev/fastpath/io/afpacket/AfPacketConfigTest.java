@@ -14,8 +14,8 @@ class AfPacketConfigTest {
     @Test
     void defaultsAreConsistent() {
         AfPacketConfig c = AfPacketConfig.defaults();
-        assertEquals(1 << 20, c.rxBlockSize());
-        assertEquals(8, c.rxBlockCount());
+        assertEquals(1 << 18, c.rxBlockSize());
+        assertEquals(32, c.rxBlockCount());
         assertEquals(32, c.txFramesPerBlock());
         assertEquals(16, c.txBlockCount());
         assertEquals(-1, c.fanoutGroup());
