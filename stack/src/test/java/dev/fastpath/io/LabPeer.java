@@ -89,15 +89,16 @@ public final class LabPeer {
     }
 
     private static void send(String kind, String ifname, int count) {
-        byte[][] frames = new byte[count][];
+        MemorySegment[] frames = new MemorySegment[count];
         for (int i = 0; i < count; i++) {
-            frames[i] = LabFrames.udp(i);
+            frames[i] = MemorySegment.ofArray(LabFrames.udp(i));
         }
         long deadline = System.nanoTime() + SEND_BUDGET_NS;
         try (Backend b = Backend.open(kind, ifname, -1)) {
             PacketIo io = b.io();
             MemorySegment tx = io.txBuffer();
             int sent = 0;
+            long allocBefore = allocatedBytes();
             while (sent < count && System.nanoTime() < deadline) {
                 long at = io.txClaim();
                 if (at < 0) {
@@ -105,14 +106,16 @@ public final class LabPeer {
                     LockSupport.parkNanos(20_000);
                     continue;
                 }
-                MemorySegment.copy(MemorySegment.ofArray(frames[sent]), 0, tx, at, frames[sent].length);
-                io.txCommit(at, frames[sent].length);
+                int length = (int) frames[sent].byteSize();
+                MemorySegment.copy(frames[sent], 0, tx, at, length);
+                io.txCommit(at, length);
                 sent++;
                 if (sent % BATCH == 0) {
                     io.flush();
                 }
             }
             io.flush();
+            System.out.println("ALLOC tx bytes=" + (allocatedBytes() - allocBefore));
             // Close only once the kernel is done with every slot: unmapping earlier would lose queued frames.
             while (b.txInFlight() > 0 && System.nanoTime() < deadline) {
                 io.flush();
@@ -120,6 +123,12 @@ public final class LabPeer {
             }
             System.out.println("SENT n=" + sent + " inFlight=" + b.txInFlight() + " stats=" + b.stats());
         }
+    }
+
+    /** Bytes this thread has allocated so far (HotSpot's per-thread TLAB accounting). */
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+            .getCurrentThreadAllocatedBytes();
     }
 
     private static void recv(String kind, String ifname, int count, long timeoutMs, int sockets) {
@@ -154,6 +163,7 @@ public final class LabPeer {
         System.out.println("READY");
         System.out.flush();
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        long allocBefore = allocatedBytes();
         while (seen.cardinality() < count && System.nanoTime() < deadline) {
             int got = 0;
             for (int s = 0; s < sockets; s++) {
@@ -164,6 +174,7 @@ public final class LabPeer {
                 ios[0].awaitRx(2);
             }
         }
+        System.out.println("ALLOC rx bytes=" + (allocatedBytes() - allocBefore));
         StringBuilder stats = new StringBuilder();
         for (int s = 0; s < sockets; s++) {
             stats.append(' ').append(perSocket[s]);

@@ -62,6 +62,7 @@ class AfPacketLabTest {
     private static String send(int n) throws InterruptedException {
         Child sender = peer(lab.nsA(), "sender", "send", Lab.IF_A, Integer.toString(n));
         assertEquals(0, sender.awaitExit(CHILD_MS), sender::output);
+        System.out.println(sender.output());
         String sent = sender.awaitLine("SENT", 0).orElseThrow(() -> new AssertionError(sender.output()));
         assertTrue(sent.startsWith("SENT n=" + n + " inFlight=0"), sender::output);
         return sent;
@@ -73,6 +74,7 @@ class AfPacketLabTest {
         assertTrue(receiver.awaitLine("READY", CHILD_MS).isPresent(), receiver::output);
         send(N);
         assertEquals(0, receiver.awaitExit(CHILD_MS), receiver::output);
+        System.out.println(receiver.output());
         Matcher m = received(receiver);
         assertEquals(N, Integer.parseInt(m.group(1)), receiver::output);
         assertEquals(0, Integer.parseInt(m.group(2)), "mismatched frames\n" + receiver.output());
@@ -85,6 +87,7 @@ class AfPacketLabTest {
         assertTrue(receiver.awaitLine("READY", CHILD_MS).isPresent(), receiver::output);
         send(N);
         assertEquals(0, receiver.awaitExit(CHILD_MS), receiver::output);
+        System.out.println(receiver.output());
         Matcher m = received(receiver);
         assertEquals(N, Integer.parseInt(m.group(1)), receiver::output);
         assertEquals(0, Integer.parseInt(m.group(3)), "a frame reached both sockets of the group\n"

@@ -57,6 +57,7 @@ class AfXdpLabTest {
     private static void send(String backend, int n) throws InterruptedException {
         Child sender = peer(lab.nsA(), "sender", backend, "send", Lab.IF_A, Integer.toString(n));
         assertEquals(0, sender.awaitExit(CHILD_MS), sender::output);
+        System.out.println(sender.output());
         String sent = sender.awaitLine("SENT", 0).orElseThrow(() -> new AssertionError(sender.output()));
         assertTrue(sent.startsWith("SENT n=" + n + " inFlight=0"), sender::output);
         if (backend.equals("xdp")) {
@@ -80,6 +81,7 @@ class AfXdpLabTest {
         assertTrue(receiver.awaitLine("READY", CHILD_MS).isPresent(), receiver::output);
         send("afpacket", N);
         assertEquals(0, receiver.awaitExit(CHILD_MS), receiver::output);
+        System.out.println(receiver.output());
         assertAllReceived(receiver);
     }
 
@@ -89,6 +91,7 @@ class AfXdpLabTest {
         assertTrue(receiver.awaitLine("READY", CHILD_MS).isPresent(), receiver::output);
         send("xdp", N);
         assertEquals(0, receiver.awaitExit(CHILD_MS), receiver::output);
+        System.out.println(receiver.output());
         assertAllReceived(receiver);
         assertFalse(xdpAttached(), "the program stays attached after the sender closed");
     }
