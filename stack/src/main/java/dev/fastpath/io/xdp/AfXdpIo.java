@@ -1,0 +1,503 @@
+package dev.fastpath.io.xdp;
+
+import dev.fastpath.io.PacketIo;
+import dev.fastpath.nativeio.Errors;
+import dev.fastpath.nativeio.NativeException;
+import dev.fastpath.nativeio.XdpRing;
+import dev.fastpath.nativeio.if_xdp_h;
+import dev.fastpath.nativeio.mman_h;
+import dev.fastpath.nativeio.net_h;
+import dev.fastpath.nativeio.pollfd;
+import dev.fastpath.nativeio.sockaddr_xdp;
+import dev.fastpath.nativeio.socket_h;
+import dev.fastpath.nativeio.unistd_h;
+import dev.fastpath.nativeio.xdp_desc;
+import dev.fastpath.nativeio.xdp_mmap_offsets;
+import dev.fastpath.nativeio.xdp_options;
+import dev.fastpath.nativeio.xdp_ring_offset;
+import dev.fastpath.nativeio.xdp_statistics;
+import dev.fastpath.nativeio.xdp_umem_reg;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * {@link PacketIo} over an AF_XDP socket (Documentation/networking/af_xdp.rst). One UMEM, off-heap in an
+ * anonymous mapping, is cut into {@code rxFrames + txFrames} chunks: the first {@code rxFrames} circulate
+ * through the fill ring → RX ring → handler → fill ring; the rest sit on a free stack and circulate through
+ * claim → TX ring → completion ring → free stack. The four rings are mapped at the offsets the kernel reports
+ * for XDP_MMAP_OFFSETS and driven through {@link XdpRing} (producer/consumer words read with acquire and
+ * written with release, as {@code xsk_queue.h} pairs them). Frames are handed over and written in place.
+ *
+ * <p><b>Fill ring kept full.</b> An empty fill ring makes the kernel drop frames. The fill ring has exactly
+ * {@code rxFrames} slots and every RX chunk is either in it, in flight in the kernel, in the RX ring or with
+ * the handler, so {@link #receive} can always put the chunks it just handed over straight back: the fill ring
+ * is full again after every call.
+ *
+ * <p><b>need_wakeup.</b> The socket is bound with XDP_USE_NEED_WAKEUP: the kernel sets
+ * {@code XDP_RING_NEED_WAKEUP} in a ring's flags when it needs a system call to make progress, and no system
+ * call is made otherwise — {@code recvfrom(MSG_DONTWAIT)} for the fill ring when RX is idle,
+ * {@code sendto(MSG_DONTWAIT)} for TX. Copy mode always needs the TX kick (it transmits from the
+ * {@code sendmsg} context, at most 32 frames per call, answering EAGAIN while more remain).
+ *
+ * <p><b>Program.</b> {@link XdpProgram}: an XSKMAP and the six-instruction redirect program, attached through
+ * a BPF link, so closing this object — or the process dying — detaches it. XDP steals every frame of the
+ * queue, ARP included: the kernel stack on this interface no longer sees them.
+ *
+ * <p>Zero-copy is tried first when configured; a driver without it (veth: EOPNOTSUPP) gets copy mode and one
+ * log line. AF_XDP gives no checksum-state flag: frames from a kernel peer on veth may carry unfinished L4
+ * checksums (DESIGN.md), for {@code ChecksumPolicy.ACCEPT_PARTIAL}.
+ *
+ * <p>Not thread-safe: one instance per worker and queue. One instance per interface per process (one
+ * program per interface).
+ */
+public final class AfXdpIo implements PacketIo {
+
+    private static final System.Logger LOG = System.getLogger(AfXdpIo.class.getName());
+    private static final int DESC = (int) xdp_desc.sizeof();
+    private static final int ADDR = Long.BYTES;
+
+    private final String ifname;
+    private final int ifindex;
+    private final AfXdpConfig config;
+    private final long chunkMask;
+    private final Arena control = Arena.ofShared();
+    private int fd = -1;
+    private MemorySegment umem;
+    private MemorySegment fillMap;
+    private MemorySegment compMap;
+    private MemorySegment rxMap;
+    private MemorySegment txMap;
+    private XdpRing fill;
+    private XdpRing comp;
+    private XdpRing rx;
+    private XdpRing tx;
+    private XdpProgram program;
+    private boolean zeroCopy;
+
+    private final long[] txFree;
+    private int txFreeTop;
+    private long txClaimed = -1;
+    private int txPending;
+
+    private final MemorySegment pollFd;
+    private final MemorySegment statsBuf;
+    private final MemorySegment statsLen;
+
+    private long rxFrames;
+    private long txFrames;
+    private long txRingFull;
+    private long txKicks;
+    private long txKickErrors;
+    private long fillWakeups;
+    private boolean closed;
+
+    private AfXdpIo(String ifname, int ifindex, AfXdpConfig config) {
+        this.ifname = ifname;
+        this.ifindex = ifindex;
+        this.config = config;
+        this.chunkMask = ~((long) config.frameSize() - 1);
+        this.txFree = new long[config.txFrames()];
+        this.pollFd = pollfd.allocate(control);
+        this.statsBuf = xdp_statistics.allocate(control);
+        this.statsLen = control.allocate(ValueLayout.JAVA_INT);
+    }
+
+    /**
+     * Opens a socket on queue {@code config.queueId()} of {@code ifname} in the calling thread's network
+     * namespace and attaches the redirect program.
+     *
+     * @param ifname the interface
+     * @param config geometry and options
+     * @return the backend
+     * @throws NativeException naming the call that failed
+     */
+    public static AfXdpIo open(String ifname, AfXdpConfig config) {
+        int ifindex = Errors.check("if_nametoindex(" + ifname + ")", net_h.if_nametoindex(ifname));
+        if (config.tryZeroCopy()) {
+            try {
+                return open(ifname, ifindex, config, if_xdp_h.XDP_ZEROCOPY);
+            } catch (NativeException e) {
+                if (e.errno() != Errors.EOPNOTSUPP || !e.call().startsWith("bind")) {
+                    throw e;
+                }
+                LOG.log(System.Logger.Level.INFO, "AF_XDP on {0} queue {1}: zero-copy not supported by the driver "
+                    + "({2}); falling back to copy mode", ifname, config.queueId(), Errors.name(e.errno()));
+            }
+        }
+        return open(ifname, ifindex, config, if_xdp_h.XDP_COPY);
+    }
+
+    /**
+     * {@link #open(String, AfXdpConfig)} with the defaults.
+     *
+     * @param ifname the interface
+     * @return the backend
+     */
+    public static AfXdpIo open(String ifname) {
+        return open(ifname, AfXdpConfig.defaults());
+    }
+
+    private static AfXdpIo open(String ifname, int ifindex, AfXdpConfig config, int modeFlag) {
+        AfXdpIo io = new AfXdpIo(ifname, ifindex, config);
+        try {
+            io.fd = Errors.check("socket(AF_XDP, SOCK_RAW)",
+                net_h.socket(socket_h.AF_XDP, socket_h.SOCK_RAW | socket_h.SOCK_CLOEXEC, 0));
+            io.createUmem();
+            io.createRings();
+            io.primeRings();
+            io.bind(modeFlag);
+            io.program = XdpProgram.load(config.queueId() + 1);
+            io.program.register(config.queueId(), io.fd);
+            io.program.attach(ifindex, config.xdpFlags());
+            io.zeroCopy = io.queryZeroCopy();
+            return io;
+        } catch (RuntimeException e) {
+            io.close();
+            throw e;
+        }
+    }
+
+    private void createUmem() {
+        // Populated up front: the kernel pins these pages at XDP_UMEM_REG anyway.
+        umem = mman_h.mmapChecked(config.umemBytes(), mman_h.PROT_READ | mman_h.PROT_WRITE,
+            mman_h.MAP_PRIVATE | mman_h.MAP_ANONYMOUS | mman_h.MAP_POPULATE, -1, 0);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment reg = xdp_umem_reg.allocate(arena);
+            xdp_umem_reg.addr(reg, umem.address());
+            xdp_umem_reg.len(reg, umem.byteSize());
+            xdp_umem_reg.chunk_size(reg, config.frameSize());
+            xdp_umem_reg.headroom(reg, 0);
+            xdp_umem_reg.flags(reg, 0);
+            Errors.check("setsockopt(SOL_XDP, XDP_UMEM_REG)",
+                net_h.setsockopt(fd, socket_h.SOL_XDP, if_xdp_h.XDP_UMEM_REG, reg, (int) xdp_umem_reg.sizeof()));
+        }
+    }
+
+    private void createRings() {
+        setRingSize(if_xdp_h.XDP_UMEM_FILL_RING, config.rxFrames(), "XDP_UMEM_FILL_RING");
+        setRingSize(if_xdp_h.XDP_UMEM_COMPLETION_RING, config.txFrames(), "XDP_UMEM_COMPLETION_RING");
+        setRingSize(if_xdp_h.XDP_RX_RING, config.rxRingSize(), "XDP_RX_RING");
+        setRingSize(if_xdp_h.XDP_TX_RING, config.txFrames(), "XDP_TX_RING");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment off = xdp_mmap_offsets.allocate(arena);
+            MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, (int) xdp_mmap_offsets.sizeof());
+            Errors.check("getsockopt(SOL_XDP, XDP_MMAP_OFFSETS)",
+                net_h.getsockopt(fd, socket_h.SOL_XDP, if_xdp_h.XDP_MMAP_OFFSETS, off, len));
+            MemorySegment fr = xdp_mmap_offsets.fr(off);
+            MemorySegment cr = xdp_mmap_offsets.cr(off);
+            MemorySegment rxo = xdp_mmap_offsets.rx(off);
+            MemorySegment txo = xdp_mmap_offsets.tx(off);
+            fillMap = mapRing(fr, config.rxFrames(), ADDR, if_xdp_h.XDP_UMEM_PGOFF_FILL_RING);
+            fill = XdpRing.of(fillMap, fr, config.rxFrames(), ADDR, true);
+            compMap = mapRing(cr, config.txFrames(), ADDR, if_xdp_h.XDP_UMEM_PGOFF_COMPLETION_RING);
+            comp = XdpRing.of(compMap, cr, config.txFrames(), ADDR, false);
+            rxMap = mapRing(rxo, config.rxRingSize(), DESC, if_xdp_h.XDP_PGOFF_RX_RING);
+            rx = XdpRing.of(rxMap, rxo, config.rxRingSize(), DESC, false);
+            txMap = mapRing(txo, config.txFrames(), DESC, if_xdp_h.XDP_PGOFF_TX_RING);
+            tx = XdpRing.of(txMap, txo, config.txFrames(), DESC, true);
+        }
+    }
+
+    private void setRingSize(int option, int size, String name) {
+        Errors.check("setsockopt(SOL_XDP, " + name + ", " + size + ")",
+            net_h.setsockopt(fd, socket_h.SOL_XDP, option, size));
+    }
+
+    private MemorySegment mapRing(MemorySegment ringOffset, int size, int entrySize, long pgoff) {
+        long bytes = xdp_ring_offset.desc(ringOffset) + (long) size * entrySize;
+        return mman_h.mmapChecked(bytes, mman_h.PROT_READ | mman_h.PROT_WRITE,
+            mman_h.MAP_SHARED | mman_h.MAP_POPULATE, fd, pgoff);
+    }
+
+    private void primeRings() {
+        int n = config.rxFrames();
+        if (fill.reserve(n) != n) {
+            throw new IllegalStateException("fresh fill ring has no room for " + n + " frames");
+        }
+        int idx = fill.index();
+        for (int i = 0; i < n; i++) {
+            fill.addr(idx + i, (long) i * config.frameSize());
+        }
+        // Release store of the producer index: the addresses above are visible before the kernel takes them.
+        fill.submit(n);
+        for (int i = 0; i < config.txFrames(); i++) {
+            txFree[txFreeTop++] = (long) (n + i) * config.frameSize();
+        }
+    }
+
+    private void bind(int modeFlag) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment sa = sockaddr_xdp.allocate(arena);
+            sockaddr_xdp.sxdp_family(sa, (short) socket_h.AF_XDP);
+            sockaddr_xdp.sxdp_flags(sa, (short) (modeFlag | if_xdp_h.XDP_USE_NEED_WAKEUP));
+            sockaddr_xdp.sxdp_ifindex(sa, ifindex);
+            sockaddr_xdp.sxdp_queue_id(sa, config.queueId());
+            String mode = modeFlag == if_xdp_h.XDP_ZEROCOPY ? "XDP_ZEROCOPY" : "XDP_COPY";
+            Errors.check("bind(AF_XDP, " + ifname + " queue " + config.queueId() + ", " + mode + ")",
+                net_h.bind(fd, sa, (int) sockaddr_xdp.sizeof()));
+        }
+    }
+
+    private boolean queryZeroCopy() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment opt = xdp_options.allocate(arena);
+            MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, (int) xdp_options.sizeof());
+            Errors.check("getsockopt(SOL_XDP, XDP_OPTIONS)",
+                net_h.getsockopt(fd, socket_h.SOL_XDP, if_xdp_h.XDP_OPTIONS, opt, len));
+            return (xdp_options.flags(opt) & if_xdp_h.XDP_OPTIONS_ZEROCOPY) != 0;
+        }
+    }
+
+    @Override
+    public int receive(RxHandler handler, int limit) {
+        int n = rx.peek(limit);
+        if (n == 0) {
+            if (fill.needsWakeup()) {
+                // The driver went idle waiting for fill entries (af_xdp.rst, XDP_USE_NEED_WAKEUP).
+                net_h.recvfrom(fd, MemorySegment.NULL, 0, socket_h.MSG_DONTWAIT, MemorySegment.NULL,
+                    MemorySegment.NULL);
+                fillWakeups++;
+            }
+            return 0;
+        }
+        int idx = rx.index();
+        try {
+            for (int i = 0; i < n; i++) {
+                rxFrames++;
+                handler.onFrame(umem, rx.addr(idx + i), rx.len(idx + i), 0);
+            }
+        } finally {
+            // Even when a handler throws: the chunks go back, or the fill ring would run dry.
+            refill(idx, n);
+        }
+        return n;
+    }
+
+    private void refill(int rxIdx, int n) {
+        if (fill.reserve(n) != n) {
+            throw new IllegalStateException("fill ring full with " + n + " chunks out: UMEM accounting broken");
+        }
+        int f = fill.index();
+        for (int i = 0; i < n; i++) {
+            // Aligned mode: the descriptor's address may point past the chunk start (headroom); give back the chunk.
+            fill.addr(f + i, rx.addr(rxIdx + i) & chunkMask);
+        }
+        fill.submit(n);
+        // Release of the RX consumer index orders our reads of the descriptors before the kernel reuses them.
+        rx.release(n);
+    }
+
+    /**
+     * Blocks in {@code poll()} until the RX ring has frames or the timeout passes. For idle strategies and
+     * tools; {@link #receive} itself never waits.
+     *
+     * @param timeoutMillis the longest wait
+     * @return true when frames are (probably) ready
+     */
+    public boolean awaitRx(int timeoutMillis) {
+        pollfd.fd(pollFd, fd);
+        pollfd.events(pollFd, net_h.POLLIN);
+        int rc = net_h.poll(pollFd, 1, timeoutMillis);
+        if (rc < 0 && rc != -Errors.EINTR) {
+            throw new NativeException("poll(AF_XDP)", -rc, Errors.message(rc));
+        }
+        return rc > 0;
+    }
+
+    @Override
+    public MemorySegment txBuffer() {
+        return umem;
+    }
+
+    @Override
+    public long txClaim() {
+        if (txClaimed >= 0) {
+            return txClaimed;
+        }
+        if (txFreeTop == 0) {
+            reclaimCompletions();
+        }
+        if (txFreeTop == 0 || tx.freeEntries(1) < 1) {
+            txRingFull++;
+            return -1;
+        }
+        txClaimed = txFree[--txFreeTop];
+        return txClaimed;
+    }
+
+    @Override
+    public int txFrameCapacity() {
+        return config.frameSize();
+    }
+
+    @Override
+    public void txCommit(long offset, int length) {
+        checkClaimed(offset);
+        if (length <= 0 || length > config.frameSize()) {
+            throw new IllegalArgumentException("frame length " + length + " outside 1.." + config.frameSize());
+        }
+        if (tx.reserve(1) != 1) {
+            throw new IllegalStateException("TX ring full although a UMEM frame was free: accounting broken");
+        }
+        tx.desc(tx.index(), offset, length, 0);
+        txClaimed = -1;
+        txPending++;
+        txFrames++;
+    }
+
+    @Override
+    public void txAbort(long offset) {
+        checkClaimed(offset);
+        txFree[txFreeTop++] = offset;
+        txClaimed = -1;
+    }
+
+    private void checkClaimed(long offset) {
+        if (txClaimed < 0 || offset != txClaimed) {
+            throw new IllegalStateException("offset " + offset + " is not the claimed TX frame");
+        }
+    }
+
+    @Override
+    public int flush() {
+        int pushed = txPending;
+        if (txPending > 0) {
+            // Release store of the producer index publishes the descriptors written since the last flush.
+            tx.submit(txPending);
+            txPending = 0;
+        }
+        if (tx.needsWakeup() && inFlight() > 0) {
+            kick(pushed);
+        }
+        reclaimCompletions();
+        return pushed;
+    }
+
+    private void kick(int pushed) {
+        // Copy mode sends at most 32 descriptors per sendto and says EAGAIN while more remain.
+        int budget = pushed / 32 + 2;
+        for (int k = 0; k < budget; k++) {
+            long rc = net_h.sendto(fd, MemorySegment.NULL, 0, socket_h.MSG_DONTWAIT, MemorySegment.NULL, 0);
+            txKicks++;
+            if (rc >= 0) {
+                return;
+            }
+            int errno = (int) -rc;
+            if (errno != Errors.EAGAIN && errno != Errors.EBUSY && errno != Errors.ENOBUFS
+                    && errno != Errors.ENETDOWN && errno != Errors.EINTR) {
+                throw new NativeException("sendto(AF_XDP TX kick, " + ifname + ")", errno, Errors.message(errno));
+            }
+            txKickErrors++;
+            if (errno != Errors.EAGAIN) {
+                return;
+            }
+        }
+    }
+
+    private void reclaimCompletions() {
+        int n = comp.peek(config.txFrames());
+        if (n == 0) {
+            return;
+        }
+        int idx = comp.index();
+        for (int i = 0; i < n; i++) {
+            txFree[txFreeTop++] = comp.addr(idx + i) & chunkMask;
+        }
+        comp.release(n);
+    }
+
+    private int inFlight() {
+        return config.txFrames() - txFreeTop - (txClaimed >= 0 ? 1 : 0) - txPending;
+    }
+
+    /**
+     * TX frames handed to the kernel and not yet completed. Calls {@link #flush()} first, which kicks the
+     * kernel when it needs it and takes completions back.
+     *
+     * @return frames still in flight
+     */
+    public int txInFlight() {
+        flush();
+        return inFlight();
+    }
+
+    /** @return whether the socket runs in zero-copy mode (XDP_OPTIONS) */
+    public boolean zeroCopy() {
+        return zeroCopy;
+    }
+
+    /** @return the interface name */
+    public String interfaceName() {
+        return ifname;
+    }
+
+    /** @return the configuration */
+    public AfXdpConfig config() {
+        return config;
+    }
+
+    /**
+     * The counters, with the kernel's (XDP_STATISTICS). Control plane: one system call.
+     *
+     * @return a snapshot
+     */
+    public Stats stats() {
+        long[] k = new long[4];
+        if (!closed) {
+            statsLen.set(ValueLayout.JAVA_INT, 0, (int) xdp_statistics.sizeof());
+            Errors.check("getsockopt(SOL_XDP, XDP_STATISTICS)",
+                net_h.getsockopt(fd, socket_h.SOL_XDP, if_xdp_h.XDP_STATISTICS, statsBuf, statsLen));
+            k[0] = xdp_statistics.rx_dropped(statsBuf);
+            k[1] = xdp_statistics.rx_ring_full(statsBuf);
+            k[2] = xdp_statistics.rx_fill_ring_empty_descs(statsBuf);
+            k[3] = xdp_statistics.tx_invalid_descs(statsBuf);
+        }
+        return new Stats(rxFrames, txFrames, txRingFull, txKicks, txKickErrors, fillWakeups, k[0], k[1], k[2], k[3]);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        // Detach first (closing the link fd), so the interface stops redirecting to a socket about to go.
+        if (program != null) {
+            program.close();
+        }
+        unmap(fillMap);
+        unmap(compMap);
+        unmap(rxMap);
+        unmap(txMap);
+        if (fd >= 0) {
+            unistd_h.close(fd);
+        }
+        unmap(umem);
+        control.close();
+    }
+
+    private static void unmap(MemorySegment m) {
+        if (m != null) {
+            mman_h.munmap(m, m.byteSize());
+        }
+    }
+
+    /**
+     * Counters of one socket.
+     *
+     * @param rxFrames          frames handed to RX handlers
+     * @param txFrames          frames committed to the TX ring
+     * @param txRingFull        claims refused: no free UMEM frame
+     * @param txKicks           sendto kicks
+     * @param txKickErrors      kicks answered EAGAIN/EBUSY/ENOBUFS/ENETDOWN
+     * @param fillWakeups       recvfrom wakeups for the fill ring
+     * @param rxDropped         kernel: frames dropped for other reasons (XDP_STATISTICS rx_dropped)
+     * @param rxRingFull        kernel: frames dropped because the RX ring was full
+     * @param fillRingEmpty     kernel: times the fill ring was empty
+     * @param txInvalidDescs    kernel: invalid TX descriptors
+     */
+    public record Stats(long rxFrames, long txFrames, long txRingFull, long txKicks, long txKickErrors,
+            long fillWakeups, long rxDropped, long rxRingFull, long fillRingEmpty, long txInvalidDescs) {
+    }
+}

@@ -1,0 +1,125 @@
+package dev.fastpath.io.xdp;
+
+import dev.fastpath.nativeio.Errors;
+import dev.fastpath.nativeio.NativeException;
+import dev.fastpath.nativeio.bpf_attr_link_create;
+import dev.fastpath.nativeio.bpf_attr_map_create;
+import dev.fastpath.nativeio.bpf_attr_map_elem;
+import dev.fastpath.nativeio.bpf_attr_prog_load;
+import dev.fastpath.nativeio.bpf_h;
+import dev.fastpath.nativeio.unistd_h;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The kernel side of an AF_XDP socket without libbpf: an XSKMAP, the redirect program
+ * ({@link bpf_h#xskRedirectProgram}: {@code bpf_redirect_map(&xsks, ctx->rx_queue_index, XDP_PASS)}) loaded
+ * with {@code BPF_PROG_LOAD}, and a BPF link attaching it to the interface ({@code BPF_LINK_CREATE}, attach
+ * type BPF_XDP). A link, unlike the netlink attach, belongs to its fd: closing it — or the process dying —
+ * detaches the program, so a crashed run leaves no program on the interface.
+ */
+final class XdpProgram implements AutoCloseable {
+
+    private static final int LOG_BYTES = 64 * 1024;
+
+    private final int mapFd;
+    private final int progFd;
+    private int linkFd = -1;
+
+    private XdpProgram(int mapFd, int progFd) {
+        this.mapFd = mapFd;
+        this.progFd = progFd;
+    }
+
+    /**
+     * Creates the XSKMAP and loads the program (not attached yet).
+     *
+     * @param mapEntries XSKMAP size: the highest queue id used plus one
+     * @return the program
+     */
+    static XdpProgram load(int mapEntries) {
+        int map;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment mc = bpf_attr_map_create.allocate(arena);
+            bpf_attr_map_create.map_type(mc, bpf_h.BPF_MAP_TYPE_XSKMAP);
+            bpf_attr_map_create.key_size(mc, Integer.BYTES);
+            bpf_attr_map_create.value_size(mc, Integer.BYTES);
+            bpf_attr_map_create.max_entries(mc, mapEntries);
+            MemorySegment name = arena.allocateFrom("fp_xsks");
+            MemorySegment.copy(name, 0, bpf_attr_map_create.map_name(mc), 0, name.byteSize());
+            map = Errors.check("bpf(BPF_MAP_CREATE, XSKMAP)", bpf_h.bpf(bpf_h.BPF_MAP_CREATE, mc,
+                bpf_attr_map_create.sizeof()));
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            long[] prog = bpf_h.xskRedirectProgram(map);
+            MemorySegment insns = arena.allocateFrom(ValueLayout.JAVA_LONG, prog);
+            MemorySegment license = arena.allocateFrom("GPL");
+            MemorySegment log = arena.allocate(LOG_BYTES);
+            MemorySegment pl = bpf_attr_prog_load.allocate(arena);
+            bpf_attr_prog_load.prog_type(pl, bpf_h.BPF_PROG_TYPE_XDP);
+            bpf_attr_prog_load.insn_cnt(pl, prog.length);
+            bpf_attr_prog_load.insns(pl, insns.address());
+            bpf_attr_prog_load.license(pl, license.address());
+            bpf_attr_prog_load.log_level(pl, 1);
+            bpf_attr_prog_load.log_size(pl, LOG_BYTES);
+            bpf_attr_prog_load.log_buf(pl, log.address());
+            int prog0 = bpf_h.bpf(bpf_h.BPF_PROG_LOAD, pl, bpf_attr_prog_load.sizeof());
+            if (prog0 < 0) {
+                unistd_h.close(map);
+                throw new NativeException("bpf(BPF_PROG_LOAD, XDP redirect)", -prog0,
+                    Errors.message(prog0) + "; verifier: " + log.getString(0).strip());
+            }
+            return new XdpProgram(map, prog0);
+        }
+    }
+
+    /**
+     * Puts a bound AF_XDP socket into the map at {@code queueId} (the kernel refuses unbound sockets).
+     *
+     * @param queueId the RX queue whose frames go to the socket
+     * @param xskFd   the socket
+     */
+    void register(int queueId, int xskFd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment key = arena.allocateFrom(ValueLayout.JAVA_INT, queueId);
+            MemorySegment value = arena.allocateFrom(ValueLayout.JAVA_INT, xskFd);
+            MemorySegment el = bpf_attr_map_elem.allocate(arena);
+            bpf_attr_map_elem.map_fd(el, mapFd);
+            bpf_attr_map_elem.key(el, key.address());
+            bpf_attr_map_elem.value(el, value.address());
+            bpf_attr_map_elem.flags(el, bpf_h.BPF_ANY);
+            Errors.check("bpf(BPF_MAP_UPDATE_ELEM, xsks[" + queueId + "])",
+                bpf_h.bpf(bpf_h.BPF_MAP_UPDATE_ELEM, el, bpf_attr_map_elem.sizeof()));
+        }
+    }
+
+    /**
+     * Attaches the program to an interface through a BPF link.
+     *
+     * @param ifindex  the interface
+     * @param xdpFlags {@code XDP_FLAGS_SKB_MODE} or {@code XDP_FLAGS_DRV_MODE}
+     */
+    void attach(int ifindex, int xdpFlags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment lc = bpf_attr_link_create.allocate(arena);
+            bpf_attr_link_create.prog_fd(lc, progFd);
+            bpf_attr_link_create.target_ifindex(lc, ifindex);
+            bpf_attr_link_create.attach_type(lc, bpf_h.BPF_XDP);
+            bpf_attr_link_create.flags(lc, xdpFlags);
+            linkFd = Errors.check("bpf(BPF_LINK_CREATE, BPF_XDP, ifindex " + ifindex + ")",
+                bpf_h.bpf(bpf_h.BPF_LINK_CREATE, lc, bpf_attr_link_create.sizeof()));
+        }
+    }
+
+    /** Detaches (closing the link) and frees the program and the map. */
+    @Override
+    public void close() {
+        if (linkFd >= 0) {
+            unistd_h.close(linkFd);
+            linkFd = -1;
+        }
+        unistd_h.close(progFd);
+        unistd_h.close(mapFd);
+    }
+}

@@ -1,0 +1,290 @@
+package dev.fastpath.lab;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The lab from Java: two network namespaces joined by a veth pair, built and torn down by
+ * {@code tools/lab/lab.sh} (DESIGN.md, "The lab"). Commands run inside a namespace through
+ * {@code ip netns exec}; a JVM that must open a socket on a lab interface is started that way too, since a
+ * Java thread cannot switch namespaces by itself.
+ *
+ * <p>Names are {@code <pid>-<n>}, so the script recognises the namespaces of a crashed run as stale (their
+ * process is gone) and removes them on the next {@code up} or {@code down}. {@link #close()} kills every
+ * process this instance spawned (by handle) and deletes both namespaces.
+ *
+ * <pre>
+ *   fpA-NAME: veth-a 198.18.0.1/24 02:00:c6:12:00:01  &lt;--&gt;  fpB-NAME: veth-b 198.18.0.2/24 02:00:c6:12:00:02
+ * </pre>
+ */
+public final class Lab implements AutoCloseable {
+
+    /** Address of {@link #IF_A}. */
+    public static final String IP_A = "198.18.0.1";
+    /** Address of {@link #IF_B}. */
+    public static final String IP_B = "198.18.0.2";
+    /** {@link #IP_A} as an int, network order read big-endian. */
+    public static final int IP_A_INT = 0xC6120001;
+    /** {@link #IP_B} as an int. */
+    public static final int IP_B_INT = 0xC6120002;
+    /** MAC of {@link #IF_A} (locally administered, fixed so frames can be built ahead). */
+    public static final long MAC_A = 0x0200C6120001L;
+    /** MAC of {@link #IF_B}. */
+    public static final long MAC_B = 0x0200C6120002L;
+    /** The veth end in namespace A. */
+    public static final String IF_A = "veth-a";
+    /** The veth end in namespace B. */
+    public static final String IF_B = "veth-b";
+
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static final long SCRIPT_TIMEOUT_SECONDS = 30;
+
+    private final Path script;
+    private final String name;
+    private final String nsA;
+    private final String nsB;
+    private final List<Process> spawned = new ArrayList<>();
+    private boolean closed;
+
+    private Lab(Path script, String name) {
+        this.script = script;
+        this.name = name;
+        this.nsA = "fpA-" + name;
+        this.nsB = "fpB-" + name;
+    }
+
+    /**
+     * Brings a lab up under a fresh name ({@code <pid>-<n>}).
+     *
+     * @return the lab
+     */
+    public static Lab up() {
+        return up(ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet());
+    }
+
+    /**
+     * Brings a lab up (idempotent: an existing complete lab of that name is reused).
+     *
+     * @param name the lab's name; start it with this process's id so a crash leaves it recognisably stale
+     * @return the lab
+     * @throws IllegalStateException when the script fails
+     */
+    public static Lab up(String name) {
+        Lab lab = new Lab(script(), name);
+        Result r = lab.script("up", name);
+        if (r.exitCode() != 0) {
+            lab.script("down", name);
+            throw new IllegalStateException("lab.sh up " + name + " failed (" + r.exitCode() + "): " + r.output());
+        }
+        return lab;
+    }
+
+    /**
+     * Why the lab cannot run here, if it cannot: not root, or {@code ip netns} not usable. Tests pass this to
+     * a JUnit assumption so they are skipped with the reason instead of failing.
+     *
+     * @return empty when the lab can be built, else the reason
+     */
+    public static Optional<String> unavailableReason() {
+        try {
+            Result id = exec(List.of("id", "-u"), 5);
+            if (id.exitCode() != 0 || !id.output().strip().equals("0")) {
+                return Optional.of("the lab needs root (network namespaces, AF_PACKET, BPF); uid is "
+                    + id.output().strip());
+            }
+            Result ns = exec(List.of("ip", "netns", "list"), 5);
+            if (ns.exitCode() != 0) {
+                return Optional.of("`ip netns list` failed (" + ns.exitCode() + "): " + ns.output().strip());
+            }
+            script();
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.of("the lab is unavailable: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Finds {@code tools/lab/lab.sh}: the system property {@code fastpath.lab.script}, else under
+     * {@code fastpath.home}, else in the working directory or one of its parents (tests run in {@code stack/}).
+     *
+     * @return the script
+     */
+    public static Path script() {
+        String explicit = System.getProperty("fastpath.lab.script");
+        if (explicit != null) {
+            return Path.of(explicit);
+        }
+        String home = System.getProperty("fastpath.home");
+        if (home != null && Files.isRegularFile(Path.of(home, "tools/lab/lab.sh"))) {
+            return Path.of(home, "tools/lab/lab.sh");
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("tools/lab/lab.sh");
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("tools/lab/lab.sh not found from " + Path.of("").toAbsolutePath());
+    }
+
+    /** @return the lab's name */
+    public String name() {
+        return name;
+    }
+
+    /** @return namespace A's name ({@code fpA-NAME}), holding {@link #IF_A} */
+    public String nsA() {
+        return nsA;
+    }
+
+    /** @return namespace B's name ({@code fpB-NAME}), holding {@link #IF_B} */
+    public String nsB() {
+        return nsB;
+    }
+
+    /**
+     * Runs a command inside a namespace and waits for it, killing it after {@code timeoutSeconds}.
+     *
+     * @param ns             the namespace
+     * @param timeoutSeconds the most it may take
+     * @param cmd            the command and its arguments
+     * @return its exit code and combined output (exit code -1 when it was killed on timeout)
+     */
+    public Result run(String ns, long timeoutSeconds, String... cmd) {
+        return exec(inNamespace(ns, cmd), timeoutSeconds);
+    }
+
+    /**
+     * Starts a command inside a namespace, stderr merged into stdout. It is killed by {@link #close()} at the
+     * latest.
+     *
+     * @param ns  the namespace
+     * @param cmd the command and its arguments
+     * @return the process
+     */
+    public Process spawn(String ns, String... cmd) {
+        try {
+            Process p = new ProcessBuilder(inNamespace(ns, cmd)).redirectErrorStream(true).start();
+            synchronized (spawned) {
+                spawned.add(p);
+            }
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + String.join(" ", cmd) + " in " + ns, e);
+        }
+    }
+
+    /**
+     * The command line of a JVM like this one (same java binary, same class path,
+     * {@code --enable-native-access=ALL-UNNAMED}) running {@code mainClass}, for {@link #spawn}.
+     *
+     * @param classPath the class path the child uses
+     * @param mainClass the class to run
+     * @param args      its arguments
+     * @return the command
+     */
+    public static String[] javaCommand(String classPath, String mainClass, String... args) {
+        String java = ProcessHandle.current().info().command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xss4m",
+            "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classPath, mainClass));
+        cmd.addAll(List.of(args));
+        return cmd.toArray(String[]::new);
+    }
+
+    /** Kills what this lab spawned and deletes both namespaces. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        synchronized (spawned) {
+            for (Process p : spawned) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+            for (Process p : spawned) {
+                try {
+                    p.waitFor(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        Result r = script("down", name);
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException("lab.sh down " + name + " failed: " + r.output());
+        }
+    }
+
+    private Result script(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("bash");
+        cmd.add(script.toString());
+        cmd.addAll(List.of(args));
+        return exec(cmd, SCRIPT_TIMEOUT_SECONDS);
+    }
+
+    private static List<String> inNamespace(String ns, String... cmd) {
+        List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        all.addAll(List.of(cmd));
+        return all;
+    }
+
+    /**
+     * Runs a command in this namespace and waits for it.
+     *
+     * @param cmd            the command
+     * @param timeoutSeconds the most it may take before it is killed
+     * @return exit code (-1 on timeout) and combined output
+     */
+    public static Result exec(List<String> cmd, long timeoutSeconds) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+                return new Result(-1, out.getNow("") + "\n[killed after " + timeoutSeconds + " s]");
+            }
+            return new Result(p.exitValue(), out.get(5, TimeUnit.SECONDS));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + String.join(" ", cmd), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted running " + String.join(" ", cmd), e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot read the output of " + String.join(" ", cmd), e);
+        }
+    }
+
+    private static String readAll(InputStream in) {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "[output unreadable: " + e.getMessage() + "]";
+        }
+    }
+
+    /**
+     * What a finished command left.
+     *
+     * @param exitCode its exit code, -1 when killed on timeout
+     * @param output   stdout and stderr, interleaved
+     */
+    public record Result(int exitCode, String output) {
+    }
+}
