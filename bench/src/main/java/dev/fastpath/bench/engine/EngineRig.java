@@ -50,19 +50,31 @@ final class EngineRig implements PacketIo {
 
     /** Writes a client segment into the receive buffer, parses it and hands it to the engine. */
     void deliver(int srcPort, int seq, int ack, int flags) {
-        eth.wrap(rx, 0).destination(1).source(2).etherType(EthernetHeader.ETHERTYPE_IPV4);
-        options.wrap(rx, 54);
+        int length = build(rx, 0, srcPort, seq, ack, flags);
+        parser.parse(rx, 0, length, 0, frame);
+        engine.tcpV4Rcv(frame, nowNs);
+    }
+
+    /** Parses a frame already in memory (as a ring would hold it) and hands it to the engine. */
+    void deliverPrebuilt(MemorySegment ring, long offset, int length) {
+        parser.parse(ring, offset, length, 0, frame);
+        engine.tcpV4Rcv(frame, nowNs);
+    }
+
+    /** Writes a client frame at {@code base} in {@code buf}. @return its length */
+    int build(MemorySegment buf, long base, int srcPort, int seq, int ack, int flags) {
+        eth.wrap(buf, base).destination(1).source(2).etherType(EthernetHeader.ETHERTYPE_IPV4);
+        options.wrap(buf, base + 54);
         if ((flags & TcpHeader.SYN) != 0) {
             options.mss(1460).nop().nop().sackPermitted().nop().windowScale(7);
         }
         int tcpLength = 20 + options.padToWord();
-        ip.wrap(rx, 14).versionAndHeaderLength(20).tos(0).totalLength(20 + tcpLength).identification(0)
+        ip.wrap(buf, base + 14).versionAndHeaderLength(20).tos(0).totalLength(20 + tcpLength).identification(0)
                 .flagsFragment(Ipv4Header.FLAG_DF).ttl(64).protocol(Ipv4Header.PROTO_TCP).source(CLIENT)
                 .destination(SERVER).fillChecksum();
-        tcp.wrap(rx, 34).sourcePort(srcPort).destinationPort(80).seq(seq).ack(ack).dataOffset(tcpLength >>> 2)
+        tcp.wrap(buf, base + 34).sourcePort(srcPort).destinationPort(80).seq(seq).ack(ack).dataOffset(tcpLength >>> 2)
                 .flags(flags).window(64240).checksum(0).urgentPointer(0).fillChecksum(tcpLength, CLIENT, SERVER);
-        parser.parse(rx, 0, 34 + tcpLength, 0, frame);
-        engine.tcpV4Rcv(frame, nowNs);
+        return 34 + tcpLength;
     }
 
     @Override
