@@ -1,5 +1,8 @@
 package dev.fastpath.table;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * Open-addressing hash table from a TCP/IPv4 4-tuple to an int (the engine's connection index),
  * with linear probing and backward-shift deletion (no tombstones, so lookups never degrade).
@@ -7,9 +10,28 @@ package dev.fastpath.table;
  * packet path allocates or rehashes. The hash is keyed with a secret seed: the 4-tuple is chosen by
  * the peer, and an unkeyed hash would let a flood pile every entry into one probe chain.
  *
- * <p>Owned by one worker thread, which is the only one that reads or writes it.
+ * <p>Threading: exactly one writer, the worker that owns the table (a shard of the stack's
+ * connections), which also reads it with {@link #get}. Any other thread (control plane, statistics)
+ * reads lock-free with {@link #getConcurrent}, validated by a sequence lock: the writer makes
+ * {@code version} odd (opaque write, then a store-store fence) before touching the arrays and even
+ * again (release write) after; a reader takes the version with acquire, probes with plain reads,
+ * issues a load-load fence and re-reads the version — equal and even means nothing moved under it
+ * (the pattern of {@link java.util.concurrent.locks.StampedLock#validate}). The writer never waits.
  */
 public final class ConnectionTable {
+    private static final VarHandle VERSION;
+
+    static {
+        try {
+            VERSION = MethodHandles.lookup().findVarHandle(ConnectionTable.class, "version", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Odd while the owner is changing the arrays. */
+    @SuppressWarnings("unused") // accessed through VERSION
+    private long version;
     /** What {@link #get} returns for an absent key. */
     public static final int MISSING = -1;
 
@@ -59,11 +81,67 @@ public final class ConnectionTable {
     }
 
     private int slot(long a, int p) {
+        return hash(a, p, seed) & mask;
+    }
+
+    /**
+     * The keyed hash of a 4-tuple (also what shards the stack's connections across workers).
+     *
+     * @param a    packed addresses
+     * @param p    packed ports
+     * @param seed the secret key
+     * @return 32 well-mixed bits
+     */
+    public static int hash(long a, int p, long seed) {
         long h = (a ^ seed) * 0x9E3779B97F4A7C15L;
         h ^= (p + seed) * 0xC2B2AE3D27D4EB4FL;
         h ^= h >>> 31;
         h *= 0x94D049BB133111EBL;
-        return (int) (h ^ h >>> 29) & mask;
+        return (int) (h ^ h >>> 29);
+    }
+
+    private void beginWrite() {
+        long v = (long) VERSION.get(this);
+        VERSION.setOpaque(this, v + 1);
+        VarHandle.storeStoreFence(); // the odd version is visible before any array write
+    }
+
+    private void endWrite() {
+        long v = (long) VERSION.get(this);
+        VERSION.setRelease(this, v + 1); // every array write is visible before the even version
+    }
+
+    /**
+     * {@link #get} for any thread but the owner: lock-free, retried while the owner writes.
+     *
+     * @param a packed addresses
+     * @param p packed ports
+     * @return the value, or {@link #MISSING}
+     */
+    public int getConcurrent(long a, int p) {
+        while (true) {
+            long v = (long) VERSION.getAcquire(this);
+            if ((v & 1) == 0) {
+                int i = slot(a, p);
+                int result = MISSING;
+                for (int n = 0; n <= mask; n++) { // bounded: a torn read must not loop forever
+                    int value = values[i];
+                    if (value == 0) {
+                        break;
+                    }
+                    if (addresses[i] == a && ports[i] == p) {
+                        result = value - 1;
+                        break;
+                    }
+                    i = (i + 1) & mask;
+                }
+                VarHandle.loadLoadFence();
+                if ((long) VERSION.getOpaque(this) == v) {
+                    return result;
+                }
+            }
+            Thread.onSpinWait();
+        }
     }
 
     /**
@@ -97,7 +175,9 @@ public final class ConnectionTable {
         int i = slot(a, p);
         while (values[i] != 0) {
             if (addresses[i] == a && ports[i] == p) {
+                beginWrite();
                 values[i] = value + 1;
+                endWrite();
                 return true;
             }
             i = (i + 1) & mask;
@@ -105,10 +185,12 @@ public final class ConnectionTable {
         if (size == maxEntries) {
             return false;
         }
+        beginWrite();
         addresses[i] = a;
         ports[i] = p;
         values[i] = value + 1;
         size++;
+        endWrite();
         return true;
     }
 
@@ -122,8 +204,10 @@ public final class ConnectionTable {
         while (values[i] != 0) {
             if (addresses[i] == a && ports[i] == p) {
                 int old = values[i] - 1;
+                beginWrite();
                 shiftBack(i);
                 size--;
+                endWrite();
                 return old;
             }
             i = (i + 1) & mask;
@@ -153,9 +237,22 @@ public final class ConnectionTable {
         values[i] = 0;
     }
 
-    /** @return entries held */
+    /** @return entries held (owner thread) */
     public int size() {
         return size;
+    }
+
+    /** @return entries held, for any thread: the count at some moment between two owner writes */
+    public int sizeConcurrent() {
+        while (true) {
+            long v = (long) VERSION.getAcquire(this);
+            int n = size;
+            VarHandle.loadLoadFence();
+            if ((v & 1) == 0 && (long) VERSION.getOpaque(this) == v) {
+                return n;
+            }
+            Thread.onSpinWait();
+        }
     }
 
     /** @return most entries */

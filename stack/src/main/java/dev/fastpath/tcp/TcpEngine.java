@@ -135,6 +135,16 @@ public final class TcpEngine implements TimerHandler {
         return timeWait.size();
     }
 
+    /**
+     * This engine's shard of the connection table: the worker writes it; other threads may read it
+     * with {@link ConnectionTable#getConcurrent} (e.g. through {@link dev.fastpath.table.ConnectionShards}).
+     *
+     * @return the table from 4-tuple to socket id
+     */
+    public ConnectionTable connections() {
+        return established;
+    }
+
     /** @return entries in the established table */
     public int establishedCount() {
         return established.size();

@@ -6,8 +6,9 @@ import dev.fastpath.timer.TimerWheel;
 /**
  * TIME_WAIT records (F12): what is left of a connection for 2MSL, as parallel primitive arrays
  * (Linux's {@code struct inet_timewait_sock}, without a full socket). Bounded by
- * {@code tcp_max_tw_buckets}; per record: 7 ints, a long and a byte in these arrays plus its slots
- * in the lookup table.
+ * {@code tcp_max_tw_buckets}. Per record: 7 ints, a long and a byte here, a free-list int, and 2–4
+ * int slots of the lookup index, which holds only record numbers (the 4-tuple is stored once, in
+ * the record): 49–57 bytes.
  */
 final class TimeWaitTable {
     final int[] localIp;
@@ -22,7 +23,11 @@ final class TimeWaitTable {
     static final byte TS_OK = 1;
     private final int[] freeList;
     private int freeCount;
-    private final ConnectionTable index;
+    /** Open addressing over record numbers + 1 (0 = empty), linear probing, backward-shift deletion. */
+    private final int[] slots;
+    private final int mask;
+    private final long seed;
+    private int size;
 
     TimeWaitTable(int capacity, long seed) {
         int n = Math.max(1, capacity);
@@ -40,15 +45,29 @@ final class TimeWaitTable {
             freeList[i] = n - 1 - i;
         }
         freeCount = capacity;
-        index = new ConnectionTable(n, seed);
+        int slotCount = Integer.highestOneBit(Math.max(2, n * 2 - 1)) << 1;
+        slots = new int[slotCount];
+        mask = slotCount - 1;
+        this.seed = seed;
+    }
+
+    private int home(int local, int remote, int portPair) {
+        return ConnectionTable.hash(ConnectionTable.addresses(local, remote), portPair, seed) & mask;
     }
 
     int size() {
-        return index.size();
+        return size;
     }
 
     int find(int local, int remote, int localPort, int remotePort) {
-        return index.get(ConnectionTable.addresses(local, remote), ConnectionTable.ports(localPort, remotePort));
+        int p = ConnectionTable.ports(localPort, remotePort);
+        for (int i = home(local, remote, p); slots[i] != 0; i = (i + 1) & mask) {
+            int r = slots[i] - 1;
+            if (localIp[r] == local && remoteIp[r] == remote && ports[r] == p) {
+                return r;
+            }
+        }
+        return -1;
     }
 
     /** @return the record's index, or −1 when the table is full */
@@ -66,13 +85,43 @@ final class TimeWaitTable {
         tsOffset[i] = s.tsOffset;
         flags[i] = s.tsOk ? TS_OK : 0;
         timer[i] = TimerWheel.NONE;
-        index.put(ConnectionTable.addresses(s.localIp, s.remoteIp), ports[i], i);
+        int slot = home(localIp[i], remoteIp[i], ports[i]);
+        while (slots[slot] != 0) {
+            slot = (slot + 1) & mask;
+        }
+        slots[slot] = i + 1;
+        size++;
         return i;
     }
 
     void remove(int i) {
-        index.remove(ConnectionTable.addresses(localIp[i], remoteIp[i]), ports[i]);
+        int slot = home(localIp[i], remoteIp[i], ports[i]);
+        while (slots[slot] != i + 1) {
+            slot = (slot + 1) & mask;
+        }
+        shiftBack(slot);
+        size--;
         freeList[freeCount++] = i;
+    }
+
+    /** Backward-shift deletion: later members of the probe chain move into the hole. */
+    private void shiftBack(int hole) {
+        int i = hole;
+        int j = hole;
+        while (true) {
+            j = (j + 1) & mask;
+            if (slots[j] == 0) {
+                break;
+            }
+            int r = slots[j] - 1;
+            int h = home(localIp[r], remoteIp[r], ports[r]);
+            boolean stays = i <= j ? (i < h && h <= j) : (i < h || h <= j);
+            if (!stays) {
+                slots[i] = slots[j];
+                i = j;
+            }
+        }
+        slots[i] = 0;
     }
 
     int localPort(int i) {

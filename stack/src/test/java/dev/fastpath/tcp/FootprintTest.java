@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.openjdk.jol.info.ClassLayout;
+import org.openjdk.jol.info.GraphLayout;
 
 /**
  * Memory per connection, measured with JOL on this JVM: the socket object itself plus its two slots
@@ -19,5 +20,17 @@ class FootprintTest {
         long total = sock + TABLE_BYTES_PER_ENTRY;
         System.out.println("TcpSock " + sock + " B + table " + TABLE_BYTES_PER_ENTRY + " B = " + total + " B");
         assertTrue(total <= 512, "per-connection footprint " + total + " B");
+    }
+
+    @Test
+    void aTimeWaitRecordFitsIn64Bytes() {
+        int capacity = 1 << 16;
+        TimeWaitTable t = new TimeWaitTable(capacity, 1);
+        long perRecord = GraphLayout.parseInstance(t).totalSize() / capacity;
+        System.out.println("TIME_WAIT record " + perRecord + " B (everything the table holds / capacity)");
+        assertTrue(perRecord <= 64, "per TIME_WAIT record " + perRecord + " B");
+        int odd = 100_000; // a capacity just above a power of two: the index rounds up the most
+        long worst = GraphLayout.parseInstance(new TimeWaitTable(odd, 1)).totalSize() / odd;
+        assertTrue(worst <= 64, "per TIME_WAIT record " + worst + " B at capacity " + odd);
     }
 }
