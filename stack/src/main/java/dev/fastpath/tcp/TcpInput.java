@@ -42,6 +42,12 @@ final class TcpInput {
         if (s.tsOk && f.options().hasTimestamps() && Seq.beforeEq(f.seq(), s.rcvNxt)) {
             s.tsRecent = f.options().tsVal(); // tcp_replace_ts_recent(): only from an acceptable segment
         }
+        if (s.state == TcpState.SYN_RECV) {
+            synRecvAckStep(s, f, nowNs);
+            if ((f.flags() & TcpHeader.SYN) != 0) {
+                return;
+            }
+        }
         s.lastRcvNs = nowNs;
         s.keepaliveProbes = 0;
         if (!afterAckStateStep(s, nowNs)) {
@@ -297,12 +303,18 @@ final class TcpInput {
             }
             return false;
         }
-        if ((flags & TcpHeader.SYN) != 0) {
+        if ((flags & TcpHeader.SYN) != 0 && !crossingSynAck(s, f)) {
             e.counters.inc(TcpStat.TcpExtTCPSYNChallenge);
             tcpSendChallengeAck(s, nowNs);
             return false;
         }
         return true;
+    }
+
+    /** Simultaneous open: the peer's own SYN-ACK reaching us in SYN_RECV is welcome (tcp_validate_incoming). */
+    private static boolean crossingSynAck(TcpSock s, ParsedFrame f) {
+        return s.state == TcpState.SYN_RECV && (f.flags() & TcpHeader.ACK) != 0 && f.seq() + 1 == s.rcvNxt
+                && f.ack() == s.sndNxt;
     }
 
     /** Kernel: tcp_sequence(): does the segment overlap the receive window? */
@@ -453,8 +465,12 @@ final class TcpInput {
             }
             return;
         }
-        if ((flags & TcpHeader.SYN) == 0 || !hasAck) {
-            return; // simultaneous open (SYN without ACK) is not supported: the SYN is dropped
+        if ((flags & TcpHeader.SYN) != 0 && !hasAck) {
+            tcpSimultaneousOpen(s, f, nowNs);
+            return;
+        }
+        if ((flags & TcpHeader.SYN) == 0) {
+            return;
         }
         s.irs = f.seq();
         s.rcvNxt = f.seq() + 1;
@@ -475,6 +491,42 @@ final class TcpInput {
         s.socketState = TcpState.SS_CONNECTED;
         TcpTimers.armKeepalive(e, s, nowNs);
         TcpXmit.tcpSendAck(e, s, nowNs);
+        e.events.onConnected(s.id);
+    }
+
+    /**
+     * Kernel: tcp_rcv_synsent_state_process(), crossed SYNs (RFC 9293 §3.5, figure 7): SYN_SENT →
+     * SYN_RECV, answer with a SYN-ACK of our ISN; the peer's ACK (or its own SYN-ACK) completes it.
+     */
+    private void tcpSimultaneousOpen(TcpSock s, ParsedFrame f, long nowNs) {
+        s.irs = f.seq();
+        s.rcvNxt = f.seq() + 1;
+        s.rcvWup = s.rcvNxt;
+        s.sndWl1 = f.seq();
+        negotiate(s, f.options());
+        s.sndWnd = f.window(); // RFC 7323 §2.2: the window of a SYN is never scaled
+        s.recvQueue = ByteRing.reuse(s.recvQueue, s.rcvBuf / 2);
+        s.sendQueue = ByteRing.reuse(s.sendQueue, s.sndBuf);
+        s.sndCwnd = e.config.intValue(Knob.TCP_INIT_CWND);
+        e.tcpSetState(s, TcpState.SYN_RECV);
+        TcpXmit.tcpTransmitSynAck(e, s, nowNs); // the RTO timer keeps running for it
+    }
+
+    /** SYN_RECV of a simultaneous open: the ACK of our SYN makes it ESTABLISHED (tcp_rcv_state_process). */
+    private void synRecvAckStep(TcpSock s, ParsedFrame f, long nowNs) {
+        if (s.sndUna != s.iss + 1) {
+            return;
+        }
+        s.sndWnd = (f.flags() & TcpHeader.SYN) != 0 ? f.window() : f.window() << s.sndWscale;
+        s.sndWl1 = f.seq();
+        s.sndWl2 = f.ack();
+        s.retransmits = 0;
+        e.tcpSetState(s, TcpState.ESTABLISHED);
+        s.socketState = TcpState.SS_CONNECTED;
+        TcpTimers.armKeepalive(e, s, nowNs);
+        if ((f.flags() & TcpHeader.SYN) != 0) {
+            TcpXmit.tcpSendAck(e, s, nowNs); // the peer's crossing SYN-ACK is a duplicate: ACK it
+        }
         e.events.onConnected(s.id);
     }
 

@@ -34,7 +34,7 @@ final class TcpTimers {
             return;
         }
         e.counters.inc(TcpStat.TcpExtTCPTimeouts);
-        if (s.state == TcpState.SYN_SENT) {
+        if (s.state == TcpState.SYN_SENT || s.state == TcpState.SYN_RECV) {
             if (++s.retransmits > (s.synRetries > 0 ? s.synRetries : e.config.intValue(Knob.TCP_SYN_RETRIES))) {
                 e.counters.inc(TcpStat.TcpAttemptFails);
                 e.tcpDone(s, Errno.ETIMEDOUT);
@@ -42,7 +42,11 @@ final class TcpTimers {
             }
             e.counters.inc(TcpStat.TcpExtTCPSynRetrans);
             e.counters.inc(TcpStat.TcpRetransSegs);
-            TcpXmit.tcpTransmitSyn(e, s, nowNs);
+            if (s.state == TcpState.SYN_SENT) {
+                TcpXmit.tcpTransmitSyn(e, s, nowNs);
+            } else {
+                TcpXmit.tcpTransmitSynAck(e, s, nowNs);
+            }
             long rto = e.config.get(Knob.TCP_TIMEOUT_INIT) * TcpEngine.MS << s.retransmits;
             s.rtoTimer = e.timers.schedule(nowNs + rto, TcpEngine.timer(TcpEngine.TIMER_RTO, s.id));
             return;

@@ -59,6 +59,16 @@ final class TcpXmit {
                 .send(null, 0, 0);
     }
 
+    /** Simultaneous open: our SYN again, now acknowledging the peer's (Linux tcp_send_synack()). */
+    static void tcpTransmitSynAck(TcpEngine e, TcpSock s, long nowNs) {
+        int bits = TcpOutput.OPT_MSS | (s.wscaleOk ? TcpOutput.OPT_WSCALE : 0)
+                | (s.sackOk ? TcpOutput.OPT_SACK_PERM : 0) | (s.tsOk ? TcpOutput.OPT_TS : 0);
+        e.out.tuple(s.localIp, s.remoteIp, s.localPort, s.remotePort)
+                .header(s.iss, s.rcvNxt, TcpHeader.SYN | TcpHeader.ACK, initialWindow(e, s.mssClamp))
+                .options(bits, s.mssClamp, s.rcvWscale, e.tsVal(s, nowNs), s.tsRecent)
+                .send(null, 0, 0);
+    }
+
     /** Kernel: tcp_select_initial_window(): the receive space rounded down to whole MSS, at most 65535. */
     static int initialWindow(TcpEngine e, int mss) {
         int space = Math.min(65535, e.config.intValue(Knob.TCP_RMEM_DEFAULT) / 2);

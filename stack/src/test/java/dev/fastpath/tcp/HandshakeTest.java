@@ -2,6 +2,7 @@ package dev.fastpath.tcp;
 
 import static dev.fastpath.tcp.EngineFixture.seg;
 import static dev.fastpath.wire.TcpHeader.ACK;
+import static dev.fastpath.wire.TcpHeader.PSH;
 import static dev.fastpath.wire.TcpHeader.RST;
 import static dev.fastpath.wire.TcpHeader.SYN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -198,6 +199,41 @@ class HandshakeTest {
             int[] c = t.connected(9000);
             assertEquals(TcpState.SS_CONNECTED, t.engine.socketState(c[0]));
             assertEquals(-Errno.EISCONN, t.api.connect(c[0], EngineFixture.PEER_IP, 80, t.now()));
+        }
+
+        @Test
+        @DisplayName("H11: simultaneous open: a SYN in SYN_SENT → SYN_RECV and a SYN-ACK; the peer's SYN-ACK "
+                + "completes it and is ACKed")
+        void simultaneousOpen() {
+            int c = t.api.socket();
+            t.api.connect(c, EngineFixture.PEER_IP, 80, t.now());
+            TcpSegment syn = t.recvFlags(SYN);
+            t.sendFromServer(syn, SYN, 7000, 0, new TcpOption.Mss(1200));
+            TcpSegment synAck = t.recvOne(SYN | ACK, syn.seq(), 7001);
+            assertEquals(TcpState.SYN_RECV, t.engine.state(c));
+            assertEquals(-Errno.EAGAIN, t.api.send(c, new byte[1], 0, 1, t.now()));
+            assertTrue(synAck.options().contains(new TcpOption.Mss(1460)), synAck.toString());
+            t.sendFromServer(syn, SYN | ACK, 7000, syn.seq() + 1, new TcpOption.Mss(1200));
+            t.recvOne(ACK, syn.seq() + 1, 7001);
+            assertEquals(TcpState.ESTABLISHED, t.engine.state(c));
+            assertEquals(TcpState.SS_CONNECTED, t.engine.socketState(c));
+            assertEquals(1, t.api.send(c, new byte[] {42}, 0, 1, t.now()));
+            t.recvOne(ACK | PSH, syn.seq() + 1, 7001);
+        }
+
+        @Test
+        @DisplayName("H11: simultaneous open: the SYN-ACK is retransmitted on timeout; a plain ACK completes it")
+        void simultaneousOpenPlainAck() {
+            int c = t.api.socket();
+            t.api.connect(c, EngineFixture.PEER_IP, 80, t.now());
+            TcpSegment syn = t.recvFlags(SYN);
+            t.sendFromServer(syn, SYN, 7000, 0);
+            t.recvOne(SYN | ACK, syn.seq(), 7001);
+            t.advanceMs(1000);
+            t.recvOne(SYN | ACK, syn.seq(), 7001);
+            t.sendFromServer(syn, ACK, 7001, syn.seq() + 1);
+            t.recvNothing();
+            assertEquals(TcpState.ESTABLISHED, t.engine.state(c));
         }
 
         @Test
