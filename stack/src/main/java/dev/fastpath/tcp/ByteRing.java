@@ -1,5 +1,8 @@
 package dev.fastpath.tcp;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
  * A fixed-capacity byte ring for a connection's send or receive queue. Bytes are appended at the
  * tail and consumed from the head; {@link #copyOut} reads at an offset from the head without
@@ -51,6 +54,24 @@ final class ByteRing {
         System.arraycopy(src, off + first, data, 0, n - first);
         size += n;
         return n;
+    }
+
+    /**
+     * Writes beyond the tail without making the bytes readable yet: out-of-order data waits there,
+     * at its distance from rcv_nxt, until the gap before it fills ({@link #commit}).
+     *
+     * @param gap bytes between the tail and where this data goes
+     */
+    void writeAt(int gap, MemorySegment src, long srcOffset, int len) {
+        int at = (head + size + gap) % data.length;
+        int first = Math.min(len, data.length - at);
+        MemorySegment.copy(src, ValueLayout.JAVA_BYTE, srcOffset, data, at, first);
+        MemorySegment.copy(src, ValueLayout.JAVA_BYTE, srcOffset + first, data, 0, len - first);
+    }
+
+    /** Makes {@code n} bytes written with {@link #writeAt} readable. */
+    void commit(int n) {
+        size += n;
     }
 
     void copyOut(int from, byte[] dst, int off, int len) {

@@ -6,8 +6,6 @@ import dev.fastpath.timer.TimerWheel;
 import dev.fastpath.wire.ParsedFrame;
 import dev.fastpath.wire.TcpHeader;
 import dev.fastpath.wire.TcpOptions;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /** Input processing for full connections and TIME_WAIT records. Kernel: tcp_input.c, tcp_minisocks.c. */
 final class TcpInput {
@@ -56,8 +54,18 @@ final class TcpInput {
         if (!dataStep(s, f, nowNs)) {
             return;
         }
-        if ((f.flags() & TcpHeader.FIN) != 0 && f.seq() + f.payloadLength() == s.rcvNxt) {
+        if ((f.flags() & TcpHeader.FIN) != 0 && Seq.after(f.seq() + f.payloadLength(), s.rcvNxt)
+                && s.ofo.covers(f.seq(), f.seq() + f.payloadLength())) {
+            s.finPending = true; // an out-of-order FIN waits in the queue like its data
+            s.finPendingSeq = f.seq() + f.payloadLength();
+        }
+        boolean fin = (f.flags() & TcpHeader.FIN) != 0 && f.seq() + f.payloadLength() == s.rcvNxt;
+        if (fin || (s.finPending && s.finPendingSeq == s.rcvNxt)) {
+            s.finPending = false;
             tcpFin(s, nowNs);
+            if (s.state == TcpState.CLOSE_WAIT || s.state == TcpState.CLOSING) {
+                TcpXmit.tcpWriteXmit(e, s, nowNs); // tcp_data_snd_check(): our own FIN may be waiting
+            }
             return;
         }
         tcpAckSndCheck(s, nowNs);
@@ -148,35 +156,70 @@ final class TcpInput {
         return true;
     }
 
-    /** Kernel: tcp_data_queue(): in-order data into the receive queue; anything else gets a duplicate ACK. */
+    /**
+     * Kernel: tcp_data_queue(). In-order data is appended; data beyond a hole is stored at its place
+     * past the tail and remembered as a range (the out-of-order queue, bounded: beyond its ranges a
+     * segment is dropped and counted); a duplicate is reported with D-SACK (RFC 2883). Out-of-order
+     * data and the segment that fills a hole are ACKed at once, with SACK blocks (RFC 2018, 5681 §4.2).
+     */
     private void tcpDataQueue(TcpSock s, ParsedFrame f, long nowNs) {
         int len = f.payloadLength();
         int skip = s.rcvNxt - f.seq();
-        if (skip < 0) {
-            e.counters.inc(TcpStat.TcpExtTCPOFODrop); // out of order: no OFO queue yet (reliable-stream issue)
+        if (skip >= len) {
+            if (s.sackOk) {
+                s.dsackPending = true; // RFC 2883: tell the sender this was a spurious retransmission
+                s.dsackStart = f.seq();
+                s.dsackEnd = f.seq() + len;
+            }
             TcpXmit.tcpSendAck(e, s, nowNs);
             return;
         }
-        if (skip >= len) {
-            TcpXmit.tcpSendAck(e, s, nowNs); // a retransmission of data we have: tell the sender again
-            return;
-        }
-        int want = len - skip;
-        int n = Math.min(want, s.recvQueue.free());
-        if (n < want) {
+        int from = Math.max(skip, 0);
+        int gap = Math.max(-skip, 0);
+        int n = Math.min(len - from, s.recvQueue.free() - gap);
+        if (n < len - from) {
             e.counters.inc(TcpStat.TcpExtTCPRcvQDrop);
         }
-        if (n > 0) {
-            MemorySegment.copy(f.buffer(), ValueLayout.JAVA_BYTE, f.payloadOffset() + skip, e.scratch, 0, n);
-            s.recvQueue.append(e.scratch, 0, n);
+        if (n <= 0) {
+            TcpXmit.tcpSendAck(e, s, nowNs);
+            return;
+        }
+        if (gap == 0 && s.ofo.count() == 0) {
+            s.recvQueue.writeAt(0, f.buffer(), f.payloadOffset() + from, n);
+            s.recvQueue.commit(n);
             s.rcvNxt += n;
             s.unackedSegments++;
             tcpEventDataRecv(s, nowNs);
             e.events.onReadable(s.id);
+            if (n < len - from) {
+                TcpXmit.tcpSendAck(e, s, nowNs);
+            }
+            return;
         }
-        if (n < want) {
+        tcpOfoQueue(s, f, from, gap, n, nowNs);
+    }
+
+    /** Kernel: tcp_data_queue_ofo() and tcp_ofo_queue(): store, then move what became contiguous. */
+    private void tcpOfoQueue(TcpSock s, ParsedFrame f, int from, int gap, int n, long nowNs) {
+        if (!s.ofo.add(s.rcvNxt + gap, s.rcvNxt + gap + n)) {
+            e.counters.inc(TcpStat.TcpExtTCPOFODrop); // every range slot holds a hole already
             TcpXmit.tcpSendAck(e, s, nowNs);
+            return;
         }
+        s.recvQueue.writeAt(gap, f.buffer(), f.payloadOffset() + from, n);
+        if (gap > 0) {
+            e.counters.inc(TcpStat.TcpExtTCPOFOQueue);
+        }
+        if (s.ofo.count() > 0 && !Seq.after(s.ofo.start(0), s.rcvNxt)) {
+            int advance = s.ofo.end(0) - s.rcvNxt;
+            s.recvQueue.commit(advance);
+            s.rcvNxt += advance;
+            s.ofo.removeBefore(s.rcvNxt);
+            tcpEventDataRecv(s, nowNs);
+            e.events.onReadable(s.id);
+        }
+        s.quickAcks = Math.max(s.quickAcks, 1); // tcp_enter_quickack_mode: the sender needs to hear now
+        TcpXmit.tcpSendAck(e, s, nowNs);
     }
 
     /**
@@ -185,6 +228,7 @@ final class TcpInput {
      */
     private void tcpFin(TcpSock s, long nowNs) {
         s.rcvNxt++;
+        s.ofo.clear(); // F7: nothing can follow the FIN; purge the out-of-order queue
         s.rcvShutdown = true;
         switch (s.state) {
             case TcpState.SYN_RECV, TcpState.ESTABLISHED -> {
@@ -368,9 +412,15 @@ final class TcpInput {
             }
             return 0;
         }
-        if (Seq.after(ack, s.sndNxt)) {
+        if (Seq.after(ack, s.sndMax)) {
             e.counters.inc(TcpStat.FpBadAckDrop); // acknowledges data never sent: discard (RFC 9293 §3.10.7.4)
             return -1;
+        }
+        if (Seq.after(ack, s.sndNxt)) {
+            s.sndNxt = ack; // after an RTO we resend from snd_una; the peer already had more
+            if (s.finQueued && s.sndNxt == s.finSeq && Seq.after(s.sndMax, s.finSeq)) {
+                s.sndNxt = s.sndMax; // our FIN went out before the rewind: it is in flight, not unsent
+            }
         }
         if (Seq.after(ack, s.sndUna) || Seq.after(f.seq(), s.sndWl1)
                 || (f.seq() == s.sndWl1 && Seq.afterEq(ack, s.sndWl2))) {
@@ -480,8 +530,7 @@ final class TcpInput {
         s.sndWl2 = f.ack();
         negotiate(s, f.options());
         s.sndWnd = f.window(); // RFC 7323 §2.2: the window of a SYN is never scaled
-        s.recvQueue = ByteRing.reuse(s.recvQueue, s.rcvBuf / 2);
-        s.sendQueue = ByteRing.reuse(s.sendQueue, s.sndBuf);
+        s.initQueues();
         s.sndCwnd = e.config.intValue(Knob.TCP_INIT_CWND);
         e.timers.cancel(s.rtoTimer);
         s.rtoTimer = TimerWheel.NONE;
@@ -505,8 +554,7 @@ final class TcpInput {
         s.sndWl1 = f.seq();
         negotiate(s, f.options());
         s.sndWnd = f.window(); // RFC 7323 §2.2: the window of a SYN is never scaled
-        s.recvQueue = ByteRing.reuse(s.recvQueue, s.rcvBuf / 2);
-        s.sendQueue = ByteRing.reuse(s.sendQueue, s.sndBuf);
+        s.initQueues();
         s.sndCwnd = e.config.intValue(Knob.TCP_INIT_CWND);
         e.tcpSetState(s, TcpState.SYN_RECV);
         TcpXmit.tcpTransmitSynAck(e, s, nowNs); // the RTO timer keeps running for it

@@ -339,8 +339,7 @@ final class TcpListen {
         }
         c.inheritOptions(l);
         c.sndCwnd = e.config.intValue(Knob.TCP_INIT_CWND);
-        c.recvQueue = ByteRing.reuse(c.recvQueue, c.rcvBuf / 2);
-        c.sendQueue = ByteRing.reuse(c.sendQueue, c.sndBuf);
+        c.initQueues();
         c.advertisedWnd = TcpXmit.initialWindow(e, c.mssClamp);
         c.lastRcvNs = nowNs;
         c.parent = l;

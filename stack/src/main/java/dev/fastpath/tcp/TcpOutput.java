@@ -19,6 +19,11 @@ final class TcpOutput {
     static final int OPT_WSCALE = 2;
     static final int OPT_SACK_PERM = 4;
     static final int OPT_TS = 8;
+    /** SACK blocks from {@link #sackStarts}/{@link #sackEnds} ({@link #sackCount} of them). */
+    static final int OPT_SACK = 16;
+    final int[] sackStarts = new int[4];
+    final int[] sackEnds = new int[4];
+    int sackCount;
 
     private static final int HEADERS = EthernetHeader.LENGTH + Ipv4Header.MIN_LENGTH;
     private final PacketIo io;
@@ -156,6 +161,9 @@ final class TcpOutput {
             }
         } else if ((bits & OPT_TS) != 0) {
             options.nop().nop().timestamps(tsVal, tsEcr);
+        }
+        if ((bits & OPT_SACK) != 0 && sackCount > 0) {
+            options.nop().nop().sackBlocks(sackStarts, sackEnds, sackCount); // tcp_options_write() layout
         }
         options.padToWord();
     }

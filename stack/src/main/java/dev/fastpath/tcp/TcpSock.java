@@ -9,6 +9,10 @@ import java.util.ArrayDeque;
  * package-private: the engine's classes are its only users, on the worker thread.
  */
 final class TcpSock {
+    /** Out-of-order holes a receiver tracks; a segment that would need more is dropped (bounded memory). */
+    static final int OFO_RANGES = 16;
+    /** SACKed ranges a sender remembers. */
+    static final int SACK_RANGES = 16;
     final int id;
     int state = TcpState.CLOSE;
     int socketState = TcpState.SS_UNCONNECTED;
@@ -47,6 +51,25 @@ final class TcpSock {
 
     ByteRing sendQueue;
     ByteRing recvQueue;
+    /** Received out-of-order ranges beyond rcv_nxt; their bytes already sit in recvQueue past its tail. */
+    SeqRanges ofo;
+    /** A FIN that arrived out of order: processed once rcv_nxt reaches it. */
+    boolean finPending;
+    int finPendingSeq;
+    /** RFC 2883: a duplicate to report as the first SACK block of the next ACK. */
+    boolean dsackPending;
+    int dsackStart;
+    int dsackEnd;
+    /** What the peer has SACKed beyond snd_una (RFC 6675 scoreboard). */
+    SeqRanges sacked;
+    /** The highest sequence number sent (snd_nxt goes back after an RTO; this does not). */
+    int sndMax;
+    int dupAcks;
+    /** Fast recovery (RFC 6582): until snd_una passes {@code recover}. */
+    boolean inRecovery;
+    int recover;
+    /** Retransmissions in this recovery have covered everything before this. */
+    int highRxt;
     boolean rcvShutdown;
     boolean sndShutdown;
     /** The application has closed its handle; the connection lives on only to finish (F6). */
@@ -137,6 +160,7 @@ final class TcpSock {
     /** Returns every field to its initial value for reuse from the pool; queues are kept but emptied. */
     void reset() {
         resetConnection();
+        resetRecovery();
         resetTimers();
         resetOptions();
         if (sendQueue != null) {
@@ -181,6 +205,34 @@ final class TcpSock {
         tsRecent = 0;
         tsOffset = 0;
         rcvShutdown = false;
+    }
+
+    private void resetRecovery() {
+        finPending = false;
+        finPendingSeq = 0;
+        dsackPending = false;
+        dsackStart = 0;
+        dsackEnd = 0;
+        sndMax = 0;
+        dupAcks = 0;
+        inRecovery = false;
+        recover = 0;
+        highRxt = 0;
+        if (ofo != null) {
+            ofo.clear();
+            sacked.clear();
+        }
+    }
+
+    /** Sizes the queues from SO_RCVBUF/SO_SNDBUF as the connection synchronizes (reused from the pool). */
+    void initQueues() {
+        recvQueue = ByteRing.reuse(recvQueue, rcvBuf / 2);
+        sendQueue = ByteRing.reuse(sendQueue, sndBuf);
+        sndMax = sndNxt;
+        if (ofo == null) {
+            ofo = new SeqRanges(OFO_RANGES);
+            sacked = new SeqRanges(SACK_RANGES);
+        }
     }
 
     private void resetTimers() {

@@ -14,7 +14,9 @@ public enum TcpStat {
     TcpExtTW, TcpExtTWRecycled, TcpExtTCPTimeWaitOverflow, TcpExtTCPChallengeACK, TcpExtTCPSYNChallenge,
     TcpExtTCPACKSkippedChallenge, TcpExtTCPACKSkippedSeq, TcpExtDelayedACKs, TcpExtTCPTimeouts, TcpExtTCPLossProbes,
     TcpExtTCPSynRetrans, TcpExtTCPKeepAlive, TcpExtTCPWinProbe, TcpExtTCPRcvQDrop, TcpExtTCPOFODrop,
-    TcpExtPAWSEstabRejected, TcpExtOutOfWindowIcmps,
+    TcpExtPAWSEstab, TcpExtTCPOFOQueue, TcpExtTCPDSACKOldSent, TcpExtTCPSACKRecovery, TcpExtTCPRenoRecovery,
+    TcpExtTCPFastRetrans, TcpExtTCPLostRetransmit, TcpExtTCPDSACKRecv, TcpExtTCPSackRecoveryFail,
+    TcpExtOutOfWindowIcmps,
     FpNoSocketRst, FpNoSocketDrop, FpBadAckDrop, FpTableFull, FpTxRingFull, FpNoRoute;
 
     /** Counter storage, one per engine (one writer: the worker). */

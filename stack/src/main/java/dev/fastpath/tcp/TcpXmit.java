@@ -22,15 +22,59 @@ final class TcpXmit {
     }
 
     static void send(TcpEngine e, TcpSock s, int seq, int flags, byte[] data, int off, int len, long nowNs) {
+        int bits = tsBits(s);
+        if (s.sackOk && (flags & TcpHeader.ACK) != 0 && (flags & TcpHeader.RST) == 0 && sackBlocks(e.out, s)) {
+            bits |= TcpOutput.OPT_SACK;
+        }
         e.out.tuple(s.localIp, s.remoteIp, s.localPort, s.remotePort)
                 .header(seq, s.rcvNxt, flags, window(s))
-                .options(tsBits(s), 0, 0, e.tsVal(s, nowNs), s.tsRecent)
+                .options(bits, 0, 0, e.tsVal(s, nowNs), s.tsRecent)
                 .send(data, off, len);
+    }
+
+    /**
+     * The SACK blocks of an outgoing segment (RFC 2018 §4): a D-SACK first if one is due
+     * (RFC 2883), then the range the latest segment landed in, then the others, highest first; at
+     * most 3 beside timestamps, 4 without.
+     *
+     * @return whether there is at least one
+     */
+    private static boolean sackBlocks(TcpOutput out, TcpSock s) {
+        int max = s.tsOk ? 3 : 4;
+        int n = 0;
+        if (s.dsackPending) {
+            out.sackStarts[n] = s.dsackStart;
+            out.sackEnds[n++] = s.dsackEnd;
+            s.dsackPending = false;
+        }
+        SeqRanges r = s.ofo;
+        int recent = r == null ? -1 : r.recent();
+        if (recent >= 0 && n < max) {
+            out.sackStarts[n] = r.start(recent);
+            out.sackEnds[n++] = r.end(recent);
+        }
+        for (int i = r == null ? -1 : r.count() - 1; i >= 0 && n < max; i--) {
+            if (i != recent) {
+                out.sackStarts[n] = r.start(i);
+                out.sackEnds[n++] = r.end(i);
+            }
+        }
+        out.sackCount = n;
+        return n > 0;
+    }
+
+    /**
+     * Linux's snd_nxt: the highest sequence number sent. Control segments carry it even while an
+     * RTO makes us resend from snd_una, or the peer, already past that, would find them too old
+     * and drop their ACK (RFC 9293 §3.10.7.4: only the segment's sequence number decides).
+     */
+    static int sndHigh(TcpSock s) {
+        return Seq.after(s.sndMax, s.sndNxt) ? s.sndMax : s.sndNxt;
     }
 
     /** Kernel: tcp_send_ack(). Cancels a pending delayed ACK. */
     static void tcpSendAck(TcpEngine e, TcpSock s, long nowNs) {
-        send(e, s, s.sndNxt, TcpHeader.ACK, null, 0, 0, nowNs);
+        send(e, s, sndHigh(s), TcpHeader.ACK, null, 0, 0, nowNs);
         e.timers.cancel(s.delackTimer);
         s.delackTimer = 0;
         s.unackedSegments = 0;
@@ -38,7 +82,7 @@ final class TcpXmit {
 
     /** Kernel: tcp_send_active_reset(): RST from the current send sequence (R4, F3, F6). */
     static void tcpSendActiveReset(TcpEngine e, TcpSock s, long nowNs) {
-        send(e, s, s.sndNxt, TcpHeader.RST | TcpHeader.ACK, null, 0, 0, nowNs);
+        send(e, s, sndHigh(s), TcpHeader.RST | TcpHeader.ACK, null, 0, 0, nowNs);
     }
 
     /** The SYN: H3. Options as Linux's tcp_syn_options(), window unscaled (RFC 7323 §2.2). */
@@ -151,6 +195,9 @@ final class TcpXmit {
                 s.lastSegSeq = s.sndNxt; // new data (go-back-N resends after an RTO are not)
             }
             s.sndNxt += len + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
+            if (Seq.after(s.sndNxt, s.sndMax)) {
+                s.sndMax = s.sndNxt;
+            }
             TcpTimers.armXmitTimer(e, s, nowNs, false);
             if ((flags & TcpHeader.FIN) != 0) {
                 break;

@@ -147,10 +147,12 @@ class LossyConnectionTest {
             s.read(buf, now);
             drive(how, c, s, now);
         }
-        assertArrayEquals(c.out, s.in.toByteArray(), "client → server stream whole and in order");
+        assertArrayEquals(c.out, s.in.toByteArray(), () -> "client → server stream whole and in order; "
+                + describe(c.engine, c.fd) + " | " + describe(s.engine, s.fd));
         assertArrayEquals(s.out, c.in.toByteArray(), "server → client stream whole and in order");
         assertTrue(finished(c, s), how + ": did not finish; client " + TcpState.name(c.engine.state(c.fd))
-                + ", server " + TcpState.name(s.engine.state(s.fd)));
+                + ", server " + TcpState.name(s.engine.state(s.fd)) + "; " + describe(c.engine, c.fd) + " | "
+                + describe(s.engine, s.fd));
         for (TcpEngine e : new TcpEngine[] {c.engine, s.engine}) {
             assertEquals(0, e.establishedCount(), "table entries left");
             assertEquals(0, e.timeWaitCount(), "TIME_WAIT records left after 2MSL");
@@ -159,6 +161,19 @@ class LossyConnectionTest {
         }
         assertEquals(0, c.engine.socketsInUse(), "client sockets left");
         assertEquals(1, s.engine.socketsInUse(), "server: only the listener is left");
+    }
+
+    static String describe(TcpEngine e, int fd) {
+        TcpSock x = fd < 0 ? null : e.sock(fd);
+        if (x == null || x.sendQueue == null) {
+            return "gone";
+        }
+        return TcpState.name(x.state) + " una=" + (x.sndUna - x.iss) + " nxt=" + (x.sndNxt - x.iss) + " max="
+                + (x.sndMax - x.iss) + " cwnd=" + x.sndCwnd + " wnd=" + x.sndWnd + " queued=" + x.sendQueue.size()
+                + " rtoTimer=" + e.timers.pending(x.rtoTimer) + " lp=" + x.lossProbe + " probe="
+                + e.timers.pending(x.probeTimer) + " retr=" + x.retransmits + " rcv=" + (x.rcvNxt - x.irs) + " ofo="
+                + x.ofo.count() + " free=" + x.recvQueue.free() + " adv=" + x.advertisedWnd + " rcvq="
+                + x.recvQueue.size();
     }
 
     /** The application logic of each variant, run once per step. */
