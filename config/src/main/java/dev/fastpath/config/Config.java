@@ -114,7 +114,7 @@ public final class Config {
             String key = o.substring(0, eq).trim();
             String value = o.substring(eq + 1).trim();
             Knob k = Knob.byKey(key);
-            c = k != null ? c.with(k, number(key, value)) : c.withSysctl(key, value);
+            c = k != null ? c.with(k, number(k, key, value)) : c.withSysctl(key, value);
         }
         return c;
     }
@@ -143,9 +143,15 @@ public final class Config {
         }
         long[] v = values.clone();
         for (int i = 0; i < parts.length; i++) {
-            v[knobs.get(i).ordinal()] = number(name, parts[i]);
+            v[knobs.get(i).ordinal()] = number(knobs.get(i), name, parts[i]);
         }
         return new Config(v);
+    }
+
+    /** A number, or for a knob with named values (tcp_congestion_control: reno, cubic) its name. */
+    private static long number(Knob knob, String key, String text) {
+        long named = knob.namedValue(text);
+        return named >= 0 ? named : number(key, text);
     }
 
     private static long number(String key, String text) {

@@ -69,6 +69,10 @@ public enum Knob {
     TCP_RTO_MAX("tcp.rto_max_ms", "TCP_RTO_MAX", 120_000, 100, 600_000, "largest retransmission timeout"),
     TCP_DELACK_MIN("tcp.delack_min_ms", "TCP_DELACK_MIN", 40, 1, 1000, "shortest delayed-ACK timeout"),
     TCP_DELACK_MAX("tcp.delack_max_ms", "TCP_DELACK_MAX", 200, 1, 1000, "longest delayed-ACK timeout"),
+    TCP_REORDERING("tcp.reordering", "net.ipv4.tcp_reordering", 3, 1, 300,
+            "duplicate ACKs (or SACKed segments) that mean a loss: fast retransmit's threshold"),
+    TCP_CONGESTION_CONTROL("tcp.congestion_control", "net.ipv4.tcp_congestion_control", 1, 0, 1,
+            "0 reno (RFC 5681/6582), 1 cubic (RFC 9438, Linux's default)"),
     TCP_INIT_CWND("tcp.init_cwnd", "TCP_INIT_CWND", 10, 1, 1000, "initial congestion window, segments (RFC 6928)"),
     TCP_MSS("tcp.mss", "MTU − 40", 1460, 88, 9000, "the MSS this stack advertises (device MTU minus 40)"),
     TCP_GSO_MAX_BYTES("tcp.gso_max_bytes", "gso_max_size", 0, 0, 65_535,
@@ -135,5 +139,20 @@ public enum Knob {
             }
         }
         return null;
+    }
+
+    /**
+     * @param name a symbolic value, as Linux writes it (only tcp_congestion_control has them)
+     * @return its number, or −1 when the knob has no such name
+     */
+    public long namedValue(String name) {
+        if (this == TCP_CONGESTION_CONTROL) {
+            return switch (name) {
+                case "reno" -> 0;
+                case "cubic" -> 1;
+                default -> -1;
+            };
+        }
+        return -1;
     }
 }

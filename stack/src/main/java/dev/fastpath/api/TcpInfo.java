@@ -19,8 +19,12 @@ package dev.fastpath.api;
  * @param notsentBytes bytes queued and not yet sent
  * @param sndWnd       the peer's advertised window in bytes
  * @param advMss       the MSS we advertise (tcpi_advmss)
+ * @param sndCwnd      congestion window, segments
+ * @param sndSsthresh  slow-start threshold, segments (Linux reports 0x7fffffff before the first loss)
+ * @param caState      TCP_CA_Open 0, Disorder 1, Recovery 3, Loss 4
+ * @param unacked      segments in flight (tcpi_unacked)
  */
 public record TcpInfo(int state, int retransmits, int probes, int backoff, int options, int sndWscale,
         int rcvWscale, long rtoUs, int sndMss, int unacked, long rttUs, long rttvarUs, int notsentBytes,
-        int sndWnd, int advMss) {
+        int sndWnd, int advMss, int sndCwnd, int sndSsthresh, int caState, int unackedSegments) {
 }

@@ -62,7 +62,10 @@ final class PdSyscalls {
             Map.entry("MSG_DONTWAIT", 0x40));
     private static final Pattern LINGER = Pattern.compile(
             "\\{\\s*onoff\\s*=\\s*(\\d+)\\s*,\\s*linger\\s*=\\s*(\\d+)\\s*}");
-    private static final Pattern ASSERT = Pattern.compile("assert\\s+(tcpi_[a-z_]+)\\s*==\\s*(-?\\d+)\\s*(,.*)?");
+    private static final Pattern ASSERT = Pattern.compile(
+            "assert\\s+(tcpi_[a-z_]+)\\s*==\\s*(-?\\d+|TCP_CA_[A-Za-z]+)\\s*(,.*)?");
+    private static final Map<String, Integer> CA_STATES = Map.of("TCP_CA_Open", 0, "TCP_CA_Disorder", 1,
+            "TCP_CA_CWR", 2, "TCP_CA_Recovery", 3, "TCP_CA_Loss", 4);
 
     private enum Kind { ACCEPT, CONNECT, READ, WRITE }
 
@@ -372,6 +375,10 @@ final class PdSyscalls {
                 case "tcpi_retransmits" -> info.retransmits();
                 case "tcpi_snd_mss" -> info.sndMss();
                 case "tcpi_advmss" -> info.advMss();
+                case "tcpi_snd_cwnd" -> info.sndCwnd();
+                case "tcpi_snd_ssthresh" -> info.sndSsthresh();
+                case "tcpi_ca_state" -> info.caState();
+                case "tcpi_unacked" -> info.unackedSegments();
                 case "tcpi_state" -> info.state();
                 case "tcpi_rto" -> info.rtoUs();
                 case "tcpi_options" -> info.options();
@@ -379,7 +386,8 @@ final class PdSyscalls {
                 case "tcpi_rcv_wscale" -> info.rcvWscale();
                 default -> throw new PdRunner.Unsupported(py.line(), "TCP_INFO field " + m.group(1));
             };
-            if (got != Long.parseLong(m.group(2))) {
+            long want = CA_STATES.containsKey(m.group(2)) ? CA_STATES.get(m.group(2)) : Long.parseLong(m.group(2));
+            if (got != want) {
                 throw new PdRunner.Fail(py.line(), m.group(1) + " == " + got + ", expected " + m.group(2));
             }
         }

@@ -288,6 +288,11 @@ public final class SocketOptions {
         return s != null && s.nonBlocking;
     }
 
+    /** Linux's icsk_ca_state as TCP_INFO shows it. */
+    private static int caState(TcpSock s) {
+        return s.inRecovery ? 3 : s.retransmits > 0 ? 4 : s.dupAcks > 0 ? 1 : 0;
+    }
+
     /** TCP_INFO. @return a snapshot, or null for an unknown id */
     public TcpInfo tcpInfo(int id) {
         TcpSock s = e.sock(id);
@@ -300,6 +305,7 @@ public final class SocketOptions {
         int inFlight = s.synchronizedState() ? s.sndNxt - s.sndUna : 0;
         return new TcpInfo(s.state, s.retransmits, Math.max(s.probesOut, s.keepaliveProbes), s.backoff, opts,
                 s.sndWscale, s.rcvWscale, s.rtoNs / 1000, s.mss, inFlight, s.srttNs / 1000, s.rttvarNs / 1000,
-                Math.max(0, queued - inFlight), s.sndWnd, s.mssClamp);
+                Math.max(0, queued - inFlight), s.sndWnd, s.mssClamp, s.sndCwnd, s.ssthresh, caState(s),
+                (inFlight + s.mss - 1) / Math.max(s.mss, 1));
     }
 }

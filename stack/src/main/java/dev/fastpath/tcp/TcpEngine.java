@@ -45,6 +45,7 @@ public final class TcpEngine implements TimerHandler {
     final IsnGenerator isnGenerator;
     final SynCookies cookies;
     final int localIp;
+    final CongestionControl cc;
     /** Staging for one outgoing payload (no allocation per segment). */
     final byte[] scratch = new byte[65536];
     TcpEvents events = TcpEvents.NONE;
@@ -69,6 +70,7 @@ public final class TcpEngine implements TimerHandler {
         this.config = config;
         this.localIp = localIp;
         this.random = RandomSource.seeded(seed);
+        this.cc = CongestionControl.of(config.intValue(Knob.TCP_CONGESTION_CONTROL));
         this.isnGenerator = new IsnGenerator(random);
         this.cookies = new SynCookies(random);
         int max = config.intValue(Knob.STACK_MAX_CONNECTIONS);

@@ -422,6 +422,7 @@ final class TcpInput {
                 s.sndNxt = s.sndMax; // our FIN went out before the rewind: it is in flight, not unsent
             }
         }
+        int windowBefore = s.sndWnd;
         if (Seq.after(ack, s.sndUna) || Seq.after(f.seq(), s.sndWl1)
                 || (f.seq() == s.sndWl1 && Seq.afterEq(ack, s.sndWl2))) {
             s.sndWnd = f.window() << s.sndWscale;
@@ -440,8 +441,12 @@ final class TcpInput {
                 TcpTimers.rearmProbe(e, s, nowNs);
             }
         }
+        TcpRecovery.tcpSacktag(e, s, f);
         int acked = ack - s.sndUna;
         if (acked == 0) {
+            if (TcpRecovery.isDupAck(s, f, windowBefore)) {
+                TcpRecovery.onDupAck(e, s, nowNs);
+            }
             return 1;
         }
         int bytes = acked;
@@ -457,25 +462,12 @@ final class TcpInput {
         s.backoff = 0;
         s.retransStartNs = 0;
         s.tlpOut = false;
-        tcpCongAvoid(s, (acked + s.mss - 1) / s.mss);
+        TcpRecovery.onNewAck(e, s, (acked + s.mss - 1) / s.mss, nowNs);
         TcpTimers.armXmitTimer(e, s, nowNs, true);
         if (s.sendQueue.free() > 0) {
             e.events.onWritable(s.id);
         }
         return 1;
-    }
-
-    /** RFC 5681 §3.1: slow start below ssthresh, then one segment per window's worth of ACKs. */
-    private static void tcpCongAvoid(TcpSock s, int segments) {
-        if (s.sndCwnd < s.ssthresh) {
-            s.sndCwnd = Math.min(s.sndCwnd + segments, s.ssthresh);
-            return;
-        }
-        s.cwndCnt += segments;
-        if (s.cwndCnt >= s.sndCwnd) {
-            s.cwndCnt -= s.sndCwnd;
-            s.sndCwnd = Math.min(s.sndCwnd + 1, 1 << 20);
-        }
     }
 
     /**

@@ -99,6 +99,12 @@ final class TcpSock {
     int sndCwnd;
     int ssthresh = Integer.MAX_VALUE;
     int cwndCnt;
+    /** CUBIC state (RFC 9438): W_max, K, the epoch start, the curve's origin, the Reno estimate. */
+    float cubicWmax;
+    float cubicK;
+    float cubicOrigin;
+    float cubicWest;
+    long cubicEpochNs;
     long rtoNs;
     long srttNs;
     long rttvarNs;
@@ -255,6 +261,11 @@ final class TcpSock {
         sndCwnd = 0;
         ssthresh = Integer.MAX_VALUE;
         cwndCnt = 0;
+        cubicWmax = 0;
+        cubicK = 0;
+        cubicOrigin = 0;
+        cubicWest = 0;
+        cubicEpochNs = 0;
         rtoNs = 0;
         srttNs = 0;
         rttvarNs = 0;

@@ -64,10 +64,10 @@ final class TcpTimers {
         }
         e.counters.inc(TcpStat.TcpRetransSegs);
         if (s.retransmits == 1) {
-            // tcp_enter_loss(): halve the threshold, restart from one segment (RFC 5681 §3.1)
-            int inFlight = (s.sndNxt - s.sndUna + s.mss - 1) / s.mss;
-            s.ssthresh = Math.max(inFlight / 2, 2);
+            // tcp_enter_loss(): the algorithm's new threshold, restart from one segment (RFC 5681 §3.1)
+            s.ssthresh = s.inRecovery ? s.ssthresh : e.cc.onLoss(s, nowNs);
         }
+        TcpRecovery.onRto(s);
         s.sndCwnd = 1;
         s.cwndCnt = 0;
         s.backoff++;
@@ -112,7 +112,7 @@ final class TcpTimers {
             return;
         }
         long when = s.rtoNs;
-        if (s.sackOk && s.srttNs > 0 && s.retransmits == 0 && !s.tlpOut) {
+        if (s.sackOk && s.srttNs > 0 && s.retransmits == 0 && !s.tlpOut && !s.inRecovery) {
             boolean one = s.sndNxt - s.sndUna <= s.mss;
             long pto = 2 * s.srttNs + (one ? e.config.get(Knob.TCP_RTO_MIN) * TcpEngine.MS : 2 * TcpEngine.MS);
             if (pto < when) {

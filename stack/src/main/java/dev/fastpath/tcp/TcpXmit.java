@@ -161,6 +161,13 @@ final class TcpXmit {
             if (!ignoreCwnd && unsent > 0 && (s.sndNxt - s.sndUna + s.mss - 1) / s.mss >= s.sndCwnd) {
                 break; // RFC 5681; a lone FIN is exempt, as in Linux's tcp_cwnd_test()
             }
+            if (s.sackOk && s.sacked.count() > 0 && Seq.before(s.sndNxt, s.sndMax)) {
+                int next = s.sacked.nextUncovered(s.sndNxt); // resending after an RTO: skip what was SACKed
+                if (next != s.sndNxt) {
+                    s.sndNxt = Seq.before(next, s.sndMax) ? next : s.sndMax;
+                    continue;
+                }
+            }
             int room = s.sndUna + s.sndWnd - s.sndNxt;
             int len = Math.min(Math.max(unsent, 0), Math.min(s.mss, e.out.maxPayload()));
             if (len > room) {
