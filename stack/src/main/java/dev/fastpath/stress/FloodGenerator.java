@@ -85,8 +85,9 @@ public final class FloodGenerator {
         long start = System.nanoTime();
         startNs = start;
         long deadline = start + settings.durationNs();
-        TokenBucket bucket = settings.ratePerSecond() > 0
-            ? new TokenBucket(settings.ratePerSecond(), Math.max(BATCH, settings.ratePerSecond() / 1000), start) : null;
+        // Burst of 20 ms of tokens: a short stall (GC, softirq work on this core) is made up, a long one is not.
+        long rateNs = settings.ratePerSecond();
+        TokenBucket bucket = rateNs > 0 ? new TokenBucket(rateNs, Math.max(4L * BATCH, rateNs / 50), start) : null;
         tsBase = (int) System.currentTimeMillis();
         receiver.tsWindow(tsBase, tsBase);
         long wallStartNs = System.currentTimeMillis() * 1_000_000L;
