@@ -91,6 +91,11 @@ public final class FloodGenerator {
         tsBase = (int) System.currentTimeMillis();
         receiver.tsWindow(tsBase, tsBase);
         long wallStartNs = System.currentTimeMillis() * 1_000_000L;
+        if (progressOut != null && settings.progressEveryS() > 0) {
+            // Tells a harness reading our stdout that the JVM is up and SYNs are going out now.
+            progressOut.println("sending");
+            progressOut.flush();
+        }
         int second = 0;
         long nextMark = start + NS_PER_S;
         boolean exhausted = false;
