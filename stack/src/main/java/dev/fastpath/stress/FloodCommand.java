@@ -120,6 +120,9 @@ public final class FloodCommand implements Callable<Integer> {
             FloodReceiver receiver = new FloodReceiver(walker, settings.dstIp(), settings.dstPort(), options,
                 settings.srcMac(), io == Io.AF_XDP ? ChecksumPolicy.ACCEPT_PARTIAL : ChecksumPolicy.TRUST_FLAG);
             receiver.answerArpOn(packetIo);
+            if (io == Io.AF_XDP) {
+                ArpResolver.interfaceAddressIfAny(iface).ifPresent(receiver::alsoAnswerArpFor);
+            }
             if (settings.dstMac() < 0) {
                 settings = withDstMac(settings, ArpResolver.resolve(packetIo, receiver, iface, settings));
             }

@@ -17,6 +17,9 @@ import java.lang.foreign.MemorySegment;
  * for them so a victim that resolves each source by ARP (a userspace stack, or a kernel with a route
  * straight onto the link) can reply at all. Reused for every frame; no allocation.
  *
+ * <p>ARP: requests for an address of the walk (and, with AF_XDP, for the interface's own address, see
+ * {@link #alsoAnswerArpFor}) get a reply naming the generator's MAC.
+ *
  * <p><b>What is counted.</b>
  * <ul>
  *   <li>{@code synAcks}: frames with SYN and ACK set (RST and FIN clear) from the victim's address and port
@@ -51,6 +54,8 @@ public final class FloodReceiver implements PacketIo.RxHandler {
     private final SynOptions options;
     private final long ownMac;
     private PacketIo io;
+    private int extraArpIp;
+    private boolean hasExtraArpIp;
 
     private int tsLow;
     private int tsHigh;
@@ -87,6 +92,18 @@ public final class FloodReceiver implements PacketIo.RxHandler {
      */
     public void answerArpOn(PacketIo txIo) {
         this.io = txIo;
+    }
+
+    /**
+     * Also answers ARP for this address: with AF_XDP the generator's program steals every frame of the
+     * interface, ARP included, so the kernel can no longer answer for the interface's own address (a victim
+     * routing the spoofed block via this host must still resolve it).
+     *
+     * @param address the interface's own IPv4 address
+     */
+    public void alsoAnswerArpFor(int address) {
+        this.extraArpIp = address;
+        this.hasExtraArpIp = true;
     }
 
     /**
@@ -147,7 +164,8 @@ public final class FloodReceiver implements PacketIo.RxHandler {
             resolvedMac = a.senderMac();
             return;
         }
-        if (a.operation() != ArpHeader.OP_REQUEST || !walker.containsAddress(a.targetIp()) || io == null) {
+        boolean ours = walker.containsAddress(a.targetIp()) || hasExtraArpIp && a.targetIp() == extraArpIp;
+        if (a.operation() != ArpHeader.OP_REQUEST || !ours || io == null) {
             return;
         }
         long at = io.txClaim();

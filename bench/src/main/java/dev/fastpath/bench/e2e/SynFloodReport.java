@@ -35,12 +35,14 @@ final class SynFloodReport {
                 "    {\"name\":\"%s\",\"description\":\"%s\","
                 + "\"skipped\":%s,\"error\":%s,\"offeredRate\":%d,\"sent\":%d,\"sentRate\":%.1f,\"synAcks\":%d,"
                 + "\"synAckRate\":%.1f,\"validLooking\":%d,\"tsEncoded\":%d,\"synAcksPerSecond\":%s,"
-                + "\"legitCompleted\":%d,\"legitFailed\":%d,\"latencyUs\":{\"p50\":%d,\"p99\":%d,\"max\":%d},"
+                + "\"legitAttempted\":%d,\"legitCompleted\":%d,\"legitFailed\":%d,"
+                + "\"latencyUs\":{\"p50\":%d,\"p99\":%d,\"max\":%d},"
                 + "\"cpuPercent\":%s,\"victimPeakRssKb\":%d}",
                 r.victim().name(), escape(r.victim().describe()), quote(r.skipped()), quote(r.error()),
                 r.offeredRate(), r.sent(), r.sentRate(), r.synAcks(), r.synAckRate(), r.validLooking(),
                 r.tsEncoded(), java.util.Arrays.toString(r.synAcksPerSecond()).replace(" ", ""),
-                r.legitCompleted(), r.legitFailed(), h.getValueAtPercentile(50), h.getValueAtPercentile(99),
+                r.legitAttempted(), r.legitCompleted(), r.legitFailed(), h.getValueAtPercentile(50),
+                h.getValueAtPercentile(99),
                 h.getMaxValue(), cpuJson(r.cpuPercent()), r.victimPeakRssKb()));
         }
         return b.append("\n  ]\n}\n").toString();

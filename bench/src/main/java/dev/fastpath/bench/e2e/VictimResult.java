@@ -16,6 +16,7 @@ import org.HdrHistogram.Histogram;
  * @param validLooking     valid-looking cookies among them
  * @param tsEncoded        of those, with Linux's cookie bits in TSval
  * @param synAcksPerSecond SYN-ACKs in each second
+ * @param legitAttempted   legitimate connections the client started
  * @param legitCompleted   legitimate handshakes that completed
  * @param legitFailed      legitimate handshakes that failed or timed out
  * @param latencyUs        connect() latency of the completed ones, microseconds
@@ -24,15 +25,16 @@ import org.HdrHistogram.Histogram;
  */
 record VictimResult(Victim victim, String skipped, String error, long offeredRate, long sent, double sentRate,
         long synAcks, double synAckRate, long validLooking, long tsEncoded, long[] synAcksPerSecond,
-        long legitCompleted, long legitFailed, Histogram latencyUs, double[] cpuPercent, long victimPeakRssKb) {
+        long legitAttempted, long legitCompleted, long legitFailed, Histogram latencyUs, double[] cpuPercent,
+        long victimPeakRssKb) {
 
     static VictimResult skipped(Victim v, String why) {
-        return new VictimResult(v, why, null, 0, 0, 0, 0, 0, 0, 0, new long[0], 0, 0, new Histogram(3),
+        return new VictimResult(v, why, null, 0, 0, 0, 0, 0, 0, 0, new long[0], 0, 0, 0, new Histogram(3),
             new double[0], -1);
     }
 
     static VictimResult failed(Victim v, String why) {
-        return new VictimResult(v, null, why, 0, 0, 0, 0, 0, 0, 0, new long[0], 0, 0, new Histogram(3),
+        return new VictimResult(v, null, why, 0, 0, 0, 0, 0, 0, 0, new long[0], 0, 0, 0, new Histogram(3),
             new double[0], -1);
     }
 

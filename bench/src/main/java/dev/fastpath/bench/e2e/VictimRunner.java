@@ -152,7 +152,11 @@ final class VictimRunner {
         Histogram h = new Histogram(60_000_000L, 3);
         long ok = 0;
         long failed = 0;
+        long attempted = -1;
         for (String l : legitLines) {
+            if (l.startsWith("done attempted=")) {
+                attempted = Long.parseLong(l.substring("done attempted=".length()).strip());
+            }
             if (l.startsWith("ok ")) {
                 h.recordValue(Math.min(60_000_000L, Long.parseLong(l.substring(3).strip())));
                 ok++;
@@ -162,7 +166,7 @@ final class VictimRunner {
         }
         return new VictimResult(v, null, null, num(json, "offeredRate"), num(json, "sent"),
             dbl(json, "sentRate"), num(json, "synAcks"), dbl(json, "answeredRate"), num(json, "validLooking"),
-            num(json, "tsEncoded"), array(json, "synAcksPerSecond"), ok, failed, h, cpu, rss);
+            num(json, "tsEncoded"), array(json, "synAcksPerSecond"), attempted, ok, failed, h, cpu, rss);
     }
 
     private static String field(String json, String key) {
