@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks: the JMH suite (jmh) and the end-to-end harness.",
-        subcommands = {JmhCommand.class})
+        subcommands = {JmhCommand.class, dev.fastpath.bench.e2e.SynFloodCommand.class,
+            dev.fastpath.bench.e2e.HandshakesCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,129 @@
+package dev.fastpath.bench.e2e;
+
+import dev.fastpath.bench.cli.ProjectHome;
+import dev.fastpath.lab.Lab;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./fastpath bench handshakes}: full TCP handshakes per second (connect, established, close) from one
+ * kernel client in namespace A ({@link HandshakeClient}, pinned to one core) against the kernel as the
+ * server and against Fastpath's {@code serve} (skipped when this build has none), pinned to the other.
+ */
+@Command(
+        name = "handshakes",
+        mixinStandardHelpOptions = true,
+        description = "Full handshakes per second: kernel vs Fastpath as the server, same kernel client.")
+public final class HandshakesCommand implements Callable<Integer> {
+
+    private static final Pattern DONE = Pattern.compile("done completed=(\\d+) failed=(\\d+) seconds=([0-9.]+)");
+
+    @Option(names = "--duration", paramLabel = "S", description = "seconds per server (default: ${DEFAULT-VALUE})")
+    private double duration = 5;
+
+    @Option(names = "--threads", description = "client threads (default: ${DEFAULT-VALUE})")
+    private int threads = 8;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "result directory (default: bench/results/handshakes-<time>)")
+    private Path out;
+
+    @Option(names = "--serve-cmd", description = "Fastpath server command; {fastpath} {io} {port} {cpu} are "
+        + "replaced (default: ${DEFAULT-VALUE})")
+    private String serveCmd = VictimRunner.DEFAULT_SERVE;
+
+    @Option(names = "--port", description = "server port (default: ${DEFAULT-VALUE})")
+    private int port = 8080;
+
+    /** One server's result. */
+    private record Row(String name, String note, long completed, long failed, double seconds) {
+        double rate() {
+            return seconds > 0 ? completed / seconds : 0;
+        }
+    }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        Optional<String> why = Lab.unavailableReason();
+        if (why.isPresent()) {
+            System.err.println("bench handshakes: " + why.get());
+            return 1;
+        }
+        if (!(duration > 0 && duration <= 600) || threads < 1 || threads > 256) {
+            System.err.println("bench handshakes: --duration must be in (0, 600], --threads in 1..256");
+            return 2;
+        }
+        Path dir = out != null ? out : ProjectHome.root().resolve("bench/results/handshakes-"
+            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Files.createDirectories(dir);
+        List<Row> rows = new ArrayList<>();
+        try (Lab lab = Lab.up()) {
+            VictimRunner.prepare(lab, 1);
+            VictimRunner runner = new VictimRunner(lab, new VictimRunner.Settings(0, 1, port, duration, "0", 1,
+                "af_packet", serveCmd, dir));
+            List<Victim> servers = List.of(new Victim("kernel", true, 1, null), Victim.ALL.get(2), Victim.ALL.get(3));
+            for (Victim v : servers) {
+                rows.add(measure(lab, runner, v));
+            }
+        }
+        StringBuilder md = new StringBuilder("| server | handshakes/s | completed | failed | note |\n"
+            + "|---|---|---|---|---|\n");
+        StringBuilder json = new StringBuilder("{\"threads\":" + threads + ",\"servers\":[");
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            md.append(String.format(Locale.ROOT, "| %s | %.0f | %d | %d | %s |%n", r.name(), r.rate(), r.completed(),
+                r.failed(), r.note()));
+            json.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "{\"name\":\"%s\",\"rate\":%.1f,"
+                + "\"completed\":%d,\"failed\":%d,\"seconds\":%.3f,\"note\":\"%s\"}", r.name(), r.rate(),
+                r.completed(), r.failed(), r.seconds(), r.note().replace("\"", "'").replace("\n", " ")));
+        }
+        Files.writeString(dir.resolve("results.json"), json.append("]}\n").toString());
+        Files.writeString(dir.resolve("summary.md"), "# Full handshakes per second\n\n" + md);
+        System.out.print(md);
+        System.out.println("bench handshakes: results in " + dir);
+        return rows.stream().anyMatch(r -> r.completed() > 0) ? 0 : 1;
+    }
+
+    private Row measure(Lab lab, VictimRunner runner, Victim v) throws InterruptedException {
+        if (!v.kernel() && !VictimRunner.serveAvailable()) {
+            System.out.println("bench handshakes: skipping " + v.name() + ": this build has no `serve` subcommand");
+            return new Row(v.name(), "skipped: no serve subcommand in this build", 0, 0, 0);
+        }
+        Child server;
+        try {
+            server = runner.startVictim(v);
+        } catch (IllegalStateException e) {
+            return new Row(v.name(), "failed: " + e.getMessage().lines().findFirst().orElse(""), 0, 0, 0);
+        }
+        try {
+            List<String> cmd = new ArrayList<>(List.of(Host.fastpathJava().get(0), "-cp",
+                System.getProperty("java.class.path"), HandshakeClient.class.getName(), Lab.IP_B,
+                Integer.toString(port), Double.toString(duration), Integer.toString(threads)));
+            Child client = runner.spawn(lab.nsA(), 0, "handshake-client", cmd);
+            client.waitFor((long) (duration * 1000) + 30_000);
+            for (String l : client.lines()) {
+                Matcher m = DONE.matcher(l);
+                if (m.find()) {
+                    return new Row(v.name(), v.describe(), Long.parseLong(m.group(1)), Long.parseLong(m.group(2)),
+                        Double.parseDouble(m.group(3)));
+                }
+            }
+            return new Row(v.name(), "failed: client output: " + client.tail(), 0, 0, 0);
+        } finally {
+            server.stop();
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.fastpath.bench.e2e;
+
+import dev.fastpath.bench.cli.ProjectHome;
+import dev.fastpath.lab.Lab;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./fastpath bench synflood}: builds a lab, and floods each victim in turn — the kernel listener with
+ * {@code tcp_syncookies=2} and {@code 1}, then Fastpath's {@code serve} on AF_XDP and AF_PACKET (skipped
+ * with a message when this build has no {@code serve}) — while a legitimate kernel client makes new
+ * connections through the flood. Writes JSON, PNG charts and a markdown summary.
+ */
+@Command(
+        name = "synflood",
+        mixinStandardHelpOptions = true,
+        description = "SYN flood end to end: kernel vs Fastpath victims in a lab, with a legitimate client.")
+public final class SynFloodCommand implements Callable<Integer> {
+
+    @Option(names = "--duration", paramLabel = "S",
+            description = "seconds of flood per victim (default: ${DEFAULT-VALUE})")
+    private double duration = 10;
+
+    @Option(names = "--rate", paramLabel = "N|max", description = "flood rate (default: ${DEFAULT-VALUE})")
+    private String rate = "max";
+
+    @Option(names = "--legit-rate", paramLabel = "N",
+            description = "legitimate connections/s (default: ${DEFAULT-VALUE})")
+    private double legitRate = 50;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "result directory (default: bench/results/synflood-<time>)")
+    private Path out;
+
+    @Option(names = "--victims", description = "comma-separated victims or all (default: ${DEFAULT-VALUE})")
+    private String victims = "all";
+
+    @Option(names = "--gen-io", description = "generator backend; af_packet keeps namespace A's kernel stack for the "
+        + "legitimate client (AF_XDP would steal its packets) (default: ${DEFAULT-VALUE})")
+    private String genIo = "af_packet";
+
+    @Option(names = "--port", description = "victim port (default: ${DEFAULT-VALUE})")
+    private int port = 8080;
+
+    @Option(names = "--serve-cmd", description = "Fastpath victim command; {fastpath} {io} {port} {cpu} are "
+        + "replaced (default: ${DEFAULT-VALUE})")
+    private String serveCmd = VictimRunner.DEFAULT_SERVE;
+
+    @Option(names = "--gen-cpu", description = "core of the generator and legit client (default: ${DEFAULT-VALUE})")
+    private int genCpu = 0;
+
+    @Option(names = "--victim-cpu", description = "core of the victim (default: ${DEFAULT-VALUE})")
+    private int victimCpu = 1;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        System.setProperty("java.awt.headless", "true");
+        Optional<String> why = Lab.unavailableReason();
+        if (why.isPresent()) {
+            System.err.println("bench synflood: " + why.get());
+            return 1;
+        }
+        if (!(duration > 0 && duration <= 600) || !(legitRate > 0 && legitRate <= 5000)) {
+            System.err.println("bench synflood: --duration must be in (0, 600] and --legit-rate in (0, 5000]");
+            return 2;
+        }
+        List<Victim> chosen;
+        try {
+            chosen = Victim.select(victims);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench synflood: " + e.getMessage());
+            return 2;
+        }
+        Path dir = out != null ? out : ProjectHome.root().resolve("bench/results/synflood-"
+            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Files.createDirectories(dir);
+        List<VictimResult> results = runAll(chosen, dir);
+        String header = String.format(Locale.ROOT, "Flood %s SYN/s from %s for %.1f s per victim (generator on "
+            + "%s, core %d; victim on core %d); legitimate client %.0f connections/s from %s, 3 s timeout. "
+            + "Machine: %d cores, %s.", rate, VictimRunner.FLOOD_SRC, duration, genIo, genCpu, victimCpu, legitRate,
+            Lab.IP_A, Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"));
+        SynFloodReport.write(dir, header, results);
+        System.out.print(SynFloodReport.markdown(header, results));
+        System.out.println("bench synflood: results in " + dir);
+        return results.stream().anyMatch(VictimResult::measured) ? 0 : 1;
+    }
+
+    private List<VictimResult> runAll(List<Victim> chosen, Path dir) throws IOException, InterruptedException {
+        List<VictimResult> results = new ArrayList<>();
+        boolean serve = VictimRunner.serveAvailable();
+        try (Lab lab = Lab.up()) {
+            VictimRunner.prepare(lab, victimCpu);
+            VictimRunner runner = new VictimRunner(lab, new VictimRunner.Settings(genCpu, victimCpu, port, duration,
+                rate, legitRate, genIo, serveCmd, dir));
+            for (Victim v : chosen) {
+                if (!v.kernel() && !serve) {
+                    String msg = "this build has no `serve` subcommand (Fastpath's server is on another branch)";
+                    System.out.println("bench synflood: skipping " + v.name() + ": " + msg);
+                    results.add(VictimResult.skipped(v, msg));
+                    continue;
+                }
+                System.out.println("bench synflood: flooding " + v.describe() + " for " + duration + " s");
+                VictimResult r = runner.run(v);
+                if (r.error() != null) {
+                    System.out.println("bench synflood: " + v.name() + " failed: " + r.error());
+                }
+                results.add(r);
+            }
+        }
+        return results;
+    }
+}

@@ -1,0 +1,163 @@
+package dev.fastpath.bench.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.HdrHistogram.Histogram;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+
+/** Writes a synflood run's results: {@code results.json}, two PNG charts and {@code summary.md}. */
+final class SynFloodReport {
+
+    private SynFloodReport() {
+    }
+
+    static void write(Path dir, String header, List<VictimResult> results) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("results.json"), json(header, results));
+        rateChart(results, dir.resolve("synack-rate.png"));
+        latencyChart(results, dir.resolve("legit-latency.png"));
+        Files.writeString(dir.resolve("summary.md"), markdown(header, results));
+    }
+
+    static String json(String header, List<VictimResult> results) {
+        StringBuilder b = new StringBuilder("{\n  \"setup\": \"").append(escape(header))
+            .append("\",\n  \"victims\": [");
+        for (int i = 0; i < results.size(); i++) {
+            VictimResult r = results.get(i);
+            Histogram h = r.latencyUs();
+            b.append(i == 0 ? "\n" : ",\n").append(String.format(Locale.ROOT,
+                "    {\"name\":\"%s\",\"description\":\"%s\","
+                + "\"skipped\":%s,\"error\":%s,\"offeredRate\":%d,\"sent\":%d,\"sentRate\":%.1f,\"synAcks\":%d,"
+                + "\"synAckRate\":%.1f,\"validLooking\":%d,\"tsEncoded\":%d,\"synAcksPerSecond\":%s,"
+                + "\"legitAttempted\":%d,\"legitCompleted\":%d,\"legitFailed\":%d,"
+                + "\"latencyUs\":{\"p50\":%d,\"p99\":%d,\"max\":%d},"
+                + "\"cpuPercent\":%s,\"victimPeakRssKb\":%d}",
+                r.victim().name(), escape(r.victim().describe()), quote(r.skipped()), quote(r.error()),
+                r.offeredRate(), r.sent(), r.sentRate(), r.synAcks(), r.synAckRate(), r.validLooking(),
+                r.tsEncoded(), java.util.Arrays.toString(r.synAcksPerSecond()).replace(" ", ""),
+                r.legitAttempted(), r.legitCompleted(), r.legitFailed(), h.getValueAtPercentile(50),
+                h.getValueAtPercentile(99),
+                h.getMaxValue(), cpuJson(r.cpuPercent()), r.victimPeakRssKb()));
+        }
+        return b.append("\n  ]\n}\n").toString();
+    }
+
+    private static String cpuJson(double[] cpu) {
+        List<String> parts = new ArrayList<>();
+        for (double c : cpu) {
+            parts.add(String.format(Locale.ROOT, "%.1f", c));
+        }
+        return "[" + String.join(",", parts) + "]";
+    }
+
+    private static String quote(String s) {
+        return s == null ? "null" : "\"" + escape(s) + "\"";
+    }
+
+    private static String escape(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\t", " ");
+    }
+
+    private static void rateChart(List<VictimResult> results, Path file) throws IOException {
+        XYChart chart = new XYChartBuilder().width(900).height(500).title("SYN-ACKs per second under a SYN flood")
+            .xAxisTitle("second of the run").yAxisTitle("SYN-ACKs/s (counted at the generator)").build();
+        boolean any = false;
+        for (VictimResult r : results) {
+            long[] s = r.synAcksPerSecond();
+            if (!r.measured() || s.length == 0) {
+                continue;
+            }
+            double[] x = new double[s.length];
+            double[] y = new double[s.length];
+            for (int i = 0; i < s.length; i++) {
+                x[i] = i + 1;
+                y[i] = s[i];
+            }
+            chart.addSeries(r.victim().name(), x, y);
+            any = true;
+        }
+        if (!any) {
+            chart.addSeries("no data", new double[] {0}, new double[] {0});
+        }
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private static void latencyChart(List<VictimResult> results, Path file) throws IOException {
+        XYChart chart = new XYChartBuilder().width(900).height(500)
+            .title("Legitimate handshake latency through the flood").xAxisTitle("percentile")
+            .yAxisTitle("connect() latency, ms").build();
+        chart.getStyler().setYAxisLogarithmic(true);
+        double[] pct = {1, 10, 25, 50, 75, 90, 95, 99, 99.9, 100};
+        boolean any = false;
+        for (VictimResult r : results) {
+            Histogram h = r.latencyUs();
+            if (!r.measured() || h.getTotalCount() == 0) {
+                continue;
+            }
+            double[] y = new double[pct.length];
+            for (int i = 0; i < pct.length; i++) {
+                y[i] = Math.max(0.001, h.getValueAtPercentile(pct[i]) / 1000.0);
+            }
+            chart.addSeries(r.victim().name(), pct, y);
+            any = true;
+        }
+        if (!any) {
+            chart.addSeries("no data", new double[] {0}, new double[] {1});
+        }
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    static String markdown(String header, List<VictimResult> results) {
+        StringBuilder b = new StringBuilder("# SYN flood: Fastpath vs the Linux kernel\n\n").append(header)
+            .append("\n\n| victim | offered | sent/s | SYN-ACK/s | valid-looking | ts-encoded | legit ok/failed "
+                + "| p50 / p99 / max ms | CPU % per core | victim peak RSS |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|\n");
+        for (VictimResult r : results) {
+            if (!r.measured()) {
+                b.append("| ").append(r.victim().name()).append(" | ")
+                    .append(r.skipped() != null ? "skipped: " + r.skipped() : "failed: " + firstLine(r.error()))
+                    .append(" | | | | | | | | |\n");
+                continue;
+            }
+            Histogram h = r.latencyUs();
+            b.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.0f | %d | %d | %d / %d | %.1f / %.1f / %.1f "
+                + "| %s | %s |%n", r.victim().name(), r.offeredRate() == 0 ? "max" : Long.toString(r.offeredRate()),
+                r.sentRate(), r.synAckRate(), r.validLooking(), r.tsEncoded(), r.legitCompleted(), r.legitFailed(),
+                h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0,
+                cpuJson(r.cpuPercent()), r.victimPeakRssKb() < 0 ? "?" : r.victimPeakRssKb() / 1024 + " MiB"));
+        }
+        b.append(ratios(results));
+        b.append("\nCharts: `synack-rate.png` (SYN-ACKs per second per victim), `legit-latency.png` "
+            + "(latency percentiles of the legitimate client).\n");
+        return b.toString();
+    }
+
+    private static String ratios(List<VictimResult> results) {
+        VictimResult kernel = results.stream().filter(r -> r.measured() && r.victim().kernel()
+            && r.victim().syncookies() == 2).findFirst().orElse(null);
+        StringBuilder b = new StringBuilder();
+        for (VictimResult r : results) {
+            if (!r.measured() || r.victim().kernel() || kernel == null || kernel.synAckRate() == 0) {
+                continue;
+            }
+            b.append(String.format(Locale.ROOT, "- %s ÷ %s: SYN-ACK/s × %.2f, legit p99 × %.2f%n",
+                r.victim().name(),
+                kernel.victim().name(), r.synAckRate() / kernel.synAckRate(),
+                (double) r.latencyUs().getValueAtPercentile(99)
+                    / Math.max(1, kernel.latencyUs().getValueAtPercentile(99))));
+        }
+        return b.isEmpty() ? "\nNo Fastpath ÷ kernel ratios: no Fastpath victim was measured in this run.\n"
+            : "\nRatios (Fastpath ÷ kernel with tcp_syncookies=2):\n\n" + b;
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).replace("|", "/");
+    }
+}

@@ -1,0 +1,48 @@
+package dev.fastpath.bench.e2e;
+
+import java.util.List;
+
+/**
+ * One server the harness floods: the Linux kernel with a given {@code tcp_syncookies}, or Fastpath's
+ * {@code serve} on a given backend.
+ *
+ * @param name       short name used in files and tables
+ * @param kernel     whether the kernel's own stack serves (a python3 listener that accepts and closes)
+ * @param syncookies {@code net.ipv4.tcp_syncookies} in the victim's namespace (kernel victims)
+ * @param io         Fastpath's backend ({@code af_xdp} or {@code af_packet}); null for the kernel
+ */
+record Victim(String name, boolean kernel, int syncookies, String io) {
+
+    /** Every victim the harness knows, in the order it measures them. */
+    static final List<Victim> ALL = List.of(
+        new Victim("kernel-syncookies2", true, 2, null),
+        new Victim("kernel-syncookies1", true, 1, null),
+        new Victim("fastpath-af_xdp", false, 1, "af_xdp"),
+        new Victim("fastpath-af_packet", false, 1, "af_packet"));
+
+    /** @return a one-line description for reports */
+    String describe() {
+        return kernel ? "Linux kernel listener, tcp_syncookies=" + syncookies
+            : "Fastpath serve --io " + io;
+    }
+
+    /**
+     * The victims named in a comma-separated list (or all for {@code all}).
+     *
+     * @param list e.g. {@code kernel-syncookies2,fastpath-af_xdp}
+     * @return the victims, in the harness's order
+     */
+    static List<Victim> select(String list) {
+        if (list.equals("all")) {
+            return ALL;
+        }
+        List<String> names = List.of(list.split(","));
+        for (String n : names) {
+            if (ALL.stream().noneMatch(v -> v.name.equals(n.strip()))) {
+                throw new IllegalArgumentException("unknown victim '" + n + "'; known: "
+                    + ALL.stream().map(Victim::name).toList());
+            }
+        }
+        return ALL.stream().filter(v -> names.stream().anyMatch(n -> n.strip().equals(v.name))).toList();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.fastpath.bench.e2e;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * What one victim's run measured (or why it was skipped or failed).
+ *
+ * @param victim           who was flooded
+ * @param skipped          why the victim was not measured, or null
+ * @param error            what went wrong, or null
+ * @param offeredRate      the generator's --rate (0: max)
+ * @param sent             SYNs sent
+ * @param sentRate         SYNs per second actually sent
+ * @param synAcks          SYN-ACKs counted at the generator
+ * @param synAckRate       SYN-ACKs per second of sending time
+ * @param validLooking     valid-looking cookies among them
+ * @param tsEncoded        of those, with Linux's cookie bits in TSval
+ * @param synAcksPerSecond SYN-ACKs in each second
+ * @param legitAttempted   legitimate connections the client started
+ * @param legitCompleted   legitimate handshakes that completed
+ * @param legitFailed      legitimate handshakes that failed or timed out
+ * @param latencyUs        connect() latency of the completed ones, microseconds
+ * @param cpuPercent       busy share per core over the run
+ * @param victimPeakRssKb  the victim process's VmHWM
+ */
+record VictimResult(Victim victim, String skipped, String error, long offeredRate, long sent, double sentRate,
+        long synAcks, double synAckRate, long validLooking, long tsEncoded, long[] synAcksPerSecond,
+        long legitAttempted, long legitCompleted, long legitFailed, Histogram latencyUs, double[] cpuPercent,
+        long victimPeakRssKb) {
+
+    static VictimResult skipped(Victim v, String why) {
+        return new VictimResult(v, why, null, 0, 0, 0, 0, 0, 0, 0, new long[0], 0, 0, 0, new Histogram(3),
+            new double[0], -1);
+    }
+
+    static VictimResult failed(Victim v, String why) {
+        return new VictimResult(v, null, why, 0, 0, 0, 0, 0, 0, 0, new long[0], 0, 0, 0, new Histogram(3),
+            new double[0], -1);
+    }
+
+    boolean measured() {
+        return skipped == null && error == null;
+    }
+}

@@ -1,0 +1,201 @@
+package dev.fastpath.bench.e2e;
+
+import dev.fastpath.bench.cli.ProjectHome;
+import dev.fastpath.cli.Main;
+import dev.fastpath.lab.Lab;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Runs one victim through one flood in a lab: starts the victim pinned to its core, the generator and the
+ * legitimate client pinned to the other, waits for both, and reads CPU, RSS and the generator's JSON.
+ *
+ * <p>Lab layout for the harness: the spoofed block 198.19.0.0/16 is routed in the victim's namespace via
+ * 198.18.0.1 (the generator's side), so a kernel victim resolves one neighbour, not one per source; a
+ * Fastpath victim that ARPs for the sources is answered by the generator. RPS on veth-b steers the
+ * victim's receive work to the victim's core: veth has no IRQ, and without RPS the kernel would process
+ * the victim's packets on the generator's core.
+ */
+final class VictimRunner {
+
+    static final String FLOOD_SRC = "198.19.0.0/16";
+    static final String DEFAULT_SERVE = "{fastpath} serve --io {io} --iface veth-b --ip 198.18.0.2/24 --port {port}"
+        + " --app discard --cpus {cpu}";
+    private static final long READY_MS = 60_000;
+
+    private final Lab lab;
+    private final Settings s;
+
+    /**
+     * @param genCpu      core for the generator and the legitimate client
+     * @param victimCpu   core for the victim
+     * @param port        the victim's port
+     * @param durationS   seconds of flood
+     * @param rate        generator rate (N or max)
+     * @param legitRate   legitimate connections per second
+     * @param genIo       generator backend
+     * @param serveCmd    the Fastpath serve command template
+     * @param workDir     where per-run files go
+     */
+    record Settings(int genCpu, int victimCpu, int port, double durationS, String rate, double legitRate,
+            String genIo, String serveCmd, Path workDir) {
+    }
+
+    VictimRunner(Lab lab, Settings settings) {
+        this.lab = lab;
+        this.s = settings;
+    }
+
+    /** Routes the spoofed block and steers receive work; once per lab. */
+    static void prepare(Lab lab, int victimCpu) {
+        check(lab.run(lab.nsB(), 10, "ip", "route", "replace", FLOOD_SRC, "via", Lab.IP_A, "dev", Lab.IF_B));
+        String mask = Integer.toHexString(1 << victimCpu);
+        check(lab.run(lab.nsB(), 10, "sh", "-c", "echo " + mask + " > /sys/class/net/" + Lab.IF_B
+            + "/queues/rx-0/rps_cpus"));
+        // No per-connection timestamp offsets: the generator can then see Linux's cookie bits in TSval.
+        check(lab.run(lab.nsB(), 10, "sysctl", "-qw", "net.ipv4.tcp_timestamps=2"));
+    }
+
+    static void check(Lab.Result r) {
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException("lab command failed (" + r.exitCode() + "): " + r.output());
+        }
+    }
+
+    /** @return whether this build has Fastpath's {@code serve} subcommand */
+    static boolean serveAvailable() {
+        return Main.commandLine().getSubcommands().containsKey("serve");
+    }
+
+    Child startVictim(Victim v) throws InterruptedException {
+        Child c;
+        if (v.kernel()) {
+            check(lab.run(lab.nsB(), 10, "sysctl", "-qw", "net.ipv4.tcp_syncookies=" + v.syncookies()));
+            c = spawn(lab.nsB(), s.victimCpu(), v.name(), List.of("python3",
+                Host.script("listener.py").toString(), Lab.IP_B, Integer.toString(s.port()), "1024",
+                Double.toString(s.durationS() + 30)));
+        } else {
+            c = spawn(lab.nsB(), s.victimCpu(), v.name(), serveCommand(v.io()));
+        }
+        if (!c.awaitLine("ready", READY_MS)) {
+            c.stop();
+            throw new IllegalStateException(v.name() + " did not print 'ready' within " + READY_MS / 1000
+                + " s; its output:\n" + c.tail());
+        }
+        return c;
+    }
+
+    List<String> serveCommand(String io) {
+        String cmd = s.serveCmd().replace("{fastpath}", ProjectHome.root().resolve("fastpath").toString())
+            .replace("{io}", io).replace("{port}", Integer.toString(s.port()))
+            .replace("{cpu}", Integer.toString(s.victimCpu()));
+        return List.of(cmd.trim().split("\\s+"));
+    }
+
+    Child spawn(String ns, int cpu, String name, List<String> cmd) {
+        List<String> all = new ArrayList<>(List.of("taskset", "-c", Integer.toString(cpu)));
+        all.addAll(cmd);
+        return new Child(name, lab.spawn(ns, all.toArray(String[]::new)));
+    }
+
+    /** Floods one victim and measures; never throws for a victim's failure, reports it instead. */
+    VictimResult run(Victim v) throws InterruptedException, IOException {
+        Child victim;
+        try {
+            victim = startVictim(v);
+        } catch (IllegalStateException e) {
+            return VictimResult.failed(v, e.getMessage());
+        }
+        try {
+            return measure(v, victim);
+        } finally {
+            victim.stop();
+        }
+    }
+
+    private VictimResult measure(Victim v, Child victim) throws InterruptedException, IOException {
+        Path json = s.workDir().resolve("flood-" + v.name() + ".json");
+        Files.deleteIfExists(json);
+        long[][] cpuBefore = Host.cpuTimes();
+        Child gen = spawn(lab.nsA(), s.genCpu(), "flood", Host.fastpathJava("flood", "--iface", Lab.IF_A,
+            "--dst", Lab.IP_B + ":" + s.port(), "--rate", s.rate(), "--duration", Double.toString(s.durationS()),
+            "--src", FLOOD_SRC, "--io", s.genIo(), "--dst-mac", "02:00:c6:12:00:02", "--progress", "always",
+            "--json", json.toString()));
+        if (!gen.awaitLine("sending", READY_MS)) {
+            gen.stop();
+            return VictimResult.failed(v, "the generator did not start:\n" + gen.tail());
+        }
+        Child legit = spawn(lab.nsA(), s.genCpu(), "legit", List.of("python3",
+            Host.script("legit_client.py").toString(), Lab.IP_B, Integer.toString(s.port()),
+            Double.toString(s.legitRate()), Double.toString(s.durationS()), "3"));
+        long boundMs = (long) (s.durationS() * 1000) + 30_000;
+        boolean genDone = gen.waitFor(boundMs);
+        boolean legitDone = legit.waitFor(boundMs);
+        double[] cpu = Host.cpuPercent(cpuBefore, Host.cpuTimes());
+        long rss = Host.peakRssKb(victim.pid());
+        if (!genDone || !Files.exists(json)) {
+            return VictimResult.failed(v, "the generator did not finish:\n" + gen.tail());
+        }
+        if (!legitDone) {
+            return VictimResult.failed(v, "the legitimate client did not finish:\n" + legit.tail());
+        }
+        return result(v, Files.readString(json), legit.lines(), cpu, rss);
+    }
+
+    private static VictimResult result(Victim v, String json, List<String> legitLines, double[] cpu, long rss) {
+        Histogram h = new Histogram(60_000_000L, 3);
+        long ok = 0;
+        long failed = 0;
+        long attempted = -1;
+        for (String l : legitLines) {
+            if (l.startsWith("done attempted=")) {
+                attempted = Long.parseLong(l.substring("done attempted=".length()).strip());
+            }
+            if (l.startsWith("ok ")) {
+                h.recordValue(Math.min(60_000_000L, Long.parseLong(l.substring(3).strip())));
+                ok++;
+            } else if (l.startsWith("fail ")) {
+                failed++;
+            }
+        }
+        return new VictimResult(v, null, null, num(json, "offeredRate"), num(json, "sent"),
+            dbl(json, "sentRate"), num(json, "synAcks"), dbl(json, "answeredRate"), num(json, "validLooking"),
+            num(json, "tsEncoded"), array(json, "synAcksPerSecond"), attempted, ok, failed, h, cpu, rss);
+    }
+
+    private static String field(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\":(\\[[^]]*]|[^,}]+)").matcher(json);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + key + " in " + json);
+        }
+        return m.group(1);
+    }
+
+    private static long num(String json, String key) {
+        return Long.parseLong(field(json, key));
+    }
+
+    private static double dbl(String json, String key) {
+        return Double.parseDouble(field(json, key));
+    }
+
+    private static long[] array(String json, String key) {
+        String a = field(json, key);
+        String inner = a.substring(1, a.length() - 1);
+        if (inner.isBlank()) {
+            return new long[0];
+        }
+        String[] parts = inner.split(",");
+        long[] r = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            r[i] = Long.parseLong(parts[i].strip());
+        }
+        return r;
+    }
+}

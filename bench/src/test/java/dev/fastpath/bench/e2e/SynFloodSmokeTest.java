@@ -1,0 +1,82 @@
+package dev.fastpath.bench.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.fastpath.cli.Main;
+import dev.fastpath.lab.Lab;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bench synflood} for about 2 s per victim: results are written and plausible — non-zero rates, every
+ * legitimate connection accounted for as completed or failed, Fastpath victims measured or skipped with the
+ * reason. No timing assertions. Skipped, with the reason, when the lab cannot run here.
+ */
+@Timeout(300)
+class SynFloodSmokeTest {
+
+    private static final int LEGIT_RATE = 20;
+    private static final int SECONDS = 2;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void producesPlausibleResultsForEveryVictim() throws Exception {
+        Optional<String> why = Lab.unavailableReason();
+        assumeTrue(why.isEmpty(), () -> "synflood smoke test skipped: " + why.orElse(""));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int rc = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), "bench", "synflood",
+            "--duration", Integer.toString(SECONDS), "--rate", "20000", "--legit-rate", Integer.toString(LEGIT_RATE),
+            "--out", dir.toString());
+        assertEquals(0, rc, () -> out + "\n" + err);
+        for (String f : List.of("results.json", "summary.md", "synack-rate.png", "legit-latency.png")) {
+            assertTrue(Files.size(dir.resolve(f)) > 0, f);
+        }
+        List<String> victims = Files.readAllLines(dir.resolve("results.json")).stream()
+            .filter(l -> l.contains("\"name\":")).toList();
+        assertEquals(Victim.ALL.size(), victims.size());
+        int measured = 0;
+        for (String v : victims) {
+            String name = text(v, "name");
+            if (!v.contains("\"skipped\":null")) {
+                assertTrue(name.startsWith("fastpath") && v.contains("serve"), "only Fastpath may be skipped: " + v);
+                continue;
+            }
+            assertTrue(v.contains("\"error\":null"), v);
+            measured++;
+            assertTrue(num(v, "sent") > 0 && num(v, "synAcks") > 0, v);
+            assertTrue(num(v, "synAckRate") > 0 && num(v, "sentRate") > 0, v);
+            assertTrue(num(v, "validLooking") <= num(v, "synAcks"), v);
+            assertEquals(SECONDS * LEGIT_RATE, num(v, "legitAttempted"), v);
+            assertEquals(num(v, "legitAttempted"), num(v, "legitCompleted") + num(v, "legitFailed"),
+                "every legitimate connection completed or failed: " + v);
+            assertTrue(num(v, "victimPeakRssKb") > 0, v);
+        }
+        assertTrue(measured >= 2, "both kernel victims measured");
+    }
+
+    private static String text(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\":\"([^\"]*)\"").matcher(json);
+        assertTrue(m.find(), key + " in " + json);
+        return m.group(1);
+    }
+
+    private static double num(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\":(-?[0-9.]+)").matcher(json);
+        assertTrue(m.find(), key + " in " + json);
+        return Double.parseDouble(m.group(1));
+    }
+}

@@ -1,0 +1,233 @@
+package dev.fastpath.stress;
+
+import dev.fastpath.io.PacketIo;
+import dev.fastpath.io.afpacket.AfPacketConfig;
+import dev.fastpath.io.afpacket.AfPacketIo;
+import dev.fastpath.io.xdp.AfXdpConfig;
+import dev.fastpath.io.xdp.AfXdpIo;
+import dev.fastpath.pcap.PcapWriter;
+import dev.fastpath.wire.ChecksumPolicy;
+import dev.fastpath.wire.EthernetHeader;
+import dev.fastpath.wire.Ipv4Header;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./fastpath flood}: a bounded SYN flood from spoofed sources at a fixed rate or as fast as the TX
+ * ring drains, counting the SYN-ACKs that come back. Exit codes: 0 done, 1 failure, 2 bad arguments
+ * (including a rate × duration the tuple space cannot cover without repeating a 4-tuple).
+ */
+@Command(
+        name = "flood",
+        mixinStandardHelpOptions = true,
+        description = {"Send a bounded SYN flood from spoofed sources (every 4-tuple once) and count SYN-ACKs.",
+            "Lab only: destination and sources must lie in 198.18.0.0/15."})
+public final class FloodCommand implements Callable<Integer> {
+
+    /** The backends the generator can send through. */
+    public enum Io {
+        /** AF_XDP (steals every frame of the interface, ARP included). */
+        AF_XDP,
+        /** AF_PACKET TPACKET_V3 (the kernel keeps its own stack on the interface). */
+        AF_PACKET,
+        /** No device: build the frames only (with --pcap, write them). */
+        NONE
+    }
+
+    /** When to print a progress line each second. */
+    public enum Progress {
+        /** When stdout is a terminal. */
+        AUTO,
+        /** Always (machine-readable lines for the bench harness). */
+        ALWAYS,
+        /** Never. */
+        NEVER
+    }
+
+    private static final int LAB_NET = 0xC6120000;
+    private static final int LAB_MASK = 0xFFFE0000;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--iface", paramLabel = "IF", description = "interface to send on (not needed with --io none)")
+    private String iface;
+
+    @Option(names = "--dst", required = true, paramLabel = "IP:PORT", description = "the victim")
+    private String dst;
+
+    @Option(names = "--rate", paramLabel = "N|max", description = "SYNs per second, or max (default: ${DEFAULT-VALUE})")
+    private String rate = "10000";
+
+    @Option(names = "--duration", paramLabel = "S", description = "seconds to send (default: ${DEFAULT-VALUE})")
+    private double duration = 5;
+
+    @Option(names = "--src", paramLabel = "CIDR", description = "spoofed source block (default: ${DEFAULT-VALUE})")
+    private String src = "198.19.0.0/16";
+
+    @Option(names = "--ports", paramLabel = "LO-HI", description = "source ports (default: ${DEFAULT-VALUE})")
+    private String ports = TupleWalker.DEFAULT_PORT_LO + "-" + TupleWalker.DEFAULT_PORT_HI;
+
+    @Option(names = "--io", description = "af_xdp, af_packet or none (default: ${DEFAULT-VALUE})")
+    private Io io = Io.AF_PACKET;
+
+    @Option(names = "--options", description = "SYN options: linux or none (default: ${DEFAULT-VALUE})")
+    private SynOptions options = SynOptions.LINUX;
+
+    @Option(names = "--dst-mac", paramLabel = "MAC", description = "victim's MAC (default: resolved by ARP)")
+    private String dstMac;
+
+    @Option(names = "--src-mac", paramLabel = "MAC", description = "source MAC (default: the interface's)")
+    private String srcMac;
+
+    @Option(names = "--count", paramLabel = "N", description = "the most SYNs to send (default: no limit but time)")
+    private long count = Long.MAX_VALUE;
+
+    @Option(names = "--pcap", paramLabel = "FILE", description = "also write every sent frame to this pcap file")
+    private Path pcapFile;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "write the result as JSON to this file")
+    private Path jsonFile;
+
+    @Option(names = "--linger-ms",
+            description = "keep counting answers this long after sending (default: ${DEFAULT-VALUE})")
+    private int lingerMs = 300;
+
+    @Option(names = "--progress", description = "auto, always or never (default: ${DEFAULT-VALUE})")
+    private Progress progress = Progress.AUTO;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintStream out = System.out;
+        FloodSettings settings;
+        TupleWalker walker;
+        try {
+            walker = walker();
+            settings = settings(walker);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "flood: " + e.getMessage());
+        }
+        try (PacketIo packetIo = open();
+             PcapWriter pcap = pcapFile == null ? null : new PcapWriter(pcapFile)) {
+            FloodReceiver receiver = new FloodReceiver(walker, settings.dstIp(), settings.dstPort(), options,
+                settings.srcMac(), io == Io.AF_XDP ? ChecksumPolicy.ACCEPT_PARTIAL : ChecksumPolicy.TRUST_FLAG);
+            receiver.answerArpOn(packetIo);
+            if (io == Io.AF_XDP) {
+                ArpResolver.interfaceAddressIfAny(iface).ifPresent(receiver::alsoAnswerArpFor);
+            }
+            if (settings.dstMac() < 0) {
+                settings = withDstMac(settings, ArpResolver.resolve(packetIo, receiver, iface, settings));
+            }
+            FloodGenerator gen = new FloodGenerator(settings, packetIo, walker, receiver, pcap, out);
+            FloodResult result = gen.run();
+            out.println(result.summary());
+            if (jsonFile != null) {
+                Files.writeString(jsonFile, result.toJson() + "\n", StandardCharsets.UTF_8);
+            }
+            return 0;
+        } catch (ArpResolver.UnresolvedException e) {
+            System.err.println("flood: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private TupleWalker walker() {
+        int dash = ports.indexOf('-');
+        if (dash < 0) {
+            throw new IllegalArgumentException("--ports must be LO-HI, not '" + ports + "'");
+        }
+        TupleWalker w = TupleWalker.ofCidr(src, Integer.parseInt(ports.substring(0, dash).strip()),
+            Integer.parseInt(ports.substring(dash + 1).strip()));
+        int last = w.firstAddress() + w.addressCount() - 1;
+        if (!inLab(w.firstAddress()) || !inLab(last)) {
+            throw new IllegalArgumentException("--src " + src + " leaves the lab range 198.18.0.0/15");
+        }
+        return w;
+    }
+
+    private FloodSettings settings(TupleWalker walker) {
+        int colon = dst.lastIndexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("--dst must be IP:PORT, not '" + dst + "'");
+        }
+        int dstIp = Ipv4Header.parseAddress(dst.substring(0, colon));
+        int dstPort = Integer.parseInt(dst.substring(colon + 1));
+        if (!inLab(dstIp)) {
+            throw new IllegalArgumentException("--dst " + dst + " is outside the lab range 198.18.0.0/15");
+        }
+        if (dstPort < 1 || dstPort > 65535) {
+            throw new IllegalArgumentException("--dst port " + dstPort + " is outside 1..65535");
+        }
+        if (io != Io.NONE && iface == null) {
+            throw new IllegalArgumentException("--iface is required with --io " + io.name().toLowerCase());
+        }
+        long perSecond = "max".equalsIgnoreCase(rate) ? 0 : Long.parseLong(rate);
+        if (!"max".equalsIgnoreCase(rate) && perSecond < 1) {
+            throw new IllegalArgumentException("--rate must be a positive number or max, not '" + rate + "'");
+        }
+        if (!(duration > 0 && duration <= 3600)) {
+            throw new IllegalArgumentException("--duration must be in (0, 3600] seconds");
+        }
+        long durationNs = (long) (duration * 1e9);
+        long planned = perSecond == 0 ? count : (long) Math.ceil(perSecond * duration);
+        if (perSecond > 0 && planned > walker.size() || count != Long.MAX_VALUE && count > walker.size()) {
+            throw new IllegalArgumentException(String.format("%d SYNs (rate × duration or --count) exceed the tuple "
+                + "space of %d (%d addresses × %d ports in --src %s, --ports %s): widen --src or --ports, or "
+                + "send fewer", Math.max(planned, count == Long.MAX_VALUE ? 0 : count), walker.size(),
+                walker.addressCount(), walker.portCount(), src, ports));
+        }
+        if (count < 1) {
+            throw new IllegalArgumentException("--count must be positive");
+        }
+        long sMac = srcMac != null ? EthernetHeader.parseMac(srcMac) : interfaceMac();
+        long dMac = dstMac != null ? EthernetHeader.parseMac(dstMac) : (io == Io.NONE ? EthernetHeader.BROADCAST : -1);
+        return new FloodSettings(dstIp, dstPort, sMac, dMac, options, perSecond, durationNs,
+            Math.min(count, walker.size()), lingerMs * 1_000_000L, progressEvery());
+    }
+
+    private int progressEvery() {
+        return switch (progress) {
+            case ALWAYS -> 1;
+            case NEVER -> 0;
+            case AUTO -> System.console() != null ? 1 : 0;
+        };
+    }
+
+    private long interfaceMac() {
+        if (iface == null) {
+            return 0x020000000001L;
+        }
+        Path p = Path.of("/sys/class/net", iface, "address");
+        try {
+            return EthernetHeader.parseMac(Files.readString(p).strip());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the MAC of " + iface + " (" + p + "); give --src-mac");
+        }
+    }
+
+    private PacketIo open() {
+        return switch (io) {
+            case NONE -> new DiscardIo();
+            case AF_PACKET -> AfPacketIo.open(iface,
+                new AfPacketConfig(1 << 18, 32, 2048, 1, 2048, 4096, 1 << 16, true, true, -1));
+            case AF_XDP -> AfXdpIo.open(iface, AfXdpConfig.defaults());
+        };
+    }
+
+    private static FloodSettings withDstMac(FloodSettings s, long mac) {
+        return new FloodSettings(s.dstIp(), s.dstPort(), s.srcMac(), mac, s.options(), s.ratePerSecond(),
+            s.durationNs(), s.maxCount(), s.lingerNs(), s.progressEveryS());
+    }
+
+    static boolean inLab(int address) {
+        return (address & LAB_MASK) == LAB_NET;
+    }
+}

@@ -1,0 +1,215 @@
+package dev.fastpath.stress;
+
+import dev.fastpath.io.PacketIo;
+import dev.fastpath.pcap.PcapWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The flood loop: one thread, busy-polling one {@link PacketIo}. Each turn it hands received frames to the
+ * {@link FloodReceiver}, takes tokens (or a fixed batch in max mode), and for each token claims a TX frame,
+ * steps the {@link TupleWalker}, patches the {@link SynTemplate} and copies it into the frame; then it
+ * flushes. Nothing on this path allocates; the clock is read once per turn.
+ *
+ * <p>Bounds: the loop stops at the deadline, at {@code maxCount}, or when the walk runs out, whichever comes
+ * first, then keeps receiving for the linger time so late SYN-ACKs are counted, then returns.
+ */
+public final class FloodGenerator {
+
+    private static final int BATCH = 64;
+    private static final int RX_LIMIT = 256;
+    private static final long NS_PER_S = 1_000_000_000L;
+
+    private final FloodSettings settings;
+    private final PacketIo io;
+    private final TupleWalker walker;
+    private final FloodReceiver receiver;
+    private final SynTemplate template;
+    private final PcapWriter pcap;
+    private final PrintStream progressOut;
+
+    private long sent;
+    private long txRingFull;
+    private int tsBase;
+    private long startNs;
+
+    /**
+     * @param settings    what to send
+     * @param io          where frames go and answers come from
+     * @param walker      the source tuples (consumed by the run)
+     * @param receiver    counts answers (it should answer ARP through {@code io})
+     * @param pcap        where every sent frame is also written, or null
+     * @param progressOut where progress lines go, or null
+     */
+    public FloodGenerator(FloodSettings settings, PacketIo io, TupleWalker walker, FloodReceiver receiver,
+            PcapWriter pcap, PrintStream progressOut) {
+        this.settings = settings;
+        this.io = io;
+        this.walker = walker;
+        this.receiver = receiver;
+        this.pcap = pcap;
+        this.progressOut = progressOut;
+        this.template = new SynTemplate(settings.srcMac(), settings.dstMac(), settings.dstIp(), settings.dstPort(),
+            settings.options());
+    }
+
+    /**
+     * The ISN our SYN from {@code ip:port} carries: a mix of the tuple, so an answer's acknowledgment number
+     * can be checked without remembering anything per SYN.
+     *
+     * @param ip   source address
+     * @param port source port
+     * @return the sequence number
+     */
+    public static int isn(int ip, int port) {
+        int h = ip * 0x9E3779B1 ^ port * 0x85EBCA6B;
+        h ^= h >>> 15;
+        h *= 0x2C1B3C6D;
+        h ^= h >>> 12;
+        return h;
+    }
+
+    /**
+     * Runs the flood to its end.
+     *
+     * @return what was measured
+     */
+    public FloodResult run() {
+        int seconds = (int) ((settings.durationNs() + NS_PER_S - 1) / NS_PER_S) + 1;
+        long[] sentAt = new long[seconds + 1];
+        long[] acksAt = new long[seconds + 1];
+        long start = System.nanoTime();
+        startNs = start;
+        long deadline = start + settings.durationNs();
+        // Burst of 20 ms of tokens: a short stall (GC, softirq work on this core) is made up, a long one is not.
+        long rateNs = settings.ratePerSecond();
+        TokenBucket bucket = rateNs > 0 ? new TokenBucket(rateNs, Math.max(4L * BATCH, rateNs / 50), start) : null;
+        tsBase = (int) System.currentTimeMillis();
+        receiver.tsWindow(tsBase, tsBase);
+        long wallStartNs = System.currentTimeMillis() * 1_000_000L;
+        if (progressOut != null && settings.progressEveryS() > 0) {
+            // Tells a harness reading our stdout that the JVM is up and SYNs are going out now.
+            progressOut.println("sending");
+            progressOut.flush();
+        }
+        int second = 0;
+        long nextMark = start + NS_PER_S;
+        boolean exhausted = false;
+        long now = start;
+        while (now < deadline) {
+            io.receive(receiver, RX_LIMIT);
+            long want = Math.min(BATCH, settings.maxCount() - sent);
+            long tokens = bucket == null ? want : bucket.take(now, want);
+            int done = sendBatch((int) tokens, now, wallStartNs - start);
+            if (bucket != null && done < tokens) {
+                bucket.giveBack(tokens - done);
+            }
+            io.flush();
+            if (done < tokens && (walker.remaining() == 0 || sent >= settings.maxCount())) {
+                exhausted = true;
+                break;
+            }
+            if (want == 0) {
+                exhausted = true;
+                break;
+            }
+            now = System.nanoTime();
+            if (now >= nextMark) {
+                second = mark(second, sentAt, acksAt, now - start);
+                nextMark += NS_PER_S;
+            }
+        }
+        long sendEnd = System.nanoTime();
+        linger(sendEnd + settings.lingerNs());
+        sentAt[Math.min(second + 1, seconds)] = sent;
+        acksAt[Math.min(second + 1, seconds)] = receiver.synAcks();
+        int used = Math.min(second + 1, seconds);
+        template.close();
+        return new FloodResult(sent, receiver.synAcks(), receiver.validLooking(), receiver.tsEncoded(),
+            receiver.resets(), receiver.arpReplies(), txRingFull, (sendEnd - start) / 1e9, exhausted,
+            settings.ratePerSecond(), deltas(sentAt, used), deltas(acksAt, used));
+    }
+
+    /** Sends up to {@code n} SYNs; returns how many went into the TX ring. */
+    private int sendBatch(int n, long now, long wallOffsetNs) {
+        if (n <= 0) {
+            return 0;
+        }
+        // TSval ticks in milliseconds like Linux's; the receiver accepts echoes of any value sent so far.
+        int ts = tsBase + (int) ((now - startNs) / 1_000_000L);
+        template.tsVal(ts);
+        receiver.tsWindow(tsBase, ts);
+        int done = 0;
+        MemorySegment tx = io.txBuffer();
+        for (; done < n; done++) {
+            long at = io.txClaim();
+            if (at < 0) {
+                txRingFull++;
+                break;
+            }
+            if (!walker.next()) {
+                io.txAbort(at);
+                break;
+            }
+            int ip = walker.address();
+            int port = walker.port();
+            template.set(ip, port, isn(ip, port), (int) sent & 0xFFFF);
+            template.copyTo(tx, at);
+            io.txCommit(at, template.length());
+            sent++;
+            if (pcap != null) {
+                writePcap(tx, at, now + wallOffsetNs);
+            }
+        }
+        return done;
+    }
+
+    private void writePcap(MemorySegment tx, long at, long timeNs) {
+        try {
+            pcap.write(tx, at, template.length(), timeNs);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the pcap file", e);
+        }
+    }
+
+    private int mark(int second, long[] sentAt, long[] acksAt, long elapsedNs) {
+        int s = Math.min(second + 1, sentAt.length - 1);
+        sentAt[s] = sent;
+        acksAt[s] = receiver.synAcks();
+        int every = settings.progressEveryS();
+        if (progressOut != null && every > 0 && s % every == 0) {
+            long ds = sentAt[s] - sentAt[s - 1];
+            long da = acksAt[s] - acksAt[s - 1];
+            progressOut.printf(Locale.ROOT, "progress t=%.1fs sent=%d (%d/s) syn-acks=%d (%d/s) valid=%d%n",
+                elapsedNs / 1e9, sent, ds, receiver.synAcks(), da, receiver.validLooking());
+            progressOut.flush();
+        }
+        return s;
+    }
+
+    private void linger(long until) {
+        while (System.nanoTime() < until) {
+            io.flush();
+            if (io.receive(receiver, RX_LIMIT) == 0) {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private static long[] deltas(long[] cumulative, int upTo) {
+        long[] d = new long[upTo];
+        for (int i = 1; i <= upTo; i++) {
+            d[i - 1] = cumulative[i] - cumulative[i - 1];
+        }
+        return Arrays.copyOf(d, upTo);
+    }
+
+    /** @return SYNs sent so far */
+    public long sent() {
+        return sent;
+    }
+}
