@@ -99,7 +99,12 @@ public final class SocketOptions {
                     TcpXmit.tcpWriteXmit(e, s, nowNs); // Linux pushes pending data at once
                 }
             }
-            case SocketConstants.TCP_CORK -> s.cork = value != 0;
+            case SocketConstants.TCP_CORK -> {
+                s.cork = value != 0;
+                if (!s.cork && s.synchronizedState()) {
+                    TcpXmit.tcpWriteXmit(e, s, nowNs); // uncorking pushes what waited
+                }
+            }
             case SocketConstants.TCP_MAXSEG -> {
                 if (value != 0 && (value < 88 || value > 32767)) {
                     return -Errno.EINVAL; // TCP_MIN_MSS .. MAX_TCP_WINDOW

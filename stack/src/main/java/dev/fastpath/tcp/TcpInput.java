@@ -331,6 +331,13 @@ final class TcpInput {
      */
     private boolean tcpValidateIncoming(TcpSock s, ParsedFrame f, long nowNs) {
         int flags = f.flags();
+        if (tcpPawsDiscard(s, f)) {
+            e.counters.inc(TcpStat.TcpExtPAWSEstab);
+            if ((flags & TcpHeader.RST) == 0 && !rateLimited(s, nowNs, TcpStat.TcpExtTCPACKSkippedSeq)) {
+                TcpXmit.tcpSendAck(e, s, nowNs);
+            }
+            return false;
+        }
         if (!tcpSequence(s, f.seq(), endSeq(f))) {
             if ((flags & TcpHeader.RST) == 0) {
                 if (f.payloadLength() > 0 || !rateLimited(s, nowNs, TcpStat.TcpExtTCPACKSkippedSeq)) {
@@ -359,6 +366,24 @@ final class TcpInput {
     private static boolean crossingSynAck(TcpSock s, ParsedFrame f) {
         return s.state == TcpState.SYN_RECV && (f.flags() & TcpHeader.ACK) != 0 && f.seq() + 1 == s.rcvNxt
                 && f.ack() == s.sndNxt;
+    }
+
+    /**
+     * Kernel: tcp_paws_discard(). PAWS (RFC 7323 §5): a timestamp older than ts_recent (by more
+     * than one tick) marks an old duplicate from a previous wrap of the sequence space. A RST is
+     * judged by its sequence number alone; a pure ACK that only repeats snd_una is let through
+     * (tcp_disordered_ack).
+     */
+    private static boolean tcpPawsDiscard(TcpSock s, ParsedFrame f) {
+        if (!s.tsOk || !f.options().hasTimestamps() || (f.flags() & TcpHeader.RST) != 0) {
+            return false;
+        }
+        if (s.tsRecent - f.options().tsVal() <= 1) {
+            return false;
+        }
+        boolean disorderedAck = f.payloadLength() == 0 && (f.flags() & (TcpHeader.SYN | TcpHeader.FIN)) == 0
+                && f.seq() == s.rcvNxt && f.ack() == s.sndUna;
+        return !disorderedAck;
     }
 
     /** Kernel: tcp_sequence(): does the segment overlap the receive window? */

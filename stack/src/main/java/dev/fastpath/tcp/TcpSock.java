@@ -64,6 +64,8 @@ final class TcpSock {
     SeqRanges sacked;
     /** The highest sequence number sent (snd_nxt goes back after an RTO; this does not). */
     int sndMax;
+    /** End of the last segment shorter than the MSS (Linux snd_sml, Minshall's Nagle). */
+    int sndSml;
     int dupAcks;
     /** Fast recovery (RFC 6582): until snd_una passes {@code recover}. */
     boolean inRecovery;
@@ -220,6 +222,7 @@ final class TcpSock {
         dsackStart = 0;
         dsackEnd = 0;
         sndMax = 0;
+        sndSml = 0;
         dupAcks = 0;
         inRecovery = false;
         recover = 0;
@@ -235,6 +238,7 @@ final class TcpSock {
         recvQueue = ByteRing.reuse(recvQueue, rcvBuf / 2);
         sendQueue = ByteRing.reuse(sendQueue, sndBuf);
         sndMax = sndNxt;
+        sndSml = sndNxt;
         if (ofo == null) {
             ofo = new SeqRanges(OFO_RANGES);
             sacked = new SeqRanges(SACK_RANGES);

@@ -11,6 +11,13 @@ final class TcpXmit {
     /** The window to advertise, scaled. Kernel: tcp_select_window(). */
     static int window(TcpSock s) {
         int free = s.recvQueue == null ? 0 : s.recvQueue.free();
+        if (s.recvQueue != null && free < Math.min(s.mss, s.recvQueue.capacity() / 2)) {
+            free = 0; // receiver SWS avoidance (RFC 9293 §3.8.6.2.2): no tiny window openings
+        }
+        int promised = s.rcvWup + s.advertisedWnd - s.rcvNxt;
+        if (promised > free) {
+            free = promised; // never move the right edge back (RFC 9293 §3.8.6.2.1)
+        }
         int wnd = Math.min(free, 65535 << s.rcvWscale) >>> s.rcvWscale;
         s.advertisedWnd = wnd << s.rcvWscale;
         s.rcvWup = s.rcvNxt;
@@ -170,6 +177,9 @@ final class TcpXmit {
             }
             int room = s.sndUna + s.sndWnd - s.sndNxt;
             int len = Math.min(Math.max(unsent, 0), Math.min(s.mss, e.out.maxPayload()));
+            if (len > 0 && len < s.mss && len == unsent && !finDue(s, len) && tcpNagleHold(s)) {
+                break; // a partial segment waits (Nagle / TCP_CORK)
+            }
             if (len > room) {
                 len = Math.max(room, 0);
                 if (len == 0) {
@@ -189,6 +199,9 @@ final class TcpXmit {
                 s.sendQueue.copyOut(offset, scratch, 0, len);
             }
             send(e, s, s.sndNxt, flags, scratch, 0, len, nowNs);
+            if (len < s.mss) {
+                s.sndSml = s.sndNxt + len; // Minshall: remember the end of the last small segment
+            }
             long ato = e.config.get(Knob.TCP_DELACK_MIN) * TcpEngine.MS;
             if (len > 0 && s.atoStarted && nowNs - s.lastDataRcvNs < ato) {
                 s.pingpong = true; // tcp_event_data_sent(): a reply within the ACK timeout is interactive
@@ -210,6 +223,26 @@ final class TcpXmit {
                 break;
             }
         }
+    }
+
+    /** Whether this partial segment would carry our FIN (a closing sender does not wait). */
+    private static boolean finDue(TcpSock s, int len) {
+        return s.finQueued && s.sndNxt + len == s.finSeq;
+    }
+
+    /**
+     * Kernel: tcp_nagle_check(). TCP_CORK holds every partial segment; Nagle's algorithm (RFC 896,
+     * Minshall's variant as in Linux) holds one while an earlier small segment is unacknowledged,
+     * unless TCP_NODELAY. Resends after an RTO are never held.
+     */
+    private static boolean tcpNagleHold(TcpSock s) {
+        if (Seq.before(s.sndNxt, s.sndMax)) {
+            return false;
+        }
+        if (s.cork) {
+            return true;
+        }
+        return !s.nodelay && Seq.after(s.sndSml, s.sndUna) && !Seq.after(s.sndSml, s.sndNxt);
     }
 
     /**
