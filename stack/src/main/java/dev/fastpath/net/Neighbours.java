@@ -35,6 +35,9 @@ public final class Neighbours {
     private final ArpHeader arp = new ArpHeader();
     private PacketIo io;
     private long nowNs;
+    private int hintIp;
+    private long hintMac;
+    private boolean hintSyn;
     private long nextScanNs;
 
     /**
@@ -62,6 +65,23 @@ public final class Neighbours {
     /** @param now the current time, for lookups in this duty cycle */
     public void tick(long now) {
         this.nowNs = now;
+    }
+
+    /**
+     * Tells lookups which frame is being processed: a reply to it may go back to the MAC it came from even
+     * before the cache knows the sender (a peer that cached our address from our announcement sends its
+     * SYN without asking first). A bare SYN only borrows the MAC (a SYN flood with forged on-link sources
+     * must not fill the table); any other segment also leaves a STALE entry, which the next use confirms
+     * with a unicast request (Linux's neigh_event_ns() makes such entries STALE too).
+     *
+     * @param ip      the frame's source address (0: no frame, e.g. timers)
+     * @param mac     its Ethernet source
+     * @param bareSyn whether it is a SYN without ACK
+     */
+    public void rxHint(int ip, long mac, boolean bareSyn) {
+        hintIp = ip;
+        hintMac = mac;
+        hintSyn = bareSyn;
     }
 
     /** @return entries in the cache (any state) */
@@ -122,7 +142,7 @@ public final class Neighbours {
         }
         int slot = table.find(hop);
         if (slot < 0) {
-            return startResolution(hop);
+            return hop == hintIp ? fromHint(hop) : startResolution(hop);
         }
         table.usedNs[slot] = nowNs;
         switch (table.states[slot]) {
@@ -140,6 +160,9 @@ public final class Neighbours {
                 return useStale(slot);
             }
             case NeighbourTable.INCOMPLETE -> {
+                if (hop == hintIp) {
+                    return hintMac; // resolution under way; answer the frame being processed meanwhile
+                }
                 counters.inc(NetStat.NeighUnresolvedDiscards);
                 counters.drop(NetDropReason.NEIGH_UNRESOLVED);
                 return -1;
@@ -159,6 +182,21 @@ public final class Neighbours {
         counters.inc(NetStat.NeighProbes);
         sendRequest(table.ips[slot], table.macs[slot]);
         return table.macs[slot];
+    }
+
+    private long fromHint(int hop) {
+        counters.inc(NetStat.NeighFromRx);
+        if (hintSyn) {
+            return hintMac;
+        }
+        int slot = table.insert(hop, NeighbourTable.STALE);
+        if (slot >= 0) {
+            counters.inc(NetStat.NeighCreated);
+            table.macs[slot] = hintMac;
+            table.confirmedNs[slot] = nowNs;
+            table.usedNs[slot] = nowNs;
+        }
+        return hintMac;
     }
 
     private long startResolution(int hop) {

@@ -8,6 +8,7 @@ package dev.fastpath.net;
 public enum NetStat {
     ArpInRequests, ArpInReplies, ArpOutRequests, ArpOutReplies, ArpOutAnnounces,
     NeighCreated, NeighUpdated, NeighExpired, NeighResFailed, NeighUnresolvedDiscards, NeighProbes,
+    NeighFromRx,
     IcmpInMsgs, IcmpInEchos, IcmpOutMsgs, IcmpOutEchoReps;
 
     /** Counter storage with one writer (the worker); drops by {@link NetDropReason}. */

@@ -18,6 +18,7 @@ import dev.fastpath.wire.ChecksumPolicy;
 import dev.fastpath.wire.DropReason;
 import dev.fastpath.wire.FrameParser;
 import dev.fastpath.wire.ParsedFrame;
+import dev.fastpath.wire.TcpHeader;
 import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
 import java.util.function.LongSupplier;
@@ -149,10 +150,22 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
             return;
         }
         switch (frame.kind()) {
-            case TCP -> engine.tcpV4Rcv(frame, nowNs);
+            case TCP -> tcp();
             case ARP -> neighbours.arpRcv(frame, nowNs);
             case ICMP -> icmp.icmpRcv(frame);
             default -> rxUnhandled++;
+        }
+    }
+
+    private void tcp() {
+        boolean onLink = spec.net().onLink(frame.srcIp());
+        if (onLink) {
+            neighbours.rxHint(frame.srcIp(), frame.ethernet().source(),
+                    (frame.flags() & (TcpHeader.SYN | TcpHeader.ACK)) == TcpHeader.SYN);
+        }
+        engine.tcpV4Rcv(frame, nowNs);
+        if (onLink) {
+            neighbours.rxHint(0, 0, false);
         }
     }
 
