@@ -34,6 +34,7 @@ public final class Neighbours {
     private final EthernetHeader eth = new EthernetHeader();
     private final ArpHeader arp = new ArpHeader();
     private PacketIo io;
+    private SharedNeighbours shared;
     private long nowNs;
     private int hintIp;
     private long hintMac;
@@ -55,6 +56,11 @@ public final class Neighbours {
     /** @param io the PacketIo to send through from now on (e.g. a capturing wrapper) */
     public void io(PacketIo io) {
         this.io = io;
+    }
+
+    /** @param table what the other workers of this interface learn (several workers in a fanout group) */
+    public void share(SharedNeighbours table) {
+        this.shared = table;
     }
 
     /** @return the configuration */
@@ -142,6 +148,9 @@ public final class Neighbours {
         }
         int slot = table.find(hop);
         if (slot < 0) {
+            slot = adoptShared(hop);
+        }
+        if (slot < 0) {
             return hop == hintIp ? fromHint(hop) : startResolution(hop);
         }
         table.usedNs[slot] = nowNs;
@@ -160,6 +169,9 @@ public final class Neighbours {
                 return useStale(slot);
             }
             case NeighbourTable.INCOMPLETE -> {
+                if (adopt(slot)) {
+                    return table.macs[slot];
+                }
                 if (hop == hintIp) {
                     return hintMac; // resolution under way; answer the frame being processed meanwhile
                 }
@@ -172,6 +184,54 @@ public final class Neighbours {
                 return -1;
             }
         }
+    }
+
+    /** A fresh confirmation another worker saw becomes a REACHABLE entry here; −1 when there is none. */
+    private int adoptShared(int hop) {
+        if (shared == null) {
+            return -1;
+        }
+        int s = shared.find(hop);
+        if (s < 0) {
+            return -1;
+        }
+        long confirmed = shared.confirmedNs(s);
+        long mac = shared.mac(s);
+        if (mac == 0 || nowNs - confirmed > config.reachableNs()) {
+            return -1;
+        }
+        int slot = table.insert(hop, NeighbourTable.REACHABLE);
+        if (slot >= 0) {
+            counters.inc(NetStat.NeighFromShared);
+            table.macs[slot] = mac;
+            table.confirmedNs[slot] = confirmed;
+        }
+        return slot;
+    }
+
+    /**
+     * An INCOMPLETE or PROBE entry whose answer went to another worker: adopts the shared confirmation when
+     * it is newer than this entry's own.
+     */
+    private boolean adopt(int slot) {
+        if (shared == null) {
+            return false;
+        }
+        int s = shared.find(table.ips[slot]);
+        if (s < 0) {
+            return false;
+        }
+        long confirmed = shared.confirmedNs(s);
+        long mac = shared.mac(s);
+        if (mac == 0 || confirmed - table.confirmedNs[slot] <= 0 || nowNs - confirmed > config.reachableNs()) {
+            return false;
+        }
+        counters.inc(NetStat.NeighFromShared);
+        table.macs[slot] = mac;
+        table.states[slot] = NeighbourTable.REACHABLE;
+        table.confirmedNs[slot] = confirmed;
+        table.probes[slot] = 0;
+        return true;
     }
 
     /** A STALE entry is still used, and re-checked with a unicast request (NUD_STALE → NUD_PROBE). */
@@ -277,6 +337,7 @@ public final class Neighbours {
             table.confirmedNs[slot] = now;
             table.probes[slot] = 0;
             counters.inc(NetStat.NeighUpdated);
+            publish(sip, sha, now);
         }
         return true;
     }
@@ -296,6 +357,13 @@ public final class Neighbours {
         table.macs[slot] = sha;
         table.confirmedNs[slot] = now;
         table.usedNs[slot] = now;
+        publish(sip, sha, now);
+    }
+
+    private void publish(int ip, long mac, long now) {
+        if (shared != null) {
+            shared.publish(ip, mac, now);
+        }
     }
 
     /**
@@ -337,6 +405,9 @@ public final class Neighbours {
 
     private int retry(int i, byte st, long now) {
         if ((st != NeighbourTable.INCOMPLETE && st != NeighbourTable.PROBE) || now - table.probeDueNs[i] < 0) {
+            return 0;
+        }
+        if (adopt(i)) {
             return 0;
         }
         if (table.probes[i] >= config.maxProbes()) {

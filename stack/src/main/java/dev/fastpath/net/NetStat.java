@@ -8,7 +8,7 @@ package dev.fastpath.net;
 public enum NetStat {
     ArpInRequests, ArpInReplies, ArpOutRequests, ArpOutReplies, ArpOutAnnounces,
     NeighCreated, NeighUpdated, NeighExpired, NeighResFailed, NeighUnresolvedDiscards, NeighProbes,
-    NeighFromRx,
+    NeighFromRx, NeighFromShared,
     IcmpInMsgs, IcmpInEchos, IcmpOutMsgs, IcmpOutEchoReps;
 
     /** Counter storage with one writer (the worker); drops by {@link NetDropReason}. */

@@ -8,6 +8,7 @@ import dev.fastpath.io.afpacket.AfPacketIo;
 import dev.fastpath.io.xdp.AfXdpConfig;
 import dev.fastpath.io.xdp.AfXdpIo;
 import dev.fastpath.net.NetConfig;
+import dev.fastpath.net.SharedNeighbours;
 import dev.fastpath.pcap.PcapWriter;
 import dev.fastpath.poll.Idle;
 import dev.fastpath.poll.StackWorker;
@@ -102,6 +103,7 @@ public final class Server {
         NetConfig net = NetConfig.of(s.ip(), s.prefix(), s.gateway(), mac);
         SecureRandom seeds = new SecureRandom();
         int fanoutGroup = (int) (ProcessHandle.current().pid() & 0xFFFF);
+        SharedNeighbours shared = s.workers() > 1 ? new SharedNeighbours(4096) : null;
         for (int i = 0; i < s.workers(); i++) {
             PacketIo io;
             ChecksumPolicy policy;
@@ -123,6 +125,9 @@ public final class Server {
             } catch (RuntimeException e) {
                 io.close();
                 throw e;
+            }
+            if (shared != null) {
+                w.neighbours().share(shared);
             }
             for (long[] n : s.neighbours()) {
                 w.neighbours().addStatic((int) n[0], n[1]);

@@ -99,7 +99,11 @@ abstract class KernelPeerTestBase {
         }
 
         long counter(String name) {
-            Matcher m = Pattern.compile("(?m)^worker0\\." + name + " (\\d+)$").matcher(counters);
+            return counter(0, name);
+        }
+
+        long counter(int worker, String name) {
+            Matcher m = Pattern.compile("(?m)^worker" + worker + "\\." + name + " (\\d+)$").matcher(counters);
             return m.find() ? Long.parseLong(m.group(1)) : 0;
         }
 
