@@ -66,6 +66,8 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
     private long nextStatsNs;
     private int pinResult = 1;
     private String ioStats = "";
+    private long allocatedAtStart = -1;
+    private long allocatedBytes;
 
     /**
      * Builds the worker on the calling thread; from {@link #onStart()} on, only the worker's thread touches it.
@@ -111,6 +113,7 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
                         + CpuAffinity.describe(pinResult) + " (running unpinned)");
             }
         }
+        allocatedAtStart = threadAllocatedBytes();
         neighbours.tick(clock.getAsLong());
         neighbours.announce();
         txIo.flush();
@@ -171,6 +174,9 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
 
     @Override
     public void onClose() {
+        if (allocatedAtStart >= 0) {
+            allocatedBytes = threadAllocatedBytes() - allocatedAtStart;
+        }
         ioStats = ioStats();
         io.close(); // AF_XDP: closing the socket drops the BPF link, detaching the program
         if (capture != null) {
@@ -205,7 +211,7 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
                 + " tcpOut=" + c.get(TcpStat.TcpOutSegs) + " estab=" + c.get(TcpStat.TcpCurrEstab)
                 + " passiveOpens=" + c.get(TcpStat.TcpPassiveOpens) + " open=" + app.openConnections()
                 + " sockets=" + engine.socketsInUse() + " timeWait=" + engine.timeWaitCount()
-                + " neighbours=" + neighbours.size();
+                + " neighbours=" + neighbours.size() + " allocatedBytes=" + (threadAllocatedBytes() - allocatedAtStart);
     }
 
     /**
@@ -219,6 +225,7 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
         line(sb, p, "FpRxFrames", rxFrames);
         line(sb, p, "FpRxOtherHost", rxOtherHost);
         line(sb, p, "FpRxUnhandled", rxUnhandled);
+        line(sb, p, "FpWorkerAllocatedBytes", allocatedBytes);
         for (DropReason r : DropReason.values()) {
             line(sb, p, "FpParseDrop_" + r.name(), parseDrops[r.ordinal()]);
         }
@@ -250,6 +257,14 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
             return "afxdp " + x.stats();
         }
         return "";
+    }
+
+    /** Bytes this thread allocated so far (HotSpot's per-thread TLAB accounting), −1 when unsupported. */
+    private static long threadAllocatedBytes() {
+        if (java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t) {
+            return t.getCurrentThreadAllocatedBytes();
+        }
+        return -1;
     }
 
     private static void line(StringBuilder sb, String prefix, String name, long value) {
