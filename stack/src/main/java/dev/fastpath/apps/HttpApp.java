@@ -12,12 +12,14 @@ import java.nio.charset.StandardCharsets;
  * response that closes, the server closes first (its FIN follows the response). Pipelined requests are
  * answered in order; a {@code Content-Length} body is skipped.
  *
- * <p>The request is parsed as a stream, one line at a time, keeping only the first {@link #LINE_MAX}
- * bytes of each line per connection: enough for the request line's version and the two headers that
- * matter, without buffering whole requests.
+ * <p>The request is parsed as a stream, one line at a time, keeping at most {@link #LINE_MAX} bytes of
+ * each line per connection (its head and its last 8 bytes): enough for the request line's version and the
+ * two headers that matter, without buffering whole requests.
  */
 public final class HttpApp extends AppBase {
     static final int LINE_MAX = 128;
+    /** "HTTP/1.1" */
+    private static final int TAIL = 8;
     private static final int ROUNDS = 16;
     private static final byte[] BODY = "ok\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] KEEP = response("keep-alive");
@@ -154,10 +156,24 @@ public final class HttpApp extends AppBase {
             byte b = buf[i++];
             if (b == '\n') {
                 endOfLine(id);
-            } else if (b != '\r' && lineLen[id] < LINE_MAX) {
-                line[id][lineLen[id]++] = b;
+            } else if (b != '\r') {
+                append(id, b);
             }
         }
+    }
+
+    /**
+     * Keeps the head of a line (header names) and, once it is full, its last {@link #TAIL} bytes (the
+     * request line's version) by shifting only the tail.
+     */
+    private void append(int id, byte b) {
+        byte[] l = line[id];
+        if (lineLen[id] < LINE_MAX) {
+            l[lineLen[id]++] = b;
+            return;
+        }
+        System.arraycopy(l, LINE_MAX - TAIL + 1, l, LINE_MAX - TAIL, TAIL - 1);
+        l[LINE_MAX - 1] = b;
     }
 
     private void endOfLine(int id) {

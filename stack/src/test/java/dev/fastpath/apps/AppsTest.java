@@ -166,7 +166,7 @@ class AppsTest {
     void httpKeepsConnectionOpenWithoutCloseRequest() {
         start(AppKind.HTTP, 80);
         int fd = connect(80);
-        byte[] req = "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] req = ("GET /" + "x".repeat(500) + " HTTP/1.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         String resp = http(exchange(fd, req, false, 200));
         assertEquals(1, count(resp, "200 OK"), resp);
         assertEquals(1, worker.app().openConnections(), "HTTP/1.1 persists");

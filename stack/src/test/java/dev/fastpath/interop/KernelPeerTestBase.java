@@ -90,7 +90,17 @@ abstract class KernelPeerTestBase {
 
         /** SIGTERM, then the counters it prints on the way out. */
         String stop() throws InterruptedException {
-            process.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
+            return stop(false);
+        }
+
+        /** SIGINT (Ctrl-C) or SIGTERM, then the counters it prints on the way out. */
+        String stop(boolean sigint) throws InterruptedException {
+            if (sigint) {
+                Lab.Result r = Lab.exec(List.of("kill", "-INT", Long.toString(process.pid())), 5);
+                assertEquals(0, r.exitCode(), r.output());
+            } else {
+                process.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
+            }
             assertTrue(child.awaitLine("stopped", 15_000).isPresent(), child::output);
             child.awaitExit(10_000);
             counters = String.join("\n", child.lines());

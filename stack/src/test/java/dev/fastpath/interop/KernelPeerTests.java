@@ -1,6 +1,7 @@
 package dev.fastpath.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastpath.lab.Lab;
@@ -26,12 +27,14 @@ abstract class KernelPeerTests extends KernelPeerTestBase {
             String out = python(20, PING_AND_CONNECT, IP);
             assertTrue(out.contains("PINGS 3"), out);
             assertTrue(out.contains("CONNECTED"), out);
-            s.stop();
+            s.stop(true); // Ctrl-C stops it as cleanly as SIGTERM
             assertTrue(s.counter("ArpInRequests") >= 1, s.counters);
             assertTrue(s.counter("ArpOutReplies") >= 1, s.counters);
             assertEquals(3, s.counter("IcmpOutEchoReps"), s.counters);
             assertEquals(1, s.counter("TcpPassiveOpens"), s.counters);
         }
+        Lab.Result link = lab.run(lab.nsA(), 5, "ip", "link", "show", "dev", Lab.IF_A);
+        assertFalse(link.output().contains("xdp"), "the XDP program is detached on exit\n" + link.output());
     }
 
     @Test
