@@ -1,0 +1,466 @@
+package dev.fastpath.net;
+
+import dev.fastpath.io.PacketIo;
+import dev.fastpath.wire.ArpHeader;
+import dev.fastpath.wire.EthernetHeader;
+import dev.fastpath.wire.ParsedFrame;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * ARP and the neighbour cache: answers requests for this stack's address (RFC 826), resolves next hops
+ * for the TCP engine ({@link #lookup}, the engine's {@code TcpOutput.Neighbours}), and keeps entries
+ * fresh the way Linux's neighbour subsystem does (net/core/neighbour.c): INCOMPLETE → REACHABLE on an
+ * answer, REACHABLE → STALE after the reachable time, STALE → PROBE (unicast request) on use,
+ * INCOMPLETE/PROBE → FAILED after {@code maxProbes} unanswered requests; permanent entries never change.
+ *
+ * <p>Nothing is queued while an address is being resolved: the frame that asked is dropped with
+ * {@link NetDropReason#NEIGH_UNRESOLVED} and TCP's retransmission sends it again (Linux would hold up to
+ * {@code unres_qlen_bytes}; the ARP request and the reply normally arrive long before the first RTO).
+ * Requests for one address go out at most once per {@code retransNs}, so a burst of sends to an
+ * unresolved address costs one ARP request.
+ *
+ * <p>Single-threaded: the worker calls {@link #tick} at the start of every duty cycle, so lookups know the
+ * time without reading a clock.
+ */
+public final class Neighbours {
+    /** How often {@link #poll} walks the table for due probes and expiry. */
+    private static final long SCAN_INTERVAL_NS = 100_000_000L;
+    /** ARP on Ethernet is 42 bytes; Linux sends it unpadded and the NIC pads to 60. */
+    static final int ARP_FRAME_LENGTH = EthernetHeader.LENGTH + ArpHeader.LENGTH;
+
+    private final NetConfig config;
+    private final NeighbourTable table;
+    private final NetStat.Counters counters;
+    private final EthernetHeader eth = new EthernetHeader();
+    private final ArpHeader arp = new ArpHeader();
+    private PacketIo io;
+    private SharedNeighbours shared;
+    private long nowNs;
+    private int hintIp;
+    private long hintMac;
+    private boolean hintSyn;
+    private long nextScanNs;
+
+    /**
+     * @param config   addresses and timing
+     * @param io       where ARP frames go out
+     * @param counters where counts go
+     */
+    public Neighbours(NetConfig config, PacketIo io, NetStat.Counters counters) {
+        this.config = config;
+        this.io = io;
+        this.counters = counters;
+        this.table = new NeighbourTable(config.capacity());
+    }
+
+    /** @param io the PacketIo to send through from now on (e.g. a capturing wrapper) */
+    public void io(PacketIo io) {
+        this.io = io;
+    }
+
+    /** @param table what the other workers of this interface learn (several workers in a fanout group) */
+    public void share(SharedNeighbours table) {
+        this.shared = table;
+    }
+
+    /** @return the configuration */
+    public NetConfig config() {
+        return config;
+    }
+
+    /** @param now the current time, for lookups in this duty cycle */
+    public void tick(long now) {
+        this.nowNs = now;
+    }
+
+    /**
+     * Tells lookups which frame is being processed: a reply to it may go back to the MAC it came from even
+     * before the cache knows the sender (a peer that cached our address from our announcement sends its
+     * SYN without asking first). A bare SYN only borrows the MAC (a SYN flood with forged on-link sources
+     * must not fill the table); any other segment also leaves a STALE entry, which the next use confirms
+     * with a unicast request (Linux's neigh_event_ns() makes such entries STALE too).
+     *
+     * @param ip      the frame's source address (0: no frame, e.g. timers)
+     * @param mac     its Ethernet source
+     * @param bareSyn whether it is a SYN without ACK
+     */
+    public void rxHint(int ip, long mac, boolean bareSyn) {
+        hintIp = ip;
+        hintMac = mac;
+        hintSyn = bareSyn;
+    }
+
+    /** @return entries in the cache (any state) */
+    public int size() {
+        return table.size();
+    }
+
+    /**
+     * Adds or replaces a permanent entry ({@code ip neigh replace … nud permanent}).
+     *
+     * @param ip  the neighbour's address
+     * @param mac its MAC
+     * @return false when the table is full
+     */
+    public boolean addStatic(int ip, long mac) {
+        int slot = table.find(ip);
+        if (slot < 0) {
+            slot = table.insert(ip, NeighbourTable.PERMANENT);
+            if (slot < 0) {
+                counters.drop(NetDropReason.NEIGH_CREATEFAIL);
+                return false;
+            }
+        }
+        table.states[slot] = NeighbourTable.PERMANENT;
+        table.macs[slot] = mac;
+        return true;
+    }
+
+    /**
+     * @param ip an address
+     * @return its MAC when the cache has a usable entry, else −1 (no side effects: for tests and reports)
+     */
+    public long peek(int ip) {
+        int slot = table.find(ip);
+        if (slot < 0) {
+            return -1;
+        }
+        byte st = table.states[slot];
+        return st == NeighbourTable.INCOMPLETE || st == NeighbourTable.FAILED ? -1 : table.macs[slot];
+    }
+
+    /**
+     * The engine's next-hop lookup. Kernel: ip_finish_output2() → neigh_output() / neigh_resolve_output().
+     * Off-subnet destinations go to the gateway. A miss starts resolution and returns −1 (the caller
+     * drops the frame; the drop is counted here with its reason).
+     *
+     * @param ip the destination
+     * @return the MAC to send to, or −1
+     */
+    public long lookup(int ip) {
+        int hop = ip;
+        if (!config.onLink(ip)) {
+            if (config.gateway() == 0) {
+                counters.drop(NetDropReason.NO_ROUTE);
+                return -1;
+            }
+            hop = config.gateway();
+        }
+        int slot = table.find(hop);
+        if (slot < 0) {
+            slot = adoptShared(hop);
+        }
+        if (slot < 0) {
+            return hop == hintIp ? fromHint(hop) : startResolution(hop);
+        }
+        table.usedNs[slot] = nowNs;
+        switch (table.states[slot]) {
+            case NeighbourTable.PERMANENT, NeighbourTable.PROBE -> {
+                return table.macs[slot];
+            }
+            case NeighbourTable.REACHABLE -> {
+                if (nowNs - table.confirmedNs[slot] <= config.reachableNs()) {
+                    return table.macs[slot];
+                }
+                table.states[slot] = NeighbourTable.STALE; // neigh_periodic_work(): REACHABLE times out
+                return useStale(slot);
+            }
+            case NeighbourTable.STALE -> {
+                return useStale(slot);
+            }
+            case NeighbourTable.INCOMPLETE -> {
+                if (adopt(slot)) {
+                    return table.macs[slot];
+                }
+                if (hop == hintIp) {
+                    return hintMac; // resolution under way; answer the frame being processed meanwhile
+                }
+                counters.inc(NetStat.NeighUnresolvedDiscards);
+                counters.drop(NetDropReason.NEIGH_UNRESOLVED);
+                return -1;
+            }
+            default -> {
+                counters.drop(NetDropReason.NEIGH_FAILED);
+                return -1;
+            }
+        }
+    }
+
+    /** A fresh confirmation another worker saw becomes a REACHABLE entry here; −1 when there is none. */
+    private int adoptShared(int hop) {
+        if (shared == null) {
+            return -1;
+        }
+        int s = shared.find(hop);
+        if (s < 0) {
+            return -1;
+        }
+        long confirmed = shared.confirmedNs(s);
+        long mac = shared.mac(s);
+        if (mac == 0 || nowNs - confirmed > config.reachableNs()) {
+            return -1;
+        }
+        int slot = table.insert(hop, NeighbourTable.REACHABLE);
+        if (slot >= 0) {
+            counters.inc(NetStat.NeighFromShared);
+            table.macs[slot] = mac;
+            table.confirmedNs[slot] = confirmed;
+        }
+        return slot;
+    }
+
+    /**
+     * An INCOMPLETE or PROBE entry whose answer went to another worker: adopts the shared confirmation when
+     * it is newer than this entry's own.
+     */
+    private boolean adopt(int slot) {
+        if (shared == null) {
+            return false;
+        }
+        int s = shared.find(table.ips[slot]);
+        if (s < 0) {
+            return false;
+        }
+        long confirmed = shared.confirmedNs(s);
+        long mac = shared.mac(s);
+        if (mac == 0 || confirmed - table.confirmedNs[slot] <= 0 || nowNs - confirmed > config.reachableNs()) {
+            return false;
+        }
+        counters.inc(NetStat.NeighFromShared);
+        table.macs[slot] = mac;
+        table.states[slot] = NeighbourTable.REACHABLE;
+        table.confirmedNs[slot] = confirmed;
+        table.probes[slot] = 0;
+        return true;
+    }
+
+    /** A STALE entry is still used, and re-checked with a unicast request (NUD_STALE → NUD_PROBE). */
+    private long useStale(int slot) {
+        table.states[slot] = NeighbourTable.PROBE;
+        table.probes[slot] = 1;
+        table.probeDueNs[slot] = nowNs + config.retransNs();
+        counters.inc(NetStat.NeighProbes);
+        sendRequest(table.ips[slot], table.macs[slot]);
+        return table.macs[slot];
+    }
+
+    private long fromHint(int hop) {
+        counters.inc(NetStat.NeighFromRx);
+        if (hintSyn) {
+            return hintMac;
+        }
+        int slot = table.insert(hop, NeighbourTable.STALE);
+        if (slot >= 0) {
+            counters.inc(NetStat.NeighCreated);
+            table.macs[slot] = hintMac;
+            table.confirmedNs[slot] = nowNs;
+            table.usedNs[slot] = nowNs;
+        }
+        return hintMac;
+    }
+
+    private long startResolution(int hop) {
+        int slot = table.insert(hop, NeighbourTable.INCOMPLETE);
+        if (slot < 0) {
+            counters.drop(NetDropReason.NEIGH_CREATEFAIL);
+            return -1;
+        }
+        counters.inc(NetStat.NeighCreated);
+        table.usedNs[slot] = nowNs;
+        table.probes[slot] = 1;
+        table.probeDueNs[slot] = nowNs + config.retransNs();
+        sendRequest(hop, EthernetHeader.BROADCAST);
+        counters.inc(NetStat.NeighUnresolvedDiscards);
+        counters.drop(NetDropReason.NEIGH_UNRESOLVED);
+        return -1;
+    }
+
+    /**
+     * One received ARP packet. Kernel: arp.c arp_process(), following RFC 826's "Packet Reception": an
+     * existing entry for the sender is updated (merge); when we are the target, the sender is added and
+     * a request is answered.
+     *
+     * @param f     an ARP frame the parser accepted
+     * @param now   the current time
+     */
+    public void arpRcv(ParsedFrame f, long now) {
+        ArpHeader a = f.arp();
+        int op = a.operation();
+        if (op != ArpHeader.OP_REQUEST && op != ArpHeader.OP_REPLY) {
+            counters.drop(NetDropReason.ARP_BAD_OPCODE);
+            return;
+        }
+        counters.inc(op == ArpHeader.OP_REQUEST ? NetStat.ArpInRequests : NetStat.ArpInReplies);
+        if (f.vlanId() >= 0) {
+            counters.drop(NetDropReason.ARP_VLAN);
+            return;
+        }
+        int sip = a.senderIp();
+        int tip = a.targetIp();
+        long sha = a.senderMac();
+        if ((sha & 0x0100_0000_0000L) != 0 || sip == config.localIp() || (sip >>> 24) == 127
+                || (sip >>> 28) == 0xE) {
+            counters.drop(NetDropReason.ARP_BAD_SENDER); // multicast/broadcast MAC, our own, loopback, multicast IP
+            return;
+        }
+        if (sip == 0) {
+            // RFC 5227 probe (arp_process(): sip == 0): answer a probe for our address, learn nothing.
+            if (op == ArpHeader.OP_REQUEST && tip == config.localIp()) {
+                sendReply(sha, 0);
+            } else {
+                counters.drop(NetDropReason.ARP_TARGET_NOT_LOCAL);
+            }
+            return;
+        }
+        boolean merged = merge(sip, sha, now);
+        if (tip != config.localIp()) {
+            counters.drop(NetDropReason.ARP_TARGET_NOT_LOCAL);
+            return;
+        }
+        if (!merged) {
+            learn(sip, sha, now);
+        }
+        if (op == ArpHeader.OP_REQUEST) {
+            sendReply(sha, sip);
+        }
+    }
+
+    /** RFC 826: "If the pair … is already in my translation table, update the sender hardware address". */
+    private boolean merge(int sip, long sha, long now) {
+        int slot = table.find(sip);
+        if (slot < 0) {
+            return false;
+        }
+        if (table.states[slot] != NeighbourTable.PERMANENT) {
+            table.macs[slot] = sha;
+            table.states[slot] = NeighbourTable.REACHABLE;
+            table.confirmedNs[slot] = now;
+            table.probes[slot] = 0;
+            counters.inc(NetStat.NeighUpdated);
+            publish(sip, sha, now);
+        }
+        return true;
+    }
+
+    /**
+     * RFC 826: "add the triplet … to the translation table". Linux makes a request's sender STALE until
+     * traffic confirms it; this stack has no upper-layer confirmation, so an ARP packet addressed to us
+     * counts as confirmation (REACHABLE) and spares every new client a unicast probe.
+     */
+    private void learn(int sip, long sha, long now) {
+        int slot = table.insert(sip, NeighbourTable.REACHABLE);
+        if (slot < 0) {
+            counters.drop(NetDropReason.NEIGH_CREATEFAIL);
+            return;
+        }
+        counters.inc(NetStat.NeighCreated);
+        table.macs[slot] = sha;
+        table.confirmedNs[slot] = now;
+        table.usedNs[slot] = now;
+        publish(sip, sha, now);
+    }
+
+    private void publish(int ip, long mac, long now) {
+        if (shared != null) {
+            shared.publish(ip, mac, now);
+        }
+    }
+
+    /**
+     * Retries and expiry, at most every 100 ms (a walk of the table). Kernel: neigh_timer_handler()
+     * (probes, FAILED) and neigh_periodic_work() (garbage collection of unused entries).
+     *
+     * @param now the current time
+     * @return ARP requests sent
+     */
+    public int poll(long now) {
+        if (now - nextScanNs < 0) {
+            return 0;
+        }
+        nextScanNs = now + SCAN_INTERVAL_NS;
+        int sent = 0;
+        for (int i = 0; i < table.capacity(); i++) {
+            byte st = table.states[i];
+            if (st == NeighbourTable.FREE || st == NeighbourTable.PERMANENT) {
+                continue;
+            }
+            if (expire(i, st, now)) {
+                table.remove(i);
+                counters.inc(NetStat.NeighExpired);
+                i--; // backward shift may have moved another entry into slot i
+                continue;
+            }
+            sent += retry(i, st, now);
+        }
+        return sent;
+    }
+
+    private boolean expire(int i, byte st, long now) {
+        if (st == NeighbourTable.FAILED) {
+            return now - table.confirmedNs[i] >= config.retransNs(); // retried on the next use
+        }
+        return st != NeighbourTable.INCOMPLETE && st != NeighbourTable.PROBE
+                && now - table.usedNs[i] >= config.staleNs() && now - table.confirmedNs[i] >= config.staleNs();
+    }
+
+    private int retry(int i, byte st, long now) {
+        if ((st != NeighbourTable.INCOMPLETE && st != NeighbourTable.PROBE) || now - table.probeDueNs[i] < 0) {
+            return 0;
+        }
+        if (adopt(i)) {
+            return 0;
+        }
+        if (table.probes[i] >= config.maxProbes()) {
+            table.states[i] = NeighbourTable.FAILED;
+            table.confirmedNs[i] = now;
+            counters.inc(NetStat.NeighResFailed);
+            return 0;
+        }
+        table.probes[i]++;
+        table.probeDueNs[i] = now + config.retransNs();
+        counters.inc(NetStat.NeighProbes);
+        sendRequest(table.ips[i], st == NeighbourTable.PROBE ? table.macs[i] : EthernetHeader.BROADCAST);
+        return 1;
+    }
+
+    /**
+     * Gratuitous ARP (RFC 5227 §2.3 announcement: a request with sender = target = our address), sent once
+     * at start so peers that cached an older MAC for this address update it.
+     *
+     * @return whether it was sent
+     */
+    public boolean announce() {
+        if (!writeArp(EthernetHeader.BROADCAST, ArpHeader.OP_REQUEST, 0, config.localIp())) {
+            return false;
+        }
+        counters.inc(NetStat.ArpOutAnnounces);
+        return true;
+    }
+
+    private void sendRequest(int ip, long dstMac) {
+        if (writeArp(dstMac, ArpHeader.OP_REQUEST, 0, ip)) {
+            counters.inc(NetStat.ArpOutRequests);
+        }
+    }
+
+    private void sendReply(long dstMac, int dstIp) {
+        if (writeArp(dstMac, ArpHeader.OP_REPLY, dstMac, dstIp)) {
+            counters.inc(NetStat.ArpOutReplies);
+        }
+    }
+
+    /** Builds one ARP frame in a claimed TX frame (Kernel: arp_create()). */
+    private boolean writeArp(long dstMac, int op, long targetMac, int targetIp) {
+        long off = io.txClaim();
+        if (off < 0) {
+            counters.drop(NetDropReason.TX_RING_FULL);
+            return false;
+        }
+        MemorySegment buf = io.txBuffer();
+        eth.wrap(buf, off).destination(dstMac).source(config.localMac()).etherType(EthernetHeader.ETHERTYPE_ARP);
+        arp.wrap(buf, off + EthernetHeader.LENGTH).ethernetIpv4().operation(op).senderMac(config.localMac())
+                .senderIp(config.localIp()).targetMac(targetMac).targetIp(targetIp);
+        io.txCommit(off, ARP_FRAME_LENGTH);
+        return true;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.fastpath.net;
+
+/**
+ * Why the ARP/ICMP layer or the neighbour cache dropped or ignored a frame. Names follow the kernel's
+ * {@code skb_drop_reason} where one exists (include/net/dropreason-core.h).
+ */
+public enum NetDropReason {
+    ARP_TARGET_NOT_LOCAL("ARP for another address (RFC 826: merge only, no reply)"),
+    ARP_BAD_OPCODE("ARP operation is neither request nor reply"),
+    ARP_BAD_SENDER("ARP sender address is multicast, broadcast, loopback or ours (arp_process() rejects it)"),
+    ARP_VLAN("ARP arrived with an 802.1Q tag; this stack sends untagged only"),
+    ICMP_NOT_LOCAL("ICMP to another or a broadcast address (icmp_echo_ignore_broadcasts)"),
+    ICMP_UNSUPPORTED_TYPE("ICMP type other than echo request (errors are not fed to TCP)"),
+    ICMP_TOO_LONG("echo reply would not fit one TX frame"),
+    ICMP_VLAN("ICMP arrived with an 802.1Q tag; this stack sends untagged only"),
+    TX_RING_FULL("no TX frame free for a reply or request"),
+    NEIGH_UNRESOLVED("next hop still being resolved (SKB_DROP_REASON_NEIGH_QUEUEFULL: nothing is queued)"),
+    NEIGH_FAILED("next hop did not answer ARP (SKB_DROP_REASON_NEIGH_FAILED)"),
+    NEIGH_CREATEFAIL("neighbour table full (SKB_DROP_REASON_NEIGH_CREATEFAIL)"),
+    NO_ROUTE("off-subnet destination and no gateway (IPSTATS_MIB_OUTNOROUTES)");
+
+    private final String description;
+
+    NetDropReason(String description) {
+        this.description = description;
+    }
+
+    /** @return what the drop means */
+    public String description() {
+        return description;
+    }
+}

@@ -1,0 +1,275 @@
+package dev.fastpath.poll;
+
+import dev.fastpath.apps.App;
+import dev.fastpath.config.Config;
+import dev.fastpath.config.Knob;
+import dev.fastpath.io.PacketIo;
+import dev.fastpath.io.afpacket.AfPacketIo;
+import dev.fastpath.io.xdp.AfXdpIo;
+import dev.fastpath.net.IcmpEcho;
+import dev.fastpath.net.NetConfig;
+import dev.fastpath.net.NetDropReason;
+import dev.fastpath.net.NetStat;
+import dev.fastpath.net.Neighbours;
+import dev.fastpath.pcap.PcapWriter;
+import dev.fastpath.tcp.TcpEngine;
+import dev.fastpath.tcp.TcpStat;
+import dev.fastpath.wire.ChecksumPolicy;
+import dev.fastpath.wire.DropReason;
+import dev.fastpath.wire.FrameParser;
+import dev.fastpath.wire.ParsedFrame;
+import dev.fastpath.wire.TcpHeader;
+import java.io.PrintStream;
+import java.lang.foreign.MemorySegment;
+import java.util.function.LongSupplier;
+import org.agrona.concurrent.Agent;
+
+/**
+ * One worker: a packet ring, the TCP engine, the neighbour cache, ICMP and an application, all driven by
+ * one thread (DESIGN.md, "Threading and memory"). Each {@link #doWork()} is one bounded duty cycle:
+ *
+ * <ol>
+ *   <li>RX burst of at most {@code stack.rx_burst} frames, each parsed in place and handed to ARP, ICMP
+ *       or {@link TcpEngine#tcpV4Rcv} (the engine's events only queue socket ids in the app);</li>
+ *   <li>the application serves the connections that had events;</li>
+ *   <li>engine timers (at most {@code stack.timer_budget}), neighbour probes and expiry;</li>
+ *   <li>TX flush (one kick for everything the cycle produced).</li>
+ * </ol>
+ *
+ * Nothing here allocates per frame. Frames that are not for this stack are counted with a reason.
+ */
+public final class StackWorker implements Agent, PacketIo.RxHandler {
+
+    /** Everything a worker needs besides its ring and its application. */
+    public record Spec(int index, Config config, NetConfig net, ChecksumPolicy checksums, int port, int cpu,
+            PcapWriter pcap, long statsIntervalNs, PrintStream out, long seed) {
+    }
+
+    private final Spec spec;
+    private final PacketIo io;
+    private final PacketIo txIo;
+    private final CapturingIo capture;
+    private final FrameParser parser;
+    private final ParsedFrame frame = new ParsedFrame();
+    private final NetStat.Counters netCounters = new NetStat.Counters();
+    private final Neighbours neighbours;
+    private final IcmpEcho icmp;
+    private final TcpEngine engine;
+    private final App app;
+    private final int rxBurst;
+    private final long[] parseDrops = new long[DropReason.values().length];
+    private final LongSupplier clock;
+    private long nowNs;
+    private long rxFrames;
+    private long rxOtherHost;
+    private long rxUnhandled;
+    private long nextStatsNs;
+    private int pinResult = 1;
+    private String ioStats = "";
+    private long allocatedAtStart = -1;
+    private long allocatedBytes;
+
+    /**
+     * Builds the worker on the calling thread; from {@link #onStart()} on, only the worker's thread touches it.
+     *
+     * @param spec  configuration
+     * @param io    the ring (closed by {@link #onClose()})
+     * @param app   the application
+     * @param clock monotonic nanoseconds ({@code System::nanoTime}; tests may pass virtual time)
+     * @throws IllegalStateException when the application cannot listen
+     */
+    public StackWorker(Spec spec, PacketIo io, App app, LongSupplier clock) {
+        this.spec = spec;
+        this.io = io;
+        this.clock = clock;
+        this.capture = spec.pcap() == null ? null : new CapturingIo(io, spec.pcap(), new CapturingIo.PcapClock());
+        this.txIo = capture == null ? io : capture;
+        this.parser = new FrameParser(spec.checksums());
+        this.rxBurst = spec.config().intValue(Knob.STACK_RX_BURST);
+        this.nowNs = clock.getAsLong();
+        this.neighbours = new Neighbours(spec.net(), txIo, netCounters);
+        this.icmp = new IcmpEcho(spec.net(), txIo, netCounters);
+        this.engine = new TcpEngine(spec.config(), txIo, spec.net().localIp(), spec.net().localMac(),
+                neighbours::lookup, spec.seed(), nowNs);
+        this.app = app;
+        int r = app.start(engine, spec.port(), nowNs);
+        if (r < 0) {
+            throw new IllegalStateException("cannot listen on port " + spec.port() + ": errno " + -r);
+        }
+        this.nextStatsNs = nowNs + spec.statsIntervalNs();
+    }
+
+    @Override
+    public String roleName() {
+        return "fastpath-worker-" + spec.index();
+    }
+
+    @Override
+    public void onStart() {
+        if (spec.cpu() >= 0) {
+            pinResult = CpuAffinity.pinCurrentThread(spec.cpu());
+            if (pinResult < 0) {
+                System.err.println(roleName() + ": cannot pin to CPU " + spec.cpu() + ": "
+                        + CpuAffinity.describe(pinResult) + " (running unpinned)");
+            }
+        }
+        allocatedAtStart = threadAllocatedBytes();
+        neighbours.tick(clock.getAsLong());
+        neighbours.announce();
+        txIo.flush();
+    }
+
+    @Override
+    public int doWork() {
+        long now = clock.getAsLong();
+        nowNs = now;
+        neighbours.tick(now);
+        int work = io.receive(this, rxBurst);
+        work += app.doWork(now);
+        work += engine.pollTimers(now);
+        work += neighbours.poll(now);
+        txIo.flush();
+        if (spec.statsIntervalNs() > 0 && now - nextStatsNs >= 0) {
+            nextStatsNs = now + spec.statsIntervalNs();
+            spec.out().println(summary());
+        }
+        return work;
+    }
+
+    @Override
+    public void onFrame(MemorySegment buffer, long offset, int length, int flags) {
+        rxFrames++;
+        if (capture != null) {
+            capture.capture(buffer, offset, length);
+        }
+        DropReason r = parser.parse(buffer, offset, length, flags, frame);
+        if (r != DropReason.NONE) {
+            parseDrops[r.ordinal()]++;
+            return;
+        }
+        long dst = frame.ethernet().destination();
+        if (dst != spec.net().localMac() && (dst & 0x0100_0000_0000L) == 0) {
+            rxOtherHost++; // unicast to another MAC (PACKET_OTHERHOST): ip_rcv() drops it, SKB_DROP_REASON_OTHERHOST
+            return;
+        }
+        switch (frame.kind()) {
+            case TCP -> tcp();
+            case ARP -> neighbours.arpRcv(frame, nowNs);
+            case ICMP -> icmp.icmpRcv(frame);
+            default -> rxUnhandled++;
+        }
+    }
+
+    private void tcp() {
+        boolean onLink = spec.net().onLink(frame.srcIp());
+        if (onLink) {
+            neighbours.rxHint(frame.srcIp(), frame.ethernet().source(),
+                    (frame.flags() & (TcpHeader.SYN | TcpHeader.ACK)) == TcpHeader.SYN);
+        }
+        engine.tcpV4Rcv(frame, nowNs);
+        if (onLink) {
+            neighbours.rxHint(0, 0, false);
+        }
+    }
+
+    @Override
+    public void onClose() {
+        if (allocatedAtStart >= 0) {
+            allocatedBytes = threadAllocatedBytes() - allocatedAtStart;
+        }
+        ioStats = ioStats();
+        io.close(); // AF_XDP: closing the socket drops the BPF link, detaching the program
+        if (capture != null) {
+            capture.close();
+        }
+    }
+
+    /** @return the engine (tests; touch it on the worker thread or after the worker stopped) */
+    public TcpEngine engine() {
+        return engine;
+    }
+
+    /** @return the neighbour cache (same rule as {@link #engine()}) */
+    public Neighbours neighbours() {
+        return neighbours;
+    }
+
+    /** @return the ARP/ICMP/neighbour counters */
+    public NetStat.Counters netCounters() {
+        return netCounters;
+    }
+
+    /** @return the application */
+    public App app() {
+        return app;
+    }
+
+    /** @return one line for the stats interval */
+    public String summary() {
+        TcpStat.Counters c = engine.counters();
+        return "stats worker=" + spec.index() + " rx=" + rxFrames + " tcpIn=" + c.get(TcpStat.TcpInSegs)
+                + " tcpOut=" + c.get(TcpStat.TcpOutSegs) + " estab=" + c.get(TcpStat.TcpCurrEstab)
+                + " passiveOpens=" + c.get(TcpStat.TcpPassiveOpens) + " open=" + app.openConnections()
+                + " sockets=" + engine.socketsInUse() + " timeWait=" + engine.timeWaitCount()
+                + " neighbours=" + neighbours.size() + " allocatedBytes=" + (threadAllocatedBytes() - allocatedAtStart);
+    }
+
+    /**
+     * Every non-zero counter, one per line as nstat prints them ({@code Name value}), prefixed with the
+     * worker's index. Call after the worker stopped (or accept a racy snapshot).
+     *
+     * @param sb where to append
+     */
+    public void report(StringBuilder sb) {
+        String p = "worker" + spec.index() + ".";
+        line(sb, p, "FpRxFrames", rxFrames);
+        line(sb, p, "FpRxOtherHost", rxOtherHost);
+        line(sb, p, "FpRxUnhandled", rxUnhandled);
+        line(sb, p, "FpWorkerAllocatedBytes", allocatedBytes);
+        for (DropReason r : DropReason.values()) {
+            line(sb, p, "FpParseDrop_" + r.name(), parseDrops[r.ordinal()]);
+        }
+        for (NetStat s : NetStat.values()) {
+            line(sb, p, s.name(), netCounters.get(s));
+        }
+        for (NetDropReason r : NetDropReason.values()) {
+            line(sb, p, "FpNetDrop_" + r.name(), netCounters.drops(r));
+        }
+        TcpStat.Counters c = engine.counters();
+        for (TcpStat s : TcpStat.values()) {
+            line(sb, p, s.name(), c.get(s));
+        }
+        if (capture != null) {
+            line(sb, p, "FpPcapRecords", capture.records());
+            line(sb, p, "FpPcapErrors", capture.errors());
+        }
+        String stats = ioStats.isEmpty() ? ioStats() : ioStats;
+        if (!stats.isEmpty()) {
+            sb.append(p).append(stats).append('\n');
+        }
+    }
+
+    private String ioStats() {
+        if (io instanceof AfPacketIo a) {
+            return "afpacket " + a.stats();
+        }
+        if (io instanceof AfXdpIo x) {
+            return "afxdp " + x.stats();
+        }
+        return "";
+    }
+
+    /** Bytes this thread allocated so far (HotSpot's per-thread TLAB accounting), −1 when unsupported. */
+    private static long threadAllocatedBytes() {
+        if (java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t) {
+            return t.getCurrentThreadAllocatedBytes();
+        }
+        return -1;
+    }
+
+    private static void line(StringBuilder sb, String prefix, String name, long value) {
+        if (value != 0) {
+            sb.append(prefix).append(name).append(' ').append(value).append('\n');
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package dev.fastpath.serve;
+
+import dev.fastpath.cli.SubcommandProvider;
+
+/** Registers {@code lab} (found through {@link java.util.ServiceLoader}). */
+public final class LabSubcommandProvider implements SubcommandProvider {
+    @Override
+    public String name() {
+        return "lab";
+    }
+
+    @Override
+    public Object command() {
+        return new LabCommand();
+    }
+}

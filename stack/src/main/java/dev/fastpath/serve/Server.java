@@ -1,0 +1,199 @@
+package dev.fastpath.serve;
+
+import dev.fastpath.apps.AppKind;
+import dev.fastpath.config.Config;
+import dev.fastpath.io.PacketIo;
+import dev.fastpath.io.afpacket.AfPacketConfig;
+import dev.fastpath.io.afpacket.AfPacketIo;
+import dev.fastpath.io.xdp.AfXdpConfig;
+import dev.fastpath.io.xdp.AfXdpIo;
+import dev.fastpath.net.NetConfig;
+import dev.fastpath.net.SharedNeighbours;
+import dev.fastpath.pcap.PcapWriter;
+import dev.fastpath.poll.Idle;
+import dev.fastpath.poll.StackWorker;
+import dev.fastpath.wire.ChecksumPolicy;
+import dev.fastpath.wire.EthernetHeader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.agrona.concurrent.AgentRunner;
+
+/**
+ * Opens the rings, builds one {@link StackWorker} per ring, runs each on its own thread under an
+ * {@link AgentRunner}, and stops them all from a shutdown hook (SIGINT, SIGTERM): runners closed (each
+ * worker closes its ring on its own thread, which detaches XDP), then the counters printed.
+ */
+public final class Server {
+
+    /** The packet backends. */
+    public enum Io {
+        /** {@link AfXdpIo}; AF_XDP gives no checksum flag, so kernel peers' partial checksums are accepted. */
+        AF_XDP,
+        /** {@link AfPacketIo}; the kernel flags unfinished checksums, the parser trusts the flag. */
+        AF_PACKET
+    }
+
+    /**
+     * What {@code serve} was asked for.
+     *
+     * @param io              backend
+     * @param iface           interface
+     * @param ip              the stack's address
+     * @param prefix          its prefix length
+     * @param gateway         gateway or 0
+     * @param port            TCP port
+     * @param app             application
+     * @param config          knobs
+     * @param workers         how many workers
+     * @param cpus            CPUs to pin worker i to (empty: no pinning)
+     * @param pcap            capture file or null (worker i &gt; 0 writes FILE.i)
+     * @param statsIntervalNs stats line period, 0 for none
+     * @param idle            idle strategy
+     * @param neighbours      static entries as {ip, mac}
+     */
+    public record Settings(Io io, String iface, int ip, int prefix, int gateway, int port, AppKind app,
+            Config config, int workers, List<Integer> cpus, Path pcap, long statsIntervalNs, Idle idle,
+            List<long[]> neighbours) {
+    }
+
+    private final List<StackWorker> workers = new ArrayList<>();
+    private final List<AgentRunner> runners = new ArrayList<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private boolean stopping;
+
+    private Server() {
+    }
+
+    /**
+     * Starts serving and prints {@code ready}.
+     *
+     * @param s the settings
+     * @return the running server
+     * @throws RuntimeException when a ring cannot be opened or the port cannot be bound
+     */
+    public static Server start(Settings s) {
+        Server server = new Server();
+        try {
+            server.build(s);
+        } catch (RuntimeException e) {
+            for (StackWorker w : server.workers) {
+                w.onClose();
+            }
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "fastpath-stop"));
+        for (int i = 0; i < server.workers.size(); i++) {
+            AgentRunner runner = new AgentRunner(s.idle().strategy(), Server::onError, null, server.workers.get(i));
+            server.runners.add(runner);
+            AgentRunner.startOnThread(runner);
+        }
+        System.out.println("ready");
+        System.out.flush();
+        return server;
+    }
+
+    private void build(Settings s) {
+        long mac = macOf(s.iface());
+        NetConfig net = NetConfig.of(s.ip(), s.prefix(), s.gateway(), mac);
+        SecureRandom seeds = new SecureRandom();
+        int fanoutGroup = (int) (ProcessHandle.current().pid() & 0xFFFF);
+        SharedNeighbours shared = s.workers() > 1 ? new SharedNeighbours(4096) : null;
+        for (int i = 0; i < s.workers(); i++) {
+            PacketIo io;
+            ChecksumPolicy policy;
+            if (s.io() == Io.AF_XDP) {
+                io = AfXdpIo.open(s.iface(), AfXdpConfig.defaults());
+                policy = ChecksumPolicy.ACCEPT_PARTIAL;
+            } else {
+                AfPacketConfig c = AfPacketConfig.defaults();
+                io = AfPacketIo.open(s.iface(), s.workers() > 1 ? c.withFanoutGroup(fanoutGroup) : c);
+                policy = ChecksumPolicy.TRUST_FLAG;
+            }
+            PcapWriter pcap = pcap(s.pcap(), i);
+            int cpu = s.cpus().isEmpty() ? -1 : s.cpus().get(i);
+            StackWorker.Spec spec = new StackWorker.Spec(i, s.config(), net, policy, s.port(), cpu, pcap,
+                    s.statsIntervalNs(), System.out, seeds.nextLong());
+            StackWorker w;
+            try {
+                w = new StackWorker(spec, io, s.app().create(s.config()), System::nanoTime);
+            } catch (RuntimeException e) {
+                io.close();
+                throw e;
+            }
+            if (shared != null) {
+                w.neighbours().share(shared);
+            }
+            for (long[] n : s.neighbours()) {
+                w.neighbours().addStatic((int) n[0], n[1]);
+            }
+            workers.add(w);
+        }
+    }
+
+    private static PcapWriter pcap(Path file, int worker) {
+        if (file == null) {
+            return null;
+        }
+        Path f = worker == 0 ? file : Path.of(file + "." + worker);
+        try {
+            return new PcapWriter(f);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + f, e);
+        }
+    }
+
+    /**
+     * The interface's MAC from sysfs ({@code ip netns exec} mounts the namespace's own /sys).
+     *
+     * @param iface the interface
+     * @return its MAC
+     */
+    static long macOf(String iface) {
+        Path p = Path.of("/sys/class/net", iface, "address");
+        try {
+            return EthernetHeader.parseMac(Files.readString(p).strip());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("no interface " + iface + " (cannot read " + p + ")", e);
+        }
+    }
+
+    private static void onError(Throwable t) {
+        System.err.println("worker error: " + t);
+        t.printStackTrace();
+    }
+
+    /** Blocks until the shutdown hook has stopped everything. */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Stops the workers (each closes its ring on its own thread) and prints the counters. Idempotent. */
+    public synchronized void stop() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        for (AgentRunner r : runners) {
+            r.close();
+        }
+        StringBuilder sb = new StringBuilder("counters\n");
+        for (StackWorker w : workers) {
+            w.report(sb);
+        }
+        System.out.print(sb);
+        System.out.println("stopped");
+        System.out.flush();
+        stopped.countDown();
+    }
+
+    /** @return the workers (after {@link #stop()}, or racy) */
+    public List<StackWorker> workers() {
+        return workers;
+    }
+}
