@@ -1,6 +1,5 @@
 package dev.fastpath.bench.e2e;
 
-import dev.fastpath.bench.cli.ProjectHome;
 import dev.fastpath.cli.Main;
 import dev.fastpath.lab.Lab;
 import java.io.IOException;
@@ -26,7 +25,7 @@ final class VictimRunner {
 
     static final String FLOOD_SRC = "198.19.0.0/16";
     static final String DEFAULT_SERVE = "{fastpath} serve --io {io} --iface veth-b --ip 198.18.0.2/24 --port {port}"
-        + " --app discard --cpus {cpu}";
+        + " --app discard --cpus {cpu} --gateway 198.18.0.1";
     private static final long READY_MS = 60_000;
 
     private final Lab lab;
@@ -81,6 +80,8 @@ final class VictimRunner {
                 Host.script("listener.py").toString(), Lab.IP_B, Integer.toString(s.port()), "1024",
                 Double.toString(s.durationS() + 30)));
         } else {
+            // The stack owns 198.18.0.2 now: B's kernel must not also answer ARP and reset its connections.
+            check(lab.run(lab.nsB(), 10, "ip", "addr", "flush", "dev", Lab.IF_B));
             c = spawn(lab.nsB(), s.victimCpu(), v.name(), serveCommand(v.io()));
         }
         if (!c.awaitLine("ready", READY_MS)) {
@@ -91,11 +92,20 @@ final class VictimRunner {
         return c;
     }
 
+    /**
+     * The victim's command line. {@code {fastpath}} becomes this JVM's java with its class path and
+     * the CLI's main class (not the launcher script, which would rebuild the project when sources are
+     * newer than its jar — e.g. while Maven runs this very harness as a test).
+     */
     List<String> serveCommand(String io) {
-        String cmd = s.serveCmd().replace("{fastpath}", ProjectHome.root().resolve("fastpath").toString())
-            .replace("{io}", io).replace("{port}", Integer.toString(s.port()))
+        String cmd = s.serveCmd().replace("{io}", io).replace("{port}", Integer.toString(s.port()))
             .replace("{cpu}", Integer.toString(s.victimCpu()));
-        return List.of(cmd.trim().split("\\s+"));
+        List<String> words = new ArrayList<>(List.of(cmd.trim().split("\\s+")));
+        if (!words.isEmpty() && words.getFirst().equals("{fastpath}")) {
+            List<String> java = Host.fastpathJava(words.subList(1, words.size()).toArray(String[]::new));
+            return java;
+        }
+        return words;
     }
 
     Child spawn(String ns, int cpu, String name, List<String> cmd) {
@@ -116,6 +126,10 @@ final class VictimRunner {
             return measure(v, victim);
         } finally {
             victim.stop();
+            if (!v.kernel()) { // give B's kernel its address and route back for whoever comes next
+                lab.run(lab.nsB(), 10, "ip", "addr", "replace", Lab.IP_B + "/24", "dev", Lab.IF_B);
+                lab.run(lab.nsB(), 10, "ip", "route", "replace", FLOOD_SRC, "via", Lab.IP_A, "dev", Lab.IF_B);
+            }
         }
     }
 

@@ -1,0 +1,16 @@
+package dev.fastpath.serve;
+
+import dev.fastpath.cli.SubcommandProvider;
+
+/** Registers {@code demo} (found through {@link java.util.ServiceLoader}). */
+public final class DemoSubcommandProvider implements SubcommandProvider {
+    @Override
+    public String name() {
+        return "demo";
+    }
+
+    @Override
+    public Object command() {
+        return new DemoCommand();
+    }
+}
