@@ -7,7 +7,6 @@ import static dev.fastpath.api.SocketConstants.SHUT_WR;
 import dev.fastpath.api.Errno;
 import dev.fastpath.config.Knob;
 import dev.fastpath.table.ConnectionTable;
-import java.util.ArrayDeque;
 
 /**
  * The application-facing operations on socket ids, with Linux semantics: every call returns ≥ 0 or
@@ -82,7 +81,7 @@ public final class SocketOps {
         }
         s.backlog = Math.min(Math.max(backlog, 0), e.config.intValue(Knob.SOMAXCONN));
         if (s.acceptQueue == null) {
-            s.acceptQueue = new ArrayDeque<>();
+            s.acceptQueue = new AcceptQueue();
         }
         e.listeners[s.localPort] = s;
         e.tcpSetState(s, TcpState.LISTEN);
@@ -233,11 +232,13 @@ public final class SocketOps {
         }
         if (s.recvQueue != null && s.recvQueue.size() > 0) {
             int n = Math.min(len, s.recvQueue.size());
-            int before = s.recvQueue.free();
             s.recvQueue.copyOut(0, dst, off, n);
             s.recvQueue.consume(n);
-            if (s.synchronizedState() && before < 2 * s.mss && s.recvQueue.free() >= 2 * s.mss) {
-                TcpXmit.tcpSendAck(e, s, nowNs); // window update after the reader made room
+            int offered = s.rcvWup + s.advertisedWnd - s.rcvNxt;
+            int now = s.recvQueue.free();
+            if (s.synchronizedState() && now >= s.mss && now >= 2 * offered) {
+                // tcp_cleanup_rbuf(): the read at least doubled the window we can offer: say so now
+                TcpXmit.tcpSendAck(e, s, nowNs);
             }
             return n;
         }

@@ -1,7 +1,6 @@
 package dev.fastpath.tcp;
 
 import dev.fastpath.timer.TimerWheel;
-import java.util.ArrayDeque;
 
 /**
  * One connection (or listener): Linux's {@code struct tcp_sock} cut to what this engine uses.
@@ -157,7 +156,10 @@ final class TcpSock {
     int synQueueYoung;
     /** When the SYN queue last overflowed into cookies (Linux tcp_synq_overflow); cookies are checked for 2 min. */
     long lastOverflowNs = Long.MIN_VALUE;
-    ArrayDeque<TcpSock> acceptQueue;
+    AcceptQueue acceptQueue;
+    /** Links of a child in its listener's accept queue. */
+    TcpSock acceptPrev;
+    TcpSock acceptNext;
     /** For a child not yet accepted: its listener. */
     TcpSock parent;
 
