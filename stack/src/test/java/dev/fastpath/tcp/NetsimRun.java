@@ -56,6 +56,18 @@ final class NetsimRun {
         USED = u;
     }
 
+    /**
+     * The engine gave up on the connection (tcp_retries2 exhausted: ETIMEDOUT). Correct behaviour under
+     * extreme loss, but not a finished transfer.
+     */
+    static final class Aborted extends AssertionError {
+        private static final long serialVersionUID = 1L;
+
+        Aborted(String message) {
+            super(message);
+        }
+    }
+
     private final NetsimCell cell;
     private final long seed;
     private final boolean skipIdle;
@@ -120,10 +132,17 @@ final class NetsimRun {
                 throw new AssertionError(cell.key() + " seed " + seed + ": stuck after " + now / 1_000_000
                         + " ms virtual; sent " + sent + ", received " + received + " of " + data.length
                         + "; client " + describe(client, cfd, clientClosed) + " | server "
-                        + describe(server, sfd, serverClosed) + " | link in flight " + link.inFlight());
+                        + describe(server, sfd, serverClosed) + " | link in flight " + link.inFlight()
+                        + "\nclient counters " + counters(client) + "\nserver counters " + counters(server));
             }
             step(now);
             steps++;
+            if (client.counters().get(TcpStat.TcpExtTCPAbortOnTimeout) != 0) {
+                // The orphaned (closed) client gave up; the server will wait forever, as on Linux.
+                throw new Aborted(cell.key() + " seed " + seed + ": the closed client's connection timed out at "
+                        + now / 1_000_000 + " ms virtual, " + received + " of " + data.length + " bytes read; server "
+                        + describe(server, sfd, serverClosed));
+            }
             if (finished()) {
                 break;
             }
@@ -163,6 +182,12 @@ final class NetsimRun {
             return;
         }
         int st = client.state(cfd);
+        if (st == TcpState.CLOSE) { // connect() came before the first step: CLOSE now means the engine gave up
+            int err = client.takeError(cfd);
+            throw new Aborted(cell.key() + " seed " + seed + ": the client's connection was aborted ("
+                    + Errno.name(err) + ") at " + now / 1_000_000 + " ms virtual after " + sent + " bytes written, "
+                    + received + " read; client counters " + counters(client));
+        }
         if (sent < data.length && st == TcpState.ESTABLISHED) {
             int n = cOps.send(cfd, data, sent, data.length - sent, now);
             if (n < 0 && n != -Errno.EAGAIN) {
@@ -239,6 +264,17 @@ final class NetsimRun {
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** @return the engine's non-zero counters */
+    static String counters(TcpEngine e) {
+        StringBuilder b = new StringBuilder();
+        for (TcpStat st : TcpStat.values()) {
+            if (e.counters().get(st) != 0) {
+                b.append(st.name()).append('=').append(e.counters().get(st)).append(' ');
+            }
+        }
+        return b.toString();
     }
 
     /** @return a socket's state for a failure message */
