@@ -235,7 +235,7 @@ public final class SocketOps {
             s.recvQueue.copyOut(0, dst, off, n);
             s.recvQueue.consume(n);
             int offered = s.rcvWup + s.advertisedWnd - s.rcvNxt;
-            int now = s.recvQueue.free();
+            int now = Math.min(s.recvQueue.free(), 65535 << s.rcvWscale); // what a header can carry
             if (s.synchronizedState() && now >= s.mss && now >= 2 * offered) {
                 // tcp_cleanup_rbuf(): the read at least doubled the window we can offer: say so now
                 TcpXmit.tcpSendAck(e, s, nowNs);
