@@ -79,8 +79,13 @@ public final class SocketOptions {
                 }
             }
             // sock_setsockopt(): the value is doubled for bookkeeping overhead, within [min, max × 2].
-            case SocketConstants.SO_SNDBUF -> s.sndBuf = Math.max(SOCK_MIN_SNDBUF,
-                    (int) Math.min(2L * Math.max(value, 0), 2L * e.config.intValue(Knob.NET_WMEM_MAX)));
+            case SocketConstants.SO_SNDBUF -> {
+                s.sndBuf = Math.max(SOCK_MIN_SNDBUF,
+                        (int) Math.min(2L * Math.max(value, 0), 2L * e.config.intValue(Knob.NET_WMEM_MAX)));
+                if (s.sendQueue != null && s.sndBuf > s.sendQueue.capacity()) {
+                    s.sendQueue.resize(s.sndBuf); // a connected socket's queue grows; queued data is kept
+                }
+            }
             case SocketConstants.SO_RCVBUF -> s.rcvBuf = Math.max(SOCK_MIN_RCVBUF,
                     (int) Math.min(2L * Math.max(value, 0), 2L * e.config.intValue(Knob.NET_RMEM_MAX)));
             case SocketConstants.SO_RCVLOWAT -> s.rcvLowat = Math.max(value, 1);

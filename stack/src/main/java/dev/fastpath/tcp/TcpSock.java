@@ -100,6 +100,8 @@ final class TcpSock {
     int sndCwnd;
     int ssthresh = Integer.MAX_VALUE;
     int cwndCnt;
+    /** When data was last sent (Linux lsndtime): decides slow start after idle. */
+    long lastSendNs;
     /** CUBIC state (RFC 9438): W_max, K, the epoch start, the curve's origin, the Reno estimate. */
     float cubicWmax;
     float cubicK;
@@ -267,6 +269,7 @@ final class TcpSock {
         sndCwnd = 0;
         ssthresh = Integer.MAX_VALUE;
         cwndCnt = 0;
+        lastSendNs = 0;
         cubicWmax = 0;
         cubicK = 0;
         cubicOrigin = 0;

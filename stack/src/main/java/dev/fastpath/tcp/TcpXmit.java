@@ -154,6 +154,7 @@ final class TcpXmit {
         }
         int queued = s.sendQueue.size();
         byte[] scratch = e.scratch;
+        tcpCwndRestart(e, s, nowNs);
         int budget = maxSegments;
         while (true) {
             int offset = s.sndNxt - s.sndUna;
@@ -206,6 +207,9 @@ final class TcpXmit {
             if (len > 0 && s.atoStarted && nowNs - s.lastDataRcvNs < ato) {
                 s.pingpong = true; // tcp_event_data_sent(): a reply within the ACK timeout is interactive
             }
+            if (len > 0) {
+                s.lastSendNs = nowNs;
+            }
             if (!s.rttPending && len > 0) {
                 s.rttPending = true;
                 s.rttSeq = s.sndNxt;
@@ -223,6 +227,29 @@ final class TcpXmit {
                 break;
             }
         }
+    }
+
+    /**
+     * Kernel: tcp_cwnd_restart() via tcp_slow_start_after_idle_check(). Nothing in flight and
+     * silent for longer than the RTO: the window learned before may no longer fit the path
+     * (RFC 5681 §4.1). As Linux: halve it for every RTO of silence, not below the initial window,
+     * and keep three quarters of it as ssthresh.
+     */
+    private static void tcpCwndRestart(TcpEngine e, TcpSock s, long nowNs) {
+        if (s.sndUna != s.sndNxt || s.lastSendNs == 0 || !e.config.enabled(Knob.TCP_SLOW_START_AFTER_IDLE)
+                || nowNs - s.lastSendNs <= s.rtoNs) {
+            return;
+        }
+        int restart = e.config.intValue(Knob.TCP_INIT_CWND);
+        if (s.sndCwnd <= restart) {
+            return;
+        }
+        s.ssthresh = Math.max(s.ssthresh, s.sndCwnd * 3 / 4);
+        int cwnd = s.sndCwnd;
+        for (long idle = nowNs - s.lastSendNs - s.rtoNs; idle > 0 && cwnd > restart; idle -= s.rtoNs) {
+            cwnd >>= 1;
+        }
+        s.sndCwnd = Math.max(cwnd, restart);
     }
 
     /** Whether this partial segment would carry our FIN (a closing sender does not wait). */

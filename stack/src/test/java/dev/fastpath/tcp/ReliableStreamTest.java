@@ -218,6 +218,46 @@ class ReliableStreamTest {
         }
 
         @Test
+        @DisplayName("slow start after idle: a window of 40 halves per idle RTO, down to the initial 10 (RFC 5681)")
+        void slowStartAfterIdle() {
+            EngineFixture t = new EngineFixture();
+            int[] st = accepted(t, new TcpOption.Mss(MSS));
+            int c = st[1];
+            assertEquals(0, t.opts.setInt(c, dev.fastpath.api.SocketConstants.SOL_SOCKET,
+                    dev.fastpath.api.SocketConstants.SO_SNDBUF, 1 << 20, t.now()));
+            int seq = st[2] + 1;
+            for (int round = 0; round < 2; round++) { // slow start: 10 → 20 → 40 segments
+                int n = t.opts.tcpInfo(c).sndCwnd() * MSS;
+                assertEquals(n, t.api.send(c, bytes(n, round), 0, n, t.now()));
+                t.recv();
+                seq += n;
+                t.send(ack(seq));
+            }
+            assertEquals(40, t.opts.tcpInfo(c).sndCwnd());
+            long rto = t.opts.tcpInfo(c).rtoUs() / 1000;
+            t.advanceMs(3 * rto);
+            t.api.send(c, bytes(50 * MSS, 7), 0, 50 * MSS, t.now());
+            assertEquals(10, t.recv().size(), "40 → 20 → 10 over the idle RTOs, not below the initial window");
+        }
+
+        @Test
+        @DisplayName("with tcp_slow_start_after_idle=0 the window survives idleness")
+        void noSlowStartAfterIdle() {
+            EngineFixture t = new EngineFixture(Config.defaults().withOverrides(List.of("tcp.timestamps=0",
+                    "net.ipv4.tcp_slow_start_after_idle=0")));
+            int[] st = accepted(t, new TcpOption.Mss(MSS));
+            int c = st[1];
+            t.opts.setInt(c, dev.fastpath.api.SocketConstants.SOL_SOCKET, dev.fastpath.api.SocketConstants.SO_SNDBUF,
+                    1 << 20, t.now());
+            t.api.send(c, bytes(10 * MSS, 1), 0, 10 * MSS, t.now());
+            t.recv();
+            t.send(ack(st[2] + 1 + 10 * MSS));
+            t.advanceMs(10_000);
+            t.api.send(c, bytes(30 * MSS, 2), 0, 30 * MSS, t.now());
+            assertEquals(20, t.recv().size());
+        }
+
+        @Test
         @DisplayName("Nagle: a small write waits while a small segment is unacknowledged; TCP_NODELAY sends it")
         void nagle() {
             EngineFixture t = new EngineFixture();
