@@ -67,6 +67,18 @@ public final class ServeCommand implements Callable<Integer> {
             description = "print a stats line every S seconds (0: never)")
     private double statsInterval;
 
+    @Option(names = "--xdp-mode", paramLabel = "auto|native|skb", defaultValue = "auto",
+            description = "AF_XDP attach mode; auto tries native (driver) mode first; default auto")
+    private String xdpMode;
+
+    private String xdpModeChecked() {
+        String m = xdpMode.toLowerCase(Locale.ROOT);
+        if (!m.equals("auto") && !m.equals("native") && !m.equals("skb")) {
+            throw usage("--xdp-mode must be auto, native or skb, not '" + xdpMode + "'");
+        }
+        return m;
+    }
+
     @Option(names = "--idle", paramLabel = "busy-spin|backoff|sleeping", defaultValue = "backoff",
             description = "what a worker does when a duty cycle found nothing; default backoff")
     private String idle;
@@ -135,7 +147,7 @@ public final class ServeCommand implements Callable<Integer> {
             default -> throw usage("--idle must be busy-spin, backoff or sleeping, not '" + idle + "'");
         };
         return new Server.Settings(kind, iface, addr, prefix, gw, port, appKind, config(), workers, cpuList,
-                pcap, (long) (statsInterval * 1e9), idleKind, staticNeighbours());
+                pcap, (long) (statsInterval * 1e9), idleKind, staticNeighbours(), xdpModeChecked());
     }
 
     private Config config() throws IOException {
