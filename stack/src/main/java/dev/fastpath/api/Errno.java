@@ -14,7 +14,10 @@ public final class Errno {
     public static final int EMFILE = 24;
     public static final int ENOTTY = 25;
     public static final int EPIPE = 32;
+    public static final int ENONET = 64;
+    public static final int EPROTO = 71;
     public static final int ENOTSOCK = 88;
+    public static final int EMSGSIZE = 90;
     public static final int ENOPROTOOPT = 92;
     public static final int EPROTONOSUPPORT = 93;
     public static final int ESOCKTNOSUPPORT = 94;
@@ -30,6 +33,7 @@ public final class Errno {
     public static final int ENOTCONN = 107;
     public static final int ETIMEDOUT = 110;
     public static final int ECONNREFUSED = 111;
+    public static final int EHOSTDOWN = 112;
     public static final int EHOSTUNREACH = 113;
     public static final int EALREADY = 114;
     public static final int EINPROGRESS = 115;
@@ -47,7 +51,10 @@ public final class Errno {
         {"EMFILE", "Too many open files"},
         {"ENOTTY", "Inappropriate ioctl for device"},
         {"EPIPE", "Broken pipe"},
+        {"ENONET", "Machine is not on the network"},
+        {"EPROTO", "Protocol error"},
         {"ENOTSOCK", "Socket operation on non-socket"},
+        {"EMSGSIZE", "Message too long"},
         {"ENOPROTOOPT", "Protocol not available"},
         {"EPROTONOSUPPORT", "Protocol not supported"},
         {"ESOCKTNOSUPPORT", "Socket type not supported"},
@@ -63,14 +70,16 @@ public final class Errno {
         {"ENOTCONN", "Transport endpoint is not connected"},
         {"ETIMEDOUT", "Connection timed out"},
         {"ECONNREFUSED", "Connection refused"},
+        {"EHOSTDOWN", "Host is down"},
         {"EHOSTUNREACH", "No route to host"},
         {"EALREADY", "Operation already in progress"},
         {"EINPROGRESS", "Operation now in progress"},
     };
     private static final int[] NUMBERS = {EPERM, ENOENT, EINTR, EBADF, EAGAIN, ENOMEM, EFAULT, EEXIST, EINVAL,
-        EMFILE, ENOTTY, EPIPE, ENOTSOCK, ENOPROTOOPT, EPROTONOSUPPORT, ESOCKTNOSUPPORT, EOPNOTSUPP, EAFNOSUPPORT,
+        EMFILE, ENOTTY, EPIPE, ENONET, EPROTO, ENOTSOCK, EMSGSIZE, ENOPROTOOPT, EPROTONOSUPPORT,
+        ESOCKTNOSUPPORT, EOPNOTSUPP, EAFNOSUPPORT,
         EADDRINUSE, EADDRNOTAVAIL, ENETUNREACH, ECONNABORTED, ECONNRESET, ENOBUFS, EISCONN, ENOTCONN, ETIMEDOUT,
-        ECONNREFUSED, EHOSTUNREACH, EALREADY, EINPROGRESS};
+        ECONNREFUSED, EHOSTDOWN, EHOSTUNREACH, EALREADY, EINPROGRESS};
 
     private Errno() {
     }

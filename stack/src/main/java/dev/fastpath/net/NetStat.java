@@ -9,7 +9,10 @@ public enum NetStat {
     ArpInRequests, ArpInReplies, ArpOutRequests, ArpOutReplies, ArpOutAnnounces,
     NeighCreated, NeighUpdated, NeighExpired, NeighResFailed, NeighUnresolvedDiscards, NeighProbes,
     NeighFromRx, NeighFromShared,
-    IcmpInMsgs, IcmpInEchos, IcmpOutMsgs, IcmpOutEchoReps;
+    IcmpInMsgs, IcmpInEchos, IcmpOutMsgs, IcmpOutEchoReps,
+    IcmpInErrors, IcmpInDestUnreachs, IcmpInTimeExcds, IcmpInParmProbs,
+    /** ICMP errors that aborted a connection attempt, were recorded as soft errors, lowered the path MTU. */
+    FpIcmpTcpAborts, FpIcmpTcpSoftErrors, FpIcmpTcpMtuReduced;
 
     /** Counter storage with one writer (the worker); drops by {@link NetDropReason}. */
     public static final class Counters {

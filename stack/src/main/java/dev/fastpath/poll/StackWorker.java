@@ -7,6 +7,7 @@ import dev.fastpath.io.PacketIo;
 import dev.fastpath.io.afpacket.AfPacketIo;
 import dev.fastpath.io.xdp.AfXdpIo;
 import dev.fastpath.net.IcmpEcho;
+import dev.fastpath.net.IcmpErrors;
 import dev.fastpath.net.NetConfig;
 import dev.fastpath.net.NetDropReason;
 import dev.fastpath.net.NetStat;
@@ -54,6 +55,7 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
     private final NetStat.Counters netCounters = new NetStat.Counters();
     private final Neighbours neighbours;
     private final IcmpEcho icmp;
+    private final IcmpErrors icmpErrors;
     private final TcpEngine engine;
     private final App app;
     private final int rxBurst;
@@ -91,6 +93,7 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
         this.icmp = new IcmpEcho(spec.net(), txIo, netCounters);
         this.engine = new TcpEngine(spec.config(), txIo, spec.net().localIp(), spec.net().localMac(),
                 neighbours::lookup, spec.seed(), nowNs);
+        this.icmpErrors = new IcmpErrors(spec.net(), netCounters, engine::tcpV4Err);
         this.app = app;
         int r = app.start(engine, spec.port(), nowNs);
         if (r < 0) {
@@ -155,7 +158,7 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
         switch (frame.kind()) {
             case TCP -> tcp();
             case ARP -> neighbours.arpRcv(frame, nowNs);
-            case ICMP -> icmp.icmpRcv(frame);
+            case ICMP -> icmp();
             default -> rxUnhandled++;
         }
     }
@@ -169,6 +172,15 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
         engine.tcpV4Rcv(frame, nowNs);
         if (onLink) {
             neighbours.rxHint(0, 0, false);
+        }
+    }
+
+    /** Echo requests are answered; errors quoting our TCP segments go to the engine (tcp_v4_err). */
+    private void icmp() {
+        if (IcmpErrors.isError(frame.icmp().type())) {
+            icmpErrors.icmpRcv(frame, nowNs);
+        } else {
+            icmp.icmpRcv(frame);
         }
     }
 

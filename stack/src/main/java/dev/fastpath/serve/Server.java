@@ -1,5 +1,6 @@
 package dev.fastpath.serve;
 
+import dev.fastpath.apps.App;
 import dev.fastpath.apps.AppKind;
 import dev.fastpath.config.Config;
 import dev.fastpath.io.PacketIo;
@@ -22,6 +23,8 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.agrona.concurrent.AgentRunner;
 
 /**
@@ -109,9 +112,24 @@ public final class Server {
      * @throws RuntimeException when a ring cannot be opened or the port cannot be bound
      */
     public static Server start(Settings s) {
+        return start(s, () -> s.app().create(s.config()), w -> { }, true);
+    }
+
+    /**
+     * Starts the workers with an application of the caller's (e.g. {@code connect}'s client).
+     *
+     * @param s        the settings ({@code app} unused; {@code port} is passed to {@link App#start})
+     * @param apps     one application per worker
+     * @param prepare  called with each worker before its thread starts (still on the calling thread)
+     * @param announce whether to print {@code ready}
+     * @return the running server
+     * @throws RuntimeException when a ring cannot be opened or the application cannot start
+     */
+    public static Server start(Settings s, Supplier<App> apps, Consumer<StackWorker> prepare, boolean announce) {
         Server server = new Server();
         try {
-            server.build(s);
+            server.build(s, apps);
+            server.workers.forEach(prepare);
         } catch (RuntimeException e) {
             for (StackWorker w : server.workers) {
                 w.onClose();
@@ -124,12 +142,14 @@ public final class Server {
             server.runners.add(runner);
             AgentRunner.startOnThread(runner);
         }
-        System.out.println("ready");
-        System.out.flush();
+        if (announce) {
+            System.out.println("ready");
+            System.out.flush();
+        }
         return server;
     }
 
-    private void build(Settings s) {
+    private void build(Settings s, Supplier<App> apps) {
         long mac = macOf(s.iface());
         NetConfig net = NetConfig.of(s.ip(), s.prefix(), s.gateway(), mac);
         SecureRandom seeds = new SecureRandom();
@@ -152,7 +172,7 @@ public final class Server {
                     s.statsIntervalNs(), System.out, seeds.nextLong());
             StackWorker w;
             try {
-                w = new StackWorker(spec, io, s.app().create(s.config()), System::nanoTime);
+                w = new StackWorker(spec, io, apps.get(), System::nanoTime);
             } catch (RuntimeException e) {
                 io.close();
                 throw e;

@@ -376,6 +376,26 @@ public final class TcpEngine implements TimerHandler {
         }
     }
 
+    /**
+     * An ICMP error quoting a TCP segment we sent (RFC 1122 §4.2.3.9). Kernel: tcp_ipv4.c tcp_v4_err();
+     * the rules are in {@link TcpIcmp}.
+     *
+     * @param type       ICMP type (3 destination unreachable, 11 time exceeded, 12 parameter problem)
+     * @param code       ICMP code
+     * @param info       the next-hop MTU for fragmentation needed (RFC 1191), else 0
+     * @param localIp    the quoted segment's source address (ours)
+     * @param remoteIp   its destination address
+     * @param localPort  its source port
+     * @param remotePort its destination port
+     * @param seq        its sequence number
+     * @param nowNs      the current time
+     * @return what was done: {@link TcpIcmp#NO_SOCKET}, {@link TcpIcmp#ABORTED}, …
+     */
+    public int tcpV4Err(int type, int code, int info, int localIp, int remoteIp, int localPort, int remotePort,
+            int seq, long nowNs) {
+        return TcpIcmp.tcpV4Err(this, type, code, info, localIp, remoteIp, localPort, remotePort, seq, nowNs);
+    }
+
     void orphaned(TcpSock s) {
         s.orphan = true;
         orphans++;

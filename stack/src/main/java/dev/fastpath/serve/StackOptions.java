@@ -1,0 +1,177 @@
+package dev.fastpath.serve;
+
+import dev.fastpath.config.Config;
+import dev.fastpath.config.ConfigException;
+import dev.fastpath.poll.Idle;
+import dev.fastpath.wire.EthernetHeader;
+import dev.fastpath.wire.Ipv4Header;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/**
+ * The options every command that runs the stack on an interface shares ({@code serve}, {@code connect}):
+ * backend, interface, address, gateway, knobs, capture, idle strategy, static neighbours; a picocli mixin
+ * whose checks are usage errors (exit code 2) of the command that mixes it in.
+ */
+public final class StackOptions {
+
+    /**
+     * The parsed and validated options.
+     *
+     * @param io         backend
+     * @param iface      interface
+     * @param ip         the stack's address
+     * @param prefix     its prefix length
+     * @param gateway    gateway or 0
+     * @param config     knobs with every override applied
+     * @param pcap       capture file or null
+     * @param idle       idle strategy
+     * @param neighbours static entries as {ip, mac}
+     * @param xdpMode    AF_XDP attach mode: auto, native or skb
+     */
+    public record Parsed(Server.Io io, String iface, int ip, int prefix, int gateway, Config config, Path pcap,
+            Idle idle, List<long[]> neighbours, String xdpMode) {
+    }
+
+    @Option(names = "--xdp-mode", paramLabel = "auto|native|skb", defaultValue = "auto",
+            description = "AF_XDP attach mode; auto tries native (driver) mode first; default auto")
+    private String xdpMode;
+
+    @Option(names = "--io", required = true, paramLabel = "af_xdp|af_packet", description = "packet backend")
+    private String io;
+
+    @Option(names = "--iface", required = true, paramLabel = "IF", description = "the interface")
+    private String iface;
+
+    @Option(names = "--ip", required = true, paramLabel = "ADDR/PREFIX", description = "the stack's address")
+    private String ip;
+
+    @Option(names = "--gateway", paramLabel = "ADDR", description = "next hop for off-subnet destinations")
+    private String gateway;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "TOML configuration (config/fastpath.toml)")
+    private Path configFile;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a knob, e.g. tcp.syncookies=2")
+    private List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--pcap", paramLabel = "FILE", description = "write every frame in and out to FILE (pcap)")
+    private Path pcap;
+
+    @Option(names = "--idle", paramLabel = "busy-spin|backoff|sleeping", defaultValue = "backoff",
+            description = "what a worker does when a duty cycle found nothing; default backoff")
+    private String idle;
+
+    @Option(names = "--neighbour", paramLabel = "ADDR=MAC",
+            description = "a static neighbour entry (never expires), e.g. 198.18.0.2=02:00:c6:12:00:02")
+    private List<String> neighbours = new ArrayList<>();
+
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+    private CommandLine.Model.CommandSpec spec;
+
+    /**
+     * @return every shared option, checked
+     * @throws IOException when the configuration file cannot be read
+     */
+    public Parsed parse() throws IOException {
+        Server.Io kind = switch (io.toLowerCase(Locale.ROOT)) {
+            case "af_xdp" -> Server.Io.AF_XDP;
+            case "af_packet" -> Server.Io.AF_PACKET;
+            default -> throw usage("--io must be af_xdp or af_packet, not '" + io + "'");
+        };
+        int slash = ip.indexOf('/');
+        if (slash < 0) {
+            throw usage("--ip must be ADDR/PREFIX, e.g. 198.18.0.1/24, not '" + ip + "'");
+        }
+        int addr = address("--ip", ip.substring(0, slash));
+        int prefix = number("--ip prefix", ip.substring(slash + 1), 0, 32);
+        int gw = gateway == null ? 0 : address("--gateway", gateway);
+        if (gw != 0 && ((gw ^ addr) & (prefix == 0 ? 0 : -1 << (32 - prefix))) != 0) {
+            throw usage("--gateway " + gateway + " is not inside " + ip);
+        }
+        Idle idleKind = switch (idle.toLowerCase(Locale.ROOT)) {
+            case "busy-spin", "busy_spin", "spin" -> Idle.BUSY_SPIN;
+            case "backoff" -> Idle.BACKOFF;
+            case "sleeping", "sleep" -> Idle.SLEEPING;
+            default -> throw usage("--idle must be busy-spin, backoff or sleeping, not '" + idle + "'");
+        };
+        String mode = xdpMode.toLowerCase(Locale.ROOT);
+        if (!mode.equals("auto") && !mode.equals("native") && !mode.equals("skb")) {
+            throw usage("--xdp-mode must be auto, native or skb, not '" + xdpMode + "'");
+        }
+        return new Parsed(kind, iface, addr, prefix, gw, config(), pcap, idleKind, staticNeighbours(), mode);
+    }
+
+    private Config config() throws IOException {
+        try {
+            Config c = configFile == null ? Config.defaults() : Config.load(configFile);
+            return c.withOverrides(overrides);
+        } catch (ConfigException e) {
+            throw usage(e.getMessage());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw usage("--config " + configFile + ": no such file");
+        }
+    }
+
+    private List<long[]> staticNeighbours() {
+        List<long[]> list = new ArrayList<>();
+        for (String n : neighbours) {
+            int eq = n.indexOf('=');
+            if (eq < 0) {
+                throw usage("--neighbour must be ADDR=MAC, not '" + n + "'");
+            }
+            int a = address("--neighbour", n.substring(0, eq));
+            try {
+                list.add(new long[] {a, EthernetHeader.parseMac(n.substring(eq + 1))});
+            } catch (RuntimeException e) {
+                throw usage("--neighbour " + n + ": bad MAC");
+            }
+        }
+        return list;
+    }
+
+    /**
+     * @param option the option, for the message
+     * @param text   a dotted quad
+     * @return the address
+     */
+    public int address(String option, String text) {
+        try {
+            return Ipv4Header.parseAddress(text.strip());
+        } catch (RuntimeException e) {
+            throw usage(option + ": '" + text + "' is not an IPv4 address");
+        }
+    }
+
+    /**
+     * @param what the option, for the message
+     * @param text a decimal number
+     * @param min  smallest allowed
+     * @param max  largest allowed
+     * @return the number
+     */
+    public int number(String what, String text, int min, int max) {
+        try {
+            int v = Integer.parseInt(text.strip());
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the usage error
+        }
+        throw usage(what + " must be in " + min + ".." + max + ", not '" + text + "'");
+    }
+
+    /**
+     * @param message what is wrong
+     * @return a usage error of the command this is mixed into
+     */
+    public CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+}
