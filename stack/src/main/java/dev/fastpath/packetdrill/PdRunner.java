@@ -167,7 +167,11 @@ public final class PdRunner {
             switch (ev) {
                 case PdEvent.Shell s -> {
                     advanceTo(t);
+                    shell.dropAll = null;
                     shell.apply(config, s.command(), false);
+                    if (shell.dropAll != null) {
+                        link.a().refuseTx(shell.dropAll);
+                    }
                     lastEventUs = t;
                 }
                 case PdEvent.Packet p when p.inbound() -> {

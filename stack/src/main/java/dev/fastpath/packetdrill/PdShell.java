@@ -21,6 +21,8 @@ final class PdShell {
     private final List<String> ignored;
     /** Whether a line turned TSO/GSO off ({@code ethtool -K tun0 tso off gso off}). */
     boolean tsoOff;
+    /** The last qdisc command: TRUE drop everything ({@code pfifo limit 0}), FALSE normal, null none. */
+    Boolean dropAll;
 
     PdShell(Path dir, List<String> ignored) {
         this.dir = dir;
@@ -58,6 +60,8 @@ final class PdShell {
                                 beforeStart);
                     }
                 }
+            } else if (first.equals("tc")) {
+                qdisc(line);
             } else if (first.equals("ethtool") && line.contains("tso off")) {
                 tsoOff = true; // outbound segments are then compared one by one, not coalesced
             } else {
@@ -65,6 +69,25 @@ final class PdShell {
             }
         }
         return out;
+    }
+
+    /**
+     * {@code tc qdisc add … pfifo limit 0} makes the device drop every frame the stack hands it, which
+     * Linux reports back as local congestion; {@code tc qdisc delete} or a qdisc with room undoes it.
+     */
+    private void qdisc(String line) {
+        for (String part : line.split(";")) {
+            List<String> w = words(part.replaceAll("2>\\S*", "").strip());
+            if (w.size() < 3 || !w.get(0).equals("tc") || !w.get(1).equals("qdisc")) {
+                if (!part.isBlank()) {
+                    ignored.add("shell: " + part.strip());
+                }
+                continue;
+            }
+            int limit = w.indexOf("limit");
+            boolean zero = limit > 0 && limit + 1 < w.size() && w.get(limit + 1).equals("0");
+            dropAll = w.get(2).equals("add") || w.get(2).equals("replace") ? zero : Boolean.FALSE;
+        }
     }
 
     private Config defaults(Config c, String path, boolean beforeStart) {

@@ -205,7 +205,7 @@ public final class SocketOptions {
                         : e.config.intValue(Knob.TCP_SYN_RETRIES);
                 case SocketConstants.TCP_LINGER2 -> s.linger2 == Integer.MIN_VALUE
                         ? (int) e.config.get(Knob.TCP_FIN_TIMEOUT) : s.linger2 < 0 ? -1 : s.linger2;
-                case SocketConstants.TCP_USER_TIMEOUT -> (int) s.userTimeoutMs;
+                case SocketConstants.TCP_USER_TIMEOUT -> s.userTimeoutMs;
                 case SocketConstants.TCP_QUICKACK -> s.pingpong ? 0 : 1;
                 default -> -Errno.ENOPROTOOPT;
             };

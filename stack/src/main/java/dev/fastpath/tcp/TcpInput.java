@@ -462,6 +462,7 @@ final class TcpInput {
                 s.probeTimer = TimerWheel.NONE;
                 s.backoff = 0;
                 s.retransStartNs = 0;
+                s.probesStartNs = 0;
             } else {
                 TcpTimers.rearmProbe(e, s, nowNs);
             }

@@ -88,6 +88,8 @@ final class TcpSock {
     long probeTimer = TimerWheel.NONE;
     /** Zero-window probes sent without the window opening (Linux icsk_probes_out). */
     int probesOut;
+    /** When the current run of probes began (Linux icsk_probes_tstamp); TCP_USER_TIMEOUT counts from it. */
+    long probesStartNs;
     /** When the first retransmission of the current loss episode went out (Linux retrans_stamp); 0 = none. */
     long retransStartNs;
     /** The pending rtoTimer is a tail loss probe, not an RTO (Linux ICSK_TIME_LOSS_PROBE). */
@@ -127,7 +129,6 @@ final class TcpSock {
     /** The largest window the peer has offered (Linux max_window), bounds acceptable old ACKs. */
     int maxWindow;
     long lastRcvNs;
-    long lastChallengeNs = Long.MIN_VALUE;
     long lastDupAckNs = Long.MIN_VALUE;
     int keepaliveProbes;
 
@@ -141,7 +142,7 @@ final class TcpSock {
     int keepIdle;
     int keepIntvl;
     int keepCnt;
-    long userTimeoutMs;
+    int userTimeoutMs;
     boolean nonBlocking;
     int sndBuf;
     int rcvBuf;
@@ -262,6 +263,7 @@ final class TcpSock {
         lingerTimer = TimerWheel.NONE;
         probeTimer = TimerWheel.NONE;
         probesOut = 0;
+        probesStartNs = 0;
         retransStartNs = 0;
         lossProbe = false;
         tlpOut = false;
@@ -293,7 +295,6 @@ final class TcpSock {
         lastDataRcvNs = 0;
         maxWindow = 0;
         lastRcvNs = 0;
-        lastChallengeNs = Long.MIN_VALUE;
         lastDupAckNs = Long.MIN_VALUE;
         keepaliveProbes = 0;
         keepalive = false;

@@ -87,7 +87,7 @@ final class TcpTimers {
      */
     private static boolean tcpWriteTimeout(TcpEngine e, TcpSock s, int attempts, long nowNs) {
         if (s.userTimeoutMs > 0) {
-            return nowNs - s.retransStartNs >= s.userTimeoutMs * TcpEngine.MS;
+            return nowNs - s.retransStartNs >= (long) s.userTimeoutMs * TcpEngine.MS;
         }
         int orphanRetries = e.config.intValue(Knob.TCP_ORPHAN_RETRIES);
         int limit = s.orphan ? (orphanRetries == 0 ? 8 : orphanRetries) : e.config.intValue(Knob.TCP_RETRIES2);
@@ -151,7 +151,8 @@ final class TcpTimers {
      */
     static void armProbe(TcpEngine e, TcpSock s, long nowNs) {
         if (s.sndUna == s.sndNxt && !e.timers.pending(s.rtoTimer) && !e.timers.pending(s.probeTimer)) {
-            s.probeTimer = e.timers.schedule(nowNs + probeWhen(e, s), TcpEngine.timer(TcpEngine.TIMER_PROBE, s.id));
+            long base = Math.max(s.rtoNs, e.config.get(Knob.TCP_RTO_MIN) * TcpEngine.MS); // tcp_probe0_base()
+            s.probeTimer = e.timers.schedule(nowNs + base, TcpEngine.timer(TcpEngine.TIMER_PROBE, s.id));
         }
     }
 
@@ -166,32 +167,75 @@ final class TcpTimers {
     }
 
     /**
-     * Kernel: tcp_probe_timer() and tcp_send_probe0(). A probe is a bare ACK one below snd_una, which
-     * the peer must answer with its window; each unanswered probe doubles the wait. An answer resets
-     * the count (tcp_ack), so a live peer is probed forever unless TCP_USER_TIMEOUT is set; a silent
-     * one is dropped after tcp_retries2 probes (orphans: tcp_orphan_retries).
+     * Kernel: tcp_probe_timer() and tcp_send_probe0(). Data waits and nothing is in flight: either the
+     * peer's window is shut (a probe is a bare ACK one below snd_una, which the peer must answer with
+     * its window; each unanswered probe doubles the wait) or our own device refused the frame (local
+     * congestion: retry every TCP_RESOURCE_PROBE_INTERVAL, no backoff). An answer resets the count
+     * (tcp_ack), so a live peer is probed forever unless TCP_USER_TIMEOUT is set, counted from the
+     * first probe; otherwise the connection ends after tcp_retries2 probes.
      */
     static void tcpProbeTimer(TcpEngine e, TcpSock s, long nowNs) {
         s.probeTimer = TimerWheel.NONE;
-        if (s.sndUna != s.sndNxt || s.sendQueue == null || s.sendQueue.size() == 0 || s.sndWnd > 0) {
+        if (s.sndUna != s.sndNxt || s.sendQueue == null || s.sendQueue.size() == s.sndNxt - s.sndUna) {
             s.probesOut = 0;
-            s.backoff = 0;
-            TcpXmit.tcpWriteXmit(e, s, nowNs);
+            s.probesStartNs = 0;
             return;
         }
-        if (s.retransStartNs == 0) {
-            s.retransStartNs = nowNs;
+        if (s.probesStartNs == 0) {
+            s.probesStartNs = nowNs;
+        } else if (s.userTimeoutMs > 0 && nowNs - s.probesStartNs >= (long) s.userTimeoutMs * TcpEngine.MS) {
+            abort(e, s);
+            return;
         }
-        if (tcpWriteTimeout(e, s, s.probesOut + 1, nowNs)) {
-            e.counters.inc(TcpStat.TcpExtTCPAbortOnTimeout);
-            e.tcpDone(s, Errno.ETIMEDOUT); // tcp_write_err(): no RST, the peer is presumed gone
+        int orphanRetries = e.config.intValue(Knob.TCP_ORPHAN_RETRIES);
+        int maxProbes = s.orphan ? (orphanRetries == 0 ? 8 : orphanRetries) : e.config.intValue(Knob.TCP_RETRIES2);
+        if (s.probesOut >= maxProbes) {
+            abort(e, s);
+            return;
+        }
+        boolean sent = tcpWriteWakeup(e, s, nowNs);
+        if (s.sndUna != s.sndNxt) {
+            s.probesOut = 0; // new data went out: the retransmission timer watches it now
+            s.backoff = 0;
+            s.probesStartNs = 0;
             return;
         }
         s.probesOut++;
-        s.backoff++;
+        long when;
+        if (sent) {
+            s.backoff = Math.min(s.backoff + 1, e.config.intValue(Knob.TCP_RETRIES2));
+            when = probeWhen(e, s);
+        } else {
+            when = RESOURCE_PROBE_INTERVAL_NS; // our own device is full: no reason to back off
+        }
+        if (s.userTimeoutMs > 0) { // tcp_clamp_probe0_to_user_timeout()
+            long left = (long) s.userTimeoutMs * TcpEngine.MS - (nowNs - s.probesStartNs);
+            when = Math.min(when, Math.max(left, 2 * TcpEngine.MS));
+        }
+        e.timers.cancel(s.probeTimer); // the failed send may have armed one already
+        s.probeTimer = e.timers.schedule(nowNs + when, TcpEngine.timer(TcpEngine.TIMER_PROBE, s.id));
+    }
+
+    /** Linux TCP_RESOURCE_PROBE_INTERVAL. */
+    private static final long RESOURCE_PROBE_INTERVAL_NS = 500 * TcpEngine.MS;
+
+    /**
+     * Kernel: tcp_write_wakeup(). Room in the peer's window: send one new segment; none: the
+     * zero-window probe. @return whether the device took the frame
+     */
+    private static boolean tcpWriteWakeup(TcpEngine e, TcpSock s, long nowNs) {
+        if (Seq.before(s.sndNxt, s.sndUna + s.sndWnd)) {
+            int before = s.sndNxt;
+            TcpXmit.writeXmit(e, s, nowNs, 1, true);
+            return s.sndNxt != before;
+        }
         e.counters.inc(TcpStat.TcpExtTCPWinProbe);
-        TcpXmit.send(e, s, s.sndUna - 1, TcpHeader.ACK, null, 0, 0, nowNs);
-        s.probeTimer = e.timers.schedule(nowNs + probeWhen(e, s), TcpEngine.timer(TcpEngine.TIMER_PROBE, s.id));
+        return TcpXmit.send(e, s, s.sndUna - 1, TcpHeader.ACK, null, 0, 0, nowNs);
+    }
+
+    private static void abort(TcpEngine e, TcpSock s) {
+        e.counters.inc(TcpStat.TcpExtTCPAbortOnTimeout);
+        e.tcpDone(s, Errno.ETIMEDOUT); // tcp_write_err(): no RST, the peer is presumed gone
     }
 
     /** Kernel: tcp_delack_timer(): the ACK that waited for data to ride on goes out alone. */

@@ -28,12 +28,13 @@ final class TcpXmit {
         return s.tsOk ? TcpOutput.OPT_TS : 0;
     }
 
-    static void send(TcpEngine e, TcpSock s, int seq, int flags, byte[] data, int off, int len, long nowNs) {
+    /** @return whether the frame went to the device (false: no route, or the TX ring refused it) */
+    static boolean send(TcpEngine e, TcpSock s, int seq, int flags, byte[] data, int off, int len, long nowNs) {
         int bits = tsBits(s);
         if (s.sackOk && (flags & TcpHeader.ACK) != 0 && (flags & TcpHeader.RST) == 0 && sackBlocks(e.out, s)) {
             bits |= TcpOutput.OPT_SACK;
         }
-        e.out.tuple(s.localIp, s.remoteIp, s.localPort, s.remotePort)
+        return e.out.tuple(s.localIp, s.remoteIp, s.localPort, s.remotePort)
                 .header(seq, s.rcvNxt, flags, window(s))
                 .options(bits, 0, 0, e.tsVal(s, nowNs), s.tsRecent)
                 .send(data, off, len);
@@ -199,7 +200,12 @@ final class TcpXmit {
             if (len > 0) {
                 s.sendQueue.copyOut(offset, scratch, 0, len);
             }
-            send(e, s, s.sndNxt, flags, scratch, 0, len, nowNs);
+            if (!send(e, s, s.sndNxt, flags, scratch, 0, len, nowNs)) {
+                // Not sent (TX ring full, no route): the data stays unsent, as Linux keeps an skb that
+                // tcp_transmit_skb() could not hand down; with nothing in flight the probe timer retries.
+                TcpTimers.armProbe(e, s, nowNs);
+                break;
+            }
             if (len < s.mss) {
                 s.sndSml = s.sndNxt + len; // Minshall: remember the end of the last small segment
             }

@@ -205,7 +205,7 @@ abstract class KernelPeerTests extends KernelPeerTestBase {
         s.close()
         n = 0
         for _ in range(50):
-            out = subprocess.run(["ss", "-Htn", "state", "time-wait", "sport", "= :%d" % port],
+            out = subprocess.run(["ss", "-Htn", "state", "time-wait", "sport", "= :%d" % port, "and", "dport", "= :7"],
                                  capture_output=True, text=True).stdout
             n = len([l for l in out.splitlines() if l.strip()])
             if n: break
@@ -233,7 +233,8 @@ abstract class KernelPeerTests extends KernelPeerTestBase {
         time.sleep(0.2)
         s.close()
         time.sleep(0.2)
-        out = subprocess.run(["ss", "-Htn", "state", "time-wait", "sport", "= :%d" % port],
+        # this connection only: an older TIME_WAIT may hold the same local port towards another server port
+        out = subprocess.run(["ss", "-Htn", "state", "time-wait", "sport", "= :%d" % port, "and", "dport", "= :80"],
                              capture_output=True, text=True).stdout
         print("HTTP", resp.split(b" ")[1].decode(), "eof=True", resp.endswith(b"ok\\n"))
         if sys.argv[2] == "0":

@@ -41,6 +41,7 @@ abstract class StackClientKernelServerTest extends KernelPeerTestBase {
             ls = socket.socket(); ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             ls.bind(('198.18.0.2', port)); ls.listen(16); ls.settimeout(25)
             print('LISTENING', flush=True)
+            out = threading.Lock()  # threads must not interleave their lines
             def serve(c, k):
                 c.settimeout(max(1, deadline - time.time()))
                 total = 0; result = 'EOF'
@@ -59,7 +60,8 @@ abstract class StackClientKernelServerTest extends KernelPeerTestBase {
                     result = 'RESET'
                 except socket.timeout:
                     result = 'TIMEOUT'
-                print('CONN %d %s bytes=%d' % (k, result, total), flush=True)
+                with out:
+                    sys.stdout.write('CONN %d %s bytes=%d\\n' % (k, result, total)); sys.stdout.flush()
                 c.close()
             threads = []
             for k in range(count):

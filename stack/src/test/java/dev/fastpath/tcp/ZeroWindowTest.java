@@ -112,4 +112,53 @@ class ZeroWindowTest {
         assertEquals(TcpState.CLOSE, t.engine.state(c));
         assertEquals(-Errno.ETIMEDOUT, t.api.send(c, HELLO, 0, 1, t.now()));
     }
+
+    @Test
+    @DisplayName("R1: a device that refuses frames: data stays unsent, probed every 500 ms without backoff, "
+            + "TCP_USER_TIMEOUT ends it")
+    void localCongestion() {
+        EngineFixture t = new EngineFixture();
+        int[] st = t.established(1000);
+        int c = st[1];
+        assertEquals(0, t.opts.setInt(c, IPPROTO_TCP, TCP_USER_TIMEOUT, 3000, t.now()));
+        long base = Math.max(rtoMs(t, c), 200);
+        t.link.a().refuseTx(true);
+        assertEquals(5, t.api.send(c, HELLO, 0, HELLO.length, t.now()));
+        assertEquals(5, t.opts.ioctl(c, dev.fastpath.api.SocketConstants.SIOCOUTQNSD), "still unsent");
+        t.advanceMs(base);
+        assertEquals(1, SocketOptions.of(t.engine).tcpInfo(c).probes());
+        t.advanceMs(5 * 500);
+        dev.fastpath.api.TcpInfo info = SocketOptions.of(t.engine).tcpInfo(c);
+        assertEquals(6, info.probes());
+        assertEquals(0, info.backoff(), "local congestion does not back off");
+        assertEquals(TcpState.ESTABLISHED, t.engine.state(c));
+        t.advanceMs(499);
+        assertEquals(TcpState.ESTABLISHED, t.engine.state(c));
+        t.advanceMs(1);
+        assertEquals(TcpState.CLOSE, t.engine.state(c), "3 s after the first probe");
+        assertEquals(-Errno.ETIMEDOUT, t.api.send(c, HELLO, 0, 1, t.now()));
+        t.link.a().refuseTx(false);
+        t.recvNothing();
+    }
+
+    @Test
+    @DisplayName("a device that refuses frames for a while: the data goes out once it takes them again")
+    void localCongestionRecovers() {
+        EngineFixture t = new EngineFixture();
+        int[] st = t.established(1000);
+        int c = st[1];
+        t.link.a().refuseTx(true);
+        t.api.send(c, HELLO, 0, HELLO.length, t.now());
+        t.advanceMs(1000);
+        t.link.a().refuseTx(false);
+        List<TcpSegment> got = List.of();
+        for (int ms = 0; ms < 600 && got.isEmpty(); ms++) {
+            t.advanceMs(1);
+            got = t.recv();
+        }
+        assertEquals(1, got.size(), got.toString());
+        assertArrayEquals(HELLO, got.getFirst().payload(), "the next probe sent the data");
+        t.send(seg(80, ACK, 1001, st[2] + 6));
+        assertEquals(0, SocketOptions.of(t.engine).tcpInfo(c).probes());
+    }
 }

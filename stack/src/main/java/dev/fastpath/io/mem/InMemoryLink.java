@@ -126,6 +126,7 @@ public final class InMemoryLink {
         private final MemorySegment rx = Arena.ofAuto().allocate(RX_FRAME_MAX, 64);
         private final MemorySegment tx = Arena.ofAuto().allocate(FRAME_SIZE * 64L, 64);
         private final ArrayDeque<Long> freeTx = new ArrayDeque<>();
+        private boolean refuseTx;
 
         private Endpoint(int side) {
             this.side = side;
@@ -160,8 +161,21 @@ public final class InMemoryLink {
             return tx;
         }
 
+        /**
+         * Makes {@link #txClaim} refuse every frame, like a device whose queue is full (or a qdisc
+         * that drops everything: packetdrill's {@code tc qdisc … pfifo limit 0}).
+         *
+         * @param on whether to refuse
+         */
+        public void refuseTx(boolean on) {
+            refuseTx = on;
+        }
+
         @Override
         public long txClaim() {
+            if (refuseTx) {
+                return -1;
+            }
             Long off = freeTx.poll();
             return off == null ? -1 : off;
         }
