@@ -156,7 +156,7 @@ public final class Config {
 
     private static long number(String key, String text) {
         try {
-            return Long.parseLong(text);
+            return Long.decode(text); // decimal, or 0x… as sysctl values are sometimes written
         } catch (NumberFormatException e) {
             throw new ConfigException("'" + key + "' must be an integer, was '" + text + "'");
         }

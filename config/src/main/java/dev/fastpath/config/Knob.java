@@ -73,6 +73,9 @@ public enum Knob {
             "duplicate ACKs (or SACKed segments) that mean a loss: fast retransmit's threshold"),
     TCP_SLOW_START_AFTER_IDLE("tcp.slow_start_after_idle", "net.ipv4.tcp_slow_start_after_idle", 1, 0, 1,
             "1: after an idle period longer than the RTO, start again from the initial window (RFC 5681 §4.1)"),
+    TCP_FASTOPEN("tcp.fastopen", "net.ipv4.tcp_fastopen", 1, 0, 0xFFFFF,
+            "bit 0: Fast Open as a client (cookie requests, cached cookies, TCP_FASTOPEN_CONNECT); the server "
+                    + "side and data in the SYN are not implemented"),
     TCP_CONGESTION_CONTROL("tcp.congestion_control", "net.ipv4.tcp_congestion_control", 1, 0, 1,
             "0 reno (RFC 5681/6582), 1 cubic (RFC 9438, Linux's default)"),
     TCP_INIT_CWND("tcp.init_cwnd", "TCP_INIT_CWND", 10, 1, 1000, "initial congestion window, segments (RFC 6928)"),

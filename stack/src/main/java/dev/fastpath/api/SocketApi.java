@@ -140,6 +140,18 @@ public final class SocketApi {
         return ops.send(id, src, off, len, nowNs);
     }
 
+    /** sendto(fd, buf, MSG_FASTOPEN, ip:port): connect and write in one call (TCP Fast Open client). */
+    public int sendFastOpen(int fd, byte[] src, int off, int len, int ip, int port, long nowNs) {
+        int id = socketId(fd);
+        if (id < 0) {
+            return -Errno.EBADF;
+        }
+        if (src != null && (off < 0 || len < 0 || off + len > src.length)) {
+            return -Errno.EFAULT;
+        }
+        return ops.sendFastOpen(id, src, off, len, ip, port, nowNs);
+    }
+
     /** shutdown(fd, SHUT_RD | SHUT_WR | SHUT_RDWR). */
     public int shutdown(int fd, int how, long nowNs) {
         int id = socketId(fd);

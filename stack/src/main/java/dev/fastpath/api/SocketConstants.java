@@ -33,6 +33,9 @@ public final class SocketConstants {
     public static final int TCP_INFO = 11;
     public static final int TCP_QUICKACK = 12;
     public static final int TCP_USER_TIMEOUT = 18;
+    public static final int TCP_FASTOPEN_CONNECT = 30;
+    /** send flag: connect and send in one call (RFC 7413 client). */
+    public static final int MSG_FASTOPEN = 0x20000000;
 
     public static final int SHUT_RD = 0;
     public static final int SHUT_WR = 1;

@@ -72,6 +72,13 @@ public sealed interface PdEvent {
             if (kind.equals("TS")) {
                 return "TS val " + values[0] + " ecr " + values[1];
             }
+            if (kind.equals("FO")) {
+                StringBuilder hex = new StringBuilder(values.length == 0 ? "FO" : "FO ");
+                for (long v : values) {
+                    hex.append(String.format("%02x", v));
+                }
+                return hex.toString();
+            }
             for (int i = 0; i < values.length; i++) {
                 b.append(kind.equals("sack") && i % 2 == 1 ? ":" : " ").append(values[i]);
             }

@@ -248,6 +248,14 @@ public final class PdParser {
                     }
                     out.add(new PdEvent.PdOption("TS", new long[] {Long.parseLong(w[2]), Long.parseLong(w[4])}));
                 }
+                case "FO" -> { // TCP Fast Open: "FO" is a cookie request, "FO abcd1234" a cookie in hex
+                    String hex = w.length > 1 ? w[1] : "";
+                    long[] v = new long[hex.length() / 2];
+                    for (int i = 0; i < v.length; i++) {
+                        v[i] = Integer.parseInt(hex.substring(2 * i, 2 * i + 2), 16);
+                    }
+                    out.add(new PdEvent.PdOption("FO", v));
+                }
                 case "sack" -> {
                     long[] v = new long[2 * (w.length - 1)];
                     for (int i = 1; i < w.length; i++) {

@@ -293,6 +293,13 @@ public final class PdRunner {
             case "mss" -> new TcpOption.Mss((int) v[0]);
             case "wscale" -> new TcpOption.WindowScale((int) v[0]);
             case "TS" -> new TcpOption.Timestamps(v[0], v[1] == 0 || !tsKnown ? v[1] : (v[1] + tsOffset) & 0xFFFFFFFFL);
+            case "FO" -> {
+                byte[] cookie = new byte[v.length];
+                for (int i = 0; i < v.length; i++) {
+                    cookie[i] = (byte) v[i];
+                }
+                yield new TcpOption.Unknown(dev.fastpath.wire.TcpOptions.KIND_FASTOPEN, cookie);
+            }
             case "sack" -> {
                 List<TcpOption.SackBlock> blocks = new ArrayList<>();
                 for (int i = 0; i < v.length; i += 2) {
@@ -438,6 +445,14 @@ public final class PdRunner {
                         v[2 * i + 1] = (sk.blocks().get(i).end() - remoteIsn) & 0xFFFFFFFFL;
                     }
                     yield new PdOption("sack", v);
+                }
+                case TcpOption.Unknown u when u.kind() == dev.fastpath.wire.TcpOptions.KIND_FASTOPEN -> {
+                    byte[] d = u.data();
+                    long[] v = new long[d.length];
+                    for (int i = 0; i < d.length; i++) {
+                        v[i] = d[i] & 0xFF;
+                    }
+                    yield new PdOption("FO", v);
                 }
                 case TcpOption.Unknown u -> new PdOption("kind" + u.kind(), new long[0]);
             });

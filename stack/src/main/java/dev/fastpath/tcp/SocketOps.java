@@ -155,9 +155,48 @@ public final class SocketOps {
         s.socketState = TcpState.SS_CONNECTING;
         e.hash(s);
         e.counters.inc(TcpStat.TcpActiveOpens);
+        if (s.fastOpenConnect && e.fastOpen.find(ip) >= 0) {
+            s.deferConnect = true; // tcp_fastopen_defer_connect(): the SYN leaves with the first write
+            return 0;
+        }
+        tcpSendSynNow(s, nowNs);
+        return -Errno.EINPROGRESS;
+    }
+
+    private void tcpSendSynNow(TcpSock s, long nowNs) {
+        s.deferConnect = false;
         TcpXmit.tcpTransmitSyn(e, s, nowNs);
         s.rtoTimer = e.timers.schedule(nowNs + s.rtoNs, TcpEngine.timer(TcpEngine.TIMER_RTO, s.id));
-        return -Errno.EINPROGRESS;
+    }
+
+    /**
+     * sendto(MSG_FASTOPEN) on an unconnected socket (RFC 7413 client): connect and write in one call.
+     * The SYN carries the cached cookie (or a cookie request) but no data yet: the data waits for the
+     * handshake, which is what Linux also does when the server turns the cookie down.
+     *
+     * @return −EINPROGRESS once the SYN is out, or −errno
+     */
+    public int sendFastOpen(int id, byte[] src, int off, int len, int ip, int port, long nowNs) {
+        TcpSock s = e.sock(id);
+        if (s == null) {
+            return -Errno.EBADF;
+        }
+        if (src == null) {
+            return -Errno.EFAULT;
+        }
+        if ((e.config.get(Knob.TCP_FASTOPEN) & 1) == 0) {
+            return -Errno.EOPNOTSUPP;
+        }
+        if (s.state != TcpState.CLOSE) {
+            return send(id, src, off, len, nowNs);
+        }
+        s.fastOpenConnect = true;
+        int r = connect(id, ip, port, nowNs);
+        if (r == 0 && s.deferConnect) {
+            tcpSendSynNow(s, nowNs);
+            return -Errno.EINPROGRESS;
+        }
+        return r;
     }
 
     /** Kernel: tcp_connect_init(): ISN (RFC 6528), MSS, window scale, RTO. */
@@ -206,6 +245,10 @@ public final class SocketOps {
         }
         if (s.sndShutdown) {
             return -Errno.EPIPE;
+        }
+        if (s.deferConnect) {
+            tcpSendSynNow(s, nowNs); // TCP_FASTOPEN_CONNECT: the first write starts the handshake
+            return -Errno.EINPROGRESS;
         }
         if (s.state == TcpState.SYN_SENT || s.state == TcpState.SYN_RECV) {
             return -Errno.EAGAIN; // a blocking caller waits for the handshake (sk_stream_wait_connect)

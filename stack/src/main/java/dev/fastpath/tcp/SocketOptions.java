@@ -152,6 +152,12 @@ public final class SocketOptions {
                 }
                 s.userTimeoutMs = value;
             }
+            case SocketConstants.TCP_FASTOPEN_CONNECT -> {
+                if (s.state != TcpState.CLOSE || (e.config.get(Knob.TCP_FASTOPEN) & 1) == 0) {
+                    return s.state != TcpState.CLOSE ? -Errno.EISCONN : -Errno.EOPNOTSUPP;
+                }
+                s.fastOpenConnect = value != 0;
+            }
             case SocketConstants.TCP_QUICKACK -> {
                 // do_tcp_setsockopt(): 1 enters quick-ACK mode (and ACKs what waits), 0 delays ACKs.
                 s.pingpong = value == 0;
@@ -207,6 +213,7 @@ public final class SocketOptions {
                         ? (int) e.config.get(Knob.TCP_FIN_TIMEOUT) : s.linger2 < 0 ? -1 : s.linger2;
                 case SocketConstants.TCP_USER_TIMEOUT -> s.userTimeoutMs;
                 case SocketConstants.TCP_QUICKACK -> s.pingpong ? 0 : 1;
+                case SocketConstants.TCP_FASTOPEN_CONNECT -> s.fastOpenConnect ? 1 : 0;
                 default -> -Errno.ENOPROTOOPT;
             };
         }

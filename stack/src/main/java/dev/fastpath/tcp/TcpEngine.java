@@ -46,6 +46,7 @@ public final class TcpEngine implements TimerHandler {
     final SynCookies cookies;
     final int localIp;
     final CongestionControl cc;
+    final FastOpenCache fastOpen;
     /** Staging for one outgoing payload (no allocation per segment). */
     final byte[] scratch = new byte[65536];
     TcpEvents events = TcpEvents.NONE;
@@ -71,6 +72,7 @@ public final class TcpEngine implements TimerHandler {
         this.localIp = localIp;
         this.random = RandomSource.seeded(seed);
         this.cc = CongestionControl.of(config.intValue(Knob.TCP_CONGESTION_CONTROL));
+        this.fastOpen = new FastOpenCache(random.nextLong());
         this.isnGenerator = new IsnGenerator(random);
         this.cookies = new SynCookies(random);
         int max = config.intValue(Knob.STACK_MAX_CONNECTIONS);

@@ -547,6 +547,10 @@ final class TcpInput {
         s.sndWl1 = f.seq();
         s.sndWl2 = f.ack();
         negotiate(s, f.options());
+        if (s.fastOpenConnect && f.options().fastOpenLength() >= 4) { // tcp_rcv_fastopen_synack()
+            e.fastOpen.put(s.remoteIp, f.options().fastOpenLength(), f.options().fastOpenHi(),
+                    f.options().fastOpenLo());
+        }
         s.sndWnd = f.window(); // RFC 7323 §2.2: the window of a SYN is never scaled
         s.initQueues();
         s.sndCwnd = e.config.intValue(Knob.TCP_INIT_CWND);

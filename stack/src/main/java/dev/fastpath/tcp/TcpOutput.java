@@ -21,6 +21,11 @@ final class TcpOutput {
     static final int OPT_TS = 8;
     /** SACK blocks from {@link #sackStarts}/{@link #sackEnds} ({@link #sackCount} of them). */
     static final int OPT_SACK = 16;
+    /** A Fast Open option from {@link #fastOpenLength}/{@link #fastOpenHi}/{@link #fastOpenLo} (SYN only). */
+    static final int OPT_FASTOPEN = 32;
+    int fastOpenLength;
+    long fastOpenHi;
+    long fastOpenLo;
     final int[] sackStarts = new int[4];
     final int[] sackEnds = new int[4];
     int sackCount;
@@ -158,6 +163,9 @@ final class TcpOutput {
             }
             if ((bits & OPT_WSCALE) != 0) {
                 options.nop().windowScale(wscale);
+            }
+            if ((bits & OPT_FASTOPEN) != 0) {
+                options.fastOpen(fastOpenLength, fastOpenHi, fastOpenLo);
             }
         } else if ((bits & OPT_TS) != 0) {
             options.nop().nop().timestamps(tsVal, tsEcr);

@@ -150,6 +150,9 @@ final class TcpSock {
     boolean reuseAddr;
     boolean reusePort;
     boolean cork;
+    /** TCP_FASTOPEN_CONNECT; deferConnect: connect() returned 0 and the SYN waits for the first write. */
+    boolean fastOpenConnect;
+    boolean deferConnect;
     /** TCP_SYNCNT; 0 means tcp_syn_retries. */
     int synRetries;
 
@@ -315,6 +318,8 @@ final class TcpSock {
         reusePort = false;
         cork = false;
         synRetries = 0;
+        fastOpenConnect = false;
+        deferConnect = false;
         backlog = 0;
         synQueueLength = 0;
         synQueueYoung = 0;

@@ -105,6 +105,14 @@ final class TcpXmit {
         if (e.config.enabled(Knob.TCP_TIMESTAMPS)) {
             bits |= TcpOutput.OPT_TS;
         }
+        if (s.fastOpenConnect && (e.config.get(Knob.TCP_FASTOPEN) & 1) != 0) {
+            // RFC 7413 §4.1: the cached cookie, or a request for one (Linux tcp_fastopen_cookie_check)
+            int slot = e.fastOpen.find(s.remoteIp);
+            bits |= TcpOutput.OPT_FASTOPEN;
+            e.out.fastOpenLength = slot < 0 ? 0 : e.fastOpen.length(slot);
+            e.out.fastOpenHi = slot < 0 ? 0 : e.fastOpen.hi(slot);
+            e.out.fastOpenLo = slot < 0 ? 0 : e.fastOpen.lo(slot);
+        }
         e.out.tuple(s.localIp, s.remoteIp, s.localPort, s.remotePort)
                 .header(s.iss, 0, TcpHeader.SYN, initialWindow(e, s.mssClamp))
                 .options(bits, s.mssClamp, s.rcvWscale, e.tsVal(s, nowNs), 0)

@@ -96,6 +96,30 @@ public final class TcpOptionWriter {
     }
 
     /**
+     * A TCP Fast Open option (RFC 7413): a cookie request (length 0) or a cookie, padded with two NOPs
+     * when its length is 2 mod 4, as Linux writes it.
+     *
+     * @param cookieLength 0, or 4..16
+     * @param hi           the cookie's bytes 0..7, big-endian
+     * @param lo           its bytes 8..15
+     * @return this
+     */
+    public TcpOptionWriter fastOpen(int cookieLength, long hi, long lo) {
+        long at = start + length;
+        Net.u8(segment, at, TcpOptions.KIND_FASTOPEN);
+        Net.u8(segment, at + 1, 2 + cookieLength);
+        for (int k = 0; k < cookieLength; k++) {
+            long word = k < 8 ? hi : lo;
+            Net.u8(segment, at + 2 + k, (int) (word >>> (56 - 8 * (k & 7))) & 0xFF);
+        }
+        length += 2 + cookieLength;
+        if ((cookieLength & 3) == 0) {
+            nop().nop(); // tcp_options_write(): a length of 2 mod 4 is padded to the word
+        }
+        return this;
+    }
+
+    /**
      * A SACK option with {@code count} blocks.
      *
      * @param starts left edges

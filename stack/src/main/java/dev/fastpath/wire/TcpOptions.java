@@ -30,6 +30,8 @@ public final class TcpOptions {
     public static final int KIND_SACK_PERMITTED = 4;
     public static final int KIND_SACK = 5;
     public static final int KIND_TIMESTAMPS = 8;
+    /** RFC 7413 TCP Fast Open cookie (length 2 for a cookie request, 6..18 with a cookie). */
+    public static final int KIND_FASTOPEN = 34;
 
     public static final int LENGTH_MSS = 4;
     public static final int LENGTH_WINDOW_SCALE = 3;
@@ -47,6 +49,9 @@ public final class TcpOptions {
     private int sackBlockCount;
     private final int[] sackStart = new int[MAX_SACK_BLOCKS];
     private final int[] sackEnd = new int[MAX_SACK_BLOCKS];
+    private int fastOpenLength;
+    private long fastOpenHi;
+    private long fastOpenLo;
 
     /** Creates an empty holder. */
     public TcpOptions() {
@@ -62,6 +67,9 @@ public final class TcpOptions {
         tsVal = 0;
         tsEcr = 0;
         sackBlockCount = 0;
+        fastOpenLength = -1;
+        fastOpenHi = 0;
+        fastOpenLo = 0;
     }
 
     /**
@@ -133,6 +141,20 @@ public final class TcpOptions {
                     sackBlockCount = n;
                 }
             }
+            case KIND_FASTOPEN -> {
+                int n = length - 2;
+                if (n == 0 || n >= 4 && n <= 16 && n % 2 == 0) { // RFC 7413 §4.1.1: 4..16 bytes, even
+                    fastOpenLength = n;
+                    for (int k = 0; k < n; k++) {
+                        long v = Net.u8(b, at + 2 + k);
+                        if (k < 8) {
+                            fastOpenHi |= v << (56 - 8 * k);
+                        } else {
+                            fastOpenLo |= v << (56 - 8 * (k - 8));
+                        }
+                    }
+                }
+            }
             default -> {
                 // Unknown kinds are skipped by their length (RFC 9293 §3.2).
             }
@@ -167,6 +189,21 @@ public final class TcpOptions {
     /** @return TSecr (valid when {@link #hasTimestamps()}) */
     public int tsEcr() {
         return tsEcr;
+    }
+
+    /** @return the Fast Open cookie's length: −1 absent, 0 a cookie request, else 4..16 bytes */
+    public int fastOpenLength() {
+        return fastOpenLength;
+    }
+
+    /** @return the cookie's first 8 bytes, big-endian (zero-padded) */
+    public long fastOpenHi() {
+        return fastOpenHi;
+    }
+
+    /** @return the cookie's bytes 8..15, big-endian (zero-padded) */
+    public long fastOpenLo() {
+        return fastOpenLo;
     }
 
     /** @return the number of SACK blocks (0..4) */

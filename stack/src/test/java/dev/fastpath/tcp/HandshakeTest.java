@@ -202,6 +202,32 @@ class HandshakeTest {
         }
 
         @Test
+        @DisplayName("H3: TCP Fast Open client: a cookie request, the cookie cached, then connect() defers the SYN "
+                + "carrying it to the first write (RFC 7413)")
+        void fastOpenClient() {
+            SocketOptions o = t.opts;
+            int c = t.api.socket();
+            assertEquals(0, o.setInt(c, dev.fastpath.api.SocketConstants.IPPROTO_TCP,
+                    dev.fastpath.api.SocketConstants.TCP_FASTOPEN_CONNECT, 1, t.now()));
+            assertEquals(-Errno.EINPROGRESS, t.api.connect(c, EngineFixture.PEER_IP, 80, t.now()));
+            TcpSegment syn = t.recvFlags(SYN);
+            TcpOption request = new TcpOption.Unknown(dev.fastpath.wire.TcpOptions.KIND_FASTOPEN, new byte[0]);
+            assertTrue(syn.options().contains(request), syn.toString());
+            TcpOption cookie = new TcpOption.Unknown(dev.fastpath.wire.TcpOptions.KIND_FASTOPEN,
+                    new byte[] {(byte) 0xab, (byte) 0xcd, 0x12, 0x34});
+            t.sendFromServer(syn, SYN | ACK, 9000, syn.seq() + 1, new TcpOption.Mss(1460), cookie);
+            t.recvOne(ACK, syn.seq() + 1, 9001);
+            int d = t.api.socket();
+            o.setInt(d, dev.fastpath.api.SocketConstants.IPPROTO_TCP,
+                    dev.fastpath.api.SocketConstants.TCP_FASTOPEN_CONNECT, 1, t.now());
+            assertEquals(0, t.api.connect(d, EngineFixture.PEER_IP, 80, t.now()), "deferred: a cookie is cached");
+            t.recvNothing();
+            assertEquals(-Errno.EINPROGRESS, t.api.send(d, new byte[] {1}, 0, 1, t.now()));
+            TcpSegment syn2 = t.recvFlags(SYN);
+            assertTrue(syn2.options().contains(cookie), syn2.toString());
+        }
+
+        @Test
         @DisplayName("H11: simultaneous open: a SYN in SYN_SENT → SYN_RECV and a SYN-ACK; the peer's SYN-ACK "
                 + "completes it and is ACKed")
         void simultaneousOpen() {
