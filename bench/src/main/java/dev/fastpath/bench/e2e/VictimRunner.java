@@ -76,9 +76,10 @@ final class VictimRunner {
         Child c;
         if (v.kernel()) {
             check(lab.run(lab.nsB(), 10, "sysctl", "-qw", "net.ipv4.tcp_syncookies=" + v.syncookies()));
-            c = spawn(lab.nsB(), s.victimCpu(), v.name(), List.of("python3",
-                Host.script("listener.py").toString(), Lab.IP_B, Integer.toString(s.port()), "1024",
-                Double.toString(s.durationS() + 30)));
+            List<String> cmd = new ArrayList<>(List.of(Host.fastpathJava().get(0), "-cp",
+                System.getProperty("java.class.path"), KernelListener.class.getName(), Lab.IP_B,
+                Integer.toString(s.port()), "4096", Double.toString(s.durationS() + 30), "2"));
+            c = spawn(lab.nsB(), s.victimCpu(), v.name(), cmd);
         } else {
             // The stack owns 198.18.0.2 now: B's kernel must not also answer ARP and reset its connections.
             check(lab.run(lab.nsB(), 10, "ip", "addr", "flush", "dev", Lab.IF_B));
