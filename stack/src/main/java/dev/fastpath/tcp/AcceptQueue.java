@@ -6,6 +6,8 @@ package dev.fastpath.tcp;
  * accept() are all O(1) and allocate nothing.
  */
 final class AcceptQueue {
+    /** When the SYN queue last overflowed into cookies (Linux tcp_synq_overflow); cookies are checked for 2 min. */
+    long lastOverflowNs = Long.MIN_VALUE;
     private TcpSock head;
     private TcpSock tail;
     private int size;
@@ -57,6 +59,7 @@ final class AcceptQueue {
     }
 
     void clear() {
+        lastOverflowNs = Long.MIN_VALUE;
         while (poll() != null) {
             // unlink every child so none keeps stale links into a reused queue
         }

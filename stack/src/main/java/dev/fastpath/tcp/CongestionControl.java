@@ -35,6 +35,14 @@ interface CongestionControl {
         return which == RENO ? Reno.INSTANCE : Cubic.INSTANCE;
     }
 
+    /**
+     * Kernel: tcp_is_cwnd_limited(). In slow start the window may grow while it is below twice the
+     * most segments recently in flight; later only if the window itself limited the sender.
+     */
+    static boolean cwndLimited(TcpSock s) {
+        return s.sndCwnd < s.ssthresh ? s.sndCwnd < 2 * s.maxPacketsOut : s.cwndLimited;
+    }
+
     /** Slow start: one segment per acknowledged segment, up to ssthresh (RFC 5681 §3.1). @return left over */
     static int slowStart(TcpSock s, int segments) {
         int room = Math.max(s.ssthresh - s.sndCwnd, 0);
@@ -49,6 +57,9 @@ interface CongestionControl {
 
         @Override
         public void onAck(TcpSock s, int segments, long nowNs) {
+            if (!cwndLimited(s)) {
+                return;
+            }
             int left = s.sndCwnd < s.ssthresh ? slowStart(s, segments) : segments;
             if (left == 0) {
                 return;
@@ -86,6 +97,9 @@ interface CongestionControl {
 
         @Override
         public void onAck(TcpSock s, int segments, long nowNs) {
+            if (!cwndLimited(s)) {
+                return;
+            }
             int left = s.sndCwnd < s.ssthresh ? slowStart(s, segments) : segments;
             if (left == 0) {
                 return;

@@ -126,7 +126,7 @@ final class TcpListen {
         r.mss = SynCookies.MSS_TABLE[index];
         r.iss = e.cookies.cookieV4InitSequence(f.srcIp(), f.dstIp(), f.srcPort(), f.dstPort(), f.seq(), index,
                 nowNs);
-        l.lastOverflowNs = nowNs;
+        l.acceptQueue.lastOverflowNs = nowNs;
         e.counters.inc(TcpStat.TcpExtSyncookiesSent);
         int ts = r.tsOk ? SynCookies.cookieInitTimestamp(nowNs / TcpEngine.MS, r.wscaleOk ? r.sndWscale : -1,
                 r.sackOk, false) : 0;
@@ -141,8 +141,8 @@ final class TcpListen {
      * @return true when the ACK was a valid cookie (handled), false to answer with a RST
      */
     private boolean cookieV4Check(TcpSock l, ParsedFrame f, long nowNs) {
-        if (e.config.intValue(Knob.TCP_SYNCOOKIES) == 0 || l.lastOverflowNs == Long.MIN_VALUE
-                || nowNs - l.lastOverflowNs > SynCookies.VALID_NS) {
+        if (e.config.intValue(Knob.TCP_SYNCOOKIES) == 0 || l.acceptQueue.lastOverflowNs == Long.MIN_VALUE
+                || nowNs - l.acceptQueue.lastOverflowNs > SynCookies.VALID_NS) {
             return false;
         }
         int mss = e.cookies.cookieV4Check(f.srcIp(), f.dstIp(), f.srcPort(), f.dstPort(), f.ack(), f.seq(), nowNs);

@@ -102,6 +102,10 @@ final class TcpSock {
     int sndCwnd;
     int ssthresh = Integer.MAX_VALUE;
     int cwndCnt;
+    /** Linux max_packets_out / cwnd_usage_seq / is_cwnd_limited: did the window, not the app, limit us? */
+    int maxPacketsOut;
+    int cwndUsageSeq;
+    boolean cwndLimited;
     /** When data was last sent (Linux lsndtime): decides slow start after idle. */
     long lastSendNs;
     /** CUBIC state (RFC 9438): W_max, K, the epoch start, the curve's origin, the Reno estimate. */
@@ -160,8 +164,6 @@ final class TcpSock {
     int backlog;
     int synQueueLength;
     int synQueueYoung;
-    /** When the SYN queue last overflowed into cookies (Linux tcp_synq_overflow); cookies are checked for 2 min. */
-    long lastOverflowNs = Long.MIN_VALUE;
     AcceptQueue acceptQueue;
     /** Links of a child in its listener's accept queue. */
     TcpSock acceptPrev;
@@ -274,6 +276,9 @@ final class TcpSock {
         sndCwnd = 0;
         ssthresh = Integer.MAX_VALUE;
         cwndCnt = 0;
+        maxPacketsOut = 0;
+        cwndUsageSeq = 0;
+        cwndLimited = false;
         lastSendNs = 0;
         cubicWmax = 0;
         cubicK = 0;
@@ -323,7 +328,6 @@ final class TcpSock {
         backlog = 0;
         synQueueLength = 0;
         synQueueYoung = 0;
-        lastOverflowNs = Long.MIN_VALUE;
         parent = null;
     }
 

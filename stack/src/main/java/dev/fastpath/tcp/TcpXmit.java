@@ -165,6 +165,7 @@ final class TcpXmit {
         byte[] scratch = e.scratch;
         tcpCwndRestart(e, s, nowNs);
         int budget = maxSegments;
+        boolean cwndLimited = false;
         while (true) {
             int offset = s.sndNxt - s.sndUna;
             int unsent = queued - offset;
@@ -176,6 +177,7 @@ final class TcpXmit {
                 break;
             }
             if (!ignoreCwnd && unsent > 0 && (s.sndNxt - s.sndUna + s.mss - 1) / s.mss >= s.sndCwnd) {
+                cwndLimited = true;
                 break; // RFC 5681; a lone FIN is exempt, as in Linux's tcp_cwnd_test()
             }
             if (s.sackOk && s.sacked.count() > 0 && Seq.before(s.sndNxt, s.sndMax)) {
@@ -240,6 +242,21 @@ final class TcpXmit {
             if ((flags & TcpHeader.FIN) != 0) {
                 break;
             }
+        }
+        tcpCwndValidate(s, cwndLimited);
+    }
+
+    /**
+     * Kernel: tcp_cwnd_validate(). Remembers, per window of data, the most segments in flight and
+     * whether the congestion window (not the application) held us back; the window only grows when
+     * it was being used (RFC 7661; Linux tcp_is_cwnd_limited()).
+     */
+    private static void tcpCwndValidate(TcpSock s, boolean cwndLimited) {
+        int packetsOut = (s.sndNxt - s.sndUna + s.mss - 1) / Math.max(s.mss, 1);
+        if (!Seq.before(s.sndUna, s.cwndUsageSeq) || cwndLimited || packetsOut > s.maxPacketsOut) {
+            s.maxPacketsOut = packetsOut;
+            s.cwndUsageSeq = s.sndNxt;
+            s.cwndLimited = cwndLimited;
         }
     }
 
