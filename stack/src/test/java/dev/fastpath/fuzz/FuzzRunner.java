@@ -21,7 +21,8 @@ public final class FuzzRunner {
             "FrameParserFuzzer", FrameParserFuzzer.class,
             "TcpOptionsFuzzer", TcpOptionsFuzzer.class,
             "RecordsFuzzer", RecordsFuzzer.class,
-            "PcapReaderFuzzer", PcapReaderFuzzer.class);
+            "PcapReaderFuzzer", PcapReaderFuzzer.class,
+            "EngineFuzzer", EngineFuzzer.class);
 
     private FuzzRunner() {
     }
