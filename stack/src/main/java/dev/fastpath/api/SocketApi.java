@@ -128,6 +128,21 @@ public final class SocketApi {
         return ops.recv(id, dst, off, len, nowNs);
     }
 
+    /** send(fd, buf, flags): MSG_MORE, MSG_DONTWAIT and MSG_NOSIGNAL; other flags are EOPNOTSUPP. */
+    public int send(int fd, byte[] src, int off, int len, int flags, long nowNs) {
+        int id = socketId(fd);
+        if (id < 0) {
+            return -Errno.EBADF;
+        }
+        if ((flags & ~(SocketConstants.MSG_MORE | SocketConstants.MSG_DONTWAIT | SocketConstants.MSG_NOSIGNAL)) != 0) {
+            return -Errno.EOPNOTSUPP;
+        }
+        if (src == null || off < 0 || len < 0 || off + len > src.length) {
+            return -Errno.EFAULT;
+        }
+        return ops.send(id, src, off, len, flags, nowNs);
+    }
+
     /** write(fd, buf): bytes queued (may be fewer than asked), −EAGAIN, −EPIPE, … */
     public int write(int fd, byte[] src, int off, int len, long nowNs) {
         int id = socketId(fd);

@@ -36,6 +36,10 @@ public final class SocketConstants {
     public static final int TCP_FASTOPEN_CONNECT = 30;
     /** send flag: connect and send in one call (RFC 7413 client). */
     public static final int MSG_FASTOPEN = 0x20000000;
+    /** send flag: more data follows; do not push a partial segment yet. */
+    public static final int MSG_MORE = 0x8000;
+    public static final int MSG_DONTWAIT = 0x40;
+    public static final int MSG_NOSIGNAL = 0x4000;
 
     public static final int SHUT_RD = 0;
     public static final int SHUT_WR = 1;

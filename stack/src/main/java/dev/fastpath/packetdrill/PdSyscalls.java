@@ -49,6 +49,7 @@ final class PdSyscalls {
             Map.entry("TCP_USER_TIMEOUT", SocketConstants.TCP_USER_TIMEOUT),
             Map.entry("TCP_FASTOPEN_CONNECT", SocketConstants.TCP_FASTOPEN_CONNECT),
             Map.entry("MSG_FASTOPEN", SocketConstants.MSG_FASTOPEN),
+            Map.entry("MSG_MORE", SocketConstants.MSG_MORE),
             Map.entry("SHUT_RD", SocketConstants.SHUT_RD),
             Map.entry("SHUT_WR", SocketConstants.SHUT_WR),
             Map.entry("SHUT_RDWR", SocketConstants.SHUT_RDWR),
@@ -78,6 +79,8 @@ final class PdSyscalls {
     private final PdRunner r;
     private final SocketApi api;
     private Pending pending;
+    /** Flags of the write in progress (MSG_MORE matters to the engine). */
+    private int sendFlags;
     /** Script fd → live fd, learned from socket() and accept() results. */
     private final java.util.HashMap<Integer, Integer> fds = new java.util.HashMap<>();
     private int lastFd = -1;
@@ -186,9 +189,12 @@ final class PdSyscalls {
                 byte[] buf = arg(c, 1).equals("NULL") ? null : new byte[length];
                 return api.sendFastOpen(fd, buf, 0, length, PdRunner.REMOTE_IP, PdRunner.SERVER_PORT, r.nowNs());
             }
-            if ((flags & ~0x4000) != 0) {
+            if ((flags & ~(SocketConstants.MSG_NOSIGNAL | SocketConstants.MSG_MORE)) != 0) {
                 throw unsupported(c, c.name() + " flags " + arg(c, 3));
             }
+            sendFlags = flags;
+        } else {
+            sendFlags = 0;
         }
         lastFd = kind == Kind.ACCEPT ? lastFd : fd;
         pending = new Pending(c, kind, fd, length, 0, endUs);
@@ -245,7 +251,8 @@ final class PdSyscalls {
                 return n == -Errno.EAGAIN ? Long.MIN_VALUE : n;
             }
             default -> {
-                int n = api.write(p.fd(), buf, 0, p.length() - p.done(), r.nowNs());
+                int n = buf == null ? api.write(p.fd(), null, 0, p.length() - p.done(), r.nowNs())
+                        : api.send(p.fd(), buf, 0, p.length() - p.done(), sendFlags, r.nowNs());
                 if (n >= 0 && p.done() + n == p.length()) {
                     return p.length();
                 }

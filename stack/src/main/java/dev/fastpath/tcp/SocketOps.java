@@ -4,6 +4,8 @@ import static dev.fastpath.api.SocketConstants.SHUT_RD;
 import static dev.fastpath.api.SocketConstants.SHUT_RDWR;
 import static dev.fastpath.api.SocketConstants.SHUT_WR;
 
+import dev.fastpath.api.SocketConstants;
+
 import dev.fastpath.api.Errno;
 import dev.fastpath.config.Knob;
 import dev.fastpath.table.ConnectionTable;
@@ -233,10 +235,16 @@ public final class SocketOps {
 
     /** write(): up to the send queue's room; −EAGAIN when none, −EPIPE after SHUT_WR. */
     public int send(int id, byte[] src, int off, int len, long nowNs) {
+        return send(id, src, off, len, 0, nowNs);
+    }
+
+    /** send() with flags: MSG_MORE holds a partial segment for what follows (and leaves PSH off). */
+    public int send(int id, byte[] src, int off, int len, int flags, long nowNs) {
         TcpSock s = e.sock(id);
         if (s == null) {
             return -Errno.EBADF;
         }
+        s.moreComing = (flags & SocketConstants.MSG_MORE) != 0;
         if (src == null) {
             return -Errno.EFAULT;
         }

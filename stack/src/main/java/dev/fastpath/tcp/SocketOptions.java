@@ -101,7 +101,8 @@ public final class SocketOptions {
             case SocketConstants.TCP_NODELAY -> {
                 s.nodelay = value != 0;
                 if (s.nodelay && s.synchronizedState()) {
-                    TcpXmit.tcpWriteXmit(e, s, nowNs); // Linux pushes pending data at once
+                    s.pushOnce = true; // __tcp_sock_set_nodelay(): TCP_NAGLE_PUSH, past cork and MSG_MORE
+                    TcpXmit.tcpWriteXmit(e, s, nowNs);
                 }
             }
             case SocketConstants.TCP_CORK -> {

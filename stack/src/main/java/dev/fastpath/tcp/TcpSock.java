@@ -154,6 +154,10 @@ final class TcpSock {
     boolean reuseAddr;
     boolean reusePort;
     boolean cork;
+    /** The last write said MSG_MORE: hold a partial segment, and do not mark PSH (tcp_push()). */
+    boolean moreComing;
+    /** One push that ignores TCP_CORK and MSG_MORE (Linux TCP_NAGLE_PUSH, set by TCP_NODELAY). */
+    boolean pushOnce;
     /** TCP_FASTOPEN_CONNECT; deferConnect: connect() returned 0 and the SYN waits for the first write. */
     boolean fastOpenConnect;
     boolean deferConnect;
@@ -322,6 +326,8 @@ final class TcpSock {
         reuseAddr = false;
         reusePort = false;
         cork = false;
+        moreComing = false;
+        pushOnce = false;
         synRetries = 0;
         fastOpenConnect = false;
         deferConnect = false;

@@ -201,7 +201,7 @@ final class TcpXmit {
             }
             int flags = TcpHeader.ACK;
             boolean last = offset + len == queued;
-            if (last && len > 0) {
+            if (last && len > 0 && !s.moreComing) {
                 flags |= TcpHeader.PSH;
             }
             if (last && s.finQueued && s.sndNxt + len == s.finSeq) {
@@ -244,6 +244,7 @@ final class TcpXmit {
             }
         }
         tcpCwndValidate(s, cwndLimited);
+        s.pushOnce = false;
     }
 
     /**
@@ -294,10 +295,10 @@ final class TcpXmit {
      * unless TCP_NODELAY. Resends after an RTO are never held.
      */
     private static boolean tcpNagleHold(TcpSock s) {
-        if (Seq.before(s.sndNxt, s.sndMax)) {
+        if (Seq.before(s.sndNxt, s.sndMax) || s.pushOnce) {
             return false;
         }
-        if (s.cork) {
+        if (s.cork || s.moreComing) {
             return true;
         }
         return !s.nodelay && Seq.after(s.sndSml, s.sndUna) && !Seq.after(s.sndSml, s.sndNxt);
