@@ -158,6 +158,7 @@ final class PdSyscalls {
             case "connect" -> startBlocking(c, Kind.CONNECT, 0, endUs);
             case "read", "recv", "recvfrom" -> startBlocking(c, Kind.READ, ioLength(c), endUs);
             case "write", "send", "sendto" -> startBlocking(c, Kind.WRITE, ioLength(c), endUs);
+            case "sendmsg" -> sendmsg(c, endUs);
             case "close" -> api.close(fd(c), r.nowNs());
             case "shutdown" -> api.shutdown(fd(c), constant(c, arg(c, 1)), r.nowNs());
             case "setsockopt" -> setsockopt(c);
@@ -174,6 +175,26 @@ final class PdSyscalls {
                     + " s); the script expects it to block until " + PdRunner.secs(endUs) + " s");
         }
         check(c, result);
+    }
+
+    private static final Pattern IOV = Pattern.compile("\\{\\s*([^,{}]+?)\\s*,\\s*(\\d+)\\s*}");
+
+    /**
+     * {@code sendmsg(fd, {msg_name(...)=..., msg_iov(n)=[{..., len}, …], msg_flags=0}, flags)}: the
+     * iovecs are gathered (zero-length ones skipped) and sent as one write with the flags.
+     */
+    private long sendmsg(PdEvent.Syscall c, long endUs) {
+        Matcher m = IOV.matcher(arg(c, 1));
+        int total = 0;
+        while (m.find()) {
+            if (m.group(1).equals("NULL") && !m.group(2).equals("0")) {
+                return -Errno.EFAULT;
+            }
+            total += Integer.parseInt(m.group(2));
+        }
+        PdEvent.Syscall asSend = new PdEvent.Syscall(c.line(), c.when(), "send",
+                List.of(arg(c, 0), "...", Integer.toString(total), arg(c, 2)), c.expected(), c.errno());
+        return startBlocking(asSend, Kind.WRITE, total, endUs);
     }
 
     private int ioLength(PdEvent.Syscall c) {
@@ -414,6 +435,6 @@ final class PdSyscalls {
     /** @return the calls this runner maps (for the report) */
     static List<String> supported() {
         return List.of("socket", "bind", "listen", "accept", "connect", "read", "recv", "recvfrom", "write", "send",
-                "sendto", "close", "shutdown", "setsockopt", "getsockopt", "fcntl", "ioctl");
+                "sendto", "sendmsg", "close", "shutdown", "setsockopt", "getsockopt", "fcntl", "ioctl");
     }
 }

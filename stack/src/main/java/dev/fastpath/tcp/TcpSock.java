@@ -158,6 +158,8 @@ final class TcpSock {
     boolean moreComing;
     /** One push that ignores TCP_CORK and MSG_MORE (Linux TCP_NAGLE_PUSH, set by TCP_NODELAY). */
     boolean pushOnce;
+    /** The segment tcp_write_wakeup() sends carries PSH even after MSG_MORE. */
+    boolean wakeupPush;
     /** TCP_FASTOPEN_CONNECT; deferConnect: connect() returned 0 and the SYN waits for the first write. */
     boolean fastOpenConnect;
     boolean deferConnect;
@@ -328,6 +330,7 @@ final class TcpSock {
         cork = false;
         moreComing = false;
         pushOnce = false;
+        wakeupPush = false;
         synRetries = 0;
         fastOpenConnect = false;
         deferConnect = false;

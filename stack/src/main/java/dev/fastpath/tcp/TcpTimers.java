@@ -226,6 +226,8 @@ final class TcpTimers {
     private static boolean tcpWriteWakeup(TcpEngine e, TcpSock s, long nowNs) {
         if (Seq.before(s.sndNxt, s.sndUna + s.sndWnd)) {
             int before = s.sndNxt;
+            s.pushOnce = true; // the wakeup sends what Nagle, TCP_CORK or MSG_MORE held back, with PSH
+            s.wakeupPush = true;
             TcpXmit.writeXmit(e, s, nowNs, 1, true);
             return s.sndNxt != before;
         }

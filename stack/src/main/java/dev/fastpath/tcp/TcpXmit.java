@@ -190,7 +190,12 @@ final class TcpXmit {
             int room = s.sndUna + s.sndWnd - s.sndNxt;
             int len = Math.min(Math.max(unsent, 0), Math.min(s.mss, e.out.maxPayload()));
             if (len > 0 && len < s.mss && len == unsent && !finDue(s, len) && tcpNagleHold(s)) {
-                break; // a partial segment waits (Nagle / TCP_CORK)
+                if (s.sndUna == s.sndNxt) {
+                    // Nothing in flight will bring an ACK: tcp_check_probe_timer() sends the held segment
+                    // after ~200 ms (how TCP_CORK and MSG_MORE are bounded in Linux).
+                    TcpTimers.armProbe(e, s, nowNs);
+                }
+                break; // a partial segment waits (Nagle / TCP_CORK / MSG_MORE)
             }
             if (len > room) {
                 len = Math.max(room, 0);
@@ -201,7 +206,7 @@ final class TcpXmit {
             }
             int flags = TcpHeader.ACK;
             boolean last = offset + len == queued;
-            if (last && len > 0 && !s.moreComing) {
+            if (last && len > 0 && (!s.moreComing || s.wakeupPush)) {
                 flags |= TcpHeader.PSH;
             }
             if (last && s.finQueued && s.sndNxt + len == s.finSeq) {
@@ -245,6 +250,7 @@ final class TcpXmit {
         }
         tcpCwndValidate(s, cwndLimited);
         s.pushOnce = false;
+        s.wakeupPush = false;
     }
 
     /**

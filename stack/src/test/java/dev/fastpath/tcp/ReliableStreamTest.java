@@ -258,6 +258,27 @@ class ReliableStreamTest {
         }
 
         @Test
+        @DisplayName("TCP_CORK holds a small write, but not forever: the probe timer sends it after one RTO "
+                + "(at least 200 ms), with PSH; uncorking sends at once")
+        void corkIsBounded() {
+            EngineFixture t = new EngineFixture();
+            int[] st = accepted(t, new TcpOption.Mss(MSS));
+            int c = st[1];
+            assertEquals(0, t.opts.setInt(c, IPPROTO_TCP, dev.fastpath.api.SocketConstants.TCP_CORK, 1, t.now()));
+            t.api.send(c, bytes(40, 1), 0, 40, t.now());
+            long wait = Math.max(t.opts.tcpInfo(c).rtoUs() / 1000, 200);
+            t.advanceMs(wait - 1);
+            t.recvNothing();
+            t.advanceMs(1);
+            t.recvOne(ACK | PSH, st[2] + 1, CLIENT_ISN + 1);
+            t.send(ack(st[2] + 41));
+            t.api.send(c, bytes(40, 2), 0, 40, t.now());
+            t.recvNothing();
+            assertEquals(0, t.opts.setInt(c, IPPROTO_TCP, dev.fastpath.api.SocketConstants.TCP_CORK, 0, t.now()));
+            t.recvOne(ACK | PSH, st[2] + 41, CLIENT_ISN + 1);
+        }
+
+        @Test
         @DisplayName("Nagle: a small write waits while a small segment is unacknowledged; TCP_NODELAY sends it")
         void nagle() {
             EngineFixture t = new EngineFixture();
