@@ -11,13 +11,15 @@ import dev.fastpath.nativeio.unistd_h;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The kernel side of an AF_XDP socket without libbpf: an XSKMAP, the redirect program
  * ({@link bpf_h#xskRedirectProgram}: {@code bpf_redirect_map(&xsks, ctx->rx_queue_index, XDP_PASS)}) loaded
  * with {@code BPF_PROG_LOAD}, and a BPF link attaching it to the interface ({@code BPF_LINK_CREATE}, attach
  * type BPF_XDP). A link, unlike the netlink attach, belongs to its fd: closing it — or the process dying —
- * detaches the program, so a crashed run leaves no program on the interface.
+ * detaches the program, so a crashed run leaves no program on the interface. Sockets on several queues share
+ * one program, one map and one link ({@link AfXdpIo#openQueues}).
  */
 final class XdpProgram implements AutoCloseable {
 
@@ -26,6 +28,8 @@ final class XdpProgram implements AutoCloseable {
     private final int mapFd;
     private final int progFd;
     private int linkFd = -1;
+    /** Sockets using the program plus the loader; the last {@link #close()} frees it. */
+    private final AtomicInteger refs = new AtomicInteger(1);
 
     private XdpProgram(int mapFd, int progFd) {
         this.mapFd = mapFd;
@@ -112,9 +116,25 @@ final class XdpProgram implements AutoCloseable {
         }
     }
 
-    /** Detaches (closing the link) and frees the program and the map. */
+    /**
+     * One more owner (a socket on another queue); each owner calls {@link #close()} once.
+     *
+     * @return this
+     */
+    XdpProgram retain() {
+        refs.incrementAndGet();
+        return this;
+    }
+
+    /**
+     * Drops one reference; the last one detaches (closing the link) and frees the program and the map. Workers
+     * close their sockets on their own threads, hence the atomic count.
+     */
     @Override
     public void close() {
+        if (refs.decrementAndGet() != 0) {
+            return;
+        }
         if (linkFd >= 0) {
             unistd_h.close(linkFd);
             linkFd = -1;
