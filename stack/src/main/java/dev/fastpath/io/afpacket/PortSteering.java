@@ -91,10 +91,10 @@ public final class PortSteering {
             throw new IllegalArgumentException("workers = " + workers + " is outside 1..65536");
         }
         final int zero = 30;
-        final int ports = 22;
+        final int ports = 23; // X already holds the ports' offset
         return new long[] {
             /* 0 */ stmt(LD | H | ABS, SKF_AD_PROTOCOL),
-            /* 1 */ jump(JEQ, ETH_P_IP, 1, 0, zero),
+            /* 1 */ jump(JEQ, ETH_P_IP, 1, 2, zero),
             /* 2 */ stmt(LD | H | ABS, NET + 6), // flags and fragment offset
             /* 3 */ jump(JSET, 0x1FFF, 3, zero, 4), // a non-first fragment carries no ports
             /* 4 */ stmt(LD | B | ABS, NET),
@@ -115,9 +115,8 @@ public final class PortSteering {
             /* 19 */ stmt(ALU | LSH, 2),
             /* 20 */ stmt(ALU | ADD | X, 0),
             /* 21 */ stmt(ALU | ADD, 8),
-            // 22: X = offset of the ports from the network header (22 is "ports": the TCP branch jumps here)
-            /* 22 */ stmt(MISC | TAX, 0),
-            /* 23 */ stmt(LD | H | IND, NET), // source port
+            /* 22 */ stmt(MISC | TAX, 0), // X = the quoted ports' offset from the network header
+            /* 23 */ stmt(LD | H | IND, NET), // "ports": the source port; the TCP branch jumps here
             /* 24 */ stmt(ST, 0),
             /* 25 */ stmt(LD | H | IND, NET + 2), // destination port
             /* 26 */ stmt(LDX | MEM, 0),
