@@ -9,7 +9,10 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * Steering of a PACKET_FANOUT_CBPF group by the TCP port pair, so that userspace knows in advance which
- * worker gets a flow: {@code worker = (srcPort ^ dstPort) % workers} ({@link #workerOf}). The kernel's
+ * worker gets a flow: {@code worker = (((srcPort ^ dstPort) * 0x9E3779B1) >>> 16) % workers} ({@link #workerOf}).
+ * The multiplication matters: Linux's {@code connect()} prefers even local ports (inet_hash_connect leaves the
+ * odd ones to bind), so with a fixed server port the low bit of {@code src ^ dst} never varies and a plain
+ * {@code % 2} put every kernel client's flow on one worker (measured in the lab: 1000 of 1000). The kernel's
  * PACKET_FANOUT_HASH uses the skb flow hash, which userspace cannot predict, so a worker's {@code connect()}
  * could not choose a local port whose replies come back to it; with this function it can (the engine's
  * {@code TcpEngine.localPortFilter}), and a passive flow lands on a worker by the same function, so each
@@ -50,6 +53,10 @@ public final class PortSteering {
     private static final int LSH = 0x60;
     private static final int ADD = 0x00;
     private static final int MOD = 0x90;
+    private static final int MUL = 0x20;
+    private static final int RSH = 0x70;
+    /** 2^32 / golden ratio: multiplicative hashing (Knuth) so every port bit reaches the top 16 bits. */
+    private static final int GOLDEN = 0x9E3779B1;
     private static final int XOR = 0xa0;
     private static final int JEQ = 0x10;
     private static final int JSET = 0x40;
@@ -77,7 +84,7 @@ public final class PortSteering {
      * @return the worker index in 0..workers-1
      */
     public static int workerOf(int portA, int portB, int workers) {
-        return ((portA ^ portB) & 0xFFFF) % workers;
+        return (((portA ^ portB) & 0xFFFF) * GOLDEN >>> 16) % workers;
     }
 
     /**
@@ -90,7 +97,7 @@ public final class PortSteering {
         if (workers < 1 || workers > 65536) {
             throw new IllegalArgumentException("workers = " + workers + " is outside 1..65536");
         }
-        final int zero = 30;
+        final int zero = 32;
         final int ports = 23; // X already holds the ports' offset
         return new long[] {
             /* 0 */ stmt(LD | H | ABS, SKF_AD_PROTOCOL),
@@ -121,9 +128,11 @@ public final class PortSteering {
             /* 25 */ stmt(LD | H | IND, NET + 2), // destination port
             /* 26 */ stmt(LDX | MEM, 0),
             /* 27 */ stmt(ALU | XOR | X, 0),
-            /* 28 */ stmt(ALU | MOD, workers), // the kernel takes the result modulo the group size again
-            /* 29 */ stmt(RET | RET_A, 0),
-            /* 30 */ stmt(RET, 0), // "zero": worker 0
+            /* 28 */ stmt(ALU | MUL, GOLDEN), // 32-bit wrap-around, as Java's int multiply
+            /* 29 */ stmt(ALU | RSH, 16),
+            /* 30 */ stmt(ALU | MOD, workers), // the kernel takes the result modulo the group size again
+            /* 31 */ stmt(RET | RET_A, 0),
+            /* 32 */ stmt(RET, 0), // "zero": worker 0
         };
     }
 

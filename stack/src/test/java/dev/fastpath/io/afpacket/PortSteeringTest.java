@@ -50,14 +50,13 @@ class PortSteeringTest {
     @Test
     void everythingElseGoesToWorkerZero() {
         long[] prog = PortSteering.program(4);
-        int ports = 1 ^ 2; // would be worker 3
-        assertEquals(3, PortSteering.workerOf(1, 2, 4));
+        int tcpWorker = PortSteering.workerOf(1, 2, 4);
         assertEquals(0, run(prog, ETH_P_ARP, new byte[28]), "ARP");
         assertEquals(0, run(prog, ETH_P_IP, icmp(8, tcp(1, 2, 0, 0), 0)), "echo request");
         assertEquals(0, run(prog, ETH_P_IP, icmp(3, udp(1, 2), 0)), "unreachable quoting UDP");
         assertEquals(0, run(prog, ETH_P_IP, udp(1, 2)), "UDP");
         assertEquals(0, run(prog, ETH_P_IP, tcp(1, 2, 0, 185)), "non-first fragment");
-        assertEquals(ports % 4, run(prog, ETH_P_IP, tcp(1, 2, 0, 0x2000)), "first fragment (MF) has ports");
+        assertEquals(tcpWorker, run(prog, ETH_P_IP, tcp(1, 2, 0, 0x2000)), "first fragment (MF) has ports");
         byte[] shortPkt = new byte[22];
         System.arraycopy(tcp(1, 2, 0, 0), 0, shortPkt, 0, 22);
         assertEquals(0, run(prog, ETH_P_IP, shortPkt), "truncated: the kernel ends with 0");
@@ -66,7 +65,18 @@ class PortSteeringTest {
     @Test
     void workerCountIsChecked() {
         assertThrows(IllegalArgumentException.class, () -> PortSteering.program(0));
-        assertEquals(31, PortSteering.program(2).length);
+        assertEquals(33, PortSteering.program(2).length);
+    }
+
+    /** Linux clients use even ports against one server port: both workers must still get about half. */
+    @Test
+    void evenClientPortsSpreadOverTwoWorkers() {
+        int[] count = new int[2];
+        for (int p = 32768; p < 60999; p += 2) {
+            count[PortSteering.workerOf(p, 7, 2)]++;
+        }
+        int total = count[0] + count[1];
+        assertEquals(0.5, count[0] / (double) total, 0.05, count[0] + " / " + count[1]);
     }
 
     private static byte[] ipv4(int proto, int optionBytes, int fragWord, byte[] payload) {
@@ -144,6 +154,8 @@ class PortSteeringTest {
                 case 0x0c -> a += x;
                 case 0xac -> a ^= x;
                 case 0x94 -> a = Integer.remainderUnsigned(a, k);
+                case 0x24 -> a *= k;
+                case 0x74 -> a >>>= k;
                 case 0x07 -> x = a;
                 case 0x15 -> pc += a == k ? jt : jf;
                 case 0x45 -> pc += (a & k) != 0 ? jt : jf;
