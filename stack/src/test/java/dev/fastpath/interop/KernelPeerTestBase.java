@@ -43,11 +43,16 @@ abstract class KernelPeerTestBase {
 
     @BeforeAll
     static void up() {
+        upWithQueues(1);
+    }
+
+    /** The lab with {@code queues} RX/TX queues per veth end; a subclass's own {@code up()} may call it. */
+    static void upWithQueues(int queues) {
         Optional<String> why = Lab.unavailableReason();
         assumeTrue(why.isEmpty(), () -> "interop tests skipped: " + why.orElse(""));
         Lab.Result ethtool = Lab.exec(List.of("sh", "-c", "command -v ethtool"), 5);
         assumeTrue(ethtool.exitCode() == 0, "interop tests skipped: ethtool is missing (apt-get install ethtool)");
-        lab = Lab.up();
+        lab = Lab.upWithQueues(queues);
         check(lab.run(lab.nsA(), 5, "ip", "addr", "flush", "dev", Lab.IF_A));
         check(lab.run(lab.nsB(), 5, "ethtool", "-K", Lab.IF_B, "tso", "off", "gso", "off"));
     }
