@@ -28,6 +28,10 @@ final class XdpProgram implements AutoCloseable {
     private final int mapFd;
     private final int progFd;
     private int linkFd = -1;
+    /** Set when attached through netlink (no link): the interface to detach from on close, and the mode. */
+    private int netlinkIfindex = -1;
+    private int netlinkFlags;
+    private static final System.Logger LOG = System.getLogger(XdpProgram.class.getName());
     /** Sockets using the program plus the loader; the last {@link #close()} frees it. */
     private final AtomicInteger refs = new AtomicInteger(1);
 
@@ -105,15 +109,28 @@ final class XdpProgram implements AutoCloseable {
      * @param xdpFlags {@code XDP_FLAGS_SKB_MODE} or {@code XDP_FLAGS_DRV_MODE}
      */
     void attach(int ifindex, int xdpFlags) {
+        int rc;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment lc = bpf_attr_link_create.allocate(arena);
             bpf_attr_link_create.prog_fd(lc, progFd);
             bpf_attr_link_create.target_ifindex(lc, ifindex);
             bpf_attr_link_create.attach_type(lc, bpf_h.BPF_XDP);
             bpf_attr_link_create.flags(lc, xdpFlags);
-            linkFd = Errors.check("bpf(BPF_LINK_CREATE, BPF_XDP, ifindex " + ifindex + ")",
-                bpf_h.bpf(bpf_h.BPF_LINK_CREATE, lc, bpf_attr_link_create.sizeof()));
+            rc = bpf_h.bpf(bpf_h.BPF_LINK_CREATE, lc, bpf_attr_link_create.sizeof());
         }
+        if (rc >= 0) {
+            linkFd = rc;
+            return;
+        }
+        if (rc != -Errors.EINVAL && rc != -Errors.EOPNOTSUPP) {
+            Errors.check("bpf(BPF_LINK_CREATE, BPF_XDP, ifindex " + ifindex + ")", rc);
+        }
+        // No XDP links on this kernel (before 5.9): attach through rtnetlink, and detach on close ourselves.
+        LOG.log(System.Logger.Level.INFO, "BPF_LINK_CREATE for XDP refused ({0}); attaching through netlink "
+            + "(the program stays attached if the process dies: ip link set dev IF xdp off)", Errors.name(-rc));
+        NetlinkXdp.setLink(ifindex, progFd, xdpFlags | NetlinkXdp.XDP_FLAGS_UPDATE_IF_NOEXIST);
+        netlinkIfindex = ifindex;
+        netlinkFlags = xdpFlags;
     }
 
     /**
@@ -138,6 +155,14 @@ final class XdpProgram implements AutoCloseable {
         if (linkFd >= 0) {
             unistd_h.close(linkFd);
             linkFd = -1;
+        }
+        if (netlinkIfindex >= 0) {
+            try {
+                NetlinkXdp.setLink(netlinkIfindex, -1, netlinkFlags);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "XDP detach through netlink failed: " + e.getMessage());
+            }
+            netlinkIfindex = -1;
         }
         unistd_h.close(progFd);
         unistd_h.close(mapFd);
