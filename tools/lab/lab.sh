@@ -4,7 +4,8 @@
 # is created inside namespace A with its peer placed straight into namespace B, so no end ever
 # appears in the root namespace — and only addresses from 198.18.0.0/15 are used.
 #
-# usage: tools/lab/lab.sh up NAME       create fpA-NAME and fpB-NAME (idempotent), print their names
+# usage: tools/lab/lab.sh up NAME [QUEUES]  create fpA-NAME and fpB-NAME (idempotent), print their names;
+#                                       QUEUES (default 1): RX and TX queues on both veth ends
 #        tools/lab/lab.sh down [NAME]   delete fpA-NAME/fpB-NAME and every stale lab namespace
 #                                       (without NAME: every lab namespace, fp[AB]-*)
 #        tools/lab/lab.sh status [NAME] list lab namespaces (alive or stale)
@@ -76,9 +77,11 @@ in_ns() {
 }
 
 lab_up() {
-    local name=$1 a=${PREFIX_A}$1 b=${PREFIX_B}$1
+    local name=$1 a=${PREFIX_A}$1 b=${PREFIX_B}$1 queues=${2:-1}
     clean_stale
-    if in_ns "$a" ip link show "$IF_A" >/dev/null 2>&1 && in_ns "$b" ip link show "$IF_B" >/dev/null 2>&1; then
+    # Reused only when it has the asked-for queue count (/sys/class/net/IF/queues/rx-N per RX queue).
+    if in_ns "$a" ip link show "$IF_A" >/dev/null 2>&1 && in_ns "$b" ip link show "$IF_B" >/dev/null 2>&1 \
+        && [[ $(in_ns "$a" sh -c "ls -d /sys/class/net/$IF_A/queues/rx-* | wc -l") -eq $queues ]]; then
         echo "$a $b"
         return 0
     fi
@@ -94,7 +97,11 @@ lab_up() {
         ip -n "$ns" link set lo up
     done
     # Created inside A, peer moved straight into B: neither end ever exists in the root namespace.
-    ip -n "$a" link add "$IF_A" address "$MAC_A" type veth peer name "$IF_B" address "$MAC_B" netns "$b"
+    # numrxqueues/numtxqueues on both ends: with N queues, native XDP on veth delivers a frame on the RX queue
+    # the sender's TX queue selection picked (veth_xmit uses skb_get_queue_mapping), so AF_XDP sockets on
+    # several queues all get traffic; one queue (the default) is the old single-queue lab.
+    ip -n "$a" link add "$IF_A" address "$MAC_A" numtxqueues "$queues" numrxqueues "$queues" type veth \
+        peer name "$IF_B" address "$MAC_B" numtxqueues "$queues" numrxqueues "$queues" netns "$b"
     ip -n "$a" addr add "$IP_A/24" dev "$IF_A"
     ip -n "$b" addr add "$IP_B/24" dev "$IF_B"
     ip -n "$a" link set "$IF_A" up
@@ -130,7 +137,7 @@ lab_status() {
     done
 }
 
-[[ $# -ge 1 ]] || die "usage: $0 up NAME | down [NAME] | status [NAME]"
+[[ $# -ge 1 ]] || die "usage: $0 up NAME [QUEUES] | down [NAME] | status [NAME]"
 cmd=$1
 shift
 [[ $(id -u) -eq 0 ]] || die "needs root (network namespaces)"
@@ -139,8 +146,11 @@ if [[ $# -ge 1 ]]; then
 fi
 case "$cmd" in
     up)
-        [[ $# -eq 1 ]] || die "usage: $0 up NAME"
-        lab_up "$1"
+        [[ $# -eq 1 || $# -eq 2 ]] || die "usage: $0 up NAME [QUEUES]"
+        if [[ $# -eq 2 ]]; then
+            [[ "$2" =~ ^[0-9]+$ && $2 -ge 1 && $2 -le 64 ]] || die "QUEUES must be 1..64, not '$2'"
+        fi
+        lab_up "$@"
         ;;
     down) lab_down "$@" ;;
     status) lab_status "$@" ;;

@@ -6,6 +6,7 @@ import dev.fastpath.net.NetConfig;
 import dev.fastpath.serve.Server;
 import dev.fastpath.serve.StackOptions;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +54,11 @@ public final class ConnectCommand implements Callable<Integer> {
             description = "how many fail with --expect-errno (default: all); the others must succeed")
     private int expectFailures;
 
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
+            description = "workers, each opening its share of the connections (AF_PACKET: a port-steered fanout "
+                    + "group, each worker picking local ports whose replies come back to it); default 1")
+    private int workers;
+
     @Option(names = "--timeout", paramLabel = "S", defaultValue = "30",
             description = "give up after S seconds (exit code 1); default 30")
     private double timeoutSeconds;
@@ -88,6 +94,12 @@ public final class ConnectCommand implements Callable<Integer> {
                 throw stack.usage("--expect-errno: unknown errno name '" + expectErrno + "'");
             }
         }
+        if (workers < 1 || workers > Math.min(64, connections)) {
+            throw stack.usage("--workers must be in 1..min(64, --connections), not " + workers);
+        }
+        if (workers > 1 && (expectErrno != null || p.io() != Server.Io.AF_PACKET)) {
+            throw stack.usage("--workers > 1 needs --io af_packet and no --expect-errno");
+        }
         int failures = expectFailures < 0 ? connections : expectFailures;
         if (failures > connections) {
             throw stack.usage("--expect-failures must be at most --connections");
@@ -104,26 +116,44 @@ public final class ConnectCommand implements Callable<Integer> {
             throws InterruptedException {
         long timeoutNs = (long) (timeoutSeconds * 1e9);
         // Teardowns (FIN exchange, TIME_WAIT entry) get a bounded moment after the last connection is done.
-        ClientApp app = new ClientApp(p.config(), mode, ip, port, connections, sendBytes,
-                Math.min(5_000_000_000L, timeoutNs / 2));
+        long settleNs = Math.min(5_000_000_000L, timeoutNs / 2);
+        List<ClientApp> apps = new ArrayList<>();
+        for (int i = 0; i < workers; i++) {
+            int share = connections / workers + (i < connections % workers ? 1 : 0);
+            apps.add(new ClientApp(p.config(), mode, ip, port, share, sendBytes, settleNs));
+        }
         Server.Settings settings = new Server.Settings(p.io(), p.iface(), p.ip(), p.prefix(), p.gateway(), 0, null,
-                p.config(), 1, List.of(), p.pcap(), 0, p.idle(), p.neighbours(), p.xdpMode());
+                p.config(), workers, List.of(), p.pcap(), 0, p.idle(), p.neighbours(), p.xdpMode());
         long started = System.nanoTime();
         Server server;
+        int[] next = new int[2]; // the server builds, then prepares, worker 0, 1, … in order
         try {
-            server = Server.start(settings, () -> app,
-                    w -> app.neighbours(hop, w.neighbours()::peek, w.neighbours()::lookup), false);
+            server = Server.start(settings, () -> apps.get(next[0]++),
+                    w -> apps.get(next[1]++).neighbours(hop, w.neighbours()::peek, w.neighbours()::lookup), false);
         } catch (RuntimeException e) {
             System.err.println("connect: " + e.getMessage());
             return 1;
         }
-        boolean done = app.finished().await(timeoutNs, TimeUnit.NANOSECONDS);
+        boolean done = true;
+        for (ClientApp app : apps) {
+            long left = timeoutNs - (System.nanoTime() - started);
+            done &= app.finished().await(Math.max(0, left), TimeUnit.NANOSECONDS);
+        }
         long elapsed = System.nanoTime() - started;
         if (!done) {
-            server.stop(); // joins the worker: what it wrote is visible to this thread from here on
+            server.stop(); // joins the workers: what they wrote is visible to this thread from here on
             System.out.println("timeout after " + timeoutSeconds + " s");
         }
-        boolean good = app.report(System.out, elapsed, errno, failures) && done;
+        boolean good = done;
+        for (int i = 0; i < workers; i++) {
+            if (workers > 1) {
+                System.out.println("worker " + i);
+            }
+            good &= apps.get(i).report(System.out, elapsed, errno, failures);
+        }
+        if (workers > 1) {
+            System.out.println("workers=" + workers + (good ? " verdict ok" : " verdict FAILED"));
+        }
         server.stop();
         return good ? 0 : 1;
     }

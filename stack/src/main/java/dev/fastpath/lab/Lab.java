@@ -80,8 +80,31 @@ public final class Lab implements AutoCloseable {
      * @throws IllegalStateException when the script fails
      */
     public static Lab up(String name) {
+        return up(name, 1);
+    }
+
+    /**
+     * A lab whose veth ends have {@code queues} RX and TX queues each (for AF_XDP on several queues).
+     *
+     * @param queues 1..64
+     * @return the lab
+     * @throws IllegalStateException when the script fails
+     */
+    public static Lab upWithQueues(int queues) {
+        return up(ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet(), queues);
+    }
+
+    /**
+     * Brings a lab up with {@code queues} queues per veth end (reused only when the count matches).
+     *
+     * @param name   the lab's name
+     * @param queues 1..64
+     * @return the lab
+     * @throws IllegalStateException when the script fails
+     */
+    public static Lab up(String name, int queues) {
         Lab lab = new Lab(script(), name);
-        Result r = lab.script("up", name);
+        Result r = lab.script("up", name, Integer.toString(queues));
         if (r.exitCode() != 0) {
             lab.script("down", name);
             throw new IllegalStateException("lab.sh up " + name + " failed (" + r.exitCode() + "): " + r.output());

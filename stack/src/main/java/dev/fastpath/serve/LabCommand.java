@@ -22,6 +22,10 @@ public final class LabCommand implements Callable<Integer> {
             description = "the lab's name (up: required; down/status: all labs when omitted)")
     private String name;
 
+    @CommandLine.Option(names = "--queues", paramLabel = "N", defaultValue = "1",
+            description = "up: RX and TX queues on each veth end (AF_XDP --workers N needs N); default 1")
+    private int queues;
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -37,6 +41,9 @@ public final class LabCommand implements Callable<Integer> {
         List<String> cmd = new ArrayList<>(List.of("bash", Lab.script().toString(), action));
         if (name != null) {
             cmd.add(name);
+        }
+        if (action.equals("up") && queues != 1) {
+            cmd.add(Integer.toString(queues));
         }
         Process p = new ProcessBuilder(cmd).inheritIO().start();
         return p.waitFor();

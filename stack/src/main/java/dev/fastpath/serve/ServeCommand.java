@@ -32,7 +32,8 @@ public final class ServeCommand implements Callable<Integer> {
     private String app;
 
     @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
-            description = "workers (AF_PACKET: one socket each in a PACKET_FANOUT_HASH group); default 1")
+            description = "workers (AF_PACKET: one socket each in a port-steered fanout group; AF_XDP: one socket "
+                    + "per RX queue 0..N-1); default 1")
     private int workers;
 
     @Option(names = "--cpus", paramLabel = "LIST", description = "pin worker i to CPU i of LIST, e.g. 1 or 0,2-3")
@@ -70,9 +71,6 @@ public final class ServeCommand implements Callable<Integer> {
         StackOptions.Parsed p = stack.parse();
         if (workers < 1 || workers > 64) {
             throw stack.usage("--workers must be in 1..64, not " + workers);
-        }
-        if (workers > 1 && p.io() != Server.Io.AF_PACKET) {
-            throw stack.usage("--workers > 1 needs --io af_packet (AF_XDP on veth delivers everything on queue 0)");
         }
         List<Integer> cpuList = cpuList();
         if (statsInterval < 0) {

@@ -6,6 +6,7 @@ import dev.fastpath.config.Config;
 import dev.fastpath.io.PacketIo;
 import dev.fastpath.io.afpacket.AfPacketConfig;
 import dev.fastpath.io.afpacket.AfPacketIo;
+import dev.fastpath.io.afpacket.PortSteering;
 import dev.fastpath.io.xdp.AfXdpConfig;
 import dev.fastpath.io.xdp.AfXdpIo;
 import dev.fastpath.net.NetConfig;
@@ -74,7 +75,7 @@ public final class Server {
      */
     private static final int RX_FRAMES = 8192;
 
-    private static PacketIo openXdp(String iface, String mode) {
+    private static List<AfXdpIo> openXdp(String iface, String mode, int queues) {
         AfXdpConfig base = AfXdpConfig.defaults();
         // 8192 receive chunks (16 MiB): under a flood the fill ring, not the CPU, ran out first with 2048.
         AfXdpConfig d = new AfXdpConfig(base.queueId(), base.frameSize(), RX_FRAMES, base.txFrames(), RX_FRAMES,
@@ -82,15 +83,15 @@ public final class Server {
         AfXdpConfig nativeMode = new AfXdpConfig(d.queueId(), d.frameSize(), d.rxFrames(), d.txFrames(),
                 d.rxRingSize(), d.tryZeroCopy(), dev.fastpath.nativeio.bpf_h.XDP_FLAGS_DRV_MODE);
         return switch (mode) {
-            case "skb" -> AfXdpIo.open(iface, d);
-            case "native" -> AfXdpIo.open(iface, nativeMode);
+            case "skb" -> AfXdpIo.openQueues(iface, d, queues);
+            case "native" -> AfXdpIo.openQueues(iface, nativeMode, queues);
             default -> {
                 try {
-                    yield AfXdpIo.open(iface, nativeMode);
+                    yield AfXdpIo.openQueues(iface, nativeMode, queues);
                 } catch (RuntimeException e) {
                     System.err.println("AF_XDP native mode refused on " + iface + " (" + e.getMessage()
                             + "); falling back to skb (generic) mode");
-                    yield AfXdpIo.open(iface, d);
+                    yield AfXdpIo.openQueues(iface, d, queues);
                 }
             }
         };
@@ -155,15 +156,19 @@ public final class Server {
         SecureRandom seeds = new SecureRandom();
         int fanoutGroup = (int) (ProcessHandle.current().pid() & 0xFFFF);
         SharedNeighbours shared = s.workers() > 1 ? new SharedNeighbours(4096) : null;
+        // AF_XDP: one socket per RX queue, queue i for worker i, one program (AfXdpIo.openQueues).
+        List<AfXdpIo> xdp = s.io() == Io.AF_XDP ? openXdp(s.iface(), s.xdpMode(), s.workers()) : null;
         for (int i = 0; i < s.workers(); i++) {
             PacketIo io;
             ChecksumPolicy policy;
-            if (s.io() == Io.AF_XDP) {
-                io = openXdp(s.iface(), s.xdpMode());
+            if (xdp != null) {
+                io = xdp.get(i);
                 policy = ChecksumPolicy.ACCEPT_PARTIAL;
             } else {
+                // Several workers: a PACKET_FANOUT_CBPF group steered by the TCP ports (PortSteering), joined
+                // in worker order on this thread, so that socket i of the group is worker i.
                 AfPacketConfig c = AfPacketConfig.defaults();
-                io = AfPacketIo.open(s.iface(), s.workers() > 1 ? c.withFanoutGroup(fanoutGroup) : c);
+                io = AfPacketIo.open(s.iface(), s.workers() > 1 ? c.withPortSteering(fanoutGroup, s.workers()) : c);
                 policy = ChecksumPolicy.TRUST_FLAG;
             }
             PcapWriter pcap = pcap(s.pcap(), i);
@@ -174,8 +179,14 @@ public final class Server {
             try {
                 w = new StackWorker(spec, io, apps.get(), System::nanoTime);
             } catch (RuntimeException e) {
-                io.close();
+                closeAll(i, xdp, io);
                 throw e;
+            }
+            if (s.io() == Io.AF_PACKET && s.workers() > 1) {
+                // connect() picks only local ports whose replies the program steers back to this worker.
+                int n = s.workers();
+                int self = i;
+                w.engine().localPortFilter(ports -> PortSteering.workerOf(ports >>> 16, ports & 0xFFFF, n) == self);
             }
             if (shared != null) {
                 w.neighbours().share(shared);
@@ -184,6 +195,18 @@ public final class Server {
                 w.neighbours().addStatic((int) n[0], n[1]);
             }
             workers.add(w);
+        }
+    }
+
+    /** After a failure while building worker {@code from}: closes its ring and the AF_XDP rings not yet owned. */
+    private static void closeAll(int from, List<AfXdpIo> xdp, PacketIo failed) {
+        if (failed != null && xdp == null) {
+            failed.close();
+        }
+        if (xdp != null) {
+            for (int j = from; j < xdp.size(); j++) {
+                xdp.get(j).close();
+            }
         }
     }
 

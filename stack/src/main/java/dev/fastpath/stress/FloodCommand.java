@@ -217,7 +217,7 @@ public final class FloodCommand implements Callable<Integer> {
         return switch (io) {
             case NONE -> new DiscardIo();
             case AF_PACKET -> AfPacketIo.open(iface,
-                new AfPacketConfig(1 << 18, 32, 2048, 1, 2048, 4096, 1 << 16, true, true, -1));
+                new AfPacketConfig(1 << 18, 32, 2048, 1, 2048, 4096, 1 << 16, true, true, -1, 0));
             case AF_XDP -> AfXdpIo.open(iface, AfXdpConfig.defaults());
         };
     }

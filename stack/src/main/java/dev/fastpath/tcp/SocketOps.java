@@ -223,7 +223,8 @@ public final class SocketOps {
         int offset = Math.floorMod(e.nextPortOffset() * 0x9E3779B1, n);
         for (int i = 0; i < n; i++) {
             int p = low + (offset + i) % n;
-            if (e.listeners[p] == null
+            if ((e.localPortFilter == null || e.localPortFilter.test(p << 16 | port)) // other workers' ports
+                    && e.listeners[p] == null
                     && e.established.get(ConnectionTable.addresses(e.localIp, ip), ConnectionTable.ports(p, port))
                             == ConnectionTable.MISSING
                     && e.timeWait.find(e.localIp, ip, p, port) < 0) {

@@ -56,6 +56,8 @@ public final class TcpEngine implements TimerHandler {
     private final IntStack freeIds;
     private int orphans;
     private int nextPortOffset;
+    /** See {@link #localPortFilter}; null accepts every port. */
+    java.util.function.IntPredicate localPortFilter;
 
     /**
      * @param config     the knobs
@@ -91,6 +93,19 @@ public final class TcpEngine implements TimerHandler {
     /** @param handler receives accept/readable/writable/closed events */
     public void events(TcpEvents handler) {
         this.events = handler;
+    }
+
+    /**
+     * Restricts the ports {@code connect()} picks on its own (inet_hash_connect) to those the filter accepts;
+     * an explicitly bound port is not checked. The argument is {@code localPort << 16 | remotePort}. Used when
+     * several workers share an interface and the kernel steers each flow to a worker by its ports
+     * ({@code PortSteering}): a worker only takes ports whose replies come back to itself. Linux has no
+     * equivalent (one stack owns every port); it behaves as if every port were accepted.
+     *
+     * @param filter the filter, or null for none
+     */
+    public void localPortFilter(java.util.function.IntPredicate filter) {
+        this.localPortFilter = filter;
     }
 
     /** @return the counters */

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastpath.lab.Lab;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@link KernelPeerTests} on AF_PACKET (TPACKET_V3 rings; the kernel flags partial checksums), plus fanout. */
 class AfPacketKernelPeerTest extends KernelPeerTests {
@@ -14,9 +16,9 @@ class AfPacketKernelPeerTest extends KernelPeerTests {
     }
 
     /**
-     * Two workers, one AF_PACKET socket each in a PACKET_FANOUT_HASH group, pinned to CPUs 0 and 1: the
-     * kernel spreads 1,000 connections over both (each flow stays on one worker, so each engine sees whole
-     * connections), ARP answered by whichever worker gets it, learned by both through the shared table.
+     * Two workers, one AF_PACKET socket each in a port-steered PACKET_FANOUT_CBPF group, pinned to CPUs 0 and
+     * 1: the kernel spreads 1,000 connections over both (each flow stays on one worker, so each engine sees
+     * whole connections), ARP answered by worker 0, learned by both through the shared table.
      */
     @Test
     void twoWorkersInAFanoutGroupShareTheConnections() throws Exception {
@@ -31,6 +33,32 @@ class AfPacketKernelPeerTest extends KernelPeerTests {
             assertEquals(1001, w0 + w1, s.counters);
             assertTrue(w0 > 100 && w1 > 100, "both workers serve: " + w0 + " / " + w1);
             assertTrue(s.counters.contains("stats worker=1"), s.counters);
+        }
+    }
+
+    /**
+     * Port steering (PortSteering): 1,000 kernel connections over two workers, and each worker's own capture
+     * (RX and TX) holds only segments of flows the steering function gives to it — no segment reached the
+     * other worker, so nothing was answered with a reset or dropped for want of a socket.
+     */
+    @Test
+    void portSteeredWorkersSeeOnlyTheirOwnFlows(@TempDir Path dir) throws Exception {
+        Path pcap = dir.resolve("steer.pcap");
+        try (Server s = new Server("echo", 7, pcap, "--workers", "2", "--cpus", "0-1")) {
+            String out = python(50, THOUSAND, Lab.IP_A, "1000");
+            assertTrue(out.contains("OK 1000 FAILED 0"), out);
+            s.stop();
+            long w0 = s.counter(0, "TcpPassiveOpens");
+            long w1 = s.counter(1, "TcpPassiveOpens");
+            assertEquals(1000, w0 + w1, s.counters);
+            assertTrue(w0 > 350 && w1 > 350, "both workers serve: " + w0 + " / " + w1);
+            for (int w = 0; w < 2; w++) {
+                for (String c : new String[] {"FpNoSocketRst", "FpNoSocketDrop", "TcpOutRsts", "TcpInErrs"}) {
+                    assertEquals(0, s.counter(w, c), "worker" + w + "." + c + "\n" + s.counters);
+                }
+                int frames = tcpFramesSteeredTo(w == 0 ? pcap : Path.of(pcap + "." + w), w, 2);
+                assertTrue(frames >= 10 * s.counter(w, "TcpPassiveOpens"), "worker " + w + ": " + frames);
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fastpath.lab.Child;
+import dev.fastpath.io.afpacket.PortSteering;
 import dev.fastpath.lab.Lab;
 import dev.fastpath.pcap.PcapReader;
 import dev.fastpath.pcap.PcapRecord;
@@ -42,11 +43,16 @@ abstract class KernelPeerTestBase {
 
     @BeforeAll
     static void up() {
+        upWithQueues(1);
+    }
+
+    /** The lab with {@code queues} RX/TX queues per veth end; a subclass's own {@code up()} may call it. */
+    static void upWithQueues(int queues) {
         Optional<String> why = Lab.unavailableReason();
         assumeTrue(why.isEmpty(), () -> "interop tests skipped: " + why.orElse(""));
         Lab.Result ethtool = Lab.exec(List.of("sh", "-c", "command -v ethtool"), 5);
         assumeTrue(ethtool.exitCode() == 0, "interop tests skipped: ethtool is missing (apt-get install ethtool)");
-        lab = Lab.up();
+        lab = Lab.upWithQueues(queues);
         check(lab.run(lab.nsA(), 5, "ip", "addr", "flush", "dev", Lab.IF_A));
         check(lab.run(lab.nsB(), 5, "ethtool", "-K", Lab.IF_B, "tso", "off", "gso", "off"));
     }
@@ -165,5 +171,28 @@ abstract class KernelPeerTestBase {
             }
         }
         return new Sent(frames, fins, rsts, synAcks);
+    }
+
+    /**
+     * Checks a worker's capture (RX and TX) against the port steering: every TCP frame in it must belong to a
+     * flow that {@code PortSteering.workerOf} gives to that worker.
+     *
+     * @return how many TCP frames the capture holds
+     */
+    static int tcpFramesSteeredTo(Path pcap, int worker, int workers) throws Exception {
+        FrameParser parser = new FrameParser(ChecksumPolicy.TRUST_FLAG);
+        ParsedFrame f = new ParsedFrame();
+        int tcp = 0;
+        for (PcapRecord r : PcapReader.read(pcap)) {
+            MemorySegment seg = MemorySegment.ofArray(r.data());
+            if (parser.parse(seg, 0, r.data().length, dev.fastpath.io.PacketIo.RX_CSUM_PARTIAL, f) != DropReason.NONE
+                    || f.kind() != ParsedFrame.Kind.TCP) {
+                continue;
+            }
+            tcp++;
+            assertEquals(worker, PortSteering.workerOf(f.srcPort(), f.dstPort(), workers),
+                    "worker " + worker + " saw a segment of another worker's flow: " + f);
+        }
+        return tcp;
     }
 }

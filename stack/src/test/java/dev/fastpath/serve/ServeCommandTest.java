@@ -27,7 +27,6 @@ class ServeCommandTest {
         "bad port | --io af_packet --iface lo --ip 198.18.0.1/24 --port 70000 --app echo | --port must",
         "gateway outside | --io af_packet --iface lo --ip 198.18.0.1/24 --port 7 --app echo --gateway 10.0.0.1 | "
             + "not inside",
-        "xdp workers | --io af_xdp --iface lo --ip 198.18.0.1/24 --port 7 --app echo --workers 2 | af_packet",
         "bad knob | --io af_packet --iface lo --ip 198.18.0.1/24 --port 7 --app echo --set tcp.nope=1 | tcp.nope",
         "knob range | --io af_packet --iface lo --ip 198.18.0.1/24 --port 7 --app echo --set tcp.syncookies=7 | "
             + "tcp.syncookies",

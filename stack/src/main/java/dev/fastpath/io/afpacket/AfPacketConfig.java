@@ -18,12 +18,14 @@ package dev.fastpath.io.afpacket;
  * @param txBlockSize      bytes per TX block
  * @param qdiscBypass      PACKET_QDISC_BYPASS: hand TX frames straight to the driver
  * @param ignoreOutgoing   PACKET_IGNORE_OUTGOING: do not see frames this host sends on the interface
- * @param fanoutGroup      PACKET_FANOUT_HASH group id (0..65535) shared by the workers of one interface,
- *                         or -1 for no fanout
+ * @param fanoutGroup      fanout group id (0..65535) shared by the workers of one interface, or -1 for no fanout
+ * @param steerWorkers     0: the group is PACKET_FANOUT_HASH (the kernel's flow hash picks the socket);
+ *                         N &ge; 1: PACKET_FANOUT_CBPF with {@link PortSteering}'s program over N sockets, so
+ *                         the worker of a TCP flow is {@code PortSteering.workerOf(ports, N)}
  */
 public record AfPacketConfig(int rxBlockSize, int rxBlockCount, int rxFrameSize, int rxRetireMs,
         int txFrameSize, int txFrameCount, int txBlockSize, boolean qdiscBypass, boolean ignoreOutgoing,
-        int fanoutGroup) {
+        int fanoutGroup, int steerWorkers) {
 
     private static final int PAGE = 4096;
 
@@ -37,6 +39,7 @@ public record AfPacketConfig(int rxBlockSize, int rxBlockCount, int rxFrameSize,
         require("txFrameSize", txFrameSize, 128, txBlockSize);
         require("txFrameCount", txFrameCount, 1, 1 << 20);
         require("fanoutGroup", fanoutGroup, -1, 0xFFFF);
+        require("steerWorkers", steerWorkers, 0, 0xFFFF);
         if (rxFrameSize % 16 != 0 || txFrameSize % 16 != 0) {
             throw new IllegalArgumentException("rxFrameSize and txFrameSize must be multiples of 16 (TPACKET_ALIGNMENT)"
                 + ": " + rxFrameSize + ", " + txFrameSize);
@@ -52,7 +55,7 @@ public record AfPacketConfig(int rxBlockSize, int rxBlockCount, int rxFrameSize,
      * @return the default configuration
      */
     public static AfPacketConfig defaults() {
-        return new AfPacketConfig(1 << 18, 32, 2048, 1, 2048, 512, 1 << 16, true, true, -1);
+        return new AfPacketConfig(1 << 18, 32, 2048, 1, 2048, 512, 1 << 16, true, true, -1, 0);
     }
 
     /**
@@ -61,7 +64,17 @@ public record AfPacketConfig(int rxBlockSize, int rxBlockCount, int rxFrameSize,
      */
     public AfPacketConfig withFanoutGroup(int group) {
         return new AfPacketConfig(rxBlockSize, rxBlockCount, rxFrameSize, rxRetireMs, txFrameSize, txFrameCount,
-            txBlockSize, qdiscBypass, ignoreOutgoing, group);
+            txBlockSize, qdiscBypass, ignoreOutgoing, group, 0);
+    }
+
+    /**
+     * @param group   a PACKET_FANOUT_CBPF group id
+     * @param workers sockets that will join it, in worker order (see {@link PortSteering})
+     * @return a copy in that group, steered by the TCP ports
+     */
+    public AfPacketConfig withPortSteering(int group, int workers) {
+        return new AfPacketConfig(rxBlockSize, rxBlockCount, rxFrameSize, rxRetireMs, txFrameSize, txFrameCount,
+            txBlockSize, qdiscBypass, ignoreOutgoing, group, workers);
     }
 
     /**
@@ -71,7 +84,7 @@ public record AfPacketConfig(int rxBlockSize, int rxBlockCount, int rxFrameSize,
      */
     public AfPacketConfig withRxRing(int blockSize, int blockCount) {
         return new AfPacketConfig(blockSize, blockCount, rxFrameSize, rxRetireMs, txFrameSize, txFrameCount,
-            txBlockSize, qdiscBypass, ignoreOutgoing, fanoutGroup);
+            txBlockSize, qdiscBypass, ignoreOutgoing, fanoutGroup, steerWorkers);
     }
 
     /**
@@ -80,7 +93,7 @@ public record AfPacketConfig(int rxBlockSize, int rxBlockCount, int rxFrameSize,
      */
     public AfPacketConfig withIgnoreOutgoing(boolean ignore) {
         return new AfPacketConfig(rxBlockSize, rxBlockCount, rxFrameSize, rxRetireMs, txFrameSize, txFrameCount,
-            txBlockSize, qdiscBypass, ignore, fanoutGroup);
+            txBlockSize, qdiscBypass, ignore, fanoutGroup, steerWorkers);
     }
 
     /** @return TX slots per TX block */

@@ -48,8 +48,9 @@ import java.lang.invoke.VarHandle;
  * <p>The socket is created with protocol 0, so it sees nothing until the rings are in place and it is bound
  * to the interface with ETH_P_ALL. It lives in the network namespace of the thread that opens it.
  *
- * <p>Not thread-safe: one instance per worker (see {@link PacketIo}). Use PACKET_FANOUT_HASH
- * ({@link AfPacketConfig#fanoutGroup()}) to spread one interface over several workers.
+ * <p>Not thread-safe: one instance per worker (see {@link PacketIo}). Use a fanout group
+ * ({@link AfPacketConfig#fanoutGroup()}: PACKET_FANOUT_HASH, or PACKET_FANOUT_CBPF with {@link PortSteering})
+ * to spread one interface over several workers.
  */
 public final class AfPacketIo implements PacketIo {
 
@@ -170,9 +171,14 @@ public final class AfPacketIo implements PacketIo {
             ring = mman_h.mmapChecked(ringBytes, mman_h.PROT_READ | mman_h.PROT_WRITE, mman_h.MAP_SHARED, fd, 0);
             bind(fd, ifindex, ifname);
             if (config.fanoutGroup() >= 0) {
-                // After bind: the kernel only adds a running (bound) socket to a fanout group.
-                setInt(fd, socket_h.PACKET_FANOUT, config.fanoutGroup() | socket_h.PACKET_FANOUT_HASH << 16,
-                    "PACKET_FANOUT");
+                // After bind: the kernel only adds a running (bound) socket to a fanout group. Every member
+                // must join with the same mode; a CBPF group without a program yet sends everything to
+                // socket 0 (fanout_demux_bpf), so frames arriving before the program is set are not lost.
+                int mode = config.steerWorkers() > 0 ? socket_h.PACKET_FANOUT_CBPF : socket_h.PACKET_FANOUT_HASH;
+                setInt(fd, socket_h.PACKET_FANOUT, config.fanoutGroup() | mode << 16, "PACKET_FANOUT");
+                if (config.steerWorkers() > 0) {
+                    PortSteering.attach(fd, config.steerWorkers());
+                }
             }
             return new AfPacketIo(ifname, ifindex, config, fd, ring);
         } catch (RuntimeException e) {

@@ -20,6 +20,8 @@ import dev.fastpath.nativeio.xdp_umem_reg;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@link PacketIo} over an AF_XDP socket (Documentation/networking/af_xdp.rst). One UMEM, off-heap in an
@@ -48,8 +50,8 @@ import java.lang.foreign.ValueLayout;
  * log line. AF_XDP gives no checksum-state flag: frames from a kernel peer on veth may carry unfinished L4
  * checksums (DESIGN.md), for {@code ChecksumPolicy.ACCEPT_PARTIAL}.
  *
- * <p>Not thread-safe: one instance per worker and queue. One instance per interface per process (one
- * program per interface).
+ * <p>Not thread-safe: one instance per worker and queue. One program per interface per process: open several
+ * queues together with {@link #openQueues}.
  */
 public final class AfXdpIo implements PacketIo {
 
@@ -113,7 +115,60 @@ public final class AfXdpIo implements PacketIo {
      * @throws NativeException naming the call that failed
      */
     public static AfXdpIo open(String ifname, AfXdpConfig config) {
+        return openQueues(ifname, config, 1).get(0);
+    }
+
+    /**
+     * Opens one socket per RX queue, {@code config.queueId()} to {@code config.queueId() + queues - 1}, all
+     * redirected by one program through one XSKMAP indexed by {@code ctx->rx_queue_index}, attached once after
+     * every socket is in the map (so no queue redirects to an empty slot meanwhile). Each socket has its own
+     * UMEM rather than XDP_SHARED_UMEM: a shared UMEM would need one fill/completion ring pair per queue and
+     * frame ownership coordinated between workers (af_xdp.rst, "XDP_SHARED_UMEM bind flag"), while separate
+     * UMEMs keep each worker share-nothing at the price of memory ({@link AfXdpConfig#umemBytes()} per queue).
+     * The program is reference-counted: it stays attached until the last socket is closed.
+     *
+     * <p>Which queue a frame arrives on is the driver's choice: on veth in native (DRV) mode the queue is the
+     * one the sending side picked for the frame (DESIGN.md); in SKB mode veth delivers everything on queue 0.
+     *
+     * @param ifname the interface
+     * @param config geometry and options; {@code queueId} is the first queue
+     * @param queues how many consecutive queues
+     * @return the backends, socket i on queue {@code config.queueId() + i}
+     * @throws NativeException naming the call that failed
+     */
+    public static List<AfXdpIo> openQueues(String ifname, AfXdpConfig config, int queues) {
+        if (queues < 1 || config.queueId() + queues > 1024) {
+            throw new IllegalArgumentException("queues = " + queues + " from queue " + config.queueId()
+                + " exceeds 1024 queues");
+        }
         int ifindex = Errors.check("if_nametoindex(" + ifname + ")", net_h.if_nametoindex(ifname));
+        XdpProgram program = XdpProgram.load(config.queueId() + queues);
+        List<AfXdpIo> ios = new ArrayList<>(queues);
+        try {
+            for (int q = config.queueId(); q < config.queueId() + queues; q++) {
+                AfXdpConfig c = new AfXdpConfig(q, config.frameSize(), config.rxFrames(), config.txFrames(),
+                    config.rxRingSize(), config.tryZeroCopy(), config.xdpFlags());
+                AfXdpIo io = openSocket(ifname, ifindex, c);
+                ios.add(io);
+                io.program = program.retain();
+                program.register(q, io.fd);
+            }
+            program.attach(ifindex, config.xdpFlags());
+            for (AfXdpIo io : ios) {
+                io.zeroCopy = io.queryZeroCopy();
+            }
+        } catch (RuntimeException e) {
+            for (AfXdpIo io : ios) {
+                io.close();
+            }
+            throw e;
+        } finally {
+            program.close(); // the loader's reference: the sockets hold their own
+        }
+        return ios;
+    }
+
+    private static AfXdpIo openSocket(String ifname, int ifindex, AfXdpConfig config) {
         if (config.tryZeroCopy()) {
             try {
                 return open(ifname, ifindex, config, if_xdp_h.XDP_ZEROCOPY);
@@ -138,6 +193,7 @@ public final class AfXdpIo implements PacketIo {
         return open(ifname, AfXdpConfig.defaults());
     }
 
+    /** One bound socket, not yet in a map. */
     private static AfXdpIo open(String ifname, int ifindex, AfXdpConfig config, int modeFlag) {
         AfXdpIo io = new AfXdpIo(ifname, ifindex, config);
         try {
@@ -147,10 +203,6 @@ public final class AfXdpIo implements PacketIo {
             io.createRings();
             io.primeRings();
             io.bind(modeFlag);
-            io.program = XdpProgram.load(config.queueId() + 1);
-            io.program.register(config.queueId(), io.fd);
-            io.program.attach(ifindex, config.xdpFlags());
-            io.zeroCopy = io.queryZeroCopy();
             return io;
         } catch (RuntimeException e) {
             io.close();
@@ -462,7 +514,8 @@ public final class AfXdpIo implements PacketIo {
             return;
         }
         closed = true;
-        // Detach first (closing the link fd), so the interface stops redirecting to a socket about to go.
+        // Detach first (closing the link fd, when this is the program's last socket), so the interface stops
+        // redirecting to a socket about to go; the kernel also drops a closed socket from the XSKMAP by itself.
         if (program != null) {
             program.close();
         }

@@ -11,13 +11,15 @@ import dev.fastpath.nativeio.unistd_h;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The kernel side of an AF_XDP socket without libbpf: an XSKMAP, the redirect program
  * ({@link bpf_h#xskRedirectProgram}: {@code bpf_redirect_map(&xsks, ctx->rx_queue_index, XDP_PASS)}) loaded
  * with {@code BPF_PROG_LOAD}, and a BPF link attaching it to the interface ({@code BPF_LINK_CREATE}, attach
  * type BPF_XDP). A link, unlike the netlink attach, belongs to its fd: closing it — or the process dying —
- * detaches the program, so a crashed run leaves no program on the interface.
+ * detaches the program, so a crashed run leaves no program on the interface. Sockets on several queues share
+ * one program, one map and one link ({@link AfXdpIo#openQueues}).
  */
 final class XdpProgram implements AutoCloseable {
 
@@ -26,6 +28,12 @@ final class XdpProgram implements AutoCloseable {
     private final int mapFd;
     private final int progFd;
     private int linkFd = -1;
+    /** Set when attached through netlink (no link): the interface to detach from on close, and the mode. */
+    private int netlinkIfindex = -1;
+    private int netlinkFlags;
+    private static final System.Logger LOG = System.getLogger(XdpProgram.class.getName());
+    /** Sockets using the program plus the loader; the last {@link #close()} frees it. */
+    private final AtomicInteger refs = new AtomicInteger(1);
 
     private XdpProgram(int mapFd, int progFd) {
         this.mapFd = mapFd;
@@ -101,23 +109,62 @@ final class XdpProgram implements AutoCloseable {
      * @param xdpFlags {@code XDP_FLAGS_SKB_MODE} or {@code XDP_FLAGS_DRV_MODE}
      */
     void attach(int ifindex, int xdpFlags) {
+        int rc;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment lc = bpf_attr_link_create.allocate(arena);
             bpf_attr_link_create.prog_fd(lc, progFd);
             bpf_attr_link_create.target_ifindex(lc, ifindex);
             bpf_attr_link_create.attach_type(lc, bpf_h.BPF_XDP);
             bpf_attr_link_create.flags(lc, xdpFlags);
-            linkFd = Errors.check("bpf(BPF_LINK_CREATE, BPF_XDP, ifindex " + ifindex + ")",
-                bpf_h.bpf(bpf_h.BPF_LINK_CREATE, lc, bpf_attr_link_create.sizeof()));
+            // -Dfastpath.xdp.attach=netlink takes the fallback on a kernel that has links (to test it).
+            rc = "netlink".equals(System.getProperty("fastpath.xdp.attach")) ? -Errors.EOPNOTSUPP
+                : bpf_h.bpf(bpf_h.BPF_LINK_CREATE, lc, bpf_attr_link_create.sizeof());
         }
+        if (rc >= 0) {
+            linkFd = rc;
+            return;
+        }
+        if (rc != -Errors.EINVAL && rc != -Errors.EOPNOTSUPP) {
+            Errors.check("bpf(BPF_LINK_CREATE, BPF_XDP, ifindex " + ifindex + ")", rc);
+        }
+        // No XDP links on this kernel (before 5.9): attach through rtnetlink, and detach on close ourselves.
+        LOG.log(System.Logger.Level.INFO, "BPF_LINK_CREATE for XDP refused ({0}); attaching through netlink "
+            + "(the program stays attached if the process dies: ip link set dev IF xdp off)", Errors.name(-rc));
+        NetlinkXdp.setLink(ifindex, progFd, xdpFlags | NetlinkXdp.XDP_FLAGS_UPDATE_IF_NOEXIST);
+        netlinkIfindex = ifindex;
+        netlinkFlags = xdpFlags;
     }
 
-    /** Detaches (closing the link) and frees the program and the map. */
+    /**
+     * One more owner (a socket on another queue); each owner calls {@link #close()} once.
+     *
+     * @return this
+     */
+    XdpProgram retain() {
+        refs.incrementAndGet();
+        return this;
+    }
+
+    /**
+     * Drops one reference; the last one detaches (closing the link) and frees the program and the map. Workers
+     * close their sockets on their own threads, hence the atomic count.
+     */
     @Override
     public void close() {
+        if (refs.decrementAndGet() != 0) {
+            return;
+        }
         if (linkFd >= 0) {
             unistd_h.close(linkFd);
             linkFd = -1;
+        }
+        if (netlinkIfindex >= 0) {
+            try {
+                NetlinkXdp.setLink(netlinkIfindex, -1, netlinkFlags);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "XDP detach through netlink failed: " + e.getMessage());
+            }
+            netlinkIfindex = -1;
         }
         unistd_h.close(progFd);
         unistd_h.close(mapFd);

@@ -31,7 +31,7 @@ class AfPacketConfigTest {
         e = assertThrows(IllegalArgumentException.class, () -> AfPacketConfig.defaults().withFanoutGroup(70_000));
         assertTrue(e.getMessage().startsWith("fanoutGroup = 70000"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new AfPacketConfig(4096, 1, 2008, 1, 2048, 1, 4096,
-            true, true, -1));
+            true, true, -1, 0));
         assertTrue(e.getMessage().contains("multiples of 16"), e.getMessage());
     }
 
