@@ -9,6 +9,7 @@ import dev.fastpath.io.afpacket.AfPacketIo;
 import dev.fastpath.io.afpacket.PortSteering;
 import dev.fastpath.io.xdp.AfXdpConfig;
 import dev.fastpath.io.xdp.AfXdpIo;
+import dev.fastpath.io.xdp.RssTable;
 import dev.fastpath.net.NetConfig;
 import dev.fastpath.net.SharedNeighbours;
 import dev.fastpath.pcap.PcapWriter;
@@ -158,6 +159,13 @@ public final class Server {
         SharedNeighbours shared = s.workers() > 1 ? new SharedNeighbours(4096) : null;
         // AF_XDP: one socket per RX queue, queue i for worker i, one program (AfXdpIo.openQueues).
         List<AfXdpIo> xdp = s.io() == Io.AF_XDP ? openXdp(s.iface(), s.xdpMode(), s.workers()) : null;
+        java.util.Optional<RssTable> rss = xdp != null && s.workers() > 1 ? RssTable.read(s.iface())
+                : java.util.Optional.empty();
+        if (xdp != null && s.workers() > 1 && rss.isEmpty()) {
+            System.err.println("AF_XDP on " + s.iface() + ": no Toeplitz RSS to read (ETHTOOL_GRSSH); the "
+                    + "queue a reply arrives on is the device's choice, so outgoing connections cannot pick "
+                    + "their worker");
+        }
         for (int i = 0; i < s.workers(); i++) {
             PacketIo io;
             ChecksumPolicy policy;
@@ -181,6 +189,13 @@ public final class Server {
             } catch (RuntimeException e) {
                 closeAll(i, xdp, io);
                 throw e;
+            }
+            if (s.io() == Io.AF_XDP && s.workers() > 1 && rss.isPresent()) {
+                // Worker i owns RX queue i: connect() picks 4-tuples the NIC's RSS delivers to that queue.
+                RssTable table = rss.get();
+                int self = i;
+                w.engine().flowFilter((local, remote, localPort, remotePort)
+                        -> table.queueOf(remote, local, remotePort, localPort) == self);
             }
             if (s.io() == Io.AF_PACKET && s.workers() > 1) {
                 // connect() picks only local ports whose replies the program steers back to this worker.

@@ -224,6 +224,7 @@ public final class SocketOps {
         for (int i = 0; i < n; i++) {
             int p = low + (offset + i) % n;
             if ((e.localPortFilter == null || e.localPortFilter.test(p << 16 | port)) // other workers' ports
+                    && (e.flowFilter == null || e.flowFilter.accept(e.localIp, ip, p, port))
                     && e.listeners[p] == null
                     && e.established.get(ConnectionTable.addresses(e.localIp, ip), ConnectionTable.ports(p, port))
                             == ConnectionTable.MISSING

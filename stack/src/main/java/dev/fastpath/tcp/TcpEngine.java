@@ -58,6 +58,8 @@ public final class TcpEngine implements TimerHandler {
     private int nextPortOffset;
     /** See {@link #localPortFilter}; null accepts every port. */
     java.util.function.IntPredicate localPortFilter;
+    /** See {@link #flowFilter}; null accepts every 4-tuple. */
+    FlowFilter flowFilter;
 
     /**
      * @param config     the knobs
@@ -106,6 +108,26 @@ public final class TcpEngine implements TimerHandler {
      */
     public void localPortFilter(java.util.function.IntPredicate filter) {
         this.localPortFilter = filter;
+    }
+
+    /** Decides whether a whole 4-tuple suits this worker (see {@link #flowFilter}). */
+    @FunctionalInterface
+    public interface FlowFilter {
+        /**
+         * @return whether connections with this 4-tuple belong on this engine's worker
+         */
+        boolean accept(int localIp, int remoteIp, int localPort, int remotePort);
+    }
+
+    /**
+     * Like {@link #localPortFilter}, for steering that hashes addresses too: a NIC's RSS (Toeplitz over
+     * the 4-tuple, then the indirection table) decides which RX queue, and so which AF_XDP worker, a
+     * reply arrives on.
+     *
+     * @param filter the filter, or null for none
+     */
+    public void flowFilter(FlowFilter filter) {
+        this.flowFilter = filter;
     }
 
     /** @return the counters */

@@ -202,6 +202,20 @@ class HandshakeTest {
         }
 
         @Test
+        @DisplayName("H2: with a flow filter (a worker's RSS share) connect() only takes 4-tuples it accepts; "
+                + "none left → EADDRNOTAVAIL")
+        void flowFilterSteersPortChoice() {
+            t.engine.flowFilter((local, remote, localPort, remotePort) -> localPort % 7 == 3);
+            for (int i = 0; i < 20; i++) {
+                int c = t.api.socket();
+                assertEquals(-Errno.EINPROGRESS, t.api.connect(c, EngineFixture.PEER_IP, 80, t.now()));
+                assertEquals(3, t.recvFlags(SYN).sourcePort() % 7);
+            }
+            t.engine.flowFilter((local, remote, localPort, remotePort) -> false);
+            assertEquals(-Errno.EADDRNOTAVAIL, t.api.connect(t.api.socket(), EngineFixture.PEER_IP, 80, t.now()));
+        }
+
+        @Test
         @DisplayName("H3: TCP Fast Open client: a cookie request, the cookie cached, then connect() defers the SYN "
                 + "carrying it to the first write (RFC 7413)")
         void fastOpenClient() {
