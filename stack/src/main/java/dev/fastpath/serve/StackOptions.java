@@ -38,6 +38,11 @@ public final class StackOptions {
             Idle idle, List<long[]> neighbours, String xdpMode) {
     }
 
+    @Option(names = "--xdp-attach", paramLabel = "link|netlink", defaultValue = "link",
+            description = "how the XDP program is attached: a BPF link (falls back to netlink by itself when the "
+                    + "kernel has none), or netlink (RTM_SETLINK) outright; default link")
+    private String xdpAttach;
+
     @Option(names = "--xdp-mode", paramLabel = "auto|native|skb", defaultValue = "auto",
             description = "AF_XDP attach mode; auto tries native (driver) mode first; default auto")
     private String xdpMode;
@@ -100,6 +105,13 @@ public final class StackOptions {
             case "sleeping", "sleep" -> Idle.SLEEPING;
             default -> throw usage("--idle must be busy-spin, backoff or sleeping, not '" + idle + "'");
         };
+        String attach = xdpAttach.toLowerCase(Locale.ROOT);
+        if (!attach.equals("link") && !attach.equals("netlink")) {
+            throw usage("--xdp-attach must be link or netlink, not '" + xdpAttach + "'");
+        }
+        if (attach.equals("netlink")) {
+            System.setProperty("fastpath.xdp.attach", "netlink"); // XdpProgram reads it when attaching
+        }
         String mode = xdpMode.toLowerCase(Locale.ROOT);
         if (!mode.equals("auto") && !mode.equals("native") && !mode.equals("skb")) {
             throw usage("--xdp-mode must be auto, native or skb, not '" + xdpMode + "'");
