@@ -85,6 +85,10 @@ public final class TcpIcmp {
         int id = e.established.get(ConnectionTable.addresses(localIp, remoteIp),
                 ConnectionTable.ports(localPort, remotePort));
         if (id == ConnectionTable.MISSING) {
+            RequestSock r = e.listen.findRequest(localIp, remoteIp, localPort, remotePort);
+            if (r != null) {
+                return tcpReqErr(e, r, type, code, seq);
+            }
             // A TIME_WAIT record has nothing to report to; Linux returns quietly (inet_twsk_put).
             return e.timeWait.find(localIp, remoteIp, localPort, remotePort) >= 0 ? IGNORED : NO_SOCKET;
         }
@@ -121,6 +125,27 @@ public final class TcpIcmp {
         }
         s.softError = err;
         return SOFT_ERROR;
+    }
+
+    /**
+     * Kernel: tcp_req_err(). An error about our SYN-ACK for a request in the SYN queue: a quoted sequence
+     * number other than the SYN-ACK's is counted and ignored; a hard error (parameter problem, time
+     * exceeded, net or host unreachable) removes the request silently — accept() must not report
+     * network errors (POSIX) — and counts as a listen drop.
+     */
+    private static int tcpReqErr(TcpEngine e, RequestSock r, int type, int code, int seq) {
+        if (seq != r.iss) {
+            e.counters.inc(TcpStat.TcpExtOutOfWindowIcmps);
+            return OUT_OF_WINDOW;
+        }
+        boolean abort = type == TYPE_PARAMETERPROB || type == TYPE_TIME_EXCEEDED
+                || type == TYPE_DEST_UNREACH && (code == CODE_NET_UNREACH || code == CODE_HOST_UNREACH);
+        if (!abort) {
+            return IGNORED;
+        }
+        e.listen.drop(r);
+        e.counters.inc(TcpStat.TcpExtListenDrops);
+        return ABORTED;
     }
 
     /**

@@ -34,6 +34,13 @@ final class TcpListen {
         return requests.size();
     }
 
+    /** @return the request for this 4-tuple in some listener's SYN queue, or null */
+    RequestSock findRequest(int localIp, int remoteIp, int localPort, int remotePort) {
+        int id = requests.get(ConnectionTable.addresses(localIp, remoteIp), ConnectionTable.ports(localPort,
+                remotePort));
+        return id == ConnectionTable.MISSING ? null : pool[id];
+    }
+
     /** H5 for a listener: a SYN starts a request, an ACK completes one, a RST is ignored. */
     void tcpV4DoRcvListen(TcpSock l, ParsedFrame f, long nowNs) {
         int flags = f.flags();

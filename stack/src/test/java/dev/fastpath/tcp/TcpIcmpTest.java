@@ -29,6 +29,28 @@ class TcpIcmpTest {
     }
 
     @Nested
+    class SynQueue {
+        @Test
+        @DisplayName("H10: host unreachable quoting our SYN-ACK drops the request silently (tcp_req_err); a wrong "
+                + "sequence number or a soft error leaves it")
+        void requestDroppedOnHardError() {
+            t.listener(80, 8);
+            t.send(EngineFixture.seg(80, SYN, 1000, 0, new byte[0], new dev.fastpath.wire.TcpOption.Mss(1460)));
+            TcpSegment synAck = t.recvFlags(SYN | dev.fastpath.wire.TcpHeader.ACK);
+            int local = 80;
+            assertEquals(TcpIcmp.OUT_OF_WINDOW, t.engine.tcpV4Err(UNREACH, 1, 0, EngineFixture.LOCAL_IP,
+                    EngineFixture.PEER_IP, local, EngineFixture.PEER_PORT, synAck.seq() + 5, t.now()));
+            assertEquals(TcpIcmp.IGNORED, t.engine.tcpV4Err(UNREACH, PORT_UNREACH, 0, EngineFixture.LOCAL_IP,
+                    EngineFixture.PEER_IP, local, EngineFixture.PEER_PORT, synAck.seq(), t.now()));
+            assertEquals(TcpIcmp.ABORTED, t.engine.tcpV4Err(UNREACH, 1, 0, EngineFixture.LOCAL_IP,
+                    EngineFixture.PEER_IP, local, EngineFixture.PEER_PORT, synAck.seq(), t.now()));
+            assertEquals(1, t.engine.counters().get(TcpStat.TcpExtListenDrops));
+            t.advanceMs(2000);
+            t.recvNothing(); // no SYN-ACK retransmission: the request is gone
+        }
+    }
+
+    @Nested
     class SynSent {
         int id;
         TcpSegment syn;
