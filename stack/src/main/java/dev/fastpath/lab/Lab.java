@@ -189,7 +189,9 @@ public final class Lab implements AutoCloseable {
 
     /**
      * Starts a command inside a namespace, stderr merged into stdout. It is killed by {@link #close()} at the
-     * latest.
+     * latest. SIGINT is reset to its default first: a shell that starts a job in the background (a CI script
+     * with {@code &}) ignores SIGINT for it, the JVM keeps an inherited SIG_IGN, and a child stopped with
+     * {@code kill -INT} (as Ctrl-C would) would then never stop.
      *
      * @param ns  the namespace
      * @param cmd the command and its arguments
@@ -197,7 +199,8 @@ public final class Lab implements AutoCloseable {
      */
     public Process spawn(String ns, String... cmd) {
         try {
-            Process p = new ProcessBuilder(inNamespace(ns, cmd)).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(inNamespace(ns, withDefaultSigint(cmd))).redirectErrorStream(true)
+                .start();
             synchronized (spawned) {
                 spawned.add(p);
             }
@@ -205,6 +208,14 @@ public final class Lab implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + String.join(" ", cmd) + " in " + ns, e);
         }
+    }
+
+    private static String[] withDefaultSigint(String[] cmd) {
+        String[] all = new String[cmd.length + 2];
+        all[0] = "env";
+        all[1] = "--default-signal=INT";
+        System.arraycopy(cmd, 0, all, 2, cmd.length);
+        return all;
     }
 
     /**
