@@ -70,6 +70,10 @@ public final class FloodCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "S", description = "seconds to send (default: ${DEFAULT-VALUE})")
     private double duration = 5;
 
+    @Option(names = "--warmup", paramLabel = "S",
+            description = "seconds to send before measuring; not counted in the result (default: ${DEFAULT-VALUE})")
+    private double warmup = 0;
+
     @Option(names = "--src", paramLabel = "CIDR", description = "spoofed source block (default: ${DEFAULT-VALUE})")
     private String src = "198.19.0.0/16";
 
@@ -176,8 +180,11 @@ public final class FloodCommand implements Callable<Integer> {
         if (!(duration > 0 && duration <= 3600)) {
             throw new IllegalArgumentException("--duration must be in (0, 3600] seconds");
         }
+        if (!(warmup >= 0 && warmup <= 600)) {
+            throw new IllegalArgumentException("--warmup must be in [0, 600] seconds");
+        }
         long durationNs = (long) (duration * 1e9);
-        long planned = perSecond == 0 ? count : (long) Math.ceil(perSecond * duration);
+        long planned = perSecond == 0 ? count : (long) Math.ceil(perSecond * (duration + warmup));
         if (perSecond > 0 && planned > walker.size() || count != Long.MAX_VALUE && count > walker.size()) {
             throw new IllegalArgumentException(String.format("%d SYNs (rate × duration or --count) exceed the tuple "
                 + "space of %d (%d addresses × %d ports in --src %s, --ports %s): widen --src or --ports, or "
@@ -189,7 +196,7 @@ public final class FloodCommand implements Callable<Integer> {
         }
         long sMac = srcMac != null ? EthernetHeader.parseMac(srcMac) : interfaceMac();
         long dMac = dstMac != null ? EthernetHeader.parseMac(dstMac) : (io == Io.NONE ? EthernetHeader.BROADCAST : -1);
-        return new FloodSettings(dstIp, dstPort, sMac, dMac, options, perSecond, durationNs,
+        return new FloodSettings(dstIp, dstPort, sMac, dMac, options, perSecond, durationNs, (long) (warmup * 1e9),
             Math.min(count, walker.size()), lingerMs * 1_000_000L, progressEvery());
     }
 
@@ -224,7 +231,7 @@ public final class FloodCommand implements Callable<Integer> {
 
     private static FloodSettings withDstMac(FloodSettings s, long mac) {
         return new FloodSettings(s.dstIp(), s.dstPort(), s.srcMac(), mac, s.options(), s.ratePerSecond(),
-            s.durationNs(), s.maxCount(), s.lingerNs(), s.progressEveryS());
+            s.durationNs(), s.warmupNs(), s.maxCount(), s.lingerNs(), s.progressEveryS());
     }
 
     static boolean inLab(int address) {

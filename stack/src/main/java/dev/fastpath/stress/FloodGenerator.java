@@ -74,64 +74,127 @@ public final class FloodGenerator {
     }
 
     /**
-     * Runs the flood to its end.
+     * Runs the flood to its end: the warm-up (if any), then the measured part. Only the measured part is counted
+     * in the result; answers to warm-up SYNs that arrive after the switch (a few milliseconds' worth) are
+     * counted in it, as many as the measured part's own late answers that come after its end are not.
      *
      * @return what was measured
      */
     public FloodResult run() {
-        int seconds = (int) ((settings.durationNs() + NS_PER_S - 1) / NS_PER_S) + 1;
-        long[] sentAt = new long[seconds + 1];
-        long[] acksAt = new long[seconds + 1];
         long start = System.nanoTime();
         startNs = start;
-        long deadline = start + settings.durationNs();
         // Burst of 20 ms of tokens: a short stall (GC, softirq work on this core) is made up, a long one is not.
         long rateNs = settings.ratePerSecond();
         TokenBucket bucket = rateNs > 0 ? new TokenBucket(rateNs, Math.max(4L * BATCH, rateNs / 50), start) : null;
         tsBase = (int) System.currentTimeMillis();
         receiver.tsWindow(tsBase, tsBase);
-        long wallStartNs = System.currentTimeMillis() * 1_000_000L;
+        long wallOffsetNs = System.currentTimeMillis() * 1_000_000L - start;
+        announce("sending"); // a harness reading our stdout learns that the JVM is up and SYNs are going out now
+        boolean exhausted = false;
+        if (settings.warmupNs() > 0) {
+            exhausted = sendUntil(start + settings.warmupNs(), bucket, wallOffsetNs, null);
+            start = System.nanoTime();
+        }
+        long[] base = {sent, receiver.synAcks(), receiver.validLooking(), receiver.tsEncoded(), receiver.resets(),
+            receiver.arpReplies(), txRingFull};
+        announce("measuring");
+        int seconds = (int) ((settings.durationNs() + NS_PER_S - 1) / NS_PER_S) + 1;
+        Marks marks = new Marks(start, seconds, base[0], base[1]);
+        if (!exhausted) {
+            exhausted = sendUntil(start + settings.durationNs(), bucket, wallOffsetNs, marks);
+        }
+        long sendEnd = System.nanoTime();
+        linger(sendEnd + settings.lingerNs());
+        int used = marks.close();
+        template.close();
+        return new FloodResult(sent - base[0], receiver.synAcks() - base[1], receiver.validLooking() - base[2],
+            receiver.tsEncoded() - base[3], receiver.resets() - base[4], receiver.arpReplies() - base[5],
+            txRingFull - base[6], (sendEnd - start) / 1e9, exhausted, settings.ratePerSecond(),
+            deltas(marks.sentAt, used), deltas(marks.acksAt, used));
+    }
+
+    private void announce(String line) {
         if (progressOut != null && settings.progressEveryS() > 0) {
-            // Tells a harness reading our stdout that the JVM is up and SYNs are going out now.
-            progressOut.println("sending");
+            progressOut.println(line);
             progressOut.flush();
         }
-        int second = 0;
-        long nextMark = start + NS_PER_S;
-        boolean exhausted = false;
-        long now = start;
+    }
+
+    /**
+     * The send loop until {@code deadline}; {@code marks} (null during the warm-up) takes a snapshot each second.
+     *
+     * @return whether it stopped early because the tuple walk or the count ran out
+     */
+    private boolean sendUntil(long deadline, TokenBucket bucket, long wallOffsetNs, Marks marks) {
+        long now = System.nanoTime();
         while (now < deadline) {
             io.receive(receiver, RX_LIMIT);
             long want = Math.min(BATCH, settings.maxCount() - sent);
+            if (want == 0) {
+                return true;
+            }
             long tokens = bucket == null ? want : bucket.take(now, want);
-            int done = sendBatch((int) tokens, now, wallStartNs - start);
+            int done = sendBatch((int) tokens, now, wallOffsetNs);
             if (bucket != null && done < tokens) {
                 bucket.giveBack(tokens - done);
             }
             io.flush();
             if (done < tokens && (walker.remaining() == 0 || sent >= settings.maxCount())) {
-                exhausted = true;
-                break;
-            }
-            if (want == 0) {
-                exhausted = true;
-                break;
+                return true;
             }
             now = System.nanoTime();
-            if (now >= nextMark) {
-                second = mark(second, sentAt, acksAt, now - start);
-                nextMark += NS_PER_S;
+            if (marks != null) {
+                marks.tick(now);
             }
         }
-        long sendEnd = System.nanoTime();
-        linger(sendEnd + settings.lingerNs());
-        sentAt[Math.min(second + 1, seconds)] = sent;
-        acksAt[Math.min(second + 1, seconds)] = receiver.synAcks();
-        int used = Math.min(second + 1, seconds);
-        template.close();
-        return new FloodResult(sent, receiver.synAcks(), receiver.validLooking(), receiver.tsEncoded(),
-            receiver.resets(), receiver.arpReplies(), txRingFull, (sendEnd - start) / 1e9, exhausted,
-            settings.ratePerSecond(), deltas(sentAt, used), deltas(acksAt, used));
+        return false;
+    }
+
+    /** Cumulative counts at each second of the measured part, for the per-second rates and progress lines. */
+    private final class Marks {
+        final long[] sentAt;
+        final long[] acksAt;
+        private final long start;
+        private final long sentBase;
+        private final long acksBase;
+        private long nextMark;
+        private int second;
+
+        Marks(long start, int seconds, long sentBase, long acksBase) {
+            this.start = start;
+            this.sentAt = new long[seconds + 1];
+            this.acksAt = new long[seconds + 1];
+            this.sentBase = sentBase;
+            this.acksBase = acksBase;
+            this.nextMark = start + NS_PER_S;
+        }
+
+        void tick(long now) {
+            if (now < nextMark) {
+                return;
+            }
+            nextMark += NS_PER_S;
+            int s = Math.min(second + 1, sentAt.length - 1);
+            sentAt[s] = sent - sentBase;
+            acksAt[s] = receiver.synAcks() - acksBase;
+            second = s;
+            int every = settings.progressEveryS();
+            if (progressOut != null && every > 0 && s % every == 0) {
+                long ds = sentAt[s] - sentAt[s - 1];
+                long da = acksAt[s] - acksAt[s - 1];
+                progressOut.printf(Locale.ROOT, "progress t=%.1fs sent=%d (%d/s) syn-acks=%d (%d/s) valid=%d%n",
+                    (now - start) / 1e9, sentAt[s], ds, acksAt[s], da, receiver.validLooking());
+                progressOut.flush();
+            }
+        }
+
+        /** Records the final counts (after the linger) and returns how many per-second entries there are. */
+        int close() {
+            int last = Math.min(second + 1, sentAt.length - 1);
+            sentAt[last] = sent - sentBase;
+            acksAt[last] = receiver.synAcks() - acksBase;
+            return last;
+        }
     }
 
     /** Sends up to {@code n} SYNs; returns how many went into the TX ring. */
@@ -174,21 +237,6 @@ public final class FloodGenerator {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the pcap file", e);
         }
-    }
-
-    private int mark(int second, long[] sentAt, long[] acksAt, long elapsedNs) {
-        int s = Math.min(second + 1, sentAt.length - 1);
-        sentAt[s] = sent;
-        acksAt[s] = receiver.synAcks();
-        int every = settings.progressEveryS();
-        if (progressOut != null && every > 0 && s % every == 0) {
-            long ds = sentAt[s] - sentAt[s - 1];
-            long da = acksAt[s] - acksAt[s - 1];
-            progressOut.printf(Locale.ROOT, "progress t=%.1fs sent=%d (%d/s) syn-acks=%d (%d/s) valid=%d%n",
-                elapsedNs / 1e9, sent, ds, receiver.synAcks(), da, receiver.validLooking());
-            progressOut.flush();
-        }
-        return s;
     }
 
     private void linger(long until) {

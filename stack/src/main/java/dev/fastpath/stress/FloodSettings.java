@@ -9,18 +9,22 @@ package dev.fastpath.stress;
  * @param dstMac         the victim's or next hop's MAC
  * @param options        the SYNs' TCP options
  * @param ratePerSecond  SYNs per second, or 0 for as fast as the TX ring takes them
- * @param durationNs     how long to send
+ * @param durationNs     how long to send and measure (after the warm-up)
+ * @param warmupNs       how long to send before measuring (0: none), so that both ends are warm when it starts
  * @param maxCount       the most SYNs to send (the walk's size bounds it too)
  * @param lingerNs       how long to keep counting answers after the last SYN
  * @param progressEveryS print a progress line every this many seconds (0: never)
  */
 public record FloodSettings(int dstIp, int dstPort, long srcMac, long dstMac, SynOptions options, long ratePerSecond,
-        long durationNs, long maxCount, long lingerNs, int progressEveryS) {
+        long durationNs, long warmupNs, long maxCount, long lingerNs, int progressEveryS) {
 
     /** Validates the bounds: every run is bounded in time and in count. */
     public FloodSettings {
         if (durationNs <= 0 || durationNs > 3_600_000_000_000L) {
             throw new IllegalArgumentException("duration must be in (0, 3600] seconds");
+        }
+        if (warmupNs < 0 || warmupNs > 600_000_000_000L) {
+            throw new IllegalArgumentException("warm-up must be in [0, 600] seconds");
         }
         if (maxCount <= 0) {
             throw new IllegalArgumentException("maxCount = " + maxCount + " must be positive");

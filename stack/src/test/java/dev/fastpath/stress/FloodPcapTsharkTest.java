@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastpath.cli.Main;
+import dev.fastpath.pcap.PcapReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -61,6 +62,32 @@ class FloodPcapTsharkTest {
         int rc = Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), "flood", "--io", "none",
             "--dst", "198.18.0.2:80", "--src", "198.19.0.0/30", "--ports", "1000-1009", "--rate", "100",
             "--duration", "1");
+        assertEquals(2, rc);
+        assertTrue(err.toString().contains("exceed the tuple space of 20"), err.toString());
+    }
+
+    @Test
+    void warmUpSynsAreSentButNotCounted() throws Exception {
+        Path pcap = dir.resolve("warm.pcap");
+        Path json = dir.resolve("warm.json");
+        int rc = run("--io", "none", "--dst", "198.18.0.2:8080", "--rate", "4000", "--duration", "0.3",
+            "--warmup", "0.3", "--pcap", pcap.toString(), "--json", json.toString());
+        assertEquals(0, rc);
+        int onWire = PcapReader.read(pcap).size();
+        String result = java.nio.file.Files.readString(json);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"sent\":(\\d+)").matcher(result);
+        assertTrue(m.find(), result);
+        long counted = Long.parseLong(m.group(1));
+        // Every SYN of the warm-up went out (the pcap has them all); only the measured part is in the result.
+        assertTrue(counted > 0 && counted < onWire, "counted " + counted + " of " + onWire + " sent: " + result);
+    }
+
+    @Test
+    void theWarmUpCountsAgainstTheTupleSpace() {
+        StringWriter err = new StringWriter();
+        int rc = Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), "flood", "--io", "none",
+            "--dst", "198.18.0.2:80", "--src", "198.19.0.0/30", "--ports", "1000-1009", "--rate", "10",
+            "--duration", "1", "--warmup", "1.5");
         assertEquals(2, rc);
         assertTrue(err.toString().contains("exceed the tuple space of 20"), err.toString());
     }

@@ -77,7 +77,9 @@ final class Child {
     /** Ends the process and its descendants, by handle. */
     void stop() throws InterruptedException {
         process.descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
+        // SIGTERM by handle: Process.destroy() would also close our end of its output, losing what it prints
+        // on the way out (Fastpath's counters).
+        process.toHandle().destroy();
         if (!process.waitFor(3, TimeUnit.SECONDS)) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();

@@ -32,6 +32,10 @@ public final class SynFloodCommand implements Callable<Integer> {
             description = "seconds of flood per victim (default: ${DEFAULT-VALUE})")
     private double duration = 10;
 
+    @Option(names = "--warmup", paramLabel = "S", description = "seconds of flood before each victim is measured "
+        + "(JIT compilation of the generator and of a Java victim; not counted) (default: ${DEFAULT-VALUE})")
+    private double warmup = 3;
+
     @Option(names = "--rate", paramLabel = "N|max", description = "flood rate (default: ${DEFAULT-VALUE})")
     private String rate = "max";
 
@@ -71,8 +75,10 @@ public final class SynFloodCommand implements Callable<Integer> {
             System.err.println("bench synflood: " + why.get());
             return 1;
         }
-        if (!(duration > 0 && duration <= 600) || !(legitRate > 0 && legitRate <= 5000)) {
-            System.err.println("bench synflood: --duration must be in (0, 600] and --legit-rate in (0, 5000]");
+        if (!(duration > 0 && duration <= 600) || !(warmup >= 0 && warmup <= 60)
+                || !(legitRate > 0 && legitRate <= 5000)) {
+            System.err.println("bench synflood: --duration must be in (0, 600], --warmup in [0, 60] and --legit-rate "
+                + "in (0, 5000]");
             return 2;
         }
         List<Victim> chosen;
@@ -86,10 +92,11 @@ public final class SynFloodCommand implements Callable<Integer> {
             + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);
         List<VictimResult> results = runAll(chosen, dir);
-        String header = String.format(Locale.ROOT, "Flood %s SYN/s from %s for %.1f s per victim (generator on "
+        String header = String.format(Locale.ROOT, "Flood %s SYN/s from %s for %.1f s per victim after %.1f s of "
+            + "warm-up (generator on "
             + "%s, core %d; victim on core %d); legitimate client %.0f connections/s from %s, 3 s timeout. "
-            + "Machine: %d cores, %s.", rate, VictimRunner.FLOOD_SRC, duration, genIo, genCpu, victimCpu, legitRate,
-            Lab.IP_A, Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"));
+            + "Machine: %d cores, %s.", rate, VictimRunner.FLOOD_SRC, duration, warmup, genIo, genCpu, victimCpu,
+            legitRate, Lab.IP_A, Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"));
         SynFloodReport.write(dir, header, results);
         System.out.print(SynFloodReport.markdown(header, results));
         System.out.println("bench synflood: results in " + dir);
@@ -102,7 +109,7 @@ public final class SynFloodCommand implements Callable<Integer> {
         try (Lab lab = Lab.up()) {
             VictimRunner.prepare(lab, victimCpu);
             VictimRunner runner = new VictimRunner(lab, new VictimRunner.Settings(genCpu, victimCpu, port, duration,
-                rate, legitRate, genIo, serveCmd, dir));
+                warmup, rate, legitRate, genIo, serveCmd, dir));
             for (Victim v : chosen) {
                 if (!v.kernel() && !serve) {
                     String msg = "this build has no `serve` subcommand (Fastpath's server is on another branch)";

@@ -35,15 +35,16 @@ final class VictimRunner {
      * @param genCpu      core for the generator and the legitimate client
      * @param victimCpu   core for the victim
      * @param port        the victim's port
-     * @param durationS   seconds of flood
+     * @param durationS   seconds of flood measured
+     * @param warmupS     seconds of flood before that, not measured
      * @param rate        generator rate (N or max)
      * @param legitRate   legitimate connections per second
      * @param genIo       generator backend
      * @param serveCmd    the Fastpath serve command template
      * @param workDir     where per-run files go
      */
-    record Settings(int genCpu, int victimCpu, int port, double durationS, String rate, double legitRate,
-            String genIo, String serveCmd, Path workDir) {
+    record Settings(int genCpu, int victimCpu, int port, double durationS, double warmupS, String rate,
+            double legitRate, String genIo, String serveCmd, Path workDir) {
     }
 
     VictimRunner(Lab lab, Settings settings) {
@@ -127,6 +128,8 @@ final class VictimRunner {
             return measure(v, victim);
         } finally {
             victim.stop();
+            // The victim's own view (Fastpath prints its counters on exit): where frames were lost.
+            Files.write(s.workDir().resolve("victim-" + v.name() + ".log"), victim.lines());
             if (!v.kernel()) { // give B's kernel its address and route back for whoever comes next
                 lab.run(lab.nsB(), 10, "ip", "addr", "replace", Lab.IP_B + "/24", "dev", Lab.IF_B);
                 lab.run(lab.nsB(), 10, "ip", "route", "replace", FLOOD_SRC, "via", Lab.IP_A, "dev", Lab.IF_B);
@@ -137,18 +140,27 @@ final class VictimRunner {
     private VictimResult measure(Victim v, Child victim) throws InterruptedException, IOException {
         Path json = s.workDir().resolve("flood-" + v.name() + ".json");
         Files.deleteIfExists(json);
-        long[][] cpuBefore = Host.cpuTimes();
         Child gen = spawn(lab.nsA(), s.genCpu(), "flood", Host.fastpathJava("flood", "--iface", Lab.IF_A,
             "--dst", Lab.IP_B + ":" + s.port(), "--rate", s.rate(), "--duration", Double.toString(s.durationS()),
-            "--src", FLOOD_SRC, "--io", s.genIo(), "--dst-mac", "02:00:c6:12:00:02", "--progress", "always",
-            "--json", json.toString()));
+            "--warmup", Double.toString(s.warmupS()), "--src", FLOOD_SRC, "--io", s.genIo(), "--dst-mac",
+            "02:00:c6:12:00:02", "--progress", "always", "--json", json.toString()));
         if (!gen.awaitLine("sending", READY_MS)) {
             gen.stop();
             return VictimResult.failed(v, "the generator did not start:\n" + gen.tail());
         }
-        Child legit = spawn(lab.nsA(), s.genCpu(), "legit", List.of("python3",
-            Host.script("legit_client.py").toString(), Lab.IP_B, Integer.toString(s.port()),
-            Double.toString(s.legitRate()), Double.toString(s.durationS()), "3"));
+        // The warm-up has legitimate connections too, unmeasured: a Java victim compiles its connection paths
+        // then, not in the measured part (the first cookie ACK took one here ~200 ms of deoptimised code).
+        Child warmLegit = s.warmupS() > 0 ? legitClient(s.warmupS(), "legit-warmup") : null;
+        // Measuring starts when the generator says so, after its warm-up: CPU, the legitimate client, the counts.
+        if (!gen.awaitLine("measuring", READY_MS + (long) (s.warmupS() * 1000))) {
+            gen.stop();
+            return VictimResult.failed(v, "the generator did not start measuring:\n" + gen.tail());
+        }
+        long[][] cpuBefore = Host.cpuTimes();
+        Child legit = legitClient(s.durationS(), "legit");
+        if (warmLegit != null) {
+            warmLegit.waitFor(5_000);
+        }
         long boundMs = (long) (s.durationS() * 1000) + 30_000;
         boolean genDone = gen.waitFor(boundMs);
         boolean legitDone = legit.waitFor(boundMs);
@@ -161,6 +173,11 @@ final class VictimRunner {
             return VictimResult.failed(v, "the legitimate client did not finish:\n" + legit.tail());
         }
         return result(v, Files.readString(json), legit.lines(), cpu, rss);
+    }
+
+    private Child legitClient(double seconds, String name) {
+        return spawn(lab.nsA(), s.genCpu(), name, List.of("python3", Host.script("legit_client.py").toString(),
+            Lab.IP_B, Integer.toString(s.port()), Double.toString(s.legitRate()), Double.toString(seconds), "3"));
     }
 
     private static VictimResult result(Victim v, String json, List<String> legitLines, double[] cpu, long rss) {

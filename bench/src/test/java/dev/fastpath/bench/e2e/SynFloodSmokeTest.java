@@ -39,7 +39,8 @@ class SynFloodSmokeTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int rc = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), "bench", "synflood",
-            "--duration", Integer.toString(SECONDS), "--rate", "20000", "--legit-rate", Integer.toString(LEGIT_RATE),
+            "--duration", Integer.toString(SECONDS), "--warmup", "1", "--rate", "20000", "--legit-rate",
+            Integer.toString(LEGIT_RATE),
             "--out", dir.toString());
         assertEquals(0, rc, () -> out + "\n" + err);
         for (String f : List.of("results.json", "summary.md", "synack-rate.png", "legit-latency.png")) {
@@ -64,6 +65,11 @@ class SynFloodSmokeTest {
             assertEquals(num(v, "legitAttempted"), num(v, "legitCompleted") + num(v, "legitFailed"),
                 "every legitimate connection completed or failed: " + v);
             assertTrue(num(v, "victimPeakRssKb") > 0, v);
+            if (name.startsWith("fastpath")) {
+                // The victim's own counters are kept beside the results (where frames were lost, if any).
+                String log = Files.readString(dir.resolve("victim-" + name + ".log"));
+                assertTrue(log.contains("TcpOutSegs") && log.contains("stopped"), log);
+            }
         }
         assertTrue(measured >= 2, "both kernel victims measured");
     }
