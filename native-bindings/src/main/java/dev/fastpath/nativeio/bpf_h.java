@@ -58,6 +58,7 @@ public final class bpf_h {
 
     // Instruction classes (low 3 bits of the opcode).
     public static final int BPF_LD = 0x00;
+    public static final int BPF_JMP32 = 0x06;
     public static final int BPF_LDX = 0x01;
     public static final int BPF_ST = 0x02;
     public static final int BPF_STX = 0x03;
@@ -76,6 +77,12 @@ public final class bpf_h {
     public static final int BPF_K = 0x00;
     public static final int BPF_X = 0x08;
     public static final int BPF_MOV = 0xb0;
+    public static final int BPF_ADD = 0x00;
+    public static final int BPF_AND = 0x50;
+    public static final int BPF_JA = 0x00;
+    public static final int BPF_JEQ = 0x10;
+    public static final int BPF_JGT = 0x20;
+    public static final int BPF_JNE = 0x50;
     public static final int BPF_CALL = 0x80;
     public static final int BPF_EXIT = 0x90;
 
@@ -90,6 +97,9 @@ public final class bpf_h {
     public static final int BPF_REG_1 = 1;
     public static final int BPF_REG_2 = 2;
     public static final int BPF_REG_3 = 3;
+    public static final int BPF_REG_4 = 4;
+    public static final int BPF_REG_5 = 5;
+    public static final int BPF_REG_6 = 6;
     public static final int BPF_REG_10 = 10;
 
     // long syscall(long number, ...): everything after the number is variadic; passed as longs so the upper
@@ -214,6 +224,65 @@ public final class bpf_h {
             mov64Imm(BPF_REG_3, XDP_PASS),
             call(BPF_FUNC_redirect_map),
             exit(),
+        };
+    }
+    /**
+     * The redirect program restricted to one IPv4 block: an IPv4 frame whose destination, or an ARP frame whose
+     * target address, lies in {@code net/prefix} goes to {@code xsks[rx_queue_index]}; every other frame, and
+     * anything too short to tell, is passed to the kernel stack. A flood generator uses it to take the answers
+     * to its spoofed sources while the kernel keeps the interface's own traffic (a legitimate client beside it).
+     * Addresses are compared as loaded, in network byte order (the constants are byte-swapped here), with 32-bit
+     * ALU and JMP32 so no immediate is sign-extended.
+     * <pre>
+     *   r6 = r1; r2 = ctx-&gt;data; r3 = ctx-&gt;data_end
+     *   if r2 + 34 &gt; r3 goto pass
+     *   r5 = eth.type; if r5 == IPv4 goto ip; if r5 != ARP goto pass
+     *   if r2 + 42 &gt; r3 goto pass; r5 = arp.target_ip; goto match
+     *   ip:    r5 = ip.daddr
+     *   match: w5 &amp;= mask; if w5 != net goto pass
+     *   r2 = ctx-&gt;rx_queue_index; r1 = map_fd ll; r3 = XDP_PASS; call bpf_redirect_map; exit
+     *   pass:  r0 = XDP_PASS; exit
+     * </pre>
+     *
+     * @param xskMapFd an XSKMAP fd
+     * @param net      the block's address (host order; bits beyond the prefix are ignored)
+     * @param prefix   the block's prefix length, 0..32
+     * @return the instruction slots
+     */
+    public static long[] xskRedirectIpv4BlockProgram(int xskMapFd, int net, int prefix) {
+        if (prefix < 0 || prefix > 32) {
+            throw new IllegalArgumentException("prefix = " + prefix + " is outside 0..32");
+        }
+        int mask = prefix == 0 ? 0 : -1 << (32 - prefix);
+        int maskLoaded = Integer.reverseBytes(mask);
+        int netLoaded = Integer.reverseBytes(net & mask);
+        final int pass = 23;
+        return new long[] {
+            /* 0 */ insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0),
+            /* 1 */ ldxMem(BPF_W, BPF_REG_2, BPF_REG_6, (int) xdp_md.data$offset()),
+            /* 2 */ ldxMem(BPF_W, BPF_REG_3, BPF_REG_6, (int) xdp_md.data_end$offset()),
+            /* 3 */ insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_4, BPF_REG_2, 0, 0),
+            /* 4 */ insn(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_4, 0, 0, 34),
+            /* 5 */ insn(BPF_JMP | BPF_JGT | BPF_X, BPF_REG_4, BPF_REG_3, pass - 6, 0),
+            /* 6 */ ldxMem(BPF_H, BPF_REG_5, BPF_REG_2, 12),
+            /* 7 */ insn(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_5, 0, 14 - 8, 0x0008), // 0x0800 as loaded
+            /* 8 */ insn(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_5, 0, pass - 9, 0x0608), // 0x0806 as loaded
+            /* 9 */ insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_4, BPF_REG_2, 0, 0),
+            /* 10 */ insn(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_4, 0, 0, 42),
+            /* 11 */ insn(BPF_JMP | BPF_JGT | BPF_X, BPF_REG_4, BPF_REG_3, pass - 12, 0),
+            /* 12 */ ldxMem(BPF_W, BPF_REG_5, BPF_REG_2, 38),
+            /* 13 */ insn(BPF_JMP | BPF_JA, 0, 0, 15 - 14, 0),
+            /* 14 */ ldxMem(BPF_W, BPF_REG_5, BPF_REG_2, 30),
+            /* 15 */ insn(BPF_ALU | BPF_AND | BPF_K, BPF_REG_5, 0, 0, maskLoaded),
+            /* 16 */ insn(BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_5, 0, pass - 17, netLoaded),
+            /* 17 */ ldxMem(BPF_W, BPF_REG_2, BPF_REG_6, (int) xdp_md.rx_queue_index$offset()),
+            /* 18 */ ldMapFd(BPF_REG_1, xskMapFd),
+            /* 19 */ ldMapFdHigh(),
+            /* 20 */ mov64Imm(BPF_REG_3, XDP_PASS),
+            /* 21 */ call(BPF_FUNC_redirect_map),
+            /* 22 */ exit(),
+            /* 23 */ mov64Imm(BPF_REG_0, XDP_PASS),
+            /* 24 */ exit(),
         };
     }
 }

@@ -145,7 +145,10 @@ class SyscallsTest {
             assumeTrue(mapFd != -Errors.EPERM, "bpf(BPF_MAP_CREATE) needs CAP_BPF: EPERM, skipping");
             assertTrue(mapFd >= 0, "BPF_MAP_CREATE: " + Errors.name(mapFd) + " " + Errors.message(mapFd));
             try {
-                loadProgram(arena, mapFd);
+                loadProgram(arena, bpf_h.xskRedirectProgram(mapFd));
+                // The block-restricted variant (flood generator): packet bounds checked before every load.
+                loadProgram(arena, bpf_h.xskRedirectIpv4BlockProgram(mapFd, 0xC6130000, 16));
+                loadProgram(arena, bpf_h.xskRedirectIpv4BlockProgram(mapFd, 0xC6120002, 32));
             } finally {
                 assertEquals(0, unistd_h.close(mapFd));
             }
@@ -185,8 +188,7 @@ class SyscallsTest {
         }
     }
 
-    private static void loadProgram(Arena arena, int mapFd) {
-        long[] prog = bpf_h.xskRedirectProgram(mapFd);
+    private static void loadProgram(Arena arena, long[] prog) {
         MemorySegment insns = arena.allocateFrom(ValueLayout.JAVA_LONG, prog);
         MemorySegment license = arena.allocateFrom("GPL");
         MemorySegment log = arena.allocate(64 * 1024);

@@ -34,7 +34,7 @@ public final class FloodCommand implements Callable<Integer> {
 
     /** The backends the generator can send through. */
     public enum Io {
-        /** AF_XDP (steals every frame of the interface, ARP included). */
+        /** AF_XDP (takes the frames for the --src block, ARP for it included; the kernel keeps the rest). */
         AF_XDP,
         /** AF_PACKET TPACKET_V3 (the kernel keeps its own stack on the interface). */
         AF_PACKET,
@@ -225,7 +225,13 @@ public final class FloodCommand implements Callable<Integer> {
             case NONE -> new DiscardIo();
             case AF_PACKET -> AfPacketIo.open(iface,
                 new AfPacketConfig(1 << 18, 32, 2048, 1, 2048, 4096, 1 << 16, true, true, -1, 0));
-            case AF_XDP -> AfXdpIo.open(iface, AfXdpConfig.defaults());
+            // Only the answers to the spoofed block (and ARP for it): the kernel keeps the interface's own traffic.
+            case AF_XDP -> {
+                int slash = src.indexOf('/'); // already validated by TupleWalker.ofCidr
+                yield AfXdpIo.openForBlock(iface, AfXdpConfig.defaults(),
+                    Ipv4Header.parseAddress(slash < 0 ? src : src.substring(0, slash)),
+                    slash < 0 ? 32 : Integer.parseInt(src.substring(slash + 1).strip()));
+            }
         };
     }
 

@@ -99,7 +99,7 @@ public final class FloodGenerator {
             receiver.arpReplies(), txRingFull};
         announce("measuring");
         int seconds = (int) ((settings.durationNs() + NS_PER_S - 1) / NS_PER_S) + 1;
-        Marks marks = new Marks(start, seconds, base[0], base[1]);
+        Marks marks = new Marks(start, seconds, base[0], base[1], base[2]);
         if (!exhausted) {
             exhausted = sendUntil(start + settings.durationNs(), bucket, wallOffsetNs, marks);
         }
@@ -157,15 +157,17 @@ public final class FloodGenerator {
         private final long start;
         private final long sentBase;
         private final long acksBase;
+        private final long validBase;
         private long nextMark;
         private int second;
 
-        Marks(long start, int seconds, long sentBase, long acksBase) {
+        Marks(long start, int seconds, long sentBase, long acksBase, long validBase) {
             this.start = start;
             this.sentAt = new long[seconds + 1];
             this.acksAt = new long[seconds + 1];
             this.sentBase = sentBase;
             this.acksBase = acksBase;
+            this.validBase = validBase;
             this.nextMark = start + NS_PER_S;
         }
 
@@ -183,7 +185,7 @@ public final class FloodGenerator {
                 long ds = sentAt[s] - sentAt[s - 1];
                 long da = acksAt[s] - acksAt[s - 1];
                 progressOut.printf(Locale.ROOT, "progress t=%.1fs sent=%d (%d/s) syn-acks=%d (%d/s) valid=%d%n",
-                    (now - start) / 1e9, sentAt[s], ds, acksAt[s], da, receiver.validLooking());
+                    (now - start) / 1e9, sentAt[s], ds, acksAt[s], da, receiver.validLooking() - validBase);
                 progressOut.flush();
             }
         }

@@ -164,6 +164,7 @@ final class VictimRunner {
         long boundMs = (long) (s.durationS() * 1000) + 30_000;
         boolean genDone = gen.waitFor(boundMs);
         boolean legitDone = legit.waitFor(boundMs);
+        Files.write(s.workDir().resolve("flood-" + v.name() + ".log"), gen.lines());
         double[] cpu = Host.cpuPercent(cpuBefore, Host.cpuTimes());
         long rss = Host.peakRssKb(victim.pid());
         if (!genDone || !Files.exists(json)) {

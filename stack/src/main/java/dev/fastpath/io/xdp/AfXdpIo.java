@@ -78,6 +78,9 @@ public final class AfXdpIo implements PacketIo {
     private boolean zeroCopy;
 
     private final long[] txFree;
+    /** RX chunks owed to the fill ring that did not fit yet (see {@link #refill}). */
+    private final long[] fillOwed;
+    private int fillOwedCount;
     private int txFreeTop;
     private long txClaimed = -1;
     private int txPending;
@@ -92,6 +95,7 @@ public final class AfXdpIo implements PacketIo {
     private long txKicks;
     private long txKickErrors;
     private long fillWakeups;
+    private long fillDeferred;
     private boolean closed;
 
     private AfXdpIo(String ifname, int ifindex, AfXdpConfig config) {
@@ -100,6 +104,7 @@ public final class AfXdpIo implements PacketIo {
         this.config = config;
         this.chunkMask = ~((long) config.frameSize() - 1);
         this.txFree = new long[config.txFrames()];
+        this.fillOwed = new long[config.rxFrames()];
         this.pollFd = pollfd.allocate(control);
         this.statsBuf = xdp_statistics.allocate(control);
         this.statsLen = control.allocate(ValueLayout.JAVA_INT);
@@ -116,6 +121,22 @@ public final class AfXdpIo implements PacketIo {
      */
     public static AfXdpIo open(String ifname, AfXdpConfig config) {
         return openQueues(ifname, config, 1).get(0);
+    }
+
+    /**
+     * Opens a socket on queue {@code config.queueId()} that takes only the frames for one IPv4 block (IPv4 to
+     * it, ARP asking for it: {@link bpf_h#xskRedirectIpv4BlockProgram}); the kernel keeps everything else, so
+     * its own sockets on the interface go on working.
+     *
+     * @param ifname the interface
+     * @param config geometry and options
+     * @param net    the block's address (host order)
+     * @param prefix the block's prefix length
+     * @return the backend
+     * @throws NativeException naming the call that failed
+     */
+    public static AfXdpIo openForBlock(String ifname, AfXdpConfig config, int net, int prefix) {
+        return openQueues(ifname, config, 1, XdpProgram.load(config.queueId() + 1, net, prefix)).get(0);
     }
 
     /**
@@ -141,8 +162,17 @@ public final class AfXdpIo implements PacketIo {
             throw new IllegalArgumentException("queues = " + queues + " from queue " + config.queueId()
                 + " exceeds 1024 queues");
         }
-        int ifindex = Errors.check("if_nametoindex(" + ifname + ")", net_h.if_nametoindex(ifname));
-        XdpProgram program = XdpProgram.load(config.queueId() + queues);
+        return openQueues(ifname, config, queues, XdpProgram.load(config.queueId() + queues));
+    }
+
+    private static List<AfXdpIo> openQueues(String ifname, AfXdpConfig config, int queues, XdpProgram program) {
+        int ifindex;
+        try {
+            ifindex = Errors.check("if_nametoindex(" + ifname + ")", net_h.if_nametoindex(ifname));
+        } catch (RuntimeException e) {
+            program.close();
+            throw e;
+        }
         List<AfXdpIo> ios = new ArrayList<>(queues);
         try {
             for (int q = config.queueId(); q < config.queueId() + queues; q++) {
@@ -303,6 +333,9 @@ public final class AfXdpIo implements PacketIo {
 
     @Override
     public int receive(RxHandler handler, int limit) {
+        if (fillOwedCount > 0) {
+            payFill();
+        }
         int n = rx.peek(limit);
         if (n == 0) {
             if (fill.needsWakeup()) {
@@ -326,18 +359,36 @@ public final class AfXdpIo implements PacketIo {
         return n;
     }
 
+    /**
+     * Gives the chunks of {@code n} received frames back to the fill ring. The fill ring can look full although
+     * the kernel has taken entries from it: the kernel publishes its fill consumer index after the RX producer
+     * index ({@code xsk_flush()}: RX submit, then fill release), so a frame can be visible here before the
+     * entry it came from is seen as free. Chunks that do not fit are kept and paid on the next receive.
+     */
     private void refill(int rxIdx, int n) {
-        if (fill.reserve(n) != n) {
-            throw new IllegalStateException("fill ring full with " + n + " chunks out: UMEM accounting broken");
-        }
-        int f = fill.index();
         for (int i = 0; i < n; i++) {
             // Aligned mode: the descriptor's address may point past the chunk start (headroom); give back the chunk.
-            fill.addr(f + i, rx.addr(rxIdx + i) & chunkMask);
+            fillOwed[fillOwedCount++] = rx.addr(rxIdx + i) & chunkMask;
         }
-        fill.submit(n);
         // Release of the RX consumer index orders our reads of the descriptors before the kernel reuses them.
         rx.release(n);
+        payFill();
+    }
+
+    private void payFill() {
+        int k = Math.min(fillOwedCount, fill.freeEntries(fillOwedCount));
+        if (k < fillOwedCount) {
+            fillDeferred++;
+        }
+        if (k <= 0) {
+            return;
+        }
+        fill.reserve(k);
+        int f = fill.index();
+        for (int i = 0; i < k; i++) {
+            fill.addr(f + i, fillOwed[--fillOwedCount]);
+        }
+        fill.submit(k);
     }
 
     /**
@@ -505,7 +556,8 @@ public final class AfXdpIo implements PacketIo {
             k[2] = xdp_statistics.rx_fill_ring_empty_descs(statsBuf);
             k[3] = xdp_statistics.tx_invalid_descs(statsBuf);
         }
-        return new Stats(rxFrames, txFrames, txRingFull, txKicks, txKickErrors, fillWakeups, k[0], k[1], k[2], k[3]);
+        return new Stats(rxFrames, txFrames, txRingFull, txKicks, txKickErrors, fillWakeups, fillDeferred, k[0], k[1],
+            k[2], k[3]);
     }
 
     @Override
@@ -545,12 +597,15 @@ public final class AfXdpIo implements PacketIo {
      * @param txKicks           sendto kicks
      * @param txKickErrors      kicks answered EAGAIN/EBUSY/ENOBUFS/ENETDOWN
      * @param fillWakeups       recvfrom wakeups for the fill ring
+     * @param fillDeferred      refills that had to keep chunks back: the kernel had not yet published the fill
+     *                          entries it had taken
      * @param rxDropped         kernel: frames dropped for other reasons (XDP_STATISTICS rx_dropped)
      * @param rxRingFull        kernel: frames dropped because the RX ring was full
      * @param fillRingEmpty     kernel: times the fill ring was empty
      * @param txInvalidDescs    kernel: invalid TX descriptors
      */
     public record Stats(long rxFrames, long txFrames, long txRingFull, long txKicks, long txKickErrors,
-            long fillWakeups, long rxDropped, long rxRingFull, long fillRingEmpty, long txInvalidDescs) {
+            long fillWakeups, long fillDeferred, long rxDropped, long rxRingFull, long fillRingEmpty,
+            long txInvalidDescs) {
     }
 }

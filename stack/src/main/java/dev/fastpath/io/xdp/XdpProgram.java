@@ -47,6 +47,19 @@ final class XdpProgram implements AutoCloseable {
      * @return the program
      */
     static XdpProgram load(int mapEntries) {
+        return load(mapEntries, 0, -1);
+    }
+
+    /**
+     * Creates the XSKMAP and loads the redirect program restricted to one IPv4 block
+     * ({@link bpf_h#xskRedirectIpv4BlockProgram}), or the plain one when {@code prefix} is -1.
+     *
+     * @param mapEntries XSKMAP size
+     * @param net        the block (host order)
+     * @param prefix     its prefix length 0..32, or -1 for every frame
+     * @return the program
+     */
+    static XdpProgram load(int mapEntries, int net, int prefix) {
         int map;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment mc = bpf_attr_map_create.allocate(arena);
@@ -60,7 +73,8 @@ final class XdpProgram implements AutoCloseable {
                 bpf_attr_map_create.sizeof()));
         }
         try (Arena arena = Arena.ofConfined()) {
-            long[] prog = bpf_h.xskRedirectProgram(map);
+            long[] prog = prefix < 0 ? bpf_h.xskRedirectProgram(map)
+                : bpf_h.xskRedirectIpv4BlockProgram(map, net, prefix);
             MemorySegment insns = arena.allocateFrom(ValueLayout.JAVA_LONG, prog);
             MemorySegment license = arena.allocateFrom("GPL");
             MemorySegment log = arena.allocate(LOG_BYTES);
