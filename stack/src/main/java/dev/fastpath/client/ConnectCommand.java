@@ -123,7 +123,8 @@ public final class ConnectCommand implements Callable<Integer> {
             apps.add(new ClientApp(p.config(), mode, ip, port, share, sendBytes, settleNs));
         }
         Server.Settings settings = new Server.Settings(p.io(), p.iface(), p.ip(), p.prefix(), p.gateway(), 0, null,
-                p.config(), workers, List.of(), p.pcap(), 0, p.idle(), p.neighbours(), p.xdpMode());
+                p.config(), workers, List.of(), p.pcap(), 0, p.idle(), p.neighbours(), p.xdpMode(),
+                p.tpacket());
         long started = System.nanoTime();
         Server server;
         int[] next = new int[2]; // the server builds, then prepares, worker 0, 1, … in order

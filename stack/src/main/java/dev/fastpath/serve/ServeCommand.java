@@ -77,7 +77,8 @@ public final class ServeCommand implements Callable<Integer> {
             throw stack.usage("--stats-interval must be >= 0");
         }
         return new Server.Settings(p.io(), p.iface(), p.ip(), p.prefix(), p.gateway(), port, appKind, p.config(),
-                workers, cpuList, p.pcap(), (long) (statsInterval * 1e9), p.idle(), p.neighbours(), p.xdpMode());
+                workers, cpuList, p.pcap(), (long) (statsInterval * 1e9), p.idle(), p.neighbours(), p.xdpMode(),
+                p.tpacket());
     }
 
     private List<Integer> cpuList() {

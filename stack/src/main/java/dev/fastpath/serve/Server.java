@@ -63,10 +63,11 @@ public final class Server {
      * @param neighbours      static entries as {ip, mac}
      * @param xdpMode         AF_XDP attach mode: {@code native}, {@code skb}, or {@code auto} (native,
      *                        falling back to skb with a log line when the driver refuses)
+     * @param tpacket         AF_PACKET ring version, 2 or 3
      */
     public record Settings(Io io, String iface, int ip, int prefix, int gateway, int port, AppKind app,
             Config config, int workers, List<Integer> cpus, Path pcap, long statsIntervalNs, Idle idle,
-            List<long[]> neighbours, String xdpMode) {
+            List<long[]> neighbours, String xdpMode, int tpacket) {
     }
 
     /**
@@ -175,7 +176,7 @@ public final class Server {
             } else {
                 // Several workers: a PACKET_FANOUT_CBPF group steered by the TCP ports (PortSteering), joined
                 // in worker order on this thread, so that socket i of the group is worker i.
-                AfPacketConfig c = AfPacketConfig.defaults();
+                AfPacketConfig c = AfPacketConfig.defaults().withTpacketVersion(s.tpacket());
                 io = AfPacketIo.open(s.iface(), s.workers() > 1 ? c.withPortSteering(fanoutGroup, s.workers()) : c);
                 policy = ChecksumPolicy.TRUST_FLAG;
             }

@@ -33,9 +33,10 @@ public final class StackOptions {
      * @param idle       idle strategy
      * @param neighbours static entries as {ip, mac}
      * @param xdpMode    AF_XDP attach mode: auto, native or skb
+     * @param tpacket    AF_PACKET ring version, 2 or 3
      */
     public record Parsed(Server.Io io, String iface, int ip, int prefix, int gateway, Config config, Path pcap,
-            Idle idle, List<long[]> neighbours, String xdpMode) {
+            Idle idle, List<long[]> neighbours, String xdpMode, int tpacket) {
     }
 
     @Option(names = "--xdp-attach", paramLabel = "link|netlink", defaultValue = "link",
@@ -46,6 +47,11 @@ public final class StackOptions {
     @Option(names = "--xdp-mode", paramLabel = "auto|native|skb", defaultValue = "auto",
             description = "AF_XDP attach mode; auto tries native (driver) mode first; default auto")
     private String xdpMode;
+
+    @Option(names = "--tpacket", paramLabel = "2|3", defaultValue = "3",
+            description = "AF_PACKET ring version: 3 hands frames over in blocks (when full or after 1 ms), 2 one "
+                    + "by one (lower latency for request/response traffic); default 3")
+    private int tpacket;
 
     @Option(names = "--io", required = true, paramLabel = "af_xdp|af_packet", description = "packet backend")
     private String io;
@@ -116,7 +122,10 @@ public final class StackOptions {
         if (!mode.equals("auto") && !mode.equals("native") && !mode.equals("skb")) {
             throw usage("--xdp-mode must be auto, native or skb, not '" + xdpMode + "'");
         }
-        return new Parsed(kind, iface, addr, prefix, gw, config(), pcap, idleKind, staticNeighbours(), mode);
+        if (tpacket != 2 && tpacket != 3) {
+            throw usage("--tpacket must be 2 or 3, not " + tpacket);
+        }
+        return new Parsed(kind, iface, addr, prefix, gw, config(), pcap, idleKind, staticNeighbours(), mode, tpacket);
     }
 
     private Config config() throws IOException {

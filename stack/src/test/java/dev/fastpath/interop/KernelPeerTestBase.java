@@ -41,6 +41,11 @@ abstract class KernelPeerTestBase {
     /** @return {@code af_packet} or {@code af_xdp} */
     abstract String io();
 
+    /** @return options every {@code serve} of the subclass gets (e.g. a ring version) */
+    List<String> serveOptions() {
+        return List.of();
+    }
+
     @BeforeAll
     static void up() {
         upWithQueues(1);
@@ -82,6 +87,7 @@ abstract class KernelPeerTestBase {
                 args.add("--pcap");
                 args.add(pcap.toString());
             }
+            args.addAll(serveOptions());
             args.addAll(List.of(extra));
             String[] cmd = Lab.javaCommand(System.getProperty("java.class.path"), "dev.fastpath.cli.Main",
                     args.toArray(String[]::new));

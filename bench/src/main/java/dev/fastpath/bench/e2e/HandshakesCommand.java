@@ -74,7 +74,8 @@ public final class HandshakesCommand implements Callable<Integer> {
             VictimRunner.prepare(lab, 1);
             VictimRunner runner = new VictimRunner(lab, new VictimRunner.Settings(0, 1, port, duration, 0, "0", 1,
                 "af_packet", serveCmd, dir));
-            List<Victim> servers = List.of(new Victim("kernel", true, 1, null), Victim.ALL.get(2), Victim.ALL.get(3));
+            List<Victim> servers = List.of(new Victim("kernel", true, 1, null), Victim.ALL.get(2), Victim.ALL.get(3),
+                Victim.ALL.get(4));
             for (Victim v : servers) {
                 rows.add(measure(lab, runner, v));
             }

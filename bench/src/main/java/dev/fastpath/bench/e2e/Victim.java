@@ -10,20 +10,26 @@ import java.util.List;
  * @param kernel     whether the kernel's own stack serves (a python3 listener that accepts and closes)
  * @param syncookies {@code net.ipv4.tcp_syncookies} in the victim's namespace (kernel victims)
  * @param io         Fastpath's backend ({@code af_xdp} or {@code af_packet}); null for the kernel
+ * @param options    further {@code serve} options of this victim (e.g. the TPACKET version)
  */
-record Victim(String name, boolean kernel, int syncookies, String io) {
+record Victim(String name, boolean kernel, int syncookies, String io, List<String> options) {
+
+    Victim(String name, boolean kernel, int syncookies, String io) {
+        this(name, kernel, syncookies, io, List.of());
+    }
 
     /** Every victim the harness knows, in the order it measures them. */
     static final List<Victim> ALL = List.of(
         new Victim("kernel-syncookies2", true, 2, null),
         new Victim("kernel-syncookies1", true, 1, null),
         new Victim("fastpath-af_xdp", false, 1, "af_xdp"),
-        new Victim("fastpath-af_packet", false, 1, "af_packet"));
+        new Victim("fastpath-af_packet", false, 1, "af_packet"),
+        new Victim("fastpath-af_packet-v2", false, 1, "af_packet", List.of("--tpacket", "2")));
 
     /** @return a one-line description for reports */
     String describe() {
         return kernel ? "Linux kernel listener, tcp_syncookies=" + syncookies
-            : "Fastpath serve --io " + io;
+            : "Fastpath serve --io " + io + (options.isEmpty() ? "" : " " + String.join(" ", options));
     }
 
     /**

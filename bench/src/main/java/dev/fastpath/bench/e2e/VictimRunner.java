@@ -84,7 +84,7 @@ final class VictimRunner {
         } else {
             // The stack owns 198.18.0.2 now: B's kernel must not also answer ARP and reset its connections.
             check(lab.run(lab.nsB(), 10, "ip", "addr", "flush", "dev", Lab.IF_B));
-            c = spawn(lab.nsB(), s.victimCpu(), v.name(), serveCommand(v.io()));
+            c = spawn(lab.nsB(), s.victimCpu(), v.name(), serveCommand(v));
         }
         if (!c.awaitLine("ready", READY_MS)) {
             c.stop();
@@ -99,10 +99,11 @@ final class VictimRunner {
      * the CLI's main class (not the launcher script, which would rebuild the project when sources are
      * newer than its jar — e.g. while Maven runs this very harness as a test).
      */
-    List<String> serveCommand(String io) {
-        String cmd = s.serveCmd().replace("{io}", io).replace("{port}", Integer.toString(s.port()))
+    List<String> serveCommand(Victim v) {
+        String cmd = s.serveCmd().replace("{io}", v.io()).replace("{port}", Integer.toString(s.port()))
             .replace("{cpu}", Integer.toString(s.victimCpu()));
         List<String> words = new ArrayList<>(List.of(cmd.trim().split("\\s+")));
+        words.addAll(v.options());
         if (!words.isEmpty() && words.getFirst().equals("{fastpath}")) {
             List<String> java = Host.fastpathJava(words.subList(1, words.size()).toArray(String[]::new));
             return java;

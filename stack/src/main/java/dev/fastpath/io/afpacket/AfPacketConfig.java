@@ -22,12 +22,37 @@ package dev.fastpath.io.afpacket;
  * @param steerWorkers     0: the group is PACKET_FANOUT_HASH (the kernel's flow hash picks the socket);
  *                         N &ge; 1: PACKET_FANOUT_CBPF with {@link PortSteering}'s program over N sockets, so
  *                         the worker of a TCP flow is {@code PortSteering.workerOf(ports, N)}
+ * @param tpacketVersion   3 (TPACKET_V3: RX in blocks, handed over when full or after {@code rxRetireMs}) or 2
+ *                         (TPACKET_V2: RX in fixed {@code rxFrameSize} slots, each handed over as soon as it is
+ *                         written — no retire wait, one status word per frame); both rings use that version
  */
 public record AfPacketConfig(int rxBlockSize, int rxBlockCount, int rxFrameSize, int rxRetireMs,
         int txFrameSize, int txFrameCount, int txBlockSize, boolean qdiscBypass, boolean ignoreOutgoing,
-        int fanoutGroup, int steerWorkers) {
+        int fanoutGroup, int steerWorkers, int tpacketVersion) {
 
     private static final int PAGE = 4096;
+
+    /**
+     * A TPACKET_V3 configuration (the default version).
+     *
+     * @param rxBlockSize    see the record
+     * @param rxBlockCount   see the record
+     * @param rxFrameSize    see the record
+     * @param rxRetireMs     see the record
+     * @param txFrameSize    see the record
+     * @param txFrameCount   see the record
+     * @param txBlockSize    see the record
+     * @param qdiscBypass    see the record
+     * @param ignoreOutgoing see the record
+     * @param fanoutGroup    see the record
+     * @param steerWorkers   see the record
+     */
+    public AfPacketConfig(int rxBlockSize, int rxBlockCount, int rxFrameSize, int rxRetireMs, int txFrameSize,
+            int txFrameCount, int txBlockSize, boolean qdiscBypass, boolean ignoreOutgoing, int fanoutGroup,
+            int steerWorkers) {
+        this(rxBlockSize, rxBlockCount, rxFrameSize, rxRetireMs, txFrameSize, txFrameCount, txBlockSize, qdiscBypass,
+            ignoreOutgoing, fanoutGroup, steerWorkers, 3);
+    }
 
     /** Validates every field; the message names the field and the allowed range. */
     public AfPacketConfig {
@@ -40,6 +65,7 @@ public record AfPacketConfig(int rxBlockSize, int rxBlockCount, int rxFrameSize,
         require("txFrameCount", txFrameCount, 1, 1 << 20);
         require("fanoutGroup", fanoutGroup, -1, 0xFFFF);
         require("steerWorkers", steerWorkers, 0, 0xFFFF);
+        require("tpacketVersion", tpacketVersion, 2, 3);
         if (rxFrameSize % 16 != 0 || txFrameSize % 16 != 0) {
             throw new IllegalArgumentException("rxFrameSize and txFrameSize must be multiples of 16 (TPACKET_ALIGNMENT)"
                 + ": " + rxFrameSize + ", " + txFrameSize);
@@ -64,7 +90,7 @@ public record AfPacketConfig(int rxBlockSize, int rxBlockCount, int rxFrameSize,
      */
     public AfPacketConfig withFanoutGroup(int group) {
         return new AfPacketConfig(rxBlockSize, rxBlockCount, rxFrameSize, rxRetireMs, txFrameSize, txFrameCount,
-            txBlockSize, qdiscBypass, ignoreOutgoing, group, 0);
+            txBlockSize, qdiscBypass, ignoreOutgoing, group, 0, tpacketVersion);
     }
 
     /**
@@ -74,7 +100,7 @@ public record AfPacketConfig(int rxBlockSize, int rxBlockCount, int rxFrameSize,
      */
     public AfPacketConfig withPortSteering(int group, int workers) {
         return new AfPacketConfig(rxBlockSize, rxBlockCount, rxFrameSize, rxRetireMs, txFrameSize, txFrameCount,
-            txBlockSize, qdiscBypass, ignoreOutgoing, group, workers);
+            txBlockSize, qdiscBypass, ignoreOutgoing, group, workers, tpacketVersion);
     }
 
     /**
@@ -84,7 +110,7 @@ public record AfPacketConfig(int rxBlockSize, int rxBlockCount, int rxFrameSize,
      */
     public AfPacketConfig withRxRing(int blockSize, int blockCount) {
         return new AfPacketConfig(blockSize, blockCount, rxFrameSize, rxRetireMs, txFrameSize, txFrameCount,
-            txBlockSize, qdiscBypass, ignoreOutgoing, fanoutGroup, steerWorkers);
+            txBlockSize, qdiscBypass, ignoreOutgoing, fanoutGroup, steerWorkers, tpacketVersion);
     }
 
     /**
@@ -93,7 +119,21 @@ public record AfPacketConfig(int rxBlockSize, int rxBlockCount, int rxFrameSize,
      */
     public AfPacketConfig withIgnoreOutgoing(boolean ignore) {
         return new AfPacketConfig(rxBlockSize, rxBlockCount, rxFrameSize, rxRetireMs, txFrameSize, txFrameCount,
-            txBlockSize, qdiscBypass, ignore, fanoutGroup, steerWorkers);
+            txBlockSize, qdiscBypass, ignore, fanoutGroup, steerWorkers, tpacketVersion);
+    }
+
+    /**
+     * @param version 2 or 3
+     * @return a copy whose rings use that TPACKET version
+     */
+    public AfPacketConfig withTpacketVersion(int version) {
+        return new AfPacketConfig(rxBlockSize, rxBlockCount, rxFrameSize, rxRetireMs, txFrameSize, txFrameCount,
+            txBlockSize, qdiscBypass, ignoreOutgoing, fanoutGroup, steerWorkers, version);
+    }
+
+    /** @return RX slots per RX block (TPACKET_V2) */
+    public int rxFramesPerBlock() {
+        return rxBlockSize / rxFrameSize;
     }
 
     /** @return TX slots per TX block */

@@ -7,9 +7,11 @@ import dev.fastpath.nativeio.mman_h;
 import dev.fastpath.nativeio.net_h;
 import dev.fastpath.nativeio.pollfd;
 import dev.fastpath.nativeio.sockaddr_ll;
+import dev.fastpath.nativeio.tpacket2_hdr;
 import dev.fastpath.nativeio.socket_h;
 import dev.fastpath.nativeio.tpacket3_hdr;
 import dev.fastpath.nativeio.tpacket_block_desc;
+import dev.fastpath.nativeio.tpacket_req;
 import dev.fastpath.nativeio.tpacket_req3;
 import dev.fastpath.nativeio.tpacket_stats_v3;
 import dev.fastpath.nativeio.unistd_h;
@@ -45,6 +47,13 @@ import java.lang.invoke.VarHandle;
  * on. PACKET_LOSS is set so a malformed frame is skipped instead of stalling the ring
  * ({@code TP_STATUS_WRONG_FORMAT} would stop the kernel's walk at that slot for good).
  *
+ * <p><b>TPACKET_V2</b> ({@link AfPacketConfig#tpacketVersion()} 2): both rings are fixed slots with a
+ * {@code tpacket2_hdr}. An RX slot is the kernel's until its {@code tp_status} has TP_STATUS_USER (acquire
+ * load, pairing with the kernel's {@code smp_wmb()} before it sets the status in {@code tpacket_rcv()}); after
+ * the handler returns it goes back with a release store of TP_STATUS_KERNEL. Each frame is handed over as
+ * soon as it is written: no block retire timer, so a request/response exchange does not wait 1 ms per turn.
+ * TX slots hold the frame at {@code TPACKET_ALIGN(sizeof(tpacket2_hdr))}.
+ *
  * <p>The socket is created with protocol 0, so it sees nothing until the rings are in place and it is bound
  * to the interface with ETH_P_ALL. It lives in the network namespace of the thread that opens it.
  *
@@ -56,6 +65,8 @@ public final class AfPacketIo implements PacketIo {
 
     /** Where a TX frame starts in its slot: {@code TPACKET3_HDRLEN - sizeof(struct sockaddr_ll)}. */
     static final int TX_DATA_OFFSET = (int) socket_h.TPACKET_ALIGN(tpacket3_hdr.sizeof());
+    /** The same for TPACKET_V2: {@code TPACKET2_HDRLEN - sizeof(struct sockaddr_ll)}. */
+    static final int TX_DATA_OFFSET_V2 = (int) socket_h.TPACKET_ALIGN(tpacket2_hdr.sizeof());
 
     // Block status and TX slot status: the ownership handshake, accessed with acquire/release.
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle().withInvokeExactBehavior();
@@ -70,6 +81,10 @@ public final class AfPacketIo implements PacketIo {
     private static final long PKT_LEN = tpacket3_hdr.tp_len$offset();
     private static final long PKT_STATUS = tpacket3_hdr.tp_status$offset();
     private static final long PKT_MAC = tpacket3_hdr.tp_mac$offset();
+    private static final long V2_STATUS = tpacket2_hdr.tp_status$offset();
+    private static final long V2_LEN = tpacket2_hdr.tp_len$offset();
+    private static final long V2_SNAPLEN = tpacket2_hdr.tp_snaplen$offset();
+    private static final long V2_MAC = tpacket2_hdr.tp_mac$offset();
 
     private final String ifname;
     private final int ifindex;
@@ -81,6 +96,13 @@ public final class AfPacketIo implements PacketIo {
     private final int rxBlockCount;
     private final long[] txSlots;
     private final int txCapacity;
+    private final boolean v2;
+    /** TPACKET_V2: RX slot offsets in ring order; TX header field offsets and data offset of the version. */
+    private final long[] rxSlots;
+    private final long txStatusOff;
+    private final long txLenOff;
+    private final long txSnaplenOff;
+    private final int txDataOff;
     private final Arena control = Arena.ofShared();
     private final MemorySegment pollFd;
     private final MemorySegment statsBuf;
@@ -88,6 +110,7 @@ public final class AfPacketIo implements PacketIo {
 
     // RX cursor: the block being read, whether we own it, frames left in it, the next frame header's offset.
     private int rxBlock;
+    private int rxHead;
     private boolean rxOwned;
     private int rxLeft;
     private long rxPktOff;
@@ -123,7 +146,18 @@ public final class AfPacketIo implements PacketIo {
             // Frames never straddle blocks: the kernel indexes the TX ring as block i / perBlock, slot i % perBlock.
             txSlots[i] = (long) (i / perBlock) * config.txBlockSize() + (long) (i % perBlock) * config.txFrameSize();
         }
-        this.txCapacity = config.txFrameSize() - TX_DATA_OFFSET;
+        this.v2 = config.tpacketVersion() == 2;
+        this.txDataOff = v2 ? TX_DATA_OFFSET_V2 : TX_DATA_OFFSET;
+        this.txStatusOff = v2 ? V2_STATUS : PKT_STATUS;
+        this.txLenOff = v2 ? V2_LEN : PKT_LEN;
+        this.txSnaplenOff = v2 ? V2_SNAPLEN : PKT_SNAPLEN;
+        this.txCapacity = config.txFrameSize() - txDataOff;
+        int rxPerBlock = config.rxFramesPerBlock();
+        this.rxSlots = new long[v2 ? rxPerBlock * config.rxBlockCount() : 0];
+        for (int i = 0; i < rxSlots.length; i++) {
+            rxSlots[i] = (long) (i / rxPerBlock) * config.rxBlockSize()
+                + (long) (i % rxPerBlock) * config.rxFrameSize();
+        }
         this.pollFd = pollfd.allocate(control);
         this.statsBuf = tpacket_stats_v3.allocate(control);
         this.statsLen = control.allocate(ValueLayout.JAVA_INT);
@@ -158,7 +192,8 @@ public final class AfPacketIo implements PacketIo {
             + (long) config.txBlockSize() * config.txBlockCount();
         try {
             // The version must be set before the rings: it fixes the header layout of both.
-            setInt(fd, socket_h.PACKET_VERSION, socket_h.TPACKET_V3, "PACKET_VERSION");
+            setInt(fd, socket_h.PACKET_VERSION, config.tpacketVersion() == 2 ? socket_h.TPACKET_V2
+                : socket_h.TPACKET_V3, "PACKET_VERSION");
             setInt(fd, socket_h.PACKET_LOSS, 1, "PACKET_LOSS");
             if (config.qdiscBypass()) {
                 setInt(fd, socket_h.PACKET_QDISC_BYPASS, 1, "PACKET_QDISC_BYPASS");
@@ -196,6 +231,10 @@ public final class AfPacketIo implements PacketIo {
     }
 
     private static void setRings(int fd, AfPacketConfig config) {
+        if (config.tpacketVersion() == 2) {
+            setRingsV2(fd, config);
+            return;
+        }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment rx = tpacket_req3.allocate(arena);
             tpacket_req3.tp_block_size(rx, config.rxBlockSize());
@@ -216,6 +255,25 @@ public final class AfPacketIo implements PacketIo {
         }
     }
 
+    private static void setRingsV2(int fd, AfPacketConfig config) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment rx = tpacket_req.allocate(arena);
+            tpacket_req.tp_block_size(rx, config.rxBlockSize());
+            tpacket_req.tp_block_nr(rx, config.rxBlockCount());
+            tpacket_req.tp_frame_size(rx, config.rxFrameSize());
+            tpacket_req.tp_frame_nr(rx, config.rxFramesPerBlock() * config.rxBlockCount());
+            Errors.check("setsockopt(SOL_PACKET, PACKET_RX_RING, V2)", net_h.setsockopt(fd, socket_h.SOL_PACKET,
+                socket_h.PACKET_RX_RING, rx, (int) tpacket_req.sizeof()));
+            MemorySegment tx = tpacket_req.allocate(arena);
+            tpacket_req.tp_block_size(tx, config.txBlockSize());
+            tpacket_req.tp_block_nr(tx, config.txBlockCount());
+            tpacket_req.tp_frame_size(tx, config.txFrameSize());
+            tpacket_req.tp_frame_nr(tx, config.txFramesPerBlock() * config.txBlockCount());
+            Errors.check("setsockopt(SOL_PACKET, PACKET_TX_RING, V2)", net_h.setsockopt(fd, socket_h.SOL_PACKET,
+                socket_h.PACKET_TX_RING, tx, (int) tpacket_req.sizeof()));
+        }
+    }
+
     private static void bind(int fd, int ifindex, String ifname) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment sll = sockaddr_ll.allocate(arena);
@@ -228,6 +286,35 @@ public final class AfPacketIo implements PacketIo {
 
     @Override
     public int receive(RxHandler handler, int limit) {
+        return v2 ? receiveV2(handler, limit) : receiveV3(handler, limit);
+    }
+
+    private int receiveV2(RxHandler handler, int limit) {
+        int n = 0;
+        while (n < limit) {
+            long hdr = rxSlots[rxHead];
+            // Acquire: pairs with the kernel's smp_wmb() before it sets TP_STATUS_USER; the frame is complete.
+            int status = (int) INT.getAcquire(ring, hdr + V2_STATUS);
+            if ((status & socket_h.TP_STATUS_USER) == 0) {
+                break;
+            }
+            int snaplen = ring.get(I32, hdr + V2_SNAPLEN);
+            int mac = ring.get(I16, hdr + V2_MAC) & 0xFFFF;
+            rxHead = rxHead + 1 == rxSlots.length ? 0 : rxHead + 1;
+            rxFrames++;
+            n++;
+            int flags = (status & socket_h.TP_STATUS_CSUMNOTREADY) != 0 ? RX_CSUM_PARTIAL : 0;
+            try {
+                handler.onFrame(ring, hdr + mac, snaplen, flags);
+            } finally {
+                // Release: our reads of the slot happen before the kernel may write it again.
+                INT.setRelease(ring, hdr + V2_STATUS, socket_h.TP_STATUS_KERNEL);
+            }
+        }
+        return n;
+    }
+
+    private int receiveV3(RxHandler handler, int limit) {
         int n = 0;
         while (n < limit) {
             if (rxLeft == 0) {
@@ -287,7 +374,7 @@ public final class AfPacketIo implements PacketIo {
      * @return true when a block is (probably) ready
      */
     public boolean awaitRx(int timeoutMillis) {
-        if (rxOwned) {
+        if (rxOwned || v2 && ((int) INT.getAcquire(ring, rxSlots[rxHead] + V2_STATUS) & socket_h.TP_STATUS_USER) != 0) {
             return true;
         }
         pollfd.fd(pollFd, fd);
@@ -307,11 +394,11 @@ public final class AfPacketIo implements PacketIo {
     @Override
     public long txClaim() {
         if (txClaimed >= 0) {
-            return txClaimed + TX_DATA_OFFSET;
+            return txClaimed + txDataOff;
         }
         long slot = txSlots[txHead];
         // Acquire: the kernel finished reading the slot (skb destructor) before it stored AVAILABLE.
-        int status = (int) INT.getAcquire(txRing, slot + PKT_STATUS);
+        int status = (int) INT.getAcquire(txRing, slot + txStatusOff);
         if (status != socket_h.TP_STATUS_AVAILABLE) {
             if ((status & socket_h.TP_STATUS_WRONG_FORMAT) == 0) {
                 txRingFull++;
@@ -321,7 +408,7 @@ public final class AfPacketIo implements PacketIo {
             txWrongFormat++;
         }
         txClaimed = slot;
-        return slot + TX_DATA_OFFSET;
+        return slot + txDataOff;
     }
 
     @Override
@@ -335,12 +422,14 @@ public final class AfPacketIo implements PacketIo {
         if (length <= 0 || length > txCapacity) {
             throw new IllegalArgumentException("frame length " + length + " outside 1.." + txCapacity);
         }
-        txRing.set(I32, slot + PKT_LEN, length);
-        txRing.set(I32, slot + PKT_SNAPLEN, length);
-        // V3 TX supports fixed slots only: tpacket_parse_header() rejects a non-zero tp_next_offset.
-        txRing.set(I32, slot + PKT_NEXT, 0);
+        txRing.set(I32, slot + txLenOff, length);
+        txRing.set(I32, slot + txSnaplenOff, length);
+        if (!v2) {
+            // V3 TX supports fixed slots only: tpacket_parse_header() rejects a non-zero tp_next_offset.
+            txRing.set(I32, slot + PKT_NEXT, 0);
+        }
         // Release: the frame bytes and header fields above are visible before the kernel sees the request.
-        INT.setRelease(txRing, slot + PKT_STATUS, socket_h.TP_STATUS_SEND_REQUEST);
+        INT.setRelease(txRing, slot + txStatusOff, socket_h.TP_STATUS_SEND_REQUEST);
         txClaimed = -1;
         txHead = txHead + 1 == txSlots.length ? 0 : txHead + 1;
         txUnkicked++;
@@ -354,7 +443,7 @@ public final class AfPacketIo implements PacketIo {
     }
 
     private long checkClaimed(long offset) {
-        if (txClaimed < 0 || offset != txClaimed + TX_DATA_OFFSET) {
+        if (txClaimed < 0 || offset != txClaimed + txDataOff) {
             throw new IllegalStateException("offset " + offset + " is not the claimed TX frame");
         }
         return txClaimed;
@@ -389,7 +478,7 @@ public final class AfPacketIo implements PacketIo {
     public int txInFlight() {
         int n = 0;
         for (long slot : txSlots) {
-            int status = (int) INT.getAcquire(txRing, slot + PKT_STATUS);
+            int status = (int) INT.getAcquire(txRing, slot + txStatusOff);
             if (status != socket_h.TP_STATUS_AVAILABLE && (status & socket_h.TP_STATUS_WRONG_FORMAT) == 0) {
                 n++;
             }
@@ -407,12 +496,14 @@ public final class AfPacketIo implements PacketIo {
     public Stats stats() {
         if (!closed) {
             statsLen.set(ValueLayout.JAVA_INT, 0, (int) tpacket_stats_v3.sizeof());
+            tpacket_stats_v3.tp_freeze_q_cnt(statsBuf, 0); // V2 fills only tp_packets and tp_drops
             Errors.check("getsockopt(SOL_PACKET, PACKET_STATISTICS)",
                 net_h.getsockopt(fd, socket_h.SOL_PACKET, socket_h.PACKET_STATISTICS, statsBuf, statsLen));
             rxDrops += Integer.toUnsignedLong(tpacket_stats_v3.tp_drops(statsBuf));
             rxQueueFreezes += Integer.toUnsignedLong(tpacket_stats_v3.tp_freeze_q_cnt(statsBuf));
         }
-        return new Stats(rxFrames, rxDrops, rxQueueFreezes, txFrames, txRingFull, txKickErrors, txWrongFormat);
+        return new Stats(config.tpacketVersion(), rxFrames, rxDrops, rxQueueFreezes, txFrames, txRingFull, txKickErrors,
+            txWrongFormat);
     }
 
     /** @return the interface name */
@@ -445,6 +536,7 @@ public final class AfPacketIo implements PacketIo {
     /**
      * Counters of one socket.
      *
+     * @param tpacketVersion the rings' TPACKET version (2 or 3)
      * @param rxFrames       frames handed to RX handlers
      * @param rxDrops        frames the kernel dropped for want of ring space (PACKET_STATISTICS tp_drops)
      * @param rxQueueFreezes times the kernel found every block owned by user space (tp_freeze_q_cnt)
@@ -453,7 +545,7 @@ public final class AfPacketIo implements PacketIo {
      * @param txKickErrors   kicks the device refused for now (EAGAIN, ENOBUFS), retried on the next flush
      * @param txWrongFormat  slots the kernel rejected as malformed
      */
-    public record Stats(long rxFrames, long rxDrops, long rxQueueFreezes, long txFrames, long txRingFull,
-            long txKickErrors, long txWrongFormat) {
+    public record Stats(int tpacketVersion, long rxFrames, long rxDrops, long rxQueueFreezes, long txFrames,
+            long txRingFull, long txKickErrors, long txWrongFormat) {
     }
 }
