@@ -5,6 +5,7 @@ import dev.fastpath.io.afpacket.AfPacketConfig;
 import dev.fastpath.io.afpacket.AfPacketIo;
 import dev.fastpath.io.xdp.AfXdpConfig;
 import dev.fastpath.io.xdp.AfXdpIo;
+import dev.fastpath.nativeio.bpf_h;
 import dev.fastpath.pcap.PcapWriter;
 import dev.fastpath.wire.ChecksumPolicy;
 import dev.fastpath.wire.EthernetHeader;
@@ -14,6 +15,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine;
@@ -82,6 +84,10 @@ public final class FloodCommand implements Callable<Integer> {
 
     @Option(names = "--io", description = "af_xdp, af_packet or none (default: ${DEFAULT-VALUE})")
     private Io io = Io.AF_PACKET;
+
+    @Option(names = "--xdp-mode", paramLabel = "auto|native|skb",
+            description = "AF_XDP attach mode for the answers; auto tries native first (default: ${DEFAULT-VALUE})")
+    private String xdpMode = "auto";
 
     @Option(names = "--options", description = "SYN options: linux or none (default: ${DEFAULT-VALUE})")
     private SynOptions options = SynOptions.LINUX;
@@ -180,6 +186,9 @@ public final class FloodCommand implements Callable<Integer> {
         if (!(duration > 0 && duration <= 3600)) {
             throw new IllegalArgumentException("--duration must be in (0, 3600] seconds");
         }
+        if (!List.of("auto", "native", "skb").contains(xdpMode)) {
+            throw new IllegalArgumentException("--xdp-mode must be auto, native or skb, not '" + xdpMode + "'");
+        }
         if (!(warmup >= 0 && warmup <= 600)) {
             throw new IllegalArgumentException("--warmup must be in [0, 600] seconds");
         }
@@ -226,11 +235,28 @@ public final class FloodCommand implements Callable<Integer> {
             case AF_PACKET -> AfPacketIo.open(iface,
                 new AfPacketConfig(1 << 18, 32, 2048, 1, 2048, 4096, 1 << 16, true, true, -1, 0));
             // Only the answers to the spoofed block (and ARP for it): the kernel keeps the interface's own traffic.
-            case AF_XDP -> {
-                int slash = src.indexOf('/'); // already validated by TupleWalker.ofCidr
-                yield AfXdpIo.openForBlock(iface, AfXdpConfig.defaults(),
-                    Ipv4Header.parseAddress(slash < 0 ? src : src.substring(0, slash)),
-                    slash < 0 ? 32 : Integer.parseInt(src.substring(slash + 1).strip()));
+            case AF_XDP -> openXdp();
+        };
+    }
+
+    private PacketIo openXdp() {
+        int slash = src.indexOf('/'); // already validated by TupleWalker.ofCidr
+        int net = Ipv4Header.parseAddress(slash < 0 ? src : src.substring(0, slash));
+        int prefix = slash < 0 ? 32 : Integer.parseInt(src.substring(slash + 1).strip());
+        AfXdpConfig skb = AfXdpConfig.defaults();
+        AfXdpConfig drv = new AfXdpConfig(skb.queueId(), skb.frameSize(), skb.rxFrames(), skb.txFrames(),
+            skb.rxRingSize(), skb.tryZeroCopy(), bpf_h.XDP_FLAGS_DRV_MODE);
+        return switch (xdpMode) {
+            case "skb" -> AfXdpIo.openForBlock(iface, skb, net, prefix);
+            case "native" -> AfXdpIo.openForBlock(iface, drv, net, prefix);
+            default -> {
+                try {
+                    yield AfXdpIo.openForBlock(iface, drv, net, prefix);
+                } catch (RuntimeException e) {
+                    System.err.println("flood: AF_XDP native mode refused on " + iface + " (" + e.getMessage()
+                        + "); using skb (generic) mode");
+                    yield AfXdpIo.openForBlock(iface, skb, net, prefix);
+                }
             }
         };
     }
