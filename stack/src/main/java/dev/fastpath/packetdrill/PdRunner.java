@@ -90,6 +90,9 @@ public final class PdRunner {
     private final ParsedFrame frame = new ParsedFrame();
     private final ArrayDeque<Out> outbound = new ArrayDeque<>();
     private long localIsn;
+    /** End of the highest data sequence the stack has sent so far (absolute, valid once data went out). */
+    private long sentEnd;
+    private boolean sentAny;
     private boolean isnKnown;
     private long remoteIsn;
     private long tsOffset;
@@ -352,6 +355,9 @@ public final class PdRunner {
         TcpSegment s = first.seg();
         int len = s.payload().length;
         int flags = s.flags();
+        // A retransmission is cut from an skb that was sent before (tcp_fragment): only the piece holding the
+        // skb's end keeps its PSH, so a burst of retransmitted segments has PSH only if one of them has it.
+        boolean retransmission = sentAny && (int) (s.seq() - sentEnd) < 0;
         while (tso && len > 0 && len < want && !outbound.isEmpty()) {
             Out n = outbound.peek();
             TcpSegment ns = n.seg();
@@ -361,9 +367,16 @@ public final class PdRunner {
             }
             outbound.poll();
             len += ns.payload().length;
-            // Linux's GSO bursts of two or more segments carry PSH in every upstream script
+            // Linux's GSO bursts of two or more new segments carry PSH in every upstream script
             // (slow_start, limited_transmit, mss, fast_retransmit): model that, and keep a FIN.
-            flags |= TcpHeader.PSH | (ns.flags() & TcpHeader.FIN);
+            flags |= (retransmission ? ns.flags() & TcpHeader.PSH : TcpHeader.PSH) | (ns.flags() & TcpHeader.FIN);
+        }
+        if (s.payload().length > 0) {
+            long end = (s.seq() + len) & 0xFFFFFFFFL;
+            if (!sentAny || (int) (end - sentEnd) > 0) {
+                sentEnd = end;
+            }
+            sentAny = true;
         }
         if (len == s.payload().length) {
             return s;
