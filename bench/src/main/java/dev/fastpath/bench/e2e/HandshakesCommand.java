@@ -71,9 +71,9 @@ public final class HandshakesCommand implements Callable<Integer> {
         Files.createDirectories(dir);
         List<Row> rows = new ArrayList<>();
         try (Lab lab = Lab.up()) {
-            VictimRunner.prepare(lab, 1);
+            VictimRunner.prepare(lab, 0, 1);
             VictimRunner runner = new VictimRunner(lab, new VictimRunner.Settings(0, 1, port, duration, 0, "0", 1,
-                "af_packet", serveCmd, dir));
+                "af_packet", serveCmd, dir, true));
             List<Victim> servers = List.of(new Victim("kernel", true, 1, null), Victim.ALL.get(2), Victim.ALL.get(3),
                 Victim.ALL.get(4));
             for (Victim v : servers) {

@@ -54,6 +54,12 @@ public final class SynFloodCommand implements Callable<Integer> {
         + "legitimate client (AF_XDP would steal its packets) (default: ${DEFAULT-VALUE})")
     private String genIo = "af_packet";
 
+    @Option(names = "--victim-napi", paramLabel = "pin|free", description = "pin: an XDP victim's NAPI (veth's "
+        + "receive work for it: a copy per frame, the XDP program, the copy into the socket) runs threaded on the "
+        + "victim's core, as RPS puts a kernel victim's receive work there; free: wherever veth schedules it, "
+        + "often the generator's core (default: ${DEFAULT-VALUE})")
+    private String victimNapi = "pin";
+
     @Option(names = "--port", description = "victim port (default: ${DEFAULT-VALUE})")
     private int port = 8080;
 
@@ -76,9 +82,9 @@ public final class SynFloodCommand implements Callable<Integer> {
             return 1;
         }
         if (!(duration > 0 && duration <= 600) || !(warmup >= 0 && warmup <= 60)
-                || !(legitRate > 0 && legitRate <= 5000)) {
-            System.err.println("bench synflood: --duration must be in (0, 600], --warmup in [0, 60] and --legit-rate "
-                + "in (0, 5000]");
+                || !(legitRate > 0 && legitRate <= 5000) || !List.of("pin", "free").contains(victimNapi)) {
+            System.err.println("bench synflood: --duration must be in (0, 600], --warmup in [0, 60], --legit-rate "
+                + "in (0, 5000] and --victim-napi pin or free");
             return 2;
         }
         List<Victim> chosen;
@@ -94,8 +100,9 @@ public final class SynFloodCommand implements Callable<Integer> {
         List<VictimResult> results = runAll(chosen, dir);
         String header = String.format(Locale.ROOT, "Flood %s SYN/s from %s for %.1f s per victim after %.1f s of "
             + "warm-up (generator on "
-            + "%s, core %d; victim on core %d); legitimate client %.0f connections/s from %s, 3 s timeout. "
-            + "Machine: %d cores, %s.", rate, VictimRunner.FLOOD_SRC, duration, warmup, genIo, genCpu, victimCpu,
+            + "%s, core %d; victim on core %d, XDP victim's NAPI %s); legitimate client %.0f connections/s from %s, "
+            + "3 s timeout. Machine: %d cores, %s.", rate, VictimRunner.FLOOD_SRC, duration, warmup, genIo, genCpu,
+            victimCpu, victimNapi.equals("pin") ? "pinned to its core" : "where veth puts it",
             legitRate, Lab.IP_A, Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"));
         SynFloodReport.write(dir, header, results);
         System.out.print(SynFloodReport.markdown(header, results));
@@ -107,9 +114,9 @@ public final class SynFloodCommand implements Callable<Integer> {
         List<VictimResult> results = new ArrayList<>();
         boolean serve = VictimRunner.serveAvailable();
         try (Lab lab = Lab.up()) {
-            VictimRunner.prepare(lab, victimCpu);
+            VictimRunner.prepare(lab, genCpu, victimCpu);
             VictimRunner runner = new VictimRunner(lab, new VictimRunner.Settings(genCpu, victimCpu, port, duration,
-                warmup, rate, legitRate, genIo, serveCmd, dir));
+                warmup, rate, legitRate, genIo, serveCmd, dir, victimNapi.equals("pin")));
             for (Victim v : chosen) {
                 if (!v.kernel() && !serve) {
                     String msg = "this build has no `serve` subcommand (Fastpath's server is on another branch)";

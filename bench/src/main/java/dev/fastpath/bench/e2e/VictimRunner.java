@@ -27,6 +27,8 @@ final class VictimRunner {
     static final String DEFAULT_SERVE = "{fastpath} serve --io {io} --iface veth-b --ip 198.18.0.2/24 --port {port}"
         + " --app discard --cpus {cpu} --gateway 198.18.0.1";
     private static final long READY_MS = 60_000;
+    /** Niceness of an XDP victim's NAPI thread ({@link #pinNapi}); the worker runs at 0. */
+    static final int NAPI_NICE = 10;
 
     private final Lab lab;
     private final Settings s;
@@ -42,9 +44,10 @@ final class VictimRunner {
      * @param genIo       generator backend
      * @param serveCmd    the Fastpath serve command template
      * @param workDir     where per-run files go
+     * @param pinNapi     whether an XDP victim's NAPI (veth-b's receive work) runs threaded on the victim's core
      */
     record Settings(int genCpu, int victimCpu, int port, double durationS, double warmupS, String rate,
-            double legitRate, String genIo, String serveCmd, Path workDir) {
+            double legitRate, String genIo, String serveCmd, Path workDir, boolean pinNapi) {
     }
 
     VictimRunner(Lab lab, Settings settings) {
@@ -53,11 +56,15 @@ final class VictimRunner {
     }
 
     /** Routes the spoofed block and steers receive work; once per lab. */
-    static void prepare(Lab lab, int victimCpu) {
+    static void prepare(Lab lab, int genCpu, int victimCpu) {
         check(lab.run(lab.nsB(), 10, "ip", "route", "replace", FLOOD_SRC, "via", Lab.IP_A, "dev", Lab.IF_B));
         String mask = Integer.toHexString(1 << victimCpu);
         check(lab.run(lab.nsB(), 10, "sh", "-c", "echo " + mask + " > /sys/class/net/" + Lab.IF_B
             + "/queues/rx-0/rps_cpus"));
+        // And the generator's side (its kernel receiving the SYN-ACKs, the legitimate client) on the generator's
+        // core: without it that work ran on whichever core sent the SYN-ACK — the victim's.
+        check(lab.run(lab.nsA(), 10, "sh", "-c", "echo " + Integer.toHexString(1 << genCpu) + " > /sys/class/net/"
+            + Lab.IF_A + "/queues/rx-0/rps_cpus"));
         // No per-connection timestamp offsets: the generator can then see Linux's cookie bits in TSval.
         check(lab.run(lab.nsB(), 10, "sysctl", "-qw", "net.ipv4.tcp_timestamps=2"));
     }
@@ -91,7 +98,37 @@ final class VictimRunner {
             throw new IllegalStateException(v.name() + " did not print 'ready' within " + READY_MS / 1000
                 + " s; its output:\n" + c.tail());
         }
+        if ("af_xdp".equals(v.io()) && s.pinNapi()) {
+            pinNapi(lab.nsB(), Lab.IF_B, s.victimCpu(), NAPI_NICE);
+        }
         return c;
+    }
+
+    /**
+     * veth runs an XDP victim's receive work (copying each frame for the program, the redirect into the
+     * socket) in NAPI, on whichever core first schedules it — the generator's or the victim's, changing from
+     * run to run. Threaded NAPI pinned to the victim's core makes the victim pay for its own receive work, as
+     * RPS does for a kernel victim, and the runs repeatable. The NAPI thread runs at a lower priority
+     * ({@link #NAPI_NICE}) than the worker: at equal priority it took half the core for frames the worker then
+     * had no time to answer (receive livelock: 121 k SYN-ACK/s of 929 k offered); below the worker it fills
+     * the ring only as fast as the worker drains it, and the rest waits in veth's queue, which pushes back on
+     * the sender.
+     */
+    private void pinNapi(String ns, String dev, int cpu, int nice) {
+        if (!tryPinNapi(ns, dev, cpu, nice)) {
+            throw new IllegalStateException("no NAPI thread of " + dev + " to pin");
+        }
+    }
+
+    /** @return whether the device had NAPI threads and all were pinned (no XDP in native mode: none) */
+    private boolean tryPinNapi(String ns, String dev, int cpu, int nice) {
+        if (lab.run(ns, 10, "sh", "-c", "echo 1 > /sys/class/net/" + dev + "/threaded").exitCode() != 0) {
+            return false;
+        }
+        Lab.Result r = Lab.exec(List.of("sh", "-c", "n=0; for p in $(pgrep '^napi/" + dev + "-'); do "
+            + "taskset -pc " + cpu + " $p >/dev/null && renice -n " + nice + " -p $p >/dev/null "
+            + "&& n=$((n+1)); done; echo $n"), 10);
+        return r.exitCode() == 0 && !r.output().strip().equals("0");
     }
 
     /**
@@ -131,6 +168,8 @@ final class VictimRunner {
             victim.stop();
             // The victim's own view (Fastpath prints its counters on exit): where frames were lost.
             Files.write(s.workDir().resolve("victim-" + v.name() + ".log"), victim.lines());
+            lab.run(lab.nsB(), 10, "sh", "-c", "echo 0 > /sys/class/net/" + Lab.IF_B + "/threaded 2>/dev/null; true");
+            lab.run(lab.nsA(), 10, "sh", "-c", "echo 0 > /sys/class/net/" + Lab.IF_A + "/threaded 2>/dev/null; true");
             if (!v.kernel()) { // give B's kernel its address and route back for whoever comes next
                 lab.run(lab.nsB(), 10, "ip", "addr", "replace", Lab.IP_B + "/24", "dev", Lab.IF_B);
                 lab.run(lab.nsB(), 10, "ip", "route", "replace", FLOOD_SRC, "via", Lab.IP_A, "dev", Lab.IF_B);
@@ -148,6 +187,9 @@ final class VictimRunner {
         if (!gen.awaitLine("sending", READY_MS)) {
             gen.stop();
             return VictimResult.failed(v, "the generator did not start:\n" + gen.tail());
+        }
+        if ("af_xdp".equals(s.genIo()) && s.pinNapi()) {
+            tryPinNapi(lab.nsA(), Lab.IF_A, s.genCpu(), 0); // the generator's own receive work on its own core
         }
         // The warm-up has legitimate connections too, unmeasured: a Java victim compiles its connection paths
         // then, not in the measured part (the first cookie ACK took one here ~200 ms of deoptimised code).
