@@ -18,3 +18,4 @@
 #include <linux/if_xdp.h>
 #include <linux/if_link.h>
 #include <linux/bpf.h>
+#include <linux/pkt_cls.h>

@@ -34,6 +34,15 @@ public final class bpf_h {
     public static final int BPF_MAP_TYPE_XSKMAP = 17;
     public static final int BPF_PROG_TYPE_XDP = 6;
     public static final int BPF_XDP = 37;
+    public static final int BPF_PROG_TYPE_SCHED_CLS = 3;
+    /** enum bpf_attach_type: tcx ingress (kernel 6.6+), attached with BPF_LINK_CREATE. */
+    public static final int BPF_TCX_INGRESS = 46;
+    /** {@code struct __sk_buff}: offsets of {@code data} and {@code data_end} (direct packet access in tc). */
+    public static final int SKB_DATA_OFFSET = 76;
+    public static final int SKB_DATA_END_OFFSET = 80;
+    /** tc / tcx verdicts. */
+    public static final int TC_ACT_OK = 0;
+    public static final int TC_ACT_SHOT = 2;
 
     // BPF_MAP_UPDATE_ELEM flags.
     public static final int BPF_ANY = 0;
@@ -231,15 +240,8 @@ public final class bpf_h {
      * target address, lies in {@code net/prefix} goes to {@code xsks[rx_queue_index]}; every other frame, and
      * anything too short to tell, is passed to the kernel stack. A flood generator uses it to take the answers
      * to its spoofed sources while the kernel keeps the interface's own traffic (a legitimate client beside it).
-     * Addresses are compared as loaded, in network byte order (the constants are byte-swapped here), with 32-bit
-     * ALU and JMP32 so no immediate is sign-extended.
      * <pre>
-     *   r6 = r1; r2 = ctx-&gt;data; r3 = ctx-&gt;data_end
-     *   if r2 + 34 &gt; r3 goto pass
-     *   r5 = eth.type; if r5 == IPv4 goto ip; if r5 != ARP goto pass
-     *   if r2 + 42 &gt; r3 goto pass; r5 = arp.target_ip; goto match
-     *   ip:    r5 = ip.daddr
-     *   match: w5 &amp;= mask; if w5 != net goto pass
+     *   (match as in {@link #ipv4BlockProgram}, ctx = xdp_md)
      *   r2 = ctx-&gt;rx_queue_index; r1 = map_fd ll; r3 = XDP_PASS; call bpf_redirect_map; exit
      *   pass:  r0 = XDP_PASS; exit
      * </pre>
@@ -250,39 +252,82 @@ public final class bpf_h {
      * @return the instruction slots
      */
     public static long[] xskRedirectIpv4BlockProgram(int xskMapFd, int net, int prefix) {
+        long[] redirect = {
+            ldxMem(BPF_W, BPF_REG_2, BPF_REG_6, (int) xdp_md.rx_queue_index$offset()),
+            ldMapFd(BPF_REG_1, xskMapFd),
+            ldMapFdHigh(),
+            mov64Imm(BPF_REG_3, XDP_PASS),
+            call(BPF_FUNC_redirect_map),
+            exit(),
+        };
+        return ipv4BlockProgram((int) xdp_md.data$offset(), (int) xdp_md.data_end$offset(), net, prefix, redirect,
+            XDP_PASS);
+    }
+
+    /**
+     * A tcx ingress program (BPF_PROG_TYPE_SCHED_CLS) that drops the frames of one IPv4 block — IPv4 to it, ARP
+     * asking for it — and lets everything else through. tcx ingress runs after the packet taps, so an AF_PACKET
+     * socket still gets its copy while the kernel's own stack never sees the frames it must not answer (no RST
+     * for the stack's connections, no ARP reply of its own) and does no IP work for them.
+     *
+     * @param net    the block's address (host order)
+     * @param prefix its prefix length, 0..32
+     * @return the instruction slots
+     */
+    public static long[] tcDropIpv4BlockProgram(int net, int prefix) {
+        long[] drop = {mov64Imm(BPF_REG_0, TC_ACT_SHOT), exit()};
+        return ipv4BlockProgram(SKB_DATA_OFFSET, SKB_DATA_END_OFFSET, net, prefix, drop, TC_ACT_OK);
+    }
+
+    /**
+     * The shared matcher: {@code matched} runs (with the context in r6) for an IPv4 frame to the block or an ARP
+     * frame asking for it, every other frame returns {@code missReturn}. Addresses are compared as loaded, in
+     * network byte order (the constants are byte-swapped here), with 32-bit ALU and JMP32 so no immediate is
+     * sign-extended; every packet load is bounds-checked against data_end first, as the verifier requires.
+     * <pre>
+     *   r6 = r1; r2 = ctx-&gt;data; r3 = ctx-&gt;data_end
+     *   if r2 + 34 &gt; r3 goto miss
+     *   r5 = eth.type; if r5 == IPv4 goto ip; if r5 != ARP goto miss
+     *   if r2 + 42 &gt; r3 goto miss; r5 = arp.target_ip; goto match
+     *   ip:    r5 = ip.daddr
+     *   match: w5 &amp;= mask; if w5 != net goto miss
+     *   (matched)
+     *   miss:  r0 = missReturn; exit
+     * </pre>
+     */
+    private static long[] ipv4BlockProgram(int dataOff, int dataEndOff, int net, int prefix, long[] matched,
+            int missReturn) {
         if (prefix < 0 || prefix > 32) {
             throw new IllegalArgumentException("prefix = " + prefix + " is outside 0..32");
         }
         int mask = prefix == 0 ? 0 : -1 << (32 - prefix);
         int maskLoaded = Integer.reverseBytes(mask);
         int netLoaded = Integer.reverseBytes(net & mask);
-        final int pass = 23;
-        return new long[] {
+        final int miss = 17 + matched.length;
+        long[] head = {
             /* 0 */ insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0),
-            /* 1 */ ldxMem(BPF_W, BPF_REG_2, BPF_REG_6, (int) xdp_md.data$offset()),
-            /* 2 */ ldxMem(BPF_W, BPF_REG_3, BPF_REG_6, (int) xdp_md.data_end$offset()),
+            /* 1 */ ldxMem(BPF_W, BPF_REG_2, BPF_REG_6, dataOff),
+            /* 2 */ ldxMem(BPF_W, BPF_REG_3, BPF_REG_6, dataEndOff),
             /* 3 */ insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_4, BPF_REG_2, 0, 0),
             /* 4 */ insn(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_4, 0, 0, 34),
-            /* 5 */ insn(BPF_JMP | BPF_JGT | BPF_X, BPF_REG_4, BPF_REG_3, pass - 6, 0),
+            /* 5 */ insn(BPF_JMP | BPF_JGT | BPF_X, BPF_REG_4, BPF_REG_3, miss - 6, 0),
             /* 6 */ ldxMem(BPF_H, BPF_REG_5, BPF_REG_2, 12),
             /* 7 */ insn(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_5, 0, 14 - 8, 0x0008), // 0x0800 as loaded
-            /* 8 */ insn(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_5, 0, pass - 9, 0x0608), // 0x0806 as loaded
+            /* 8 */ insn(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_5, 0, miss - 9, 0x0608), // 0x0806 as loaded
             /* 9 */ insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_4, BPF_REG_2, 0, 0),
             /* 10 */ insn(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_4, 0, 0, 42),
-            /* 11 */ insn(BPF_JMP | BPF_JGT | BPF_X, BPF_REG_4, BPF_REG_3, pass - 12, 0),
+            /* 11 */ insn(BPF_JMP | BPF_JGT | BPF_X, BPF_REG_4, BPF_REG_3, miss - 12, 0),
             /* 12 */ ldxMem(BPF_W, BPF_REG_5, BPF_REG_2, 38),
             /* 13 */ insn(BPF_JMP | BPF_JA, 0, 0, 15 - 14, 0),
             /* 14 */ ldxMem(BPF_W, BPF_REG_5, BPF_REG_2, 30),
             /* 15 */ insn(BPF_ALU | BPF_AND | BPF_K, BPF_REG_5, 0, 0, maskLoaded),
-            /* 16 */ insn(BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_5, 0, pass - 17, netLoaded),
-            /* 17 */ ldxMem(BPF_W, BPF_REG_2, BPF_REG_6, (int) xdp_md.rx_queue_index$offset()),
-            /* 18 */ ldMapFd(BPF_REG_1, xskMapFd),
-            /* 19 */ ldMapFdHigh(),
-            /* 20 */ mov64Imm(BPF_REG_3, XDP_PASS),
-            /* 21 */ call(BPF_FUNC_redirect_map),
-            /* 22 */ exit(),
-            /* 23 */ mov64Imm(BPF_REG_0, XDP_PASS),
-            /* 24 */ exit(),
+            /* 16 */ insn(BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_5, 0, miss - 17, netLoaded),
         };
+        long[] prog = new long[miss + 2];
+        System.arraycopy(head, 0, prog, 0, head.length);
+        System.arraycopy(matched, 0, prog, head.length, matched.length);
+        prog[miss] = mov64Imm(BPF_REG_0, missReturn);
+        prog[miss + 1] = exit();
+        return prog;
     }
 }

@@ -44,7 +44,12 @@ class LayoutProbeTest {
 
     /** Java constants whose C spelling differs from their name. */
     private static final Map<String, String> C_EXPR = Map.of(
-        "unistd_h.CPU_SET_BYTES", "sizeof(cpu_set_t)");
+        "unistd_h.CPU_SET_BYTES", "sizeof(cpu_set_t)",
+        "bpf_h.SKB_DATA_OFFSET", "offsetof(struct __sk_buff, data)",
+        "bpf_h.SKB_DATA_END_OFFSET", "offsetof(struct __sk_buff, data_end)",
+        // enum bpf_attach_type grew BPF_TCX_INGRESS in Linux 6.6; Debian 12's headers are 6.1: the value
+        // is the enumerator's position, checked against the running kernel by the tcx lab test instead.
+        "bpf_h.BPF_TCX_INGRESS", "46");
 
     private static final List<Class<?>> CONSTANT_CLASSES = List.of(
         socket_h.class, if_xdp_h.class, mman_h.class, bpf_h.class, net_h.class, unistd_h.class, Errors.class);

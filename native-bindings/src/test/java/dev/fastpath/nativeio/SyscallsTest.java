@@ -149,6 +149,7 @@ class SyscallsTest {
                 // The block-restricted variant (flood generator): packet bounds checked before every load.
                 loadProgram(arena, bpf_h.xskRedirectIpv4BlockProgram(mapFd, 0xC6130000, 16));
                 loadProgram(arena, bpf_h.xskRedirectIpv4BlockProgram(mapFd, 0xC6120002, 32));
+                loadProgram(arena, bpf_h.tcDropIpv4BlockProgram(0xC6120001, 32), bpf_h.BPF_PROG_TYPE_SCHED_CLS);
             } finally {
                 assertEquals(0, unistd_h.close(mapFd));
             }
@@ -189,11 +190,15 @@ class SyscallsTest {
     }
 
     private static void loadProgram(Arena arena, long[] prog) {
+        loadProgram(arena, prog, bpf_h.BPF_PROG_TYPE_XDP);
+    }
+
+    private static void loadProgram(Arena arena, long[] prog, int type) {
         MemorySegment insns = arena.allocateFrom(ValueLayout.JAVA_LONG, prog);
         MemorySegment license = arena.allocateFrom("GPL");
         MemorySegment log = arena.allocate(64 * 1024);
         MemorySegment pl = bpf_attr_prog_load.allocate(arena);
-        bpf_attr_prog_load.prog_type(pl, bpf_h.BPF_PROG_TYPE_XDP);
+        bpf_attr_prog_load.prog_type(pl, type);
         bpf_attr_prog_load.insn_cnt(pl, prog.length);
         bpf_attr_prog_load.insns(pl, insns.address());
         bpf_attr_prog_load.license(pl, license.address());

@@ -6,6 +6,7 @@ import dev.fastpath.config.Config;
 import dev.fastpath.io.PacketIo;
 import dev.fastpath.io.afpacket.AfPacketConfig;
 import dev.fastpath.io.afpacket.AfPacketIo;
+import dev.fastpath.io.afpacket.KernelIngressDrop;
 import dev.fastpath.io.afpacket.PortSteering;
 import dev.fastpath.io.xdp.AfXdpConfig;
 import dev.fastpath.io.xdp.AfXdpIo;
@@ -64,10 +65,12 @@ public final class Server {
      * @param xdpMode         AF_XDP attach mode: {@code native}, {@code skb}, or {@code auto} (native,
      *                        falling back to skb with a log line when the driver refuses)
      * @param tpacket         AF_PACKET ring version, 2 or 3
+     * @param kernelIngressDrop AF_PACKET: keep the kernel's own stack away from {@code ip}
+     *                        ({@link KernelIngressDrop})
      */
     public record Settings(Io io, String iface, int ip, int prefix, int gateway, int port, AppKind app,
             Config config, int workers, List<Integer> cpus, Path pcap, long statsIntervalNs, Idle idle,
-            List<long[]> neighbours, String xdpMode, int tpacket) {
+            List<long[]> neighbours, String xdpMode, int tpacket, boolean kernelIngressDrop) {
     }
 
     /**
@@ -101,6 +104,7 @@ public final class Server {
 
     private final List<StackWorker> workers = new ArrayList<>();
     private final List<AgentRunner> runners = new ArrayList<>();
+    private KernelIngressDrop ingressDrop;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private boolean stopping;
 
@@ -133,6 +137,9 @@ public final class Server {
         try {
             server.build(s, apps);
             server.workers.forEach(prepare);
+            if (s.kernelIngressDrop()) {
+                server.ingressDrop = KernelIngressDrop.attach(s.iface(), s.ip());
+            }
         } catch (RuntimeException e) {
             for (StackWorker w : server.workers) {
                 w.onClose();
@@ -271,6 +278,9 @@ public final class Server {
         stopping = true;
         for (AgentRunner r : runners) {
             r.close();
+        }
+        if (ingressDrop != null) {
+            ingressDrop.close();
         }
         StringBuilder sb = new StringBuilder("counters\n");
         for (StackWorker w : workers) {

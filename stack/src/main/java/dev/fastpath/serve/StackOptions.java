@@ -34,9 +34,11 @@ public final class StackOptions {
      * @param neighbours static entries as {ip, mac}
      * @param xdpMode    AF_XDP attach mode: auto, native or skb
      * @param tpacket    AF_PACKET ring version, 2 or 3
+     * @param kernelIngressDrop AF_PACKET: drop the stack's frames at tcx ingress, after the tap, so the
+     *                          kernel's own stack never sees them
      */
     public record Parsed(Server.Io io, String iface, int ip, int prefix, int gateway, Config config, Path pcap,
-            Idle idle, List<long[]> neighbours, String xdpMode, int tpacket) {
+            Idle idle, List<long[]> neighbours, String xdpMode, int tpacket, boolean kernelIngressDrop) {
     }
 
     @Option(names = "--xdp-attach", paramLabel = "link|netlink", defaultValue = "link",
@@ -52,6 +54,12 @@ public final class StackOptions {
             description = "AF_PACKET ring version: 3 hands frames over in blocks (when full or after 1 ms), 2 one "
                     + "by one (lower latency for request/response traffic); default 3")
     private int tpacket;
+
+    @Option(names = "--kernel-ingress", paramLabel = "keep|drop", defaultValue = "keep",
+            description = "AF_PACKET: drop frames for --ip at tcx ingress after the packet tap, so the kernel's own "
+                    + "stack neither answers nor processes them (its address may stay on the interface); "
+                    + "default keep")
+    private String kernelIngress;
 
     @Option(names = "--io", required = true, paramLabel = "af_xdp|af_packet", description = "packet backend")
     private String io;
@@ -125,7 +133,15 @@ public final class StackOptions {
         if (tpacket != 2 && tpacket != 3) {
             throw usage("--tpacket must be 2 or 3, not " + tpacket);
         }
-        return new Parsed(kind, iface, addr, prefix, gw, config(), pcap, idleKind, staticNeighbours(), mode, tpacket);
+        String ingress = kernelIngress.toLowerCase(Locale.ROOT);
+        if (!ingress.equals("keep") && !ingress.equals("drop")) {
+            throw usage("--kernel-ingress must be keep or drop, not '" + kernelIngress + "'");
+        }
+        if (ingress.equals("drop") && kind != Server.Io.AF_PACKET) {
+            throw usage("--kernel-ingress drop is for --io af_packet (AF_XDP takes the frames before the kernel)");
+        }
+        return new Parsed(kind, iface, addr, prefix, gw, config(), pcap, idleKind, staticNeighbours(), mode, tpacket,
+                ingress.equals("drop"));
     }
 
     private Config config() throws IOException {

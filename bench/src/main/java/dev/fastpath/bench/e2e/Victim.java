@@ -23,8 +23,9 @@ record Victim(String name, boolean kernel, int syncookies, String io, List<Strin
         new Victim("kernel-syncookies2", true, 2, null),
         new Victim("kernel-syncookies1", true, 1, null),
         new Victim("fastpath-af_xdp", false, 1, "af_xdp"),
-        new Victim("fastpath-af_packet", false, 1, "af_packet"),
-        new Victim("fastpath-af_packet-v2", false, 1, "af_packet", List.of("--tpacket", "2")));
+        new Victim("fastpath-af_packet", false, 1, "af_packet", List.of("--kernel-ingress", "drop")),
+        new Victim("fastpath-af_packet-v2", false, 1, "af_packet",
+            List.of("--tpacket", "2", "--kernel-ingress", "drop")));
 
     /** @return a one-line description for reports */
     String describe() {
