@@ -36,6 +36,8 @@ public final class FloodCommand implements Callable<Integer> {
 
     /** The backends the generator can send through. */
     public enum Io {
+        /** AF_XDP when it opens, AF_PACKET otherwise (the reason printed). */
+        AUTO,
         /** AF_XDP (takes the frames for the --src block, ARP for it included; the kernel keeps the rest). */
         AF_XDP,
         /** AF_PACKET TPACKET_V3 (the kernel keeps its own stack on the interface). */
@@ -82,8 +84,11 @@ public final class FloodCommand implements Callable<Integer> {
     @Option(names = "--ports", paramLabel = "LO-HI", description = "source ports (default: ${DEFAULT-VALUE})")
     private String ports = TupleWalker.DEFAULT_PORT_LO + "-" + TupleWalker.DEFAULT_PORT_HI;
 
-    @Option(names = "--io", description = "af_xdp, af_packet or none (default: ${DEFAULT-VALUE})")
-    private Io io = Io.AF_PACKET;
+    @Option(names = "--io", description = "auto (AF_XDP, else AF_PACKET), af_xdp, af_packet or none "
+        + "(default: ${DEFAULT-VALUE})")
+    private Io io = Io.AUTO;
+    /** The backend actually opened ({@link Io#AUTO} resolved). */
+    private Io opened;
 
     @Option(names = "--xdp-mode", paramLabel = "auto|native|skb",
             description = "AF_XDP attach mode for the answers; auto tries native first (default: ${DEFAULT-VALUE})")
@@ -125,14 +130,24 @@ public final class FloodCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "flood: " + e.getMessage());
         }
+        if (settings.dstMac() < 0 && (io == Io.AF_XDP || io == Io.AUTO)) {
+            // The AF_XDP program takes only the spoofed block's frames: the ARP reply to the interface's own
+            // address goes to the kernel, so resolve through AF_PACKET before it is attached.
+            try (PacketIo arp = openPacket()) {
+                FloodReceiver r = new FloodReceiver(walker, settings.dstIp(), settings.dstPort(), options,
+                    settings.srcMac(), ChecksumPolicy.TRUST_FLAG);
+                r.answerArpOn(arp);
+                settings = withDstMac(settings, ArpResolver.resolve(arp, r, iface, settings));
+            } catch (ArpResolver.UnresolvedException e) {
+                System.err.println("flood: " + e.getMessage());
+                return 1;
+            }
+        }
         try (PacketIo packetIo = open();
              PcapWriter pcap = pcapFile == null ? null : new PcapWriter(pcapFile)) {
             FloodReceiver receiver = new FloodReceiver(walker, settings.dstIp(), settings.dstPort(), options,
-                settings.srcMac(), io == Io.AF_XDP ? ChecksumPolicy.ACCEPT_PARTIAL : ChecksumPolicy.TRUST_FLAG);
+                settings.srcMac(), opened == Io.AF_XDP ? ChecksumPolicy.ACCEPT_PARTIAL : ChecksumPolicy.TRUST_FLAG);
             receiver.answerArpOn(packetIo);
-            if (io == Io.AF_XDP) {
-                ArpResolver.interfaceAddressIfAny(iface).ifPresent(receiver::alsoAnswerArpFor);
-            }
             if (settings.dstMac() < 0) {
                 settings = withDstMac(settings, ArpResolver.resolve(packetIo, receiver, iface, settings));
             }
@@ -230,13 +245,28 @@ public final class FloodCommand implements Callable<Integer> {
     }
 
     private PacketIo open() {
+        opened = io;
         return switch (io) {
             case NONE -> new DiscardIo();
-            case AF_PACKET -> AfPacketIo.open(iface,
-                new AfPacketConfig(1 << 18, 32, 2048, 1, 2048, 4096, 1 << 16, true, true, -1, 0));
+            case AF_PACKET -> openPacket();
             // Only the answers to the spoofed block (and ARP for it): the kernel keeps the interface's own traffic.
             case AF_XDP -> openXdp();
+            case AUTO -> {
+                try {
+                    opened = Io.AF_XDP;
+                    yield openXdp();
+                } catch (RuntimeException e) {
+                    System.err.println("flood: AF_XDP unavailable on " + iface + " (" + e.getMessage()
+                        + "); sending through AF_PACKET");
+                    opened = Io.AF_PACKET;
+                    yield openPacket();
+                }
+            }
         };
+    }
+
+    private PacketIo openPacket() {
+        return AfPacketIo.open(iface, new AfPacketConfig(1 << 18, 32, 2048, 1, 2048, 4096, 1 << 16, true, true, -1, 0));
     }
 
     private PacketIo openXdp() {
