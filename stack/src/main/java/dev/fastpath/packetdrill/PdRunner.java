@@ -90,6 +90,9 @@ public final class PdRunner {
     private final ParsedFrame frame = new ParsedFrame();
     private final ArrayDeque<Out> outbound = new ArrayDeque<>();
     private long localIsn;
+    /** Relative sequence ranges [start, end) of data written with MSG_MORE, and where the written data ends. */
+    private final java.util.ArrayList<long[]> moreRanges = new java.util.ArrayList<>();
+    private long writtenEnd = 1;
     /** End of the highest data sequence the stack has sent so far (absolute, valid once data went out). */
     private long sentEnd;
     private boolean sentAny;
@@ -350,6 +353,32 @@ public final class PdRunner {
         return o.atUs();
     }
 
+    /**
+     * Notes {@code n} bytes accepted by a write.
+     *
+     * @param n    bytes the call took
+     * @param more whether it was sent with MSG_MORE
+     */
+    void noteWritten(int n, boolean more) {
+        if (n <= 0) {
+            return;
+        }
+        if (more) {
+            moreRanges.add(new long[] {writtenEnd, writtenEnd + n});
+        }
+        writtenEnd += n;
+    }
+
+    private boolean writtenWithMore(long relativeEnd) {
+        long last = relativeEnd - 1;
+        for (long[] r : moreRanges) {
+            if (last >= r[0] && last < r[1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** TSO: back-to-back data segments sent at the same instant merge into one, as on a GSO device. */
     private TcpSegment coalesce(Out first, int want) {
         TcpSegment s = first.seg();
@@ -369,7 +398,12 @@ public final class PdRunner {
             len += ns.payload().length;
             // Linux's GSO bursts of two or more new segments carry PSH in every upstream script
             // (slow_start, limited_transmit, mss, fast_retransmit): model that, and keep a FIN.
-            flags |= (retransmission ? ns.flags() & TcpHeader.PSH : TcpHeader.PSH) | (ns.flags() & TcpHeader.FIN);
+            flags |= ns.flags() & (TcpHeader.PSH | TcpHeader.FIN);
+        }
+        // An skb whose data ends inside a MSG_MORE write is not pushed (tcp_push() skips tcp_mark_push()).
+        long relativeEnd = (s.seq() + len - localIsn) & 0xFFFFFFFFL;
+        if (len > s.payload().length && !retransmission && !writtenWithMore(relativeEnd)) {
+            flags |= TcpHeader.PSH;
         }
         if (s.payload().length > 0) {
             long end = (s.seq() + len) & 0xFFFFFFFFL;

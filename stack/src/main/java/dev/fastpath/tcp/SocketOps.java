@@ -270,7 +270,12 @@ public final class SocketOps {
         if (n == 0 && len > 0) {
             return -Errno.EAGAIN;
         }
-        TcpXmit.tcpWriteXmit(e, s, nowNs);
+        e.xmitForMoreSend = s.moreComing;
+        try {
+            TcpXmit.tcpWriteXmit(e, s, nowNs);
+        } finally {
+            e.xmitForMoreSend = false;
+        }
         return n;
     }
 

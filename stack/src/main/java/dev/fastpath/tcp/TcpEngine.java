@@ -49,6 +49,12 @@ public final class TcpEngine implements TimerHandler {
     final FastOpenCache fastOpen;
     /** Staging for one outgoing payload (no allocation per segment). */
     final byte[] scratch = new byte[65536];
+    /**
+     * True only while a send() with MSG_MORE transmits: MSG_MORE corks that push alone (Linux passes
+     * TCP_NAGLE_CORK to the tcp_push() of that sendmsg); later transmissions — an ACK, a timer — follow the
+     * socket's own Nagle / TCP_NODELAY / TCP_CORK state.
+     */
+    boolean xmitForMoreSend;
     TcpEvents events = TcpEvents.NONE;
     private final TcpSock[] socks;
     /** Every socket object ever made, kept for reuse with its buffers (no allocation in steady state). */

@@ -189,7 +189,7 @@ final class TcpXmit {
             }
             int room = s.sndUna + s.sndWnd - s.sndNxt;
             int len = Math.min(Math.max(unsent, 0), Math.min(s.mss, e.out.maxPayload()));
-            if (len > 0 && len < s.mss && len == unsent && !finDue(s, len) && tcpNagleHold(s)) {
+            if (len > 0 && len < s.mss && len == unsent && !finDue(s, len) && tcpNagleHold(e, s)) {
                 if (s.sndUna == s.sndNxt) {
                     // Nothing in flight will bring an ACK: tcp_check_probe_timer() sends the held segment
                     // after ~200 ms (how TCP_CORK and MSG_MORE are bounded in Linux).
@@ -296,15 +296,16 @@ final class TcpXmit {
     }
 
     /**
-     * Kernel: tcp_nagle_check(). TCP_CORK holds every partial segment; Nagle's algorithm (RFC 896,
-     * Minshall's variant as in Linux) holds one while an earlier small segment is unacknowledged,
-     * unless TCP_NODELAY. Resends after an RTO are never held.
+     * Kernel: tcp_nagle_check(). TCP_CORK holds every partial segment, MSG_MORE only in the send() that
+     * carried it ({@link TcpEngine#xmitForMoreSend}); Nagle's algorithm (RFC 896, Minshall's variant as in
+     * Linux) holds one while an earlier small segment is unacknowledged, unless TCP_NODELAY. Resends after an
+     * RTO are never held.
      */
-    private static boolean tcpNagleHold(TcpSock s) {
+    private static boolean tcpNagleHold(TcpEngine e, TcpSock s) {
         if (Seq.before(s.sndNxt, s.sndMax) || s.pushOnce) {
             return false;
         }
-        if (s.cork || s.moreComing) {
+        if (s.cork || s.moreComing && e.xmitForMoreSend) {
             return true;
         }
         return !s.nodelay && Seq.after(s.sndSml, s.sndUna) && !Seq.after(s.sndSml, s.sndNxt);
