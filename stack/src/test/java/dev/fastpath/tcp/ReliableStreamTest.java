@@ -279,6 +279,25 @@ class ReliableStreamTest {
         }
 
         @Test
+        @DisplayName("MSG_MORE corks only its own send(): with TCP_NODELAY the full segment goes without PSH, the "
+                + "rest waits, and the ACK of the first sends it at once, still without PSH (tcp_push)")
+        void msgMoreCorksOnlyItsOwnSend() {
+            EngineFixture t = new EngineFixture();
+            int[] st = accepted(t, new TcpOption.Mss(MSS));
+            int c = st[1];
+            assertEquals(0, t.opts.setInt(c, IPPROTO_TCP, TCP_NODELAY, 1, t.now()));
+            int n = t.api.send(c, bytes(MSS + 100, 1), 0, MSS + 100, dev.fastpath.api.SocketConstants.MSG_MORE,
+                    t.now());
+            assertEquals(MSS + 100, n);
+            TcpSegment full = t.recvOne(ACK, st[2] + 1, CLIENT_ISN + 1);
+            assertEquals(MSS, full.payload().length);
+            t.recvNothing();
+            t.send(ack(st[2] + 1 + MSS));
+            TcpSegment rest = t.recvOne(ACK, st[2] + 1 + MSS, CLIENT_ISN + 1);
+            assertEquals(100, rest.payload().length);
+        }
+
+        @Test
         @DisplayName("Nagle: a small write waits while a small segment is unacknowledged; TCP_NODELAY sends it")
         void nagle() {
             EngineFixture t = new EngineFixture();
