@@ -50,8 +50,9 @@ public final class SynFloodCommand implements Callable<Integer> {
     @Option(names = "--victims", description = "comma-separated victims or all (default: ${DEFAULT-VALUE})")
     private String victims = "all";
 
-    @Option(names = "--gen-io", description = "generator backend; af_packet keeps namespace A's kernel stack for the "
-        + "legitimate client (AF_XDP would steal its packets) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--gen-io", description = "generator backend: af_packet (back-pressured by a kernel victim, the "
+        + "comparable run) or af_xdp (faster; its XDP program leaves the legitimate client's traffic to the "
+        + "kernel) (default: ${DEFAULT-VALUE})")
     private String genIo = "af_packet";
 
     @Option(names = "--victim-napi", paramLabel = "pin|free", description = "pin: an XDP victim's NAPI (veth's "
