@@ -37,13 +37,14 @@ final class SynFloodReport {
                 + "\"synAckRate\":%.1f,\"validLooking\":%d,\"tsEncoded\":%d,\"synAcksPerSecond\":%s,"
                 + "\"legitAttempted\":%d,\"legitCompleted\":%d,\"legitFailed\":%d,"
                 + "\"latencyUs\":{\"p50\":%d,\"p99\":%d,\"max\":%d},"
-                + "\"cpuPercent\":%s,\"victimPeakRssKb\":%d}",
+                + "\"cpuPercent\":%s,\"victimPeakRssKb\":%d,\"victimCookies\":%d,\"victimRingDrops\":%d}",
                 r.victim().name(), escape(r.victim().describe()), quote(r.skipped()), quote(r.error()),
                 r.offeredRate(), r.sent(), r.sentRate(), r.synAcks(), r.synAckRate(), r.validLooking(),
                 r.tsEncoded(), java.util.Arrays.toString(r.synAcksPerSecond()).replace(" ", ""),
                 r.legitAttempted(), r.legitCompleted(), r.legitFailed(), h.getValueAtPercentile(50),
                 h.getValueAtPercentile(99),
-                h.getMaxValue(), cpuJson(r.cpuPercent()), r.victimPeakRssKb()));
+                h.getMaxValue(), cpuJson(r.cpuPercent()), r.victimPeakRssKb(), r.victimCookies(),
+                r.victimRingDrops()));
         }
         return b.append("\n  ]\n}\n").toString();
     }
@@ -131,6 +132,17 @@ final class SynFloodReport {
                 r.sentRate(), r.synAckRate(), r.validLooking(), r.tsEncoded(), r.legitCompleted(), r.legitFailed(),
                 h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0,
                 cpuJson(r.cpuPercent()), r.victimPeakRssKb() < 0 ? "?" : r.victimPeakRssKb() / 1024 + " MiB"));
+        }
+        StringBuilder views = new StringBuilder();
+        for (VictimResult r : results) {
+            if (r.measured() && r.victimCookies() >= 0) {
+                views.append(String.format(Locale.ROOT, "- %s: %d SYN cookies sent, %d frames dropped by the kernel "
+                    + "before the stack (whole run, warm-up included; the victim's own counters)%n",
+                    r.victim().name(), r.victimCookies(), Math.max(r.victimRingDrops(), 0)));
+            }
+        }
+        if (views.length() > 0) {
+            b.append("\nThe victims' own view:\n\n").append(views);
         }
         b.append(ratios(results));
         b.append("\nCharts: `synack-rate.png` (SYN-ACKs per second per victim), `legit-latency.png` "

@@ -22,20 +22,33 @@ import org.HdrHistogram.Histogram;
  * @param latencyUs        connect() latency of the completed ones, microseconds
  * @param cpuPercent       busy share per core over the run
  * @param victimPeakRssKb  the victim process's VmHWM
+ * @param victimCookies    SYN cookies the victim says it sent, warm-up included (Fastpath's counters; -1: unknown)
+ * @param victimRingDrops  frames the kernel dropped before the victim's stack saw them, warm-up included (-1: unknown)
  */
 record VictimResult(Victim victim, String skipped, String error, long offeredRate, long sent, double sentRate,
         long synAcks, double synAckRate, long validLooking, long tsEncoded, long[] synAcksPerSecond,
         long legitAttempted, long legitCompleted, long legitFailed, Histogram latencyUs, double[] cpuPercent,
-        long victimPeakRssKb) {
+        long victimPeakRssKb, long victimCookies, long victimRingDrops) {
 
     static VictimResult skipped(Victim v, String why) {
         return new VictimResult(v, why, null, 0, 0, 0, 0, 0, 0, 0, new long[0], 0, 0, 0, new Histogram(3),
-            new double[0], -1);
+            new double[0], -1, -1, -1);
     }
 
     static VictimResult failed(Victim v, String why) {
         return new VictimResult(v, null, why, 0, 0, 0, 0, 0, 0, 0, new long[0], 0, 0, 0, new Histogram(3),
-            new double[0], -1);
+            new double[0], -1, -1, -1);
+    }
+
+    /**
+     * @param cookies SYN cookies the victim counted
+     * @param drops   frames dropped before its stack
+     * @return a copy with the victim's own view
+     */
+    VictimResult withVictimView(long cookies, long drops) {
+        return new VictimResult(victim, skipped, error, offeredRate, sent, sentRate, synAcks, synAckRate, validLooking,
+            tsEncoded, synAcksPerSecond, legitAttempted, legitCompleted, legitFailed, latencyUs, cpuPercent,
+            victimPeakRssKb, cookies, drops);
     }
 
     boolean measured() {

@@ -162,8 +162,9 @@ final class VictimRunner {
         } catch (IllegalStateException e) {
             return VictimResult.failed(v, e.getMessage());
         }
+        VictimResult r = null;
         try {
-            return measure(v, victim);
+            r = measure(v, victim);
         } finally {
             victim.stop();
             // The victim's own view (Fastpath prints its counters on exit): where frames were lost.
@@ -175,6 +176,34 @@ final class VictimRunner {
                 lab.run(lab.nsB(), 10, "ip", "route", "replace", FLOOD_SRC, "via", Lab.IP_A, "dev", Lab.IF_B);
             }
         }
+        return v.kernel() ? r : r.withVictimView(counter(victim.lines(), "TcpExtSyncookiesSent"),
+            ringDrops(victim.lines()));
+    }
+
+    /** Sum of {@code workerN.NAME value} over the workers, or -1 when no worker printed it. */
+    static long counter(List<String> lines, String name) {
+        Pattern p = Pattern.compile("^worker\\d+\\." + name + " (\\d+)$");
+        long sum = -1;
+        for (String l : lines) {
+            Matcher m = p.matcher(l.strip());
+            if (m.matches()) {
+                sum = Math.max(sum, 0) + Long.parseLong(m.group(1));
+            }
+        }
+        return sum;
+    }
+
+    /** Frames the kernel dropped before the stack saw them: AF_XDP rx_dropped + RX ring full, AF_PACKET drops. */
+    static long ringDrops(List<String> lines) {
+        Pattern p = Pattern.compile("\\b(rxDropped|rxRingFull|rxDrops)=(\\d+)");
+        long sum = -1;
+        for (String l : lines) {
+            Matcher m = p.matcher(l);
+            while (m.find()) {
+                sum = Math.max(sum, 0) + Long.parseLong(m.group(2));
+            }
+        }
+        return sum;
     }
 
     private VictimResult measure(Victim v, Child victim) throws InterruptedException, IOException {
@@ -242,7 +271,7 @@ final class VictimRunner {
         }
         return new VictimResult(v, null, null, num(json, "offeredRate"), num(json, "sent"),
             dbl(json, "sentRate"), num(json, "synAcks"), dbl(json, "answeredRate"), num(json, "validLooking"),
-            num(json, "tsEncoded"), array(json, "synAcksPerSecond"), attempted, ok, failed, h, cpu, rss);
+            num(json, "tsEncoded"), array(json, "synAcksPerSecond"), attempted, ok, failed, h, cpu, rss, -1, -1);
     }
 
     private static String field(String json, String key) {

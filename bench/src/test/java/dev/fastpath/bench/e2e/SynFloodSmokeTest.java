@@ -69,6 +69,7 @@ class SynFloodSmokeTest {
                 // The victim's own counters are kept beside the results (where frames were lost, if any).
                 String log = Files.readString(dir.resolve("victim-" + name + ".log"));
                 assertTrue(log.contains("TcpOutSegs") && log.contains("stopped"), log);
+                assertTrue(num(v, "victimRingDrops") >= 0, "the victim's own view is in the results: " + v);
             }
         }
         assertTrue(measured >= 2, "both kernel victims measured");
