@@ -137,6 +137,38 @@ public final class bpf_h {
     }
 
     /**
+     * {@code BPF_PROG_LOAD} of a GPL program with a verifier log; the one place programs are loaded.
+     *
+     * @param type  a BPF_PROG_TYPE_*
+     * @param prog  the instruction slots
+     * @param what  what the program is, for the error message
+     * @return the program's fd
+     * @throws NativeException with the verifier's log when the kernel refuses it
+     */
+    public static int progLoad(int type, long[] prog, String what) {
+        final int logBytes = 64 * 1024;
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment insns = arena.allocateFrom(JAVA_LONG, prog);
+            MemorySegment license = arena.allocateFrom("GPL");
+            MemorySegment log = arena.allocate(logBytes);
+            MemorySegment pl = bpf_attr_prog_load.allocate(arena);
+            bpf_attr_prog_load.prog_type(pl, type);
+            bpf_attr_prog_load.insn_cnt(pl, prog.length);
+            bpf_attr_prog_load.insns(pl, insns.address());
+            bpf_attr_prog_load.license(pl, license.address());
+            bpf_attr_prog_load.log_level(pl, 1);
+            bpf_attr_prog_load.log_size(pl, logBytes);
+            bpf_attr_prog_load.log_buf(pl, log.address());
+            int fd = bpf(BPF_PROG_LOAD, pl, bpf_attr_prog_load.sizeof());
+            if (fd < 0) {
+                throw new NativeException("bpf(BPF_PROG_LOAD, " + what + ")", -fd,
+                    Errors.message(fd) + "; verifier: " + log.getString(0).strip());
+            }
+            return fd;
+        }
+    }
+
+    /**
      * Encodes one {@code struct bpf_insn} as its 8 little-endian bytes read as a {@code long}:
      * code (byte 0), dst_reg (low nibble of byte 1), src_reg (high nibble), off (bytes 2-3), imm (bytes 4-7).
      *

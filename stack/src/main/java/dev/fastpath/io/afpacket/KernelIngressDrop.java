@@ -3,13 +3,11 @@ package dev.fastpath.io.afpacket;
 import dev.fastpath.nativeio.Errors;
 import dev.fastpath.nativeio.NativeException;
 import dev.fastpath.nativeio.bpf_attr_link_create;
-import dev.fastpath.nativeio.bpf_attr_prog_load;
 import dev.fastpath.nativeio.bpf_h;
 import dev.fastpath.nativeio.net_h;
 import dev.fastpath.nativeio.unistd_h;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * Keeps the kernel's own stack away from the stack's address on an interface that AF_PACKET serves: a tcx
@@ -20,8 +18,6 @@ import java.lang.foreign.ValueLayout;
  * the worker's core. Attached through a BPF link: closing it, or the process dying, detaches it.
  */
 public final class KernelIngressDrop implements AutoCloseable {
-
-    private static final int LOG_BYTES = 64 * 1024;
 
     private final int progFd;
     private final int linkFd;
@@ -43,7 +39,8 @@ public final class KernelIngressDrop implements AutoCloseable {
      */
     public static KernelIngressDrop attach(String ifname, int address) {
         int ifindex = Errors.check("if_nametoindex(" + ifname + ")", net_h.if_nametoindex(ifname));
-        int prog = load(bpf_h.tcDropIpv4BlockProgram(address, 32));
+        int prog = bpf_h.progLoad(bpf_h.BPF_PROG_TYPE_SCHED_CLS, bpf_h.tcDropIpv4BlockProgram(address, 32),
+            "SCHED_CLS ingress drop");
         int link;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment lc = bpf_attr_link_create.allocate(arena);
@@ -58,28 +55,6 @@ public final class KernelIngressDrop implements AutoCloseable {
                 Errors.message(link));
         }
         return new KernelIngressDrop(prog, link);
-    }
-
-    private static int load(long[] prog) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment insns = arena.allocateFrom(ValueLayout.JAVA_LONG, prog);
-            MemorySegment license = arena.allocateFrom("GPL");
-            MemorySegment log = arena.allocate(LOG_BYTES);
-            MemorySegment pl = bpf_attr_prog_load.allocate(arena);
-            bpf_attr_prog_load.prog_type(pl, bpf_h.BPF_PROG_TYPE_SCHED_CLS);
-            bpf_attr_prog_load.insn_cnt(pl, prog.length);
-            bpf_attr_prog_load.insns(pl, insns.address());
-            bpf_attr_prog_load.license(pl, license.address());
-            bpf_attr_prog_load.log_level(pl, 1);
-            bpf_attr_prog_load.log_size(pl, LOG_BYTES);
-            bpf_attr_prog_load.log_buf(pl, log.address());
-            int fd = bpf_h.bpf(bpf_h.BPF_PROG_LOAD, pl, bpf_attr_prog_load.sizeof());
-            if (fd < 0) {
-                throw new NativeException("bpf(BPF_PROG_LOAD, SCHED_CLS ingress drop)", -fd,
-                    Errors.message(fd) + "; verifier: " + log.getString(0).strip());
-            }
-            return fd;
-        }
     }
 
     /** Detaches (closes the link) and frees the program. Idempotent. */

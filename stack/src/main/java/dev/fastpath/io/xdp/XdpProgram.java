@@ -1,11 +1,9 @@
 package dev.fastpath.io.xdp;
 
 import dev.fastpath.nativeio.Errors;
-import dev.fastpath.nativeio.NativeException;
 import dev.fastpath.nativeio.bpf_attr_link_create;
 import dev.fastpath.nativeio.bpf_attr_map_create;
 import dev.fastpath.nativeio.bpf_attr_map_elem;
-import dev.fastpath.nativeio.bpf_attr_prog_load;
 import dev.fastpath.nativeio.bpf_h;
 import dev.fastpath.nativeio.unistd_h;
 import java.lang.foreign.Arena;
@@ -22,8 +20,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * one program, one map and one link ({@link AfXdpIo#openQueues}).
  */
 final class XdpProgram implements AutoCloseable {
-
-    private static final int LOG_BYTES = 64 * 1024;
 
     private final int mapFd;
     private final int progFd;
@@ -72,27 +68,12 @@ final class XdpProgram implements AutoCloseable {
             map = Errors.check("bpf(BPF_MAP_CREATE, XSKMAP)", bpf_h.bpf(bpf_h.BPF_MAP_CREATE, mc,
                 bpf_attr_map_create.sizeof()));
         }
-        try (Arena arena = Arena.ofConfined()) {
-            long[] prog = prefix < 0 ? bpf_h.xskRedirectProgram(map)
-                : bpf_h.xskRedirectIpv4BlockProgram(map, net, prefix);
-            MemorySegment insns = arena.allocateFrom(ValueLayout.JAVA_LONG, prog);
-            MemorySegment license = arena.allocateFrom("GPL");
-            MemorySegment log = arena.allocate(LOG_BYTES);
-            MemorySegment pl = bpf_attr_prog_load.allocate(arena);
-            bpf_attr_prog_load.prog_type(pl, bpf_h.BPF_PROG_TYPE_XDP);
-            bpf_attr_prog_load.insn_cnt(pl, prog.length);
-            bpf_attr_prog_load.insns(pl, insns.address());
-            bpf_attr_prog_load.license(pl, license.address());
-            bpf_attr_prog_load.log_level(pl, 1);
-            bpf_attr_prog_load.log_size(pl, LOG_BYTES);
-            bpf_attr_prog_load.log_buf(pl, log.address());
-            int prog0 = bpf_h.bpf(bpf_h.BPF_PROG_LOAD, pl, bpf_attr_prog_load.sizeof());
-            if (prog0 < 0) {
-                unistd_h.close(map);
-                throw new NativeException("bpf(BPF_PROG_LOAD, XDP redirect)", -prog0,
-                    Errors.message(prog0) + "; verifier: " + log.getString(0).strip());
-            }
-            return new XdpProgram(map, prog0);
+        long[] prog = prefix < 0 ? bpf_h.xskRedirectProgram(map) : bpf_h.xskRedirectIpv4BlockProgram(map, net, prefix);
+        try {
+            return new XdpProgram(map, bpf_h.progLoad(bpf_h.BPF_PROG_TYPE_XDP, prog, "XDP redirect"));
+        } catch (RuntimeException e) {
+            unistd_h.close(map);
+            throw e;
         }
     }
 
