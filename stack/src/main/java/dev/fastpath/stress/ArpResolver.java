@@ -57,15 +57,6 @@ final class ArpResolver {
             + " within 1 s; give --dst-mac");
     }
 
-    /** The interface's first IPv4 address, if it has one and {@code ip} can tell. */
-    static java.util.OptionalInt interfaceAddressIfAny(String iface) {
-        try {
-            return java.util.OptionalInt.of(interfaceAddress(iface));
-        } catch (UnresolvedException e) {
-            return java.util.OptionalInt.empty();
-        }
-    }
-
     private static int interfaceAddress(String iface) throws UnresolvedException {
         try {
             Process p = new ProcessBuilder("ip", "-4", "-o", "addr", "show", "dev", iface)

@@ -17,8 +17,8 @@ import java.lang.foreign.MemorySegment;
  * for them so a victim that resolves each source by ARP (a userspace stack, or a kernel with a route
  * straight onto the link) can reply at all. Reused for every frame; no allocation.
  *
- * <p>ARP: requests for an address of the walk (and, with AF_XDP, for the interface's own address, see
- * {@link #alsoAnswerArpFor}) get a reply naming the generator's MAC.
+ * <p>ARP: requests for an address of the walk get a reply naming the generator's MAC (the interface's own
+ * address stays the kernel's: the AF_XDP program passes its ARP through).
  *
  * <p><b>What is counted.</b>
  * <ul>
@@ -54,8 +54,6 @@ public final class FloodReceiver implements PacketIo.RxHandler {
     private final SynOptions options;
     private final long ownMac;
     private PacketIo io;
-    private int extraArpIp;
-    private boolean hasExtraArpIp;
 
     private int tsLow;
     private int tsHigh;
@@ -92,18 +90,6 @@ public final class FloodReceiver implements PacketIo.RxHandler {
      */
     public void answerArpOn(PacketIo txIo) {
         this.io = txIo;
-    }
-
-    /**
-     * Also answers ARP for this address: with AF_XDP the generator's program steals every frame of the
-     * interface, ARP included, so the kernel can no longer answer for the interface's own address (a victim
-     * routing the spoofed block via this host must still resolve it).
-     *
-     * @param address the interface's own IPv4 address
-     */
-    public void alsoAnswerArpFor(int address) {
-        this.extraArpIp = address;
-        this.hasExtraArpIp = true;
     }
 
     /**
@@ -164,7 +150,7 @@ public final class FloodReceiver implements PacketIo.RxHandler {
             resolvedMac = a.senderMac();
             return;
         }
-        boolean ours = walker.containsAddress(a.targetIp()) || hasExtraArpIp && a.targetIp() == extraArpIp;
+        boolean ours = walker.containsAddress(a.targetIp());
         if (a.operation() != ArpHeader.OP_REQUEST || !ours || io == null) {
             return;
         }
