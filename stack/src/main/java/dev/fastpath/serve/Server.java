@@ -83,10 +83,8 @@ public final class Server {
     private static List<AfXdpIo> openXdp(String iface, String mode, int queues) {
         AfXdpConfig base = AfXdpConfig.defaults();
         // 8192 receive chunks (16 MiB): under a flood the fill ring, not the CPU, ran out first with 2048.
-        AfXdpConfig d = new AfXdpConfig(base.queueId(), base.frameSize(), RX_FRAMES, base.txFrames(), RX_FRAMES,
-                base.tryZeroCopy(), base.xdpFlags());
-        AfXdpConfig nativeMode = new AfXdpConfig(d.queueId(), d.frameSize(), d.rxFrames(), d.txFrames(),
-                d.rxRingSize(), d.tryZeroCopy(), dev.fastpath.nativeio.bpf_h.XDP_FLAGS_DRV_MODE);
+        AfXdpConfig d = base.withRxFrames(RX_FRAMES);
+        AfXdpConfig nativeMode = d.withXdpFlags(dev.fastpath.nativeio.bpf_h.XDP_FLAGS_DRV_MODE);
         return switch (mode) {
             case "skb" -> AfXdpIo.openQueues(iface, d, queues);
             case "native" -> AfXdpIo.openQueues(iface, nativeMode, queues);

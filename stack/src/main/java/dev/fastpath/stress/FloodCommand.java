@@ -274,8 +274,7 @@ public final class FloodCommand implements Callable<Integer> {
         int net = Ipv4Header.parseAddress(slash < 0 ? src : src.substring(0, slash));
         int prefix = slash < 0 ? 32 : Integer.parseInt(src.substring(slash + 1).strip());
         AfXdpConfig skb = AfXdpConfig.defaults();
-        AfXdpConfig drv = new AfXdpConfig(skb.queueId(), skb.frameSize(), skb.rxFrames(), skb.txFrames(),
-            skb.rxRingSize(), skb.tryZeroCopy(), bpf_h.XDP_FLAGS_DRV_MODE);
+        AfXdpConfig drv = skb.withXdpFlags(bpf_h.XDP_FLAGS_DRV_MODE);
         return switch (xdpMode) {
             case "skb" -> AfXdpIo.openForBlock(iface, skb, net, prefix);
             case "native" -> AfXdpIo.openForBlock(iface, drv, net, prefix);

@@ -150,7 +150,12 @@ final class SynFloodReport {
         return b.toString();
     }
 
-    private static String ratios(List<VictimResult> results) {
+    /** The goal for a Fastpath victim, against the kernel with {@code tcp_syncookies=2}. */
+    static final double GOAL_RATIO = 2.5;
+    /** ... answering at least this share of the SYNs the generator sent. */
+    static final double GOAL_ANSWERED = 0.90;
+
+    static String ratios(List<VictimResult> results) {
         VictimResult kernel = results.stream().filter(r -> r.measured() && r.victim().kernel()
             && r.victim().syncookies() == 2).findFirst().orElse(null);
         StringBuilder b = new StringBuilder();
@@ -158,14 +163,22 @@ final class SynFloodReport {
             if (!r.measured() || r.victim().kernel() || kernel == null || kernel.synAckRate() == 0) {
                 continue;
             }
-            b.append(String.format(Locale.ROOT, "- %s ÷ %s: SYN-ACK/s × %.2f, legit p99 × %.2f%n",
-                r.victim().name(),
-                kernel.victim().name(), r.synAckRate() / kernel.synAckRate(),
+            double ratio = r.synAckRate() / kernel.synAckRate();
+            double answered = r.sentRate() > 0 ? r.synAckRate() / r.sentRate() : 0;
+            boolean allLegit = r.legitFailed() == 0 && r.legitCompleted() == r.legitAttempted();
+            b.append(String.format(Locale.ROOT, "- %s ÷ %s: SYN-ACK/s × %.2f, legit p99 × %.2f — goal %s (× %.2f %s "
+                + "%.1f; %.1f %% of sent answered %s %.0f %%; legit %d of %d completed)%n",
+                r.victim().name(), kernel.victim().name(), ratio,
                 (double) r.latencyUs().getValueAtPercentile(99)
-                    / Math.max(1, kernel.latencyUs().getValueAtPercentile(99))));
+                    / Math.max(1, kernel.latencyUs().getValueAtPercentile(99)),
+                ratio >= GOAL_RATIO && answered >= GOAL_ANSWERED && allLegit ? "met" : "not met",
+                ratio, ratio >= GOAL_RATIO ? ">=" : "<", GOAL_RATIO, answered * 100,
+                answered >= GOAL_ANSWERED ? ">=" : "<", GOAL_ANSWERED * 100, r.legitCompleted(), r.legitAttempted()));
         }
         return b.isEmpty() ? "\nNo Fastpath ÷ kernel ratios: no Fastpath victim was measured in this run.\n"
-            : "\nRatios (Fastpath ÷ kernel with tcp_syncookies=2):\n\n" + b;
+            : "\nRatios (Fastpath ÷ kernel with tcp_syncookies=2) and the goal (≥ " + GOAL_RATIO + "× the kernel's "
+                + "SYN-ACK rate, ≥ " + Math.round(GOAL_ANSWERED * 100) + " % of the sent SYNs answered, every "
+                + "legitimate handshake completed):\n\n" + b;
     }
 
     private static String firstLine(String s) {

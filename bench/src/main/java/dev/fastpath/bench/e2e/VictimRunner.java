@@ -29,6 +29,14 @@ final class VictimRunner {
     private static final long READY_MS = 60_000;
     /** Niceness of an XDP victim's NAPI thread ({@link #pinNapi}); the worker runs at 0. */
     static final int NAPI_NICE = 10;
+    /**
+     * Niceness of the AF_XDP generator's NAPI thread (its receive work: the victim's SYN-ACKs), above its sending
+     * thread. At equal priority the sender held the core for whole scheduler slices while the SYN-ACKs waited:
+     * veth's 256-frame queue filled, the victim's transmit was refused (NETDEV_TX_BUSY, its AF_XDP TX ring
+     * backed up) and the bench measured the generator, not the victim — 472 k answered of 600 k sent at 0,
+     * 552 k at -10 (same victim, same run settings).
+     */
+    static final int GEN_NAPI_NICE = -10;
 
     private final Lab lab;
     private final Settings s;
@@ -218,7 +226,7 @@ final class VictimRunner {
             return VictimResult.failed(v, "the generator did not start:\n" + gen.tail());
         }
         if ("af_xdp".equals(s.genIo()) && s.pinNapi()) {
-            tryPinNapi(lab.nsA(), Lab.IF_A, s.genCpu(), 0); // the generator's own receive work on its own core
+            tryPinNapi(lab.nsA(), Lab.IF_A, s.genCpu(), GEN_NAPI_NICE); // its own receive work on its own core
         }
         // The warm-up has legitimate connections too, unmeasured: a Java victim compiles its connection paths
         // then, not in the measured part (the first cookie ACK took one here ~200 ms of deoptimised code).

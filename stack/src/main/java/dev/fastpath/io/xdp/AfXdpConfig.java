@@ -36,6 +36,21 @@ public record AfXdpConfig(int queueId, int frameSize, int rxFrames, int txFrames
         }
     }
 
+    /** @return this configuration on queue {@code q} */
+    public AfXdpConfig withQueueId(int q) {
+        return new AfXdpConfig(q, frameSize, rxFrames, txFrames, rxRingSize, tryZeroCopy, xdpFlags);
+    }
+
+    /** @return this configuration with {@code n} RX frames and an RX ring of {@code n} entries */
+    public AfXdpConfig withRxFrames(int n) {
+        return new AfXdpConfig(queueId, frameSize, n, txFrames, n, tryZeroCopy, xdpFlags);
+    }
+
+    /** @return this configuration attached with {@code flags} (XDP_FLAGS_SKB_MODE or XDP_FLAGS_DRV_MODE) */
+    public AfXdpConfig withXdpFlags(int flags) {
+        return new AfXdpConfig(queueId, frameSize, rxFrames, txFrames, rxRingSize, tryZeroCopy, flags);
+    }
+
     /**
      * Queue 0, 2 KiB frames, 2048 RX and 2048 TX frames (8 MiB of UMEM), zero-copy tried first, SKB mode.
      *

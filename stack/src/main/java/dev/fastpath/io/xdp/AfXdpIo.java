@@ -176,9 +176,7 @@ public final class AfXdpIo implements PacketIo {
         List<AfXdpIo> ios = new ArrayList<>(queues);
         try {
             for (int q = config.queueId(); q < config.queueId() + queues; q++) {
-                AfXdpConfig c = new AfXdpConfig(q, config.frameSize(), config.rxFrames(), config.txFrames(),
-                    config.rxRingSize(), config.tryZeroCopy(), config.xdpFlags());
-                AfXdpIo io = openSocket(ifname, ifindex, c);
+                AfXdpIo io = openSocket(ifname, ifindex, config.withQueueId(q));
                 ios.add(io);
                 io.program = program.retain();
                 program.register(q, io.fd);

@@ -35,6 +35,13 @@ class AfXdpConfigTest {
     }
 
     @Test
+    void withersChangeOneThing() {
+        AfXdpConfig c = AfXdpConfig.defaults().withRxFrames(8192).withXdpFlags(bpf_h.XDP_FLAGS_DRV_MODE)
+            .withQueueId(3);
+        assertEquals(new AfXdpConfig(3, 2048, 8192, 2048, 8192, true, bpf_h.XDP_FLAGS_DRV_MODE), c);
+    }
+
+    @Test
     void unknownInterfaceIsANativeExceptionNamingTheCall() {
         NativeException e = assertThrows(NativeException.class, () -> AfXdpIo.open("fp-none0"));
         assertEquals(Errors.ENODEV, e.errno());
