@@ -12,7 +12,11 @@ public enum Idle {
     BUSY_SPIN,
     /** Spin, then yield, then park from 1 µs up to 1 ms: near spin latency under load, cheap when idle. */
     BACKOFF,
-    /** Park 100 µs every time: gentle on a shared machine. */
+    /**
+     * Park 50 µs every time: gentle on a shared machine. Also the choice when the device's receive work (veth's
+     * NAPI thread) shares the worker's core: it then fills the ring while the worker sleeps, ~30 frames a turn
+     * under a flood, where backoff's yields had the two alternate frame by frame (bench synflood, README).
+     */
     SLEEPING;
 
     /** @return a fresh strategy (strategies carry state; one per worker) */
@@ -21,7 +25,7 @@ public enum Idle {
             case BUSY_SPIN -> new BusySpinIdleStrategy();
             case BACKOFF -> new BackoffIdleStrategy(64, 64, TimeUnit.MICROSECONDS.toNanos(1),
                     TimeUnit.MILLISECONDS.toNanos(1));
-            case SLEEPING -> new SleepingIdleStrategy(TimeUnit.MICROSECONDS.toNanos(100));
+            case SLEEPING -> new SleepingIdleStrategy(TimeUnit.MICROSECONDS.toNanos(50));
         };
     }
 }

@@ -79,11 +79,17 @@ public final class Server {
      * the SYN-flood bench. Generic (skb) mode works on every device.
      */
     private static final int RX_FRAMES = 8192;
+    /**
+     * 8192 transmit chunks too: in copy mode a frame stays in flight until the receiver frees its skb, and a
+     * busy receiver (the flood generator's NAPI) held the 2048 of before — TX ring full ~115 k times in a 9 s
+     * flood, each a SYN-ACK not sent.
+     */
+    private static final int TX_FRAMES = 8192;
 
     private static List<AfXdpIo> openXdp(String iface, String mode, int queues) {
         AfXdpConfig base = AfXdpConfig.defaults();
         // 8192 receive chunks (16 MiB): under a flood the fill ring, not the CPU, ran out first with 2048.
-        AfXdpConfig d = base.withRxFrames(RX_FRAMES);
+        AfXdpConfig d = base.withRxFrames(RX_FRAMES).withTxFrames(TX_FRAMES);
         AfXdpConfig nativeMode = d.withXdpFlags(dev.fastpath.nativeio.bpf_h.XDP_FLAGS_DRV_MODE);
         return switch (mode) {
             case "skb" -> AfXdpIo.openQueues(iface, d, queues);

@@ -166,7 +166,7 @@ final class SynFloodReport {
             double ratio = r.synAckRate() / kernel.synAckRate();
             double answered = r.sentRate() > 0 ? r.synAckRate() / r.sentRate() : 0;
             boolean allLegit = r.legitFailed() == 0 && r.legitCompleted() == r.legitAttempted();
-            b.append(String.format(Locale.ROOT, "- %s ÷ %s: SYN-ACK/s × %.2f, legit p99 × %.2f — goal %s (× %.2f %s "
+            b.append(String.format(Locale.ROOT, "- %s ÷ %s: SYN-ACK/s × %.2f, legit p99 × %.3g — goal %s (× %.2f %s "
                 + "%.1f; %.1f %% of sent answered %s %.0f %%; legit %d of %d completed)%n",
                 r.victim().name(), kernel.victim().name(), ratio,
                 (double) r.latencyUs().getValueAtPercentile(99)

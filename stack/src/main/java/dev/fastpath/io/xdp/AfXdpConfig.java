@@ -46,6 +46,11 @@ public record AfXdpConfig(int queueId, int frameSize, int rxFrames, int txFrames
         return new AfXdpConfig(queueId, frameSize, n, txFrames, n, tryZeroCopy, xdpFlags);
     }
 
+    /** @return this configuration with {@code n} TX frames (and TX and completion rings of {@code n} entries) */
+    public AfXdpConfig withTxFrames(int n) {
+        return new AfXdpConfig(queueId, frameSize, rxFrames, n, rxRingSize, tryZeroCopy, xdpFlags);
+    }
+
     /** @return this configuration attached with {@code flags} (XDP_FLAGS_SKB_MODE or XDP_FLAGS_DRV_MODE) */
     public AfXdpConfig withXdpFlags(int flags) {
         return new AfXdpConfig(queueId, frameSize, rxFrames, txFrames, rxRingSize, tryZeroCopy, flags);

@@ -231,6 +231,7 @@ public final class AfXdpIo implements PacketIo {
             io.createRings();
             io.primeRings();
             io.bind(modeFlag);
+            io.sizeSendBuffer();
             return io;
         } catch (RuntimeException e) {
             io.close();
@@ -316,6 +317,23 @@ public final class AfXdpIo implements PacketIo {
             String mode = modeFlag == if_xdp_h.XDP_ZEROCOPY ? "XDP_ZEROCOPY" : "XDP_COPY";
             Errors.check("bind(AF_XDP, " + ifname + " queue " + config.queueId() + ", " + mode + ")",
                 net_h.bind(fd, sa, (int) sockaddr_xdp.sizeof()));
+        }
+    }
+
+    /**
+     * Copy mode builds an skb per TX frame and charges it to the socket's send buffer until the receiver frees
+     * it ({@code xsk_build_skb}: {@code sock_alloc_send_skb}, non-blocking). With the default buffer (208 KiB,
+     * ~270 such skbs) {@code sendto} said EAGAIN while most TX frames were free whenever the peer held skbs — a
+     * kernel receiver keeps them in its backlog: the flood generator then sent 200 k SYN/s to a kernel victim,
+     * 250 k with the buffer below. Sized so that every TX frame can be in flight (the kernel doubles the value
+     * for its bookkeeping); zero-copy mode has no skbs and ignores it. Best effort: without CAP_NET_ADMIN the
+     * buffer stays as it was.
+     */
+    private void sizeSendBuffer() {
+        int bytes = (int) Math.min(Integer.MAX_VALUE / 2, (long) config.txFrames() * config.frameSize());
+        if (net_h.setsockopt(fd, socket_h.SOL_SOCKET, socket_h.SO_SNDBUFFORCE, bytes) < 0) {
+            LOG.log(System.Logger.Level.INFO, "AF_XDP on {0}: SO_SNDBUFFORCE refused; copy-mode TX keeps the "
+                + "default send buffer (fewer frames in flight)", ifname);
         }
     }
 
