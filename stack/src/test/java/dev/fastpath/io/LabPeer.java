@@ -43,6 +43,7 @@ public final class LabPeer {
             if (kind.equals("xdp")) {
                 AfXdpIo x = AfXdpIo.open(ifname);
                 System.out.println("XDP zeroCopy=" + x.zeroCopy());
+                System.out.println("XDP sndbuf=" + x.sendBufferBytes());
                 return new Backend(x, null, x);
             }
             AfPacketIo p = AfPacketIo.open(ifname, fanoutGroup < 0 ? AfPacketConfig.defaults()

@@ -541,6 +541,21 @@ public final class AfXdpIo implements PacketIo {
         return inFlight();
     }
 
+    /**
+     * The socket's send buffer as the kernel reports it (SO_SNDBUF: twice what was set). Control plane.
+     *
+     * @return bytes
+     */
+    public int sendBufferBytes() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocate(ValueLayout.JAVA_INT);
+            MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, Integer.BYTES);
+            Errors.check("getsockopt(SOL_SOCKET, SO_SNDBUF)",
+                net_h.getsockopt(fd, socket_h.SOL_SOCKET, socket_h.SO_SNDBUF, v, len));
+            return v.get(ValueLayout.JAVA_INT, 0);
+        }
+    }
+
     /** @return whether the socket runs in zero-copy mode (XDP_OPTIONS) */
     public boolean zeroCopy() {
         return zeroCopy;
