@@ -154,6 +154,9 @@ public final class FloodCommand implements Callable<Integer> {
             FloodGenerator gen = new FloodGenerator(settings, packetIo, walker, receiver, pcap, out);
             FloodResult result = gen.run();
             out.println(result.summary());
+            if (packetIo instanceof AfXdpIo x) {
+                out.println("  " + x.stats()); // the backend's own counters: kicks refused, kernel drops
+            }
             if (jsonFile != null) {
                 Files.writeString(jsonFile, result.toJson() + "\n", StandardCharsets.UTF_8);
             }

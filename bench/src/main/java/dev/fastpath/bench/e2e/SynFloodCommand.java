@@ -39,6 +39,11 @@ public final class SynFloodCommand implements Callable<Integer> {
     @Option(names = "--rate", paramLabel = "N|max", description = "flood rate (default: ${DEFAULT-VALUE})")
     private String rate = "max";
 
+    @Option(names = "--rounds", paramLabel = "N", description = "flood every victim N times, in turn, in one lab; "
+        + "each round gets its own report in round-K/, the summary counts the rounds that met the goal "
+        + "(default: ${DEFAULT-VALUE})")
+    private int rounds = 1;
+
     @Option(names = "--legit-rate", paramLabel = "N",
             description = "legitimate connections/s (default: ${DEFAULT-VALUE})")
     private double legitRate = 50;
@@ -83,9 +88,10 @@ public final class SynFloodCommand implements Callable<Integer> {
             return 1;
         }
         if (!(duration > 0 && duration <= 600) || !(warmup >= 0 && warmup <= 60)
-                || !(legitRate > 0 && legitRate <= 5000) || !List.of("pin", "free").contains(victimNapi)) {
+                || !(legitRate > 0 && legitRate <= 5000) || !List.of("pin", "free").contains(victimNapi)
+                || rounds < 1 || rounds > 20) {
             System.err.println("bench synflood: --duration must be in (0, 600], --warmup in [0, 60], --legit-rate "
-                + "in (0, 5000] and --victim-napi pin or free");
+                + "in (0, 5000], --rounds in 1..20 and --victim-napi pin or free");
             return 2;
         }
         List<Victim> chosen;
@@ -98,41 +104,65 @@ public final class SynFloodCommand implements Callable<Integer> {
         Path dir = out != null ? out : ProjectHome.root().resolve("bench/results/synflood-"
             + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);
-        List<VictimResult> results = runAll(chosen, dir);
+        List<List<VictimResult>> all = runAll(chosen, dir);
         String header = String.format(Locale.ROOT, "Flood %s SYN/s from %s for %.1f s per victim after %.1f s of "
             + "warm-up (generator on "
             + "%s, core %d; victim on core %d, XDP victim's NAPI %s); legitimate client %.0f connections/s from %s, "
             + "3 s timeout. Machine: %d cores, %s.", rate, VictimRunner.FLOOD_SRC, duration, warmup, genIo, genCpu,
             victimCpu, victimNapi.equals("pin") ? "pinned to its core" : "where veth puts it",
             legitRate, Lab.IP_A, Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"));
-        SynFloodReport.write(dir, header, results);
-        System.out.print(SynFloodReport.markdown(header, results));
+        if (all.size() == 1) {
+            SynFloodReport.write(dir, header, all.get(0));
+            System.out.print(SynFloodReport.markdown(header, all.get(0)));
+        } else {
+            for (int i = 0; i < all.size(); i++) {
+                SynFloodReport.write(roundDir(dir, i), header, all.get(i));
+            }
+            String summary = SynFloodReport.roundsMarkdown(header, all);
+            Files.writeString(dir.resolve("summary.md"), summary);
+            System.out.print(summary);
+        }
         System.out.println("bench synflood: results in " + dir);
-        return results.stream().anyMatch(VictimResult::measured) ? 0 : 1;
+        return all.stream().flatMap(List::stream).anyMatch(VictimResult::measured) ? 0 : 1;
     }
 
-    private List<VictimResult> runAll(List<Victim> chosen, Path dir) throws IOException, InterruptedException {
-        List<VictimResult> results = new ArrayList<>();
+    private Path roundDir(Path dir, int round) {
+        return rounds == 1 ? dir : dir.resolve("round-" + (round + 1));
+    }
+
+    private List<List<VictimResult>> runAll(List<Victim> chosen, Path dir) throws IOException, InterruptedException {
+        List<List<VictimResult>> all = new ArrayList<>();
         boolean serve = VictimRunner.serveAvailable();
         try (Lab lab = Lab.up()) {
             VictimRunner.prepare(lab, genCpu, victimCpu);
-            VictimRunner runner = new VictimRunner(lab, new VictimRunner.Settings(genCpu, victimCpu, port, duration,
-                warmup, rate, legitRate, genIo, serveCmd, dir, victimNapi.equals("pin")));
-            for (Victim v : chosen) {
-                if (!v.kernel() && !serve) {
-                    String msg = "this build has no `serve` subcommand (Fastpath's server is on another branch)";
-                    System.out.println("bench synflood: skipping " + v.name() + ": " + msg);
-                    results.add(VictimResult.skipped(v, msg));
-                    continue;
+            for (int round = 0; round < rounds; round++) {
+                Path rd = roundDir(dir, round);
+                Files.createDirectories(rd);
+                VictimRunner runner = new VictimRunner(lab, new VictimRunner.Settings(genCpu, victimCpu, port,
+                    duration, warmup, rate, legitRate, genIo, serveCmd, rd, victimNapi.equals("pin")));
+                List<VictimResult> results = new ArrayList<>();
+                for (Victim v : chosen) {
+                    results.add(runOne(runner, v, serve, round));
                 }
-                System.out.println("bench synflood: flooding " + v.describe() + " for " + duration + " s");
-                VictimResult r = runner.run(v);
-                if (r.error() != null) {
-                    System.out.println("bench synflood: " + v.name() + " failed: " + r.error());
-                }
-                results.add(r);
+                all.add(results);
             }
         }
-        return results;
+        return all;
+    }
+
+    private VictimResult runOne(VictimRunner runner, Victim v, boolean serve, int round)
+            throws IOException, InterruptedException {
+        if (!v.kernel() && !serve) {
+            String msg = "this build has no `serve` subcommand (Fastpath's server is on another branch)";
+            System.out.println("bench synflood: skipping " + v.name() + ": " + msg);
+            return VictimResult.skipped(v, msg);
+        }
+        System.out.println("bench synflood: " + (rounds > 1 ? "round " + (round + 1) + " of " + rounds + ": " : "")
+            + "flooding " + v.describe() + " for " + duration + " s");
+        VictimResult r = runner.run(v);
+        if (r.error() != null) {
+            System.out.println("bench synflood: " + v.name() + " failed: " + r.error());
+        }
+        return r;
     }
 }

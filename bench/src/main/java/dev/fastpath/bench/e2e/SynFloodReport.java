@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.HdrHistogram.Histogram;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -150,35 +152,57 @@ final class SynFloodReport {
         return b.toString();
     }
 
-    /** The goal for a Fastpath victim, against the kernel with {@code tcp_syncookies=2}. */
-    static final double GOAL_RATIO = 2.5;
-    /** ... answering at least this share of the SYNs the generator sent. */
-    static final double GOAL_ANSWERED = 0.90;
-
     static String ratios(List<VictimResult> results) {
-        VictimResult kernel = results.stream().filter(r -> r.measured() && r.victim().kernel()
-            && r.victim().syncookies() == 2).findFirst().orElse(null);
         StringBuilder b = new StringBuilder();
-        for (VictimResult r : results) {
-            if (!r.measured() || r.victim().kernel() || kernel == null || kernel.synAckRate() == 0) {
-                continue;
-            }
-            double ratio = r.synAckRate() / kernel.synAckRate();
-            double answered = r.sentRate() > 0 ? r.synAckRate() / r.sentRate() : 0;
-            boolean allLegit = r.legitFailed() == 0 && r.legitCompleted() == r.legitAttempted();
-            b.append(String.format(Locale.ROOT, "- %s ÷ %s: SYN-ACK/s × %.2f, legit p99 × %.3g — goal %s (× %.2f %s "
-                + "%.1f; %.1f %% of sent answered %s %.0f %%; legit %d of %d completed)%n",
-                r.victim().name(), kernel.victim().name(), ratio,
-                (double) r.latencyUs().getValueAtPercentile(99)
-                    / Math.max(1, kernel.latencyUs().getValueAtPercentile(99)),
-                ratio >= GOAL_RATIO && answered >= GOAL_ANSWERED && allLegit ? "met" : "not met",
-                ratio, ratio >= GOAL_RATIO ? ">=" : "<", GOAL_RATIO, answered * 100,
-                answered >= GOAL_ANSWERED ? ">=" : "<", GOAL_ANSWERED * 100, r.legitCompleted(), r.legitAttempted()));
-        }
+        Goal.of(results).forEach(g -> b.append(g.line()));
         return b.isEmpty() ? "\nNo Fastpath ÷ kernel ratios: no Fastpath victim was measured in this run.\n"
-            : "\nRatios (Fastpath ÷ kernel with tcp_syncookies=2) and the goal (≥ " + GOAL_RATIO + "× the kernel's "
-                + "SYN-ACK rate, ≥ " + Math.round(GOAL_ANSWERED * 100) + " % of the sent SYNs answered, every "
-                + "legitimate handshake completed):\n\n" + b;
+            : "\nRatios (Fastpath ÷ kernel with tcp_syncookies=2) and the goal (" + Goal.statement() + "):\n\n" + b;
+    }
+
+    /**
+     * The summary of several rounds (each in its own directory): per round and Fastpath victim the kernel's and
+     * the victim's SYN-ACK rates, the ratio, the share answered, the legitimate handshakes and the verdict; then
+     * per victim how many rounds met the goal and the median ratio.
+     */
+    static String roundsMarkdown(String header, List<List<VictimResult>> rounds) {
+        StringBuilder b = new StringBuilder("# SYN flood: Fastpath vs the Linux kernel, ").append(rounds.size())
+            .append(" rounds\n\n").append(header).append("\n\nEach round floods every victim in turn, so a slow ")
+            .append("spell of the machine touches the kernel and Fastpath of the same round alike; `round-N/` holds ")
+            .append("each round's full report. Goal: ").append(Goal.statement()).append(".\n\n")
+            .append("| round | victim | kernel SYN-ACK/s | victim SYN-ACK/s | × kernel | answered | legit | goal |\n")
+            .append("|---|---|---|---|---|---|---|---|\n");
+        Map<String, List<Goal>> byVictim = new LinkedHashMap<>();
+        for (int i = 0; i < rounds.size(); i++) {
+            for (Goal g : Goal.of(rounds.get(i))) {
+                byVictim.computeIfAbsent(g.victim(), k -> new ArrayList<>()).add(g);
+                double kernelRate = rate(rounds.get(i), g.kernel());
+                b.append(String.format(Locale.ROOT, "| %d | %s | %.0f | %.0f | %.2f | %.1f %% | %d / %d | %s |%n",
+                    i + 1, g.victim(), kernelRate, kernelRate * g.ratio(), g.ratio(), g.answered() * 100,
+                    g.legitCompleted(), g.legitAttempted(), g.met() ? "met" : "not met"));
+            }
+        }
+        b.append('\n');
+        byVictim.forEach((victim, goals) -> {
+            double[] ratios = goals.stream().mapToDouble(Goal::ratio).sorted().toArray();
+            b.append(String.format(Locale.ROOT, "- %s: goal met in %d of %d rounds; × kernel median %.2f "
+                + "(%.2f–%.2f)%n", victim, goals.stream().filter(Goal::met).count(), goals.size(), median(ratios),
+                ratios[0], ratios[ratios.length - 1]));
+        });
+        if (byVictim.isEmpty()) {
+            b.append("No Fastpath ÷ kernel ratios: no round measured both the kernel (tcp_syncookies=2) and "
+                + "Fastpath.\n");
+        }
+        return b.toString();
+    }
+
+    private static double rate(List<VictimResult> round, String name) {
+        return round.stream().filter(r -> r.victim().name().equals(name)).mapToDouble(VictimResult::synAckRate)
+            .findFirst().orElse(0);
+    }
+
+    static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static String firstLine(String s) {

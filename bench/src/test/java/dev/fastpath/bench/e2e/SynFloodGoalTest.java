@@ -1,5 +1,7 @@
 package dev.fastpath.bench.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -19,22 +21,49 @@ class SynFloodGoalTest {
             legitOk + legitFailed, legitOk, legitFailed, h, new double[0], -1, -1, -1);
     }
 
-    private static String verdict(VictimResult fastpath) {
-        String r = SynFloodReport.ratios(List.of(run(KERNEL, 200_000, 200_000, 300, 0), fastpath));
-        return r.substring(r.indexOf("- fastpath-af_xdp"));
+    private static List<VictimResult> round(VictimResult fastpath) {
+        return List.of(run(KERNEL, 200_000, 200_000, 300, 0), fastpath);
+    }
+
+    private static Goal goal(VictimResult fastpath) {
+        List<Goal> goals = Goal.of(round(fastpath));
+        assertEquals(1, goals.size());
+        return goals.get(0);
     }
 
     @Test
     void metOnlyWhenAllThreeHold() {
-        assertTrue(verdict(run(XDP, 560_000, 540_000, 300, 0)).contains("goal met (× 2.70 >= 2.5; 96.4 %"),
-            verdict(run(XDP, 560_000, 540_000, 300, 0)));
-        // 2.45× the kernel
-        assertTrue(verdict(run(XDP, 500_000, 490_000, 300, 0)).contains("goal not met (× 2.45 < 2.5"));
-        // fast enough, but only 82 % of what was sent answered
-        assertTrue(verdict(run(XDP, 825_000, 673_000, 300, 0)).contains("goal not met (× 3.37 >= 2.5; 81.6 % of sent "
-            + "answered < 90 %"));
-        // one legitimate handshake failed
-        assertTrue(verdict(run(XDP, 560_000, 540_000, 299, 1)).contains("goal not met"));
-        assertTrue(verdict(run(XDP, 560_000, 540_000, 299, 1)).contains("legit 299 of 300 completed"));
+        Goal g = goal(run(XDP, 560_000, 540_000, 300, 0));
+        assertTrue(g.met());
+        assertTrue(g.line().contains("goal met (× 2.70 >= 2.5; 96.4 % of sent answered >= 90 %; legit 300 of 300"),
+            g.line());
+        assertFalse(goal(run(XDP, 500_000, 490_000, 300, 0)).met(), "2.45× the kernel");
+        Goal slow = goal(run(XDP, 825_000, 673_000, 300, 0));
+        assertFalse(slow.met(), "3.37× but only 82 % of what was sent answered");
+        assertTrue(slow.line().contains("goal not met (× 3.37 >= 2.5; 81.6 % of sent answered < 90 %"), slow.line());
+        Goal lost = goal(run(XDP, 560_000, 540_000, 299, 1));
+        assertFalse(lost.met(), "one legitimate handshake failed");
+        assertTrue(lost.line().contains("legit 299 of 300 completed"), lost.line());
+    }
+
+    @Test
+    void noVerdictWithoutTheKernelOfTheSameRound() {
+        assertTrue(Goal.of(List.of(run(XDP, 560_000, 540_000, 300, 0))).isEmpty());
+        assertTrue(SynFloodReport.ratios(List.of(run(XDP, 560_000, 540_000, 300, 0)))
+            .contains("No Fastpath ÷ kernel ratios"));
+    }
+
+    @Test
+    void roundsSummaryCountsTheRoundsThatMetTheGoal() {
+        String md = SynFloodReport.roundsMarkdown("setup", List.of(round(run(XDP, 560_000, 540_000, 300, 0)),
+            round(run(XDP, 560_000, 450_000, 300, 0)), round(run(XDP, 560_000, 560_000, 300, 0))));
+        assertTrue(md.contains("| 2 | fastpath-af_xdp | 200000 | 450000 | 2.25 | 80.4 % | 300 / 300 | not met |"), md);
+        assertTrue(md.contains("- fastpath-af_xdp: goal met in 2 of 3 rounds; × kernel median 2.70 (2.25–2.80)"), md);
+    }
+
+    @Test
+    void medianOfEvenAndOddCounts() {
+        assertEquals(2.0, SynFloodReport.median(new double[] {1, 2, 3}));
+        assertEquals(2.5, SynFloodReport.median(new double[] {1, 2, 3, 4}));
     }
 }

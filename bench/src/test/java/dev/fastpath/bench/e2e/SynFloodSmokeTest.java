@@ -99,6 +99,28 @@ class SynFloodSmokeTest {
         assertTrue(num(v, "p50") < 1_000_000, "the median legitimate connection needed no SYN retransmission: " + v);
     }
 
+    /** Rounds: each round's full report in its own directory, and a summary that judges every round. */
+    @Test
+    void roundsEachGetAReportAndAVerdict() throws Exception {
+        Optional<String> why = Lab.unavailableReason();
+        assumeTrue(why.isEmpty(), () -> "synflood smoke test skipped: " + why.orElse(""));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int rc = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), "bench", "synflood",
+            "--victims", "kernel-syncookies2,fastpath-af_xdp", "--rounds", "2", "--duration", "1", "--warmup", "0.5",
+            "--rate", "20000", "--legit-rate", Integer.toString(LEGIT_RATE), "--out", dir.toString());
+        assertEquals(0, rc, () -> out + "\n" + err);
+        for (String round : List.of("round-1", "round-2")) {
+            String json = Files.readString(dir.resolve(round).resolve("results.json"));
+            assertTrue(json.contains("\"name\":\"kernel-syncookies2\""), json);
+            assertTrue(json.contains("\"name\":\"fastpath-af_xdp\""), json);
+            assertTrue(Files.size(dir.resolve(round).resolve("synack-rate.png")) > 0, round);
+        }
+        String summary = Files.readString(dir.resolve("summary.md"));
+        assertTrue(summary.contains("| 1 | fastpath-af_xdp |") && summary.contains("| 2 | fastpath-af_xdp |"), summary);
+        assertTrue(summary.matches("(?s).*- fastpath-af_xdp: goal met in [0-2] of 2 rounds.*"), summary);
+    }
+
     private static String text(String json, String key) {
         Matcher m = Pattern.compile("\"" + key + "\":\"([^\"]*)\"").matcher(json);
         assertTrue(m.find(), key + " in " + json);
