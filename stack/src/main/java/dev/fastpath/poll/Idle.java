@@ -14,8 +14,9 @@ public enum Idle {
     BACKOFF,
     /**
      * Park 50 µs every time: gentle on a shared machine. Also the choice when the device's receive work (veth's
-     * NAPI thread) shares the worker's core: it then fills the ring while the worker sleeps, ~30 frames a turn
-     * under a flood, where backoff's yields had the two alternate frame by frame (bench synflood, README).
+     * NAPI thread) shares the worker's core: it then fills the ring while the worker sleeps, and the worker
+     * answers ~15 frames per turn under a flood, where backoff's yields had the two alternate frame by frame
+     * (bench synflood, README).
      */
     SLEEPING;
 
