@@ -73,11 +73,7 @@ public final class Server {
             List<long[]> neighbours, String xdpMode, int tpacket, boolean kernelIngressDrop) {
     }
 
-    /**
-     * Opens AF_XDP in the requested mode. Native (driver) mode runs the redirect in the driver's
-     * receive path before an skb exists; on veth it took the stack from 70 k to 350 k SYN-ACK/s in
-     * the SYN-flood bench. Generic (skb) mode works on every device.
-     */
+    /** Receive chunks per queue (16 MiB): under a flood the fill ring, not the CPU, ran out first with 2048. */
     private static final int RX_FRAMES = 8192;
     /**
      * 8192 transmit chunks too: in copy mode a frame stays in flight until the receiver frees its skb, and a
@@ -86,9 +82,13 @@ public final class Server {
      */
     private static final int TX_FRAMES = 8192;
 
+    /**
+     * Opens AF_XDP in the requested mode. Native (driver) mode runs the redirect in the driver's
+     * receive path before an skb exists; on veth it took the stack from 70 k to 350 k SYN-ACK/s in
+     * the SYN-flood bench. Generic (skb) mode works on every device.
+     */
     private static List<AfXdpIo> openXdp(String iface, String mode, int queues) {
         AfXdpConfig base = AfXdpConfig.defaults();
-        // 8192 receive chunks (16 MiB): under a flood the fill ring, not the CPU, ran out first with 2048.
         AfXdpConfig d = base.withRxFrames(RX_FRAMES).withTxFrames(TX_FRAMES);
         AfXdpConfig nativeMode = d.withXdpFlags(dev.fastpath.nativeio.bpf_h.XDP_FLAGS_DRV_MODE);
         return switch (mode) {

@@ -56,8 +56,8 @@ public final class SynFloodCommand implements Callable<Integer> {
     private String victims = "all";
 
     @Option(names = "--gen-io", description = "generator backend: af_xdp (its XDP program leaves the legitimate "
-        + "client's traffic to the kernel; the only one here that outruns a Fastpath victim) or af_packet (about "
-        + "0.4 M SYN/s here) (default: ${DEFAULT-VALUE})")
+        + "client's traffic to the kernel; the only one here that outruns the AF_XDP victim) or af_packet (about "
+        + "0.4 M SYN/s against that victim) (default: ${DEFAULT-VALUE})")
     private String genIo = "af_xdp";
 
     @Option(names = "--victim-napi", paramLabel = "pin|free", description = "pin: an XDP victim's NAPI (veth's "
@@ -104,20 +104,16 @@ public final class SynFloodCommand implements Callable<Integer> {
         Path dir = out != null ? out : ProjectHome.root().resolve("bench/results/synflood-"
             + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);
-        List<List<VictimResult>> all = runAll(chosen, dir);
         String header = String.format(Locale.ROOT, "Flood %s SYN/s from %s for %.1f s per victim after %.1f s of "
             + "warm-up (generator on "
             + "%s, core %d; victim on core %d, XDP victim's NAPI %s); legitimate client %.0f connections/s from %s, "
             + "3 s timeout. Machine: %d cores, %s.", rate, VictimRunner.FLOOD_SRC, duration, warmup, genIo, genCpu,
             victimCpu, victimNapi.equals("pin") ? "pinned to its core" : "where veth puts it",
             legitRate, Lab.IP_A, Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"));
+        List<List<VictimResult>> all = runAll(chosen, dir, header);
         if (all.size() == 1) {
-            SynFloodReport.write(dir, header, all.get(0));
             System.out.print(SynFloodReport.markdown(header, all.get(0)));
         } else {
-            for (int i = 0; i < all.size(); i++) {
-                SynFloodReport.write(roundDir(dir, i), header, all.get(i));
-            }
             String summary = SynFloodReport.roundsMarkdown(header, all);
             Files.writeString(dir.resolve("summary.md"), summary);
             System.out.print(summary);
@@ -130,7 +126,9 @@ public final class SynFloodCommand implements Callable<Integer> {
         return rounds == 1 ? dir : dir.resolve("round-" + (round + 1));
     }
 
-    private List<List<VictimResult>> runAll(List<Victim> chosen, Path dir) throws IOException, InterruptedException {
+    /** Runs the rounds; each round's report is written as soon as it ends, so a later failure keeps it. */
+    private List<List<VictimResult>> runAll(List<Victim> chosen, Path dir, String header)
+            throws IOException, InterruptedException {
         List<List<VictimResult>> all = new ArrayList<>();
         boolean serve = VictimRunner.serveAvailable();
         try (Lab lab = Lab.up()) {
@@ -144,6 +142,7 @@ public final class SynFloodCommand implements Callable<Integer> {
                 for (Victim v : chosen) {
                     results.add(runOne(runner, v, serve, round));
                 }
+                SynFloodReport.write(rd, header, results);
                 all.add(results);
             }
         }

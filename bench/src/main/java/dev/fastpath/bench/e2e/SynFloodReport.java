@@ -155,7 +155,8 @@ final class SynFloodReport {
     static String ratios(List<VictimResult> results) {
         StringBuilder b = new StringBuilder();
         Goal.of(results).forEach(g -> b.append(g.line()));
-        return b.isEmpty() ? "\nNo Fastpath ÷ kernel ratios: no Fastpath victim was measured in this run.\n"
+        return b.isEmpty() ? "\nNo Fastpath ÷ kernel ratios: this run did not measure both Fastpath and the kernel "
+            + "with tcp_syncookies=2.\n"
             : "\nRatios (Fastpath ÷ kernel with tcp_syncookies=2) and the goal (" + Goal.statement() + "):\n\n" + b;
     }
 
@@ -167,26 +168,40 @@ final class SynFloodReport {
     static String roundsMarkdown(String header, List<List<VictimResult>> rounds) {
         StringBuilder b = new StringBuilder("# SYN flood: Fastpath vs the Linux kernel, ").append(rounds.size())
             .append(" rounds\n\n").append(header).append("\n\nEach round floods every victim in turn, so a slow ")
-            .append("spell of the machine touches the kernel and Fastpath of the same round alike; `round-N/` holds ")
+            .append("spell of the machine touches the kernel and Fastpath of the same round alike; `round-K/` holds ")
             .append("each round's full report. Goal: ").append(Goal.statement()).append(".\n\n")
             .append("| round | victim | kernel SYN-ACK/s | victim SYN-ACK/s | × kernel | answered | legit | goal |\n")
             .append("|---|---|---|---|---|---|---|---|\n");
         Map<String, List<Goal>> byVictim = new LinkedHashMap<>();
+        int notJudged = 0;
         for (int i = 0; i < rounds.size(); i++) {
+            VictimResult kernel = Goal.kernelOf(rounds.get(i));
+            if (kernel == null) {
+                notJudged++;
+                b.append(String.format(Locale.ROOT, "| %d | — | not measured | | | | | not judged |%n", i + 1));
+                continue;
+            }
             for (Goal g : Goal.of(rounds.get(i))) {
                 byVictim.computeIfAbsent(g.victim(), k -> new ArrayList<>()).add(g);
-                double kernelRate = rate(rounds.get(i), g.kernel());
-                b.append(String.format(Locale.ROOT, "| %d | %s | %.0f | %.0f | %.2f | %.1f %% | %d / %d | %s |%n",
-                    i + 1, g.victim(), kernelRate, kernelRate * g.ratio(), g.ratio(), g.answered() * 100,
-                    g.legitCompleted(), g.legitAttempted(), g.met() ? "met" : "not met"));
+                b.append(g.failure() != null
+                    ? String.format(Locale.ROOT, "| %d | %s | %.0f | failed | | | | not met |%n", i + 1, g.victim(),
+                        kernel.synAckRate())
+                    : String.format(Locale.ROOT, "| %d | %s | %.0f | %.0f | %.2f | %.1f %% | %d / %d | %s |%n", i + 1,
+                        g.victim(), kernel.synAckRate(), kernel.synAckRate() * g.ratio(),
+                        Math.floor(g.ratio() * 100) / 100, Math.floor(g.answered() * 1000) / 10, g.legitCompleted(),
+                        g.legitAttempted(), g.met() ? "met" : "not met"));
             }
         }
         b.append('\n');
+        String unjudged = notJudged == 0 ? "" : String.format(Locale.ROOT, "; %d round(s) not judged: the kernel "
+            + "was not measured", notJudged);
         byVictim.forEach((victim, goals) -> {
-            double[] ratios = goals.stream().mapToDouble(Goal::ratio).sorted().toArray();
-            b.append(String.format(Locale.ROOT, "- %s: goal met in %d of %d rounds; × kernel median %.2f "
-                + "(%.2f–%.2f)%n", victim, goals.stream().filter(Goal::met).count(), goals.size(), median(ratios),
-                ratios[0], ratios[ratios.length - 1]));
+            double[] ratios = goals.stream().filter(g -> g.failure() == null).mapToDouble(Goal::ratio).sorted()
+                .toArray();
+            b.append(String.format(Locale.ROOT, "- %s: goal met in %d of %d rounds%s%s%n", victim,
+                goals.stream().filter(Goal::met).count(), rounds.size(), ratios.length == 0 ? ""
+                    : String.format(Locale.ROOT, "; × kernel median %.2f (%.2f–%.2f)", median(ratios), ratios[0],
+                        ratios[ratios.length - 1]), unjudged));
         });
         if (byVictim.isEmpty()) {
             b.append("No Fastpath ÷ kernel ratios: no round measured both the kernel (tcp_syncookies=2) and "
@@ -195,17 +210,12 @@ final class SynFloodReport {
         return b.toString();
     }
 
-    private static double rate(List<VictimResult> round, String name) {
-        return round.stream().filter(r -> r.victim().name().equals(name)).mapToDouble(VictimResult::synAckRate)
-            .findFirst().orElse(0);
-    }
-
     static double median(double[] sorted) {
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
-    private static String firstLine(String s) {
+    static String firstLine(String s) {
         int nl = s.indexOf('\n');
         return (nl < 0 ? s : s.substring(0, nl)).replace("|", "/");
     }

@@ -231,7 +231,9 @@ public final class AfXdpIo implements PacketIo {
             io.createRings();
             io.primeRings();
             io.bind(modeFlag);
-            io.sizeSendBuffer();
+            if (modeFlag == if_xdp_h.XDP_COPY) {
+                io.sizeSendBuffer();
+            }
             return io;
         } catch (RuntimeException e) {
             io.close();
@@ -325,15 +327,18 @@ public final class AfXdpIo implements PacketIo {
      * it ({@code xsk_build_skb}: {@code sock_alloc_send_skb}, non-blocking). With the default buffer (208 KiB,
      * ~270 such skbs) {@code sendto} said EAGAIN while most TX frames were free whenever the peer held skbs — a
      * kernel receiver keeps them in its backlog: the flood generator then sent 200 k SYN/s to a kernel victim,
-     * 250 k with the buffer below. Sized so that every TX frame can be in flight (the kernel doubles the value
-     * for its bookkeeping); zero-copy mode has no skbs and ignores it. Best effort: without CAP_NET_ADMIN the
-     * buffer stays as it was.
+     * 250 k with the buffer below. Sized so that every TX frame can be in flight even at full length: an skb's
+     * truesize is its data rounded up to a slab plus ~0.6 KiB of metadata, under twice the chunk size; the
+     * kernel doubles the value set for its bookkeeping. Copy mode only (zero-copy has no skbs). Best effort:
+     * without CAP_NET_ADMIN the buffer stays as it was, with a warning.
      */
     private void sizeSendBuffer() {
-        int bytes = (int) Math.min(Integer.MAX_VALUE / 2, (long) config.txFrames() * config.frameSize());
-        if (net_h.setsockopt(fd, socket_h.SOL_SOCKET, socket_h.SO_SNDBUFFORCE, bytes) < 0) {
-            LOG.log(System.Logger.Level.INFO, "AF_XDP on {0}: SO_SNDBUFFORCE refused; copy-mode TX keeps the "
-                + "default send buffer (fewer frames in flight)", ifname);
+        int bytes = (int) Math.min(Integer.MAX_VALUE / 2, 2L * config.txFrames() * config.frameSize());
+        int rc = net_h.setsockopt(fd, socket_h.SOL_SOCKET, socket_h.SO_SNDBUFFORCE, bytes);
+        if (rc < 0) {
+            LOG.log(System.Logger.Level.WARNING, "AF_XDP on {0}: setsockopt(SO_SNDBUFFORCE, {1}) failed ({2}); "
+                + "copy-mode TX keeps the default send buffer: ~270 frames in flight, sendto says EAGAIN beyond",
+                ifname, bytes, Errors.name(-rc));
         }
     }
 

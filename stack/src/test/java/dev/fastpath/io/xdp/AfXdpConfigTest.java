@@ -35,10 +35,15 @@ class AfXdpConfigTest {
     }
 
     @Test
-    void withersChangeOneThing() {
-        AfXdpConfig c = AfXdpConfig.defaults().withRxFrames(8192).withXdpFlags(bpf_h.XDP_FLAGS_DRV_MODE)
-            .withQueueId(3);
-        assertEquals(new AfXdpConfig(3, 2048, 8192, 2048, 8192, true, bpf_h.XDP_FLAGS_DRV_MODE), c);
+    void withersChangeOnlyWhatTheyName() {
+        // withRxFrames sizes the RX ring with the frames (the fill ring is kept full); withTxFrames the TX and
+        // completion rings (txFrames is their size).
+        AfXdpConfig c = AfXdpConfig.defaults().withRxFrames(8192).withTxFrames(4096)
+            .withXdpFlags(bpf_h.XDP_FLAGS_DRV_MODE).withQueueId(3);
+        assertEquals(new AfXdpConfig(3, 2048, 8192, 4096, 8192, true, bpf_h.XDP_FLAGS_DRV_MODE), c);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> AfXdpConfig.defaults().withTxFrames(3000));
+        assertTrue(e.getMessage().startsWith("txFrames = 3000"), e.getMessage());
     }
 
     @Test

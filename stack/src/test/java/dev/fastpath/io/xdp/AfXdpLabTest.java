@@ -62,10 +62,11 @@ class AfXdpLabTest {
         assertTrue(sent.startsWith("SENT n=" + n + " inFlight=0"), sender::output);
         if (backend.equals("xdp")) {
             assertTrue(sender.lines().contains("XDP zeroCopy=false"), "veth has copy mode only\n" + sender.output());
-            // Copy mode charges every in-flight TX skb to the send buffer: it must hold all TX frames, not the
-            // default 208 KiB (~270 skbs). The kernel reports twice the value set.
+            // Copy mode charges every in-flight TX skb to the send buffer: it must hold all TX frames at full
+            // length (2 chunk sizes each), not the default 208 KiB (~270 skbs). The kernel reports twice the value.
             AfXdpConfig c = AfXdpConfig.defaults();
-            assertTrue(sender.lines().contains("XDP sndbuf=" + 2L * c.txFrames() * c.frameSize()), sender::output);
+            assertTrue(sender.lines().contains("XDP sndbuf=" + 2L * 2 * c.txFrames() * c.frameSize()),
+                sender::output);
         }
     }
 
