@@ -128,13 +128,14 @@ public final class SocketApi {
         return ops.recv(id, dst, off, len, nowNs);
     }
 
-    /** send(fd, buf, flags): MSG_MORE, MSG_DONTWAIT and MSG_NOSIGNAL; other flags are EOPNOTSUPP. */
+    /** send(fd, buf, flags): MSG_MORE, MSG_EOR, MSG_DONTWAIT and MSG_NOSIGNAL; other flags are EOPNOTSUPP. */
     public int send(int fd, byte[] src, int off, int len, int flags, long nowNs) {
         int id = socketId(fd);
         if (id < 0) {
             return -Errno.EBADF;
         }
-        if ((flags & ~(SocketConstants.MSG_MORE | SocketConstants.MSG_DONTWAIT | SocketConstants.MSG_NOSIGNAL)) != 0) {
+        if ((flags & ~(SocketConstants.MSG_MORE | SocketConstants.MSG_EOR | SocketConstants.MSG_DONTWAIT
+                | SocketConstants.MSG_NOSIGNAL)) != 0) {
             return -Errno.EOPNOTSUPP;
         }
         if (src == null || off < 0 || len < 0 || off + len > src.length) {

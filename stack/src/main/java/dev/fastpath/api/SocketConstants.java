@@ -38,6 +38,8 @@ public final class SocketConstants {
     public static final int MSG_FASTOPEN = 0x20000000;
     /** send flag: more data follows; do not push a partial segment yet. */
     public static final int MSG_MORE = 0x8000;
+    /** End of record: what follows goes into new segments, never into this record's (tcp_sendmsg(), eor). */
+    public static final int MSG_EOR = 0x80;
     public static final int MSG_DONTWAIT = 0x40;
     public static final int MSG_NOSIGNAL = 0x4000;
 

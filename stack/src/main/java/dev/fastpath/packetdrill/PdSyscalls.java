@@ -50,6 +50,7 @@ final class PdSyscalls {
             Map.entry("TCP_FASTOPEN_CONNECT", SocketConstants.TCP_FASTOPEN_CONNECT),
             Map.entry("MSG_FASTOPEN", SocketConstants.MSG_FASTOPEN),
             Map.entry("MSG_MORE", SocketConstants.MSG_MORE),
+            Map.entry("MSG_EOR", SocketConstants.MSG_EOR),
             Map.entry("SHUT_RD", SocketConstants.SHUT_RD),
             Map.entry("SHUT_WR", SocketConstants.SHUT_WR),
             Map.entry("SHUT_RDWR", SocketConstants.SHUT_RDWR),
@@ -210,7 +211,7 @@ final class PdSyscalls {
                 byte[] buf = arg(c, 1).equals("NULL") ? null : new byte[length];
                 return api.sendFastOpen(fd, buf, 0, length, PdRunner.REMOTE_IP, PdRunner.SERVER_PORT, r.nowNs());
             }
-            if ((flags & ~(SocketConstants.MSG_NOSIGNAL | SocketConstants.MSG_MORE)) != 0) {
+            if ((flags & ~(SocketConstants.MSG_NOSIGNAL | SocketConstants.MSG_MORE | SocketConstants.MSG_EOR)) != 0) {
                 throw unsupported(c, c.name() + " flags " + arg(c, 3));
             }
             sendFlags = flags;

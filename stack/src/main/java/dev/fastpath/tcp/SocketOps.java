@@ -240,7 +240,11 @@ public final class SocketOps {
         return send(id, src, off, len, 0, nowNs);
     }
 
-    /** send() with flags: MSG_MORE holds a partial segment for what follows (and leaves PSH off). */
+    /**
+     * send() with flags: MSG_MORE holds a partial segment for what follows (and leaves PSH off); MSG_EOR ends a
+     * record when the whole buffer was taken (as tcp_sendmsg() sets eor only then): later data never shares a
+     * segment with it.
+     */
     public int send(int id, byte[] src, int off, int len, int flags, long nowNs) {
         TcpSock s = e.sock(id);
         if (s == null) {
@@ -266,9 +270,16 @@ public final class SocketOps {
         if (s.state != TcpState.ESTABLISHED && s.state != TcpState.CLOSE_WAIT) {
             return -Errno.EPIPE; // Linux: also for a socket that never connected
         }
+        boolean eor = (flags & SocketConstants.MSG_EOR) != 0;
+        if (eor && !s.records.hasRoom()) {
+            return -Errno.EAGAIN; // RecordMarks.MAX records unacknowledged: wait for ACKs, as for a full buffer
+        }
         int n = s.sendQueue.append(src, off, len);
         if (n == 0 && len > 0) {
             return -Errno.EAGAIN;
+        }
+        if (eor && n == len && s.sendQueue.size() > 0) {
+            s.records.add(s.sndUna + s.sendQueue.size());
         }
         e.xmitForMoreSend = s.moreComing;
         try {

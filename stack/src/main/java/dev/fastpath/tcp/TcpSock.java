@@ -154,6 +154,8 @@ final class TcpSock {
     boolean reuseAddr;
     boolean reusePort;
     boolean cork;
+    /** Ends of the records written with MSG_EOR: segments never span two. */
+    final RecordMarks records = new RecordMarks();
     /** The last write said MSG_MORE: hold a partial segment, and do not mark PSH (tcp_push()). */
     boolean moreComing;
     /** One push that ignores TCP_CORK and MSG_MORE (Linux TCP_NAGLE_PUSH, set by TCP_NODELAY). */
@@ -190,6 +192,7 @@ final class TcpSock {
         if (sendQueue != null) {
             sendQueue.clear();
         }
+        records.clear();
         if (recvQueue != null) {
             recvQueue.clear();
         }
