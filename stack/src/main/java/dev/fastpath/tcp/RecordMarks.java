@@ -4,8 +4,9 @@ package dev.fastpath.tcp;
  * Where the records written with MSG_EOR end in the send queue. Linux marks such an skb
  * ({@code TCP_SKB_CB(skb)->eor}) so that nothing written later is added to it and no collapse of
  * retransmissions merges it with the next one ({@code tcp_skb_can_collapse_to()}): no segment — first
- * transmission or retransmission — carries bytes of two records. Here the marks are the sequence numbers
- * the records end at, oldest first, dropped once acknowledged.
+ * transmission or retransmission — carries bytes of two records. Here the marks are where the records end,
+ * as positions in the send queue's running byte count (wrapping like sequence numbers), oldest first,
+ * dropped once the bytes are consumed (acknowledged); {@link ByteRing} keeps them with its bytes.
  *
  * <p>Bounded: Linux pays an skb per record against the send buffer, so tiny records fill it early; here at
  * most {@link #MAX} records wait unacknowledged, and a send that would need one more is refused (EAGAIN)
@@ -28,7 +29,7 @@ final class RecordMarks {
     /**
      * Marks the end of a record (a repeated mark is one record).
      *
-     * @param endSeq the sequence number just past the record's last byte
+     * @param endSeq the position just past the record's last byte
      */
     void add(int endSeq) {
         if (count > 0 && ends[(head + count - 1) & (ends.length - 1)] == endSeq) {
@@ -47,7 +48,7 @@ final class RecordMarks {
     }
 
     /**
-     * @param seq where a segment would start
+     * @param seq the position where a segment would start
      * @return bytes from {@code seq} to the end of its record, or {@link Integer#MAX_VALUE} when no record
      *         ends after it
      */
@@ -71,7 +72,7 @@ final class RecordMarks {
         return false;
     }
 
-    /** Forgets the records acknowledged up to {@code sndUna}. */
+    /** Forgets the records that end at or before {@code sndUna} (consumed). */
     void ackedTo(int sndUna) {
         while (count > 0 && !Seq.after(ends[head], sndUna)) {
             head = (head + 1) & (ends.length - 1);

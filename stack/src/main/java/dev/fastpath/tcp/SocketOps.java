@@ -271,7 +271,7 @@ public final class SocketOps {
             return -Errno.EPIPE; // Linux: also for a socket that never connected
         }
         boolean eor = (flags & SocketConstants.MSG_EOR) != 0;
-        if (eor && !s.records.hasRoom()) {
+        if (eor && !s.sendQueue.canMarkRecord()) {
             return -Errno.EAGAIN; // RecordMarks.MAX records unacknowledged: wait for ACKs, as for a full buffer
         }
         int n = s.sendQueue.append(src, off, len);
@@ -279,7 +279,7 @@ public final class SocketOps {
             return -Errno.EAGAIN;
         }
         if (eor && n == len && s.sendQueue.size() > 0) {
-            s.records.add(s.sndUna + s.sendQueue.size());
+            s.sendQueue.markRecordEnd();
         }
         e.xmitForMoreSend = s.moreComing;
         try {

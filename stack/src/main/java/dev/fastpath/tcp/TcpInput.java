@@ -481,7 +481,6 @@ final class TcpInput {
         }
         s.sendQueue.consume(Math.min(bytes, s.sendQueue.size()));
         s.sndUna = ack;
-        s.records.ackedTo(ack);
         if (s.rttPending && Seq.after(ack, s.rttSeq)) {
             rttSample(s, nowNs - s.rttSeqSentNs);
         }

@@ -154,8 +154,6 @@ final class TcpSock {
     boolean reuseAddr;
     boolean reusePort;
     boolean cork;
-    /** Ends of the records written with MSG_EOR: segments never span two. */
-    final RecordMarks records = new RecordMarks();
     /** The last write said MSG_MORE: hold a partial segment, and do not mark PSH (tcp_push()). */
     boolean moreComing;
     /** One push that ignores TCP_CORK and MSG_MORE (Linux TCP_NAGLE_PUSH, set by TCP_NODELAY). */
@@ -192,7 +190,6 @@ final class TcpSock {
         if (sendQueue != null) {
             sendQueue.clear();
         }
-        records.clear();
         if (recvQueue != null) {
             recvQueue.clear();
         }

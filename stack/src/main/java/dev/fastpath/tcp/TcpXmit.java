@@ -189,7 +189,7 @@ final class TcpXmit {
             }
             int room = s.sndUna + s.sndWnd - s.sndNxt;
             int len = Math.min(Math.max(unsent, 0), Math.min(s.mss, e.out.maxPayload()));
-            len = Math.min(len, s.records.room(s.sndNxt)); // a MSG_EOR record ends here: the next one starts anew
+            len = Math.min(len, s.sendQueue.toRecordEnd(offset)); // a MSG_EOR record ends: the next starts anew
             if (len > 0 && len < s.mss && len == unsent && !finDue(s, len) && tcpNagleHold(e, s)) {
                 if (s.sndUna == s.sndNxt) {
                     // Nothing in flight will bring an ACK: tcp_check_probe_timer() sends the held segment
@@ -210,7 +210,7 @@ final class TcpXmit {
             if (last && len > 0 && (!s.moreComing || s.wakeupPush)) {
                 flags |= TcpHeader.PSH;
             }
-            if (len > 0 && s.records.endsAt(s.sndNxt + len)) {
+            if (len > 0 && s.sendQueue.recordEndsAt(offset + len)) {
                 flags |= TcpHeader.PSH; // the record's skb was pushed at the end of its send() (tcp_push())
             }
             if (last && s.finQueued && s.sndNxt + len == s.finSeq) {
@@ -322,9 +322,10 @@ final class TcpXmit {
     static void retransmitFrom(TcpEngine e, TcpSock s, int from, long nowNs) {
         int dataEnd = s.finQueued && Seq.after(s.sndNxt, s.finSeq) ? s.finSeq : s.sndNxt;
         int len = Math.max(0, Math.min(Math.min(s.mss, e.out.maxPayload()), dataEnd - from));
-        len = Math.min(len, s.records.room(from));
+        len = Math.min(len, s.sendQueue.toRecordEnd(from - s.sndUna));
         int flags = TcpHeader.ACK;
-        if (len > 0 && (from + len == s.sndUna + s.sendQueue.size() || s.records.endsAt(from + len))) {
+        int end = from + len - s.sndUna;
+        if (len > 0 && (end == s.sendQueue.size() || s.sendQueue.recordEndsAt(end))) {
             flags |= TcpHeader.PSH;
         }
         if (s.finQueued && from + len == s.finSeq && Seq.after(s.sndNxt, s.finSeq)) {
