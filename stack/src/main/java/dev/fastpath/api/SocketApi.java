@@ -200,6 +200,17 @@ public final class SocketApi {
         return id < 0 ? -Errno.EBADF : opts.setInt(id, level, name, value, nowNs);
     }
 
+    /**
+     * The TCP_CM_INQ value Linux's recvmsg() would attach after the last read (setsockopt TCP_INQ first): the
+     * bytes still queued, or 1 when none are and the peer's FIN has come.
+     *
+     * @return the hint, −EBADF, or −EINVAL when TCP_INQ is off
+     */
+    public int inq(int fd) {
+        int id = socketId(fd);
+        return id < 0 ? -Errno.EBADF : ops.inq(id);
+    }
+
     /** setsockopt(fd, SOL_SOCKET, SO_LINGER, {onoff, seconds}). */
     public int setLinger(int fd, boolean on, int seconds) {
         int id = socketId(fd);

@@ -34,6 +34,10 @@ public final class SocketConstants {
     public static final int TCP_QUICKACK = 12;
     public static final int TCP_USER_TIMEOUT = 18;
     public static final int TCP_FASTOPEN_CONNECT = 30;
+    /** Reads report the bytes left in the receive queue (a TCP_CM_INQ control message in Linux). */
+    public static final int TCP_INQ = 36;
+    /** The control message type TCP_INQ adds to recvmsg(); the same number as the option. */
+    public static final int TCP_CM_INQ = TCP_INQ;
     /** send flag: connect and send in one call (RFC 7413 client). */
     public static final int MSG_FASTOPEN = 0x20000000;
     /** send flag: more data follows; do not push a partial segment yet. */

@@ -51,6 +51,7 @@ final class PdSyscalls {
             Map.entry("MSG_FASTOPEN", SocketConstants.MSG_FASTOPEN),
             Map.entry("MSG_MORE", SocketConstants.MSG_MORE),
             Map.entry("MSG_EOR", SocketConstants.MSG_EOR),
+            Map.entry("TCP_INQ", SocketConstants.TCP_INQ),
             Map.entry("SHUT_RD", SocketConstants.SHUT_RD),
             Map.entry("SHUT_WR", SocketConstants.SHUT_WR),
             Map.entry("SHUT_RDWR", SocketConstants.SHUT_RDWR),
@@ -160,6 +161,7 @@ final class PdSyscalls {
             case "read", "recv", "recvfrom" -> startBlocking(c, Kind.READ, ioLength(c), endUs);
             case "write", "send", "sendto" -> startBlocking(c, Kind.WRITE, ioLength(c), endUs);
             case "sendmsg" -> sendmsg(c, endUs);
+            case "recvmsg" -> recvmsg(c, endUs);
             case "close" -> api.close(fd(c), r.nowNs());
             case "shutdown" -> api.shutdown(fd(c), constant(c, arg(c, 1)), r.nowNs());
             case "setsockopt" -> setsockopt(c);
@@ -196,6 +198,48 @@ final class PdSyscalls {
         PdEvent.Syscall asSend = new PdEvent.Syscall(c.line(), c.when(), "send",
                 List.of(arg(c, 0), "...", Integer.toString(total), arg(c, 2)), c.expected(), c.errno());
         return startBlocking(asSend, Kind.WRITE, total, endUs);
+    }
+
+    private static final Pattern CMSG = Pattern.compile(
+            "cmsg_level=(\\w+),\\s*cmsg_type=(\\w+),\\s*cmsg_data=(\\d+)");
+
+    /**
+     * {@code recvmsg(fd, {msg_iov(n)=[{..., len}, …], msg_control=[{cmsg_level=SOL_TCP, cmsg_type=TCP_CM_INQ,
+     * cmsg_data=N}]}, 0)}: a read of the iovecs' total, then the TCP_INQ hint compared with N. Other control
+     * messages, flags, or a read that would block with a control message expected, are unsupported.
+     */
+    private long recvmsg(PdEvent.Syscall c, long endUs) {
+        String msg = arg(c, 1);
+        Matcher m = IOV.matcher(msg);
+        int total = 0;
+        while (m.find()) {
+            total += Integer.parseInt(m.group(2));
+        }
+        int wantInq = -1;
+        if (msg.contains("msg_control")) {
+            Matcher cm = CMSG.matcher(msg);
+            if (!cm.find() || !cm.group(2).equals("TCP_CM_INQ")) {
+                throw unsupported(c, "recvmsg control message other than TCP_CM_INQ");
+            }
+            wantInq = Integer.parseInt(cm.group(3));
+        }
+        if (!arg(c, 2).strip().equals("0")) {
+            throw unsupported(c, "recvmsg flags " + arg(c, 2));
+        }
+        PdEvent.Syscall asRead = new PdEvent.Syscall(c.line(), c.when(), "recv",
+                List.of(arg(c, 0), "...", Integer.toString(total), "0"), c.expected(), c.errno());
+        long n = startBlocking(asRead, Kind.READ, total, endUs);
+        if (wantInq < 0) {
+            return n;
+        }
+        if (n == Long.MIN_VALUE) {
+            throw unsupported(c, "recvmsg with a control message that blocks");
+        }
+        int got = api.inq(fd(c));
+        if (n >= 0 && got != wantInq) {
+            throw new PdRunner.Fail(c.line(), "recvmsg: TCP_CM_INQ " + got + ", expected " + wantInq);
+        }
+        return n;
     }
 
     private int ioLength(PdEvent.Syscall c) {
@@ -437,6 +481,6 @@ final class PdSyscalls {
     /** @return the calls this runner maps (for the report) */
     static List<String> supported() {
         return List.of("socket", "bind", "listen", "accept", "connect", "read", "recv", "recvfrom", "write", "send",
-                "sendto", "sendmsg", "close", "shutdown", "setsockopt", "getsockopt", "fcntl", "ioctl");
+                "sendto", "sendmsg", "recvmsg", "close", "shutdown", "setsockopt", "getsockopt", "fcntl", "ioctl");
     }
 }

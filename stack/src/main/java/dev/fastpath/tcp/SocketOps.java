@@ -290,6 +290,26 @@ public final class SocketOps {
         return n;
     }
 
+    /**
+     * Kernel: tcp_inq_hint(). What a read with TCP_INQ on reports in its TCP_CM_INQ message: the bytes still
+     * queued after it; 1 when none are but the peer's FIN has come, so the reader reads on and sees the end.
+     *
+     * @return the hint, −EBADF, or −EINVAL when TCP_INQ is off (Linux adds no message then)
+     */
+    public int inq(int id) {
+        TcpSock s = e.sock(id);
+        if (s == null) {
+            return -Errno.EBADF;
+        }
+        if (!s.inqHint) {
+            return -Errno.EINVAL;
+        }
+        int queued = s.recvQueue == null ? 0 : s.recvQueue.size();
+        boolean finReceived = s.state == TcpState.CLOSE_WAIT || s.state == TcpState.LAST_ACK
+                || s.state == TcpState.CLOSING || s.state == TcpState.TIME_WAIT;
+        return queued == 0 && finReceived ? 1 : queued;
+    }
+
     /** read(): data, 0 at end of stream (F7), −EAGAIN when none yet, −errno after a reset. */
     public int recv(int id, byte[] dst, int off, int len, long nowNs) {
         TcpSock s = e.sock(id);

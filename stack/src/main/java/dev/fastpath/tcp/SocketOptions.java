@@ -159,6 +159,12 @@ public final class SocketOptions {
                 }
                 s.fastOpenConnect = value != 0;
             }
+            case SocketConstants.TCP_INQ -> {
+                if (value < 0 || value > 1) {
+                    return -Errno.EINVAL; // do_tcp_setsockopt(): only 0 or 1
+                }
+                s.inqHint = value != 0;
+            }
             case SocketConstants.TCP_QUICKACK -> {
                 // do_tcp_setsockopt(): 1 enters quick-ACK mode (and ACKs what waits), 0 delays ACKs.
                 s.pingpong = value == 0;
@@ -215,6 +221,7 @@ public final class SocketOptions {
                 case SocketConstants.TCP_USER_TIMEOUT -> s.userTimeoutMs;
                 case SocketConstants.TCP_QUICKACK -> s.pingpong ? 0 : 1;
                 case SocketConstants.TCP_FASTOPEN_CONNECT -> s.fastOpenConnect ? 1 : 0;
+                case SocketConstants.TCP_INQ -> s.inqHint ? 1 : 0;
                 default -> -Errno.ENOPROTOOPT;
             };
         }

@@ -163,6 +163,8 @@ final class TcpSock {
     /** TCP_FASTOPEN_CONNECT; deferConnect: connect() returned 0 and the SYN waits for the first write. */
     boolean fastOpenConnect;
     boolean deferConnect;
+    /** TCP_INQ: reads report how much stays queued (TCP_CM_INQ, {@link SocketOps#inq}). */
+    boolean inqHint;
     /** TCP_SYNCNT; 0 means tcp_syn_retries. */
     int synRetries;
 
@@ -334,6 +336,7 @@ final class TcpSock {
         synRetries = 0;
         fastOpenConnect = false;
         deferConnect = false;
+        inqHint = false;
         backlog = 0;
         synQueueLength = 0;
         synQueueYoung = 0;
