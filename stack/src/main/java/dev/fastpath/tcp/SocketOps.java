@@ -278,7 +278,7 @@ public final class SocketOps {
         if (n == 0 && len > 0) {
             return -Errno.EAGAIN;
         }
-        if (eor && n == len && s.sendQueue.size() > 0) {
+        if (eor && n == len && n > 0) { // tcp_sendmsg() sets eor on the skb that took the last byte
             s.sendQueue.markRecordEnd();
         }
         e.xmitForMoreSend = s.moreComing;

@@ -103,8 +103,25 @@ class RecordBoundaryTest {
     }
 
     @Test
-    @DisplayName("a send() only partly taken ends no record (tcp_sendmsg sets eor when all was copied)")
-    void partialSendEndsNoRecord() {
+    @DisplayName("a send() only partly taken, or of no bytes, ends no record (tcp_sendmsg sets eor on the last byte)")
+    void partialOrEmptySendEndsNoRecord() {
+        EngineFixture t = new EngineFixture();
+        int[] c = accepted(t);
+        ByteRing q = t.engine.sock(c[0]).sendQueue;
+        int free = q.free();
+        assertEquals(free, t.api.send(c[0], new byte[free + 100], 0, free + 100, MSG_EOR, t.now()));
+        assertFalse(q.recordEndsAt(q.size()), "the rest of that send() is still to come: no record end yet");
+        t.recv();
+        EngineFixture u = new EngineFixture();
+        int[] d = accepted(u);
+        assertEquals(10, u.api.send(d[0], new byte[10], 0, 10, u.now()));
+        assertEquals(0, u.api.send(d[0], new byte[0], 0, 0, MSG_EOR, u.now()));
+        assertFalse(u.engine.sock(d[0]).sendQueue.recordEndsAt(10), "a send() of no bytes marks nothing");
+    }
+
+    @Test
+    @DisplayName("record marks: one per end, found from any position, gone when consumed, bounded, wrapping")
+    void recordMarksKeepEndsInOrder() {
         RecordMarks m = new RecordMarks();
         m.add(100);
         m.add(100);
