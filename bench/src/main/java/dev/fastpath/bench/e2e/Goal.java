@@ -77,14 +77,23 @@ record Goal(String victim, String kernel, String failure, double ratio, double a
             return String.format(Locale.ROOT, "- %s ÷ %s: goal not met (the victim failed: %s)%n", victim, kernel,
                 failure);
         }
-        // Shown rounded down, so a value just under a threshold never prints as reaching it.
-        double shownRatio = Math.floor(ratio * 100) / 100;
-        double shownAnswered = Math.floor(answered * 1000) / 10;
+        double shownRatio = shownRatio();
+        double shownAnswered = shownAnsweredPercent();
         return String.format(Locale.ROOT, "- %s ÷ %s: SYN-ACK/s × %.2f, legit p99 × %s — goal %s (× %.2f %s %.1f; "
             + "%.1f %% of %s answered %s %.0f %%; legit %d of %d completed)%n", victim, kernel, shownRatio,
             significant(p99Ratio), met() ? "met" : "not met", shownRatio, ratio >= RATIO ? ">=" : "<", RATIO,
             shownAnswered, ofOffered ? "offered" : "sent", answered >= ANSWERED ? ">=" : "<", ANSWERED * 100,
             legitCompleted, legitAttempted);
+    }
+
+    /** @return the ratio as printed: rounded down, so one just under the goal never prints as reaching it */
+    double shownRatio() {
+        return Math.floor(ratio * 100) / 100;
+    }
+
+    /** @return the answered share as printed, in percent, rounded down to 0.1 */
+    double shownAnsweredPercent() {
+        return Math.floor(answered * 1000) / 10;
     }
 
     /** @return the ratio without exponent notation: three significant digits, whole numbers from 100 up */

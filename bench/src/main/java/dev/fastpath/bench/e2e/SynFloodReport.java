@@ -188,7 +188,7 @@ final class SynFloodReport {
                         kernel.synAckRate())
                     : String.format(Locale.ROOT, "| %d | %s | %.0f | %.0f | %.2f | %.1f %% | %d / %d | %s |%n", i + 1,
                         g.victim(), kernel.synAckRate(), kernel.synAckRate() * g.ratio(),
-                        Math.floor(g.ratio() * 100) / 100, Math.floor(g.answered() * 1000) / 10, g.legitCompleted(),
+                        g.shownRatio(), g.shownAnsweredPercent(), g.legitCompleted(),
                         g.legitAttempted(), g.met() ? "met" : "not met"));
             }
         }
