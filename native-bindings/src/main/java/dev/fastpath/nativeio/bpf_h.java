@@ -25,9 +25,12 @@ public final class bpf_h {
     public static final int BPF_MAP_UPDATE_ELEM = 2;
     public static final int BPF_MAP_DELETE_ELEM = 3;
     public static final int BPF_PROG_LOAD = 5;
+    public static final int BPF_PROG_TEST_RUN = 10;
     public static final int BPF_OBJ_GET_INFO_BY_FD = 15;
     public static final int BPF_LINK_CREATE = 28;
     public static final int BPF_LINK_DETACH = 34;
+    /** BPF_PROG_TEST_RUN flag: an XDP program's verdicts take effect (XDP_TX sends), Linux 5.18+. */
+    public static final int BPF_F_TEST_XDP_LIVE_FRAMES = 1 << 1;
 
     // Map and program types, attach type.
     public static final int BPF_MAP_TYPE_ARRAY = 2;
@@ -87,10 +90,21 @@ public final class bpf_h {
     public static final int BPF_X = 0x08;
     public static final int BPF_MOV = 0xb0;
     public static final int BPF_ADD = 0x00;
+    public static final int BPF_SUB = 0x10;
+    public static final int BPF_MUL = 0x20;
+    public static final int BPF_DIV = 0x30;
+    public static final int BPF_OR = 0x40;
     public static final int BPF_AND = 0x50;
+    public static final int BPF_RSH = 0x70;
+    public static final int BPF_MOD = 0x90;
+    public static final int BPF_XOR = 0xa0;
+    /** Byte swap (BPF_ALU class); with BPF_TO_BE, imm 16/32/64 converts to big-endian. */
+    public static final int BPF_END = 0xd0;
+    public static final int BPF_TO_BE = 0x08;
     public static final int BPF_JA = 0x00;
     public static final int BPF_JEQ = 0x10;
     public static final int BPF_JGT = 0x20;
+    public static final int BPF_JGE = 0x30;
     public static final int BPF_JNE = 0x50;
     public static final int BPF_CALL = 0x80;
     public static final int BPF_EXIT = 0x90;
@@ -98,7 +112,10 @@ public final class bpf_h {
     /** src_reg of a 64-bit immediate load whose imm is a map fd, resolved by the verifier. */
     public static final int BPF_PSEUDO_MAP_FD = 1;
 
-    // enum bpf_func_id (helpers used by the redirect program).
+    // enum bpf_func_id (helpers Fastpath's programs call).
+    public static final int BPF_FUNC_map_lookup_elem = 1;
+    public static final int BPF_FUNC_ktime_get_ns = 5;
+    public static final int BPF_FUNC_csum_diff = 28;
     public static final int BPF_FUNC_redirect_map = 51;
 
     // Registers (enum in <linux/bpf.h>).
@@ -109,6 +126,9 @@ public final class bpf_h {
     public static final int BPF_REG_4 = 4;
     public static final int BPF_REG_5 = 5;
     public static final int BPF_REG_6 = 6;
+    public static final int BPF_REG_7 = 7;
+    public static final int BPF_REG_8 = 8;
+    public static final int BPF_REG_9 = 9;
     public static final int BPF_REG_10 = 10;
 
     // long syscall(long number, ...): everything after the number is variadic; passed as longs so the upper
@@ -241,6 +261,184 @@ public final class bpf_h {
     /** @return {@code exit} (return r0) */
     public static long exit() {
         return insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+    }
+
+    /**
+     * {@code *(size *)(dst + off) = src}.
+     *
+     * @param size BPF_W, BPF_H, BPF_B or BPF_DW
+     * @param dst base register
+     * @param src value register
+     * @param off offset
+     * @return the instruction
+     */
+    public static long stxMem(int size, int dst, int src, int off) {
+        return insn(BPF_STX | size | BPF_MEM, dst, src, off, 0);
+    }
+
+    /**
+     * {@code *(size *)(dst + off) = imm}.
+     *
+     * @param size BPF_W, BPF_H, BPF_B or BPF_DW
+     * @param dst base register
+     * @param off offset
+     * @param imm the value
+     * @return the instruction
+     */
+    public static long stMem(int size, int dst, int off, int imm) {
+        return insn(BPF_ST | size | BPF_MEM, dst, 0, off, imm);
+    }
+
+    /**
+     * A 64-bit ALU operation with an immediate: {@code dst op= imm} (imm sign-extended).
+     *
+     * @param op BPF_ADD, BPF_AND, BPF_MOV, ...
+     * @param dst the register
+     * @param imm the operand
+     * @return the instruction
+     */
+    public static long alu64Imm(int op, int dst, int imm) {
+        return insn(BPF_ALU64 | op | BPF_K, dst, 0, 0, imm);
+    }
+
+    /**
+     * A 64-bit ALU operation between registers: {@code dst op= src}.
+     *
+     * @param op BPF_ADD, BPF_MOV, ...
+     * @param dst the register
+     * @param src the operand's register
+     * @return the instruction
+     */
+    public static long alu64Reg(int op, int dst, int src) {
+        return insn(BPF_ALU64 | op | BPF_X, dst, src, 0, 0);
+    }
+
+    /**
+     * A 32-bit ALU operation with an immediate ({@code wN op= imm}); the upper half of dst is zeroed.
+     *
+     * @param op BPF_ADD, BPF_MUL, BPF_RSH, ...
+     * @param dst the register
+     * @param imm the operand
+     * @return the instruction
+     */
+    public static long alu32Imm(int op, int dst, int imm) {
+        return insn(BPF_ALU | op | BPF_K, dst, 0, 0, imm);
+    }
+
+    /**
+     * A 32-bit ALU operation between registers ({@code wDst op= wSrc}); the upper half of dst is zeroed.
+     *
+     * @param op BPF_XOR, BPF_MOV, ...
+     * @param dst the register
+     * @param src the operand's register
+     * @return the instruction
+     */
+    public static long alu32Reg(int op, int dst, int src) {
+        return insn(BPF_ALU | op | BPF_X, dst, src, 0, 0);
+    }
+
+    /**
+     * {@code dst = htobe(dst)} on its low {@code bits} bits (16, 32 or 64), upper bits zeroed.
+     *
+     * @param dst the register
+     * @param bits 16, 32 or 64
+     * @return the instruction
+     */
+    public static long toBe(int dst, int bits) {
+        return insn(BPF_ALU | BPF_END | BPF_TO_BE, dst, 0, 0, bits);
+    }
+
+    /**
+     * A conditional 64-bit jump on an immediate: {@code if dst op imm goto +off}.
+     *
+     * @param op BPF_JEQ, BPF_JNE, BPF_JGT, BPF_JGE
+     * @param dst the register
+     * @param imm the operand
+     * @param off instructions to skip when taken
+     * @return the instruction
+     */
+    public static long jmpImm(int op, int dst, int imm, int off) {
+        return insn(BPF_JMP | op | BPF_K, dst, 0, off, imm);
+    }
+
+    /**
+     * A conditional 64-bit jump between registers: {@code if dst op src goto +off} (unsigned for JGT/JGE).
+     *
+     * @param op BPF_JEQ, BPF_JNE, BPF_JGT, BPF_JGE
+     * @param dst the register
+     * @param src the operand's register
+     * @param off instructions to skip when taken
+     * @return the instruction
+     */
+    public static long jmpReg(int op, int dst, int src, int off) {
+        return insn(BPF_JMP | op | BPF_X, dst, src, off, 0);
+    }
+
+    /**
+     * {@code BPF_MAP_CREATE}.
+     *
+     * @param type       a BPF_MAP_TYPE_*
+     * @param keySize    bytes per key
+     * @param valueSize  bytes per value
+     * @param maxEntries entries
+     * @param name       the map's name (shown by bpftool), shorter than {@link #BPF_OBJ_NAME_LEN}
+     * @return the map's fd, or {@code -errno}
+     */
+    public static int mapCreate(int type, int keySize, int valueSize, int maxEntries, String name) {
+        if (name.length() >= BPF_OBJ_NAME_LEN) {
+            throw new IllegalArgumentException("map name '" + name + "' is longer than " + (BPF_OBJ_NAME_LEN - 1));
+        }
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment mc = bpf_attr_map_create.allocate(arena);
+            bpf_attr_map_create.map_type(mc, type);
+            bpf_attr_map_create.key_size(mc, keySize);
+            bpf_attr_map_create.value_size(mc, valueSize);
+            bpf_attr_map_create.max_entries(mc, maxEntries);
+            MemorySegment n = arena.allocateFrom(name);
+            MemorySegment.copy(n, 0, bpf_attr_map_create.map_name(mc), 0, n.byteSize());
+            return bpf(BPF_MAP_CREATE, mc, bpf_attr_map_create.sizeof());
+        }
+    }
+
+    /**
+     * {@code BPF_MAP_LOOKUP_ELEM} or {@code BPF_MAP_UPDATE_ELEM} on one element (control plane: allocates).
+     *
+     * @param cmd   BPF_MAP_LOOKUP_ELEM (value is written) or BPF_MAP_UPDATE_ELEM (value is read)
+     * @param mapFd the map
+     * @param key   the key's bytes
+     * @param value the value's bytes
+     * @param flags BPF_ANY, BPF_NOEXIST or BPF_EXIST for an update, 0 for a lookup
+     * @return 0, or {@code -errno}
+     */
+    public static int mapElem(int cmd, int mapFd, MemorySegment key, MemorySegment value, long flags) {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment el = bpf_attr_map_elem.allocate(arena);
+            bpf_attr_map_elem.map_fd(el, mapFd);
+            bpf_attr_map_elem.key(el, key.address());
+            bpf_attr_map_elem.value(el, value.address());
+            bpf_attr_map_elem.flags(el, flags);
+            return bpf(cmd, el, bpf_attr_map_elem.sizeof());
+        }
+    }
+
+    /**
+     * {@code BPF_LINK_CREATE} of an XDP program on an interface. The link belongs to its fd: closing it, or the
+     * process dying, detaches the program.
+     *
+     * @param progFd   the program
+     * @param ifindex  the interface
+     * @param xdpFlags XDP_FLAGS_SKB_MODE, XDP_FLAGS_DRV_MODE or 0 (the driver's mode if it has one)
+     * @return the link's fd, or {@code -errno}
+     */
+    public static int xdpLinkCreate(int progFd, int ifindex, int xdpFlags) {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment lc = bpf_attr_link_create.allocate(arena);
+            bpf_attr_link_create.prog_fd(lc, progFd);
+            bpf_attr_link_create.target_ifindex(lc, ifindex);
+            bpf_attr_link_create.attach_type(lc, BPF_XDP);
+            bpf_attr_link_create.flags(lc, xdpFlags);
+            return bpf(BPF_LINK_CREATE, lc, bpf_attr_link_create.sizeof());
+        }
     }
 
     /**

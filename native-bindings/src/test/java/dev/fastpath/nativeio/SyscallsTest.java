@@ -134,14 +134,7 @@ class SyscallsTest {
     @Test
     void xskMapAndRedirectProgramLoad() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment mc = bpf_attr_map_create.allocate(arena);
-            bpf_attr_map_create.map_type(mc, bpf_h.BPF_MAP_TYPE_XSKMAP);
-            bpf_attr_map_create.key_size(mc, Integer.BYTES);
-            bpf_attr_map_create.value_size(mc, Integer.BYTES);
-            bpf_attr_map_create.max_entries(mc, 4);
-            MemorySegment name = arena.allocateFrom("fp_xsks");
-            MemorySegment.copy(name, 0, bpf_attr_map_create.map_name(mc), 0, name.byteSize());
-            int mapFd = bpf_h.bpf(bpf_h.BPF_MAP_CREATE, mc, bpf_attr_map_create.sizeof());
+            int mapFd = bpf_h.mapCreate(bpf_h.BPF_MAP_TYPE_XSKMAP, Integer.BYTES, Integer.BYTES, 4, "fp_xsks");
             assumeTrue(mapFd != -Errors.EPERM, "bpf(BPF_MAP_CREATE) needs CAP_BPF: EPERM, skipping");
             assertTrue(mapFd >= 0, "BPF_MAP_CREATE: " + Errors.name(mapFd) + " " + Errors.message(mapFd));
             try {

@@ -42,6 +42,11 @@ public final class FloodCommand implements Callable<Integer> {
         AF_XDP,
         /** AF_PACKET TPACKET_V3 (the kernel keeps its own stack on the interface). */
         AF_PACKET,
+        /**
+         * XDP live frames: the kernel sends the SYNs from a BPF program run by BPF_PROG_TEST_RUN, no skb per frame
+         * (Linux 5.18+; the peer needs NAPI: an XDP program, or GRO on a veth); answers come in over AF_XDP.
+         */
+        XDP_LIVE,
         /** No device: build the frames only (with --pcap, write them). */
         NONE
     }
@@ -84,7 +89,8 @@ public final class FloodCommand implements Callable<Integer> {
     @Option(names = "--ports", paramLabel = "LO-HI", description = "source ports (default: ${DEFAULT-VALUE})")
     private String ports = TupleWalker.DEFAULT_PORT_LO + "-" + TupleWalker.DEFAULT_PORT_HI;
 
-    @Option(names = "--io", description = "auto (AF_XDP, else AF_PACKET), af_xdp, af_packet or none "
+    @Option(names = "--io", description = "auto (AF_XDP, else AF_PACKET), af_xdp, af_packet, xdp_live (the kernel "
+        + "sends from an XDP program run with live frames; the peer needs NAPI, e.g. GRO on a veth) or none "
         + "(default: ${DEFAULT-VALUE})")
     private Io io = Io.AUTO;
     /** The backend actually opened ({@link Io#AUTO} resolved). */
@@ -130,7 +136,7 @@ public final class FloodCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "flood: " + e.getMessage());
         }
-        if (settings.dstMac() < 0 && (io == Io.AF_XDP || io == Io.AUTO)) {
+        if (settings.dstMac() < 0 && (io == Io.AF_XDP || io == Io.XDP_LIVE || io == Io.AUTO)) {
             // The AF_XDP program takes only the spoofed block's frames: the ARP reply to the interface's own
             // address goes to the kernel, so resolve through AF_PACKET before it is attached.
             try (PacketIo arp = openPacket()) {
@@ -146,12 +152,22 @@ public final class FloodCommand implements Callable<Integer> {
         try (PacketIo packetIo = open();
              PcapWriter pcap = pcapFile == null ? null : new PcapWriter(pcapFile)) {
             FloodReceiver receiver = new FloodReceiver(walker, settings.dstIp(), settings.dstPort(), options,
-                settings.srcMac(), opened == Io.AF_XDP ? ChecksumPolicy.ACCEPT_PARTIAL : ChecksumPolicy.TRUST_FLAG);
+                settings.srcMac(),
+                opened == Io.AF_XDP || opened == Io.XDP_LIVE ? ChecksumPolicy.ACCEPT_PARTIAL
+                    : ChecksumPolicy.TRUST_FLAG);
             receiver.answerArpOn(packetIo);
             if (settings.dstMac() < 0) {
                 settings = withDstMac(settings, ArpResolver.resolve(packetIo, receiver, iface, settings));
             }
             FloodGenerator gen = new FloodGenerator(settings, packetIo, walker, receiver, pcap, out);
+            if (opened == Io.XDP_LIVE) {
+                try {
+                    gen.useLiveFrames(iface);
+                } catch (RuntimeException e) {
+                    System.err.println("flood: XDP live frames unavailable on " + iface + ": " + e.getMessage());
+                    return 1;
+                }
+            }
             FloodResult result = gen.run();
             out.println(result.summary());
             if (packetIo instanceof AfXdpIo x) {
@@ -193,6 +209,10 @@ public final class FloodCommand implements Callable<Integer> {
         }
         if (dstPort < 1 || dstPort > 65535) {
             throw new IllegalArgumentException("--dst port " + dstPort + " is outside 1..65535");
+        }
+        if (io == Io.XDP_LIVE && pcapFile != null) {
+            throw new IllegalArgumentException("--pcap needs --io af_xdp, af_packet or none: with xdp_live the kernel "
+                + "builds the frames");
         }
         if (io != Io.NONE && iface == null) {
             throw new IllegalArgumentException("--iface is required with --io " + io.name().toLowerCase());
@@ -253,7 +273,7 @@ public final class FloodCommand implements Callable<Integer> {
             case NONE -> new DiscardIo();
             case AF_PACKET -> openPacket();
             // Only the answers to the spoofed block (and ARP for it): the kernel keeps the interface's own traffic.
-            case AF_XDP -> openXdp();
+            case AF_XDP, XDP_LIVE -> openXdp();
             case AUTO -> {
                 try {
                     opened = Io.AF_XDP;

@@ -23,6 +23,14 @@ public final class FloodGenerator {
     private static final int BATCH = 64;
     private static final int RX_LIMIT = 256;
     private static final long NS_PER_S = 1_000_000_000L;
+    /** The constants of {@link #isn}; {@link LiveSynProgram} computes the same in BPF. */
+    static final int ISN_IP_MUL = 0x9E3779B1;
+    static final int ISN_PORT_MUL = 0x85EBCA6B;
+    static final int ISN_MIX_MUL = 0x2C1B3C6D;
+    static final int ISN_SHIFT_1 = 15;
+    static final int ISN_SHIFT_2 = 12;
+    /** Length of one live-frames test run: ~2 % of it is the call's own cost (15-20 µs measured). */
+    private static final long LIVE_CALL_NS = 1_000_000L;
 
     private final FloodSettings settings;
     private final PacketIo io;
@@ -34,6 +42,8 @@ public final class FloodGenerator {
 
     private long sent;
     private long txRingFull;
+    /** Sends instead of {@link #io} when set ({@link #useLiveFrames}); {@link #io} then only receives. */
+    private XdpLiveSender live;
     private int tsBase;
     private long startNs;
 
@@ -58,6 +68,19 @@ public final class FloodGenerator {
     }
 
     /**
+     * Sends through XDP live frames ({@link XdpLiveSender}) instead of the packet I/O, which then only receives.
+     * TSval is fixed from now on: the program rewrites the tuple, not the timestamp.
+     *
+     * @param iface the interface to send on
+     * @throws RuntimeException when the kernel refuses the program, the test run or the attachment to lo
+     */
+    public void useLiveFrames(String iface) {
+        tsBase = (int) System.currentTimeMillis();
+        template.tsVal(tsBase);
+        live = XdpLiveSender.open(iface, template, walker, settings.maxCount(), settings.ratePerSecond());
+    }
+
+    /**
      * The ISN our SYN from {@code ip:port} carries: a mix of the tuple, so an answer's acknowledgment number
      * can be checked without remembering anything per SYN.
      *
@@ -66,10 +89,10 @@ public final class FloodGenerator {
      * @return the sequence number
      */
     public static int isn(int ip, int port) {
-        int h = ip * 0x9E3779B1 ^ port * 0x85EBCA6B;
-        h ^= h >>> 15;
-        h *= 0x2C1B3C6D;
-        h ^= h >>> 12;
+        int h = ip * ISN_IP_MUL ^ port * ISN_PORT_MUL;
+        h ^= h >>> ISN_SHIFT_1;
+        h *= ISN_MIX_MUL;
+        h ^= h >>> ISN_SHIFT_2;
         return h;
     }
 
@@ -81,12 +104,25 @@ public final class FloodGenerator {
      * @return what was measured
      */
     public FloodResult run() {
+        try {
+            return runAll();
+        } finally {
+            template.close();
+            if (live != null) {
+                live.close(); // detaches the program from lo
+            }
+        }
+    }
+
+    private FloodResult runAll() {
         long start = System.nanoTime();
         startNs = start;
         // Burst of 20 ms of tokens: a short stall (GC, softirq work on this core) is made up, a long one is not.
         long rateNs = settings.ratePerSecond();
         TokenBucket bucket = rateNs > 0 ? new TokenBucket(rateNs, Math.max(4L * BATCH, rateNs / 50), start) : null;
-        tsBase = (int) System.currentTimeMillis();
+        if (live == null) {
+            tsBase = (int) System.currentTimeMillis();
+        }
         receiver.tsWindow(tsBase, tsBase);
         long wallOffsetNs = System.currentTimeMillis() * 1_000_000L - start;
         announce("sending"); // a harness reading our stdout learns that the JVM is up and SYNs are going out now
@@ -97,6 +133,7 @@ public final class FloodGenerator {
         }
         long[] base = {sent, receiver.synAcks(), receiver.validLooking(), receiver.tsEncoded(), receiver.resets(),
             receiver.arpReplies(), txRingFull};
+        long dropsBase = live == null ? -1 : live.driverDrops();
         announce("measuring");
         int seconds = (int) ((settings.durationNs() + NS_PER_S - 1) / NS_PER_S) + 1;
         Marks marks = new Marks(start, seconds, base[0], base[1], base[2]);
@@ -106,11 +143,12 @@ public final class FloodGenerator {
         long sendEnd = System.nanoTime();
         linger(sendEnd + settings.lingerNs());
         int used = marks.close();
-        template.close();
-        return new FloodResult(sent - base[0], receiver.synAcks() - base[1], receiver.validLooking() - base[2],
-            receiver.tsEncoded() - base[3], receiver.resets() - base[4], receiver.arpReplies() - base[5],
-            txRingFull - base[6], (sendEnd - start) / 1e9, exhausted, settings.ratePerSecond(),
-            deltas(marks.sentAt, used), deltas(marks.acksAt, used));
+        long drops = dropsBase < 0 ? -1 : live.driverDrops();
+        drops = drops < 0 ? -1 : drops - dropsBase;
+        return new FloodResult(sent - base[0] - Math.max(drops, 0), receiver.synAcks() - base[1],
+            receiver.validLooking() - base[2], receiver.tsEncoded() - base[3], receiver.resets() - base[4],
+            receiver.arpReplies() - base[5], txRingFull - base[6], (sendEnd - start) / 1e9, exhausted,
+            settings.ratePerSecond(), deltas(marks.sentAt, used), deltas(marks.acksAt, used), drops);
     }
 
     private void announce(String line) {
@@ -126,6 +164,9 @@ public final class FloodGenerator {
      * @return whether it stopped early because the tuple walk or the count ran out
      */
     private boolean sendUntil(long deadline, TokenBucket bucket, long wallOffsetNs, Marks marks) {
+        if (live != null) {
+            return sendLiveUntil(deadline, marks);
+        }
         long now = System.nanoTime();
         while (now < deadline) {
             io.receive(receiver, RX_LIMIT);
@@ -140,6 +181,30 @@ public final class FloodGenerator {
             }
             io.flush();
             if (done < tokens && (walker.remaining() == 0 || sent >= settings.maxCount())) {
+                return true;
+            }
+            now = System.nanoTime();
+            if (marks != null) {
+                marks.tick(now);
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The live-frames loop: test runs of about {@link #LIVE_CALL_NS} (the program paces itself), and between
+     * them the answers that came in meanwhile (the RX ring holds 13 ms of them at 620 k/s).
+     */
+    private boolean sendLiveUntil(long deadline, Marks marks) {
+        long now = System.nanoTime();
+        while (now < deadline) {
+            for (int i = 0; i < 64 && io.receive(receiver, RX_LIMIT) == RX_LIMIT; i++) {
+                // drained in chunks; bounded so a receive storm cannot starve the sending
+            }
+            io.flush(); // ARP answers
+            live.run(Math.min(LIVE_CALL_NS, deadline - now));
+            sent = live.sent();
+            if (sent >= settings.maxCount()) {
                 return true;
             }
             now = System.nanoTime();

@@ -6,7 +6,7 @@ import java.util.Locale;
 /**
  * What a flood run measured. Rates are per second of sending time.
  *
- * @param sent             SYNs sent
+ * @param sent             SYNs sent (with live frames: those the driver took, see {@code driverDrops})
  * @param synAcks          SYN-ACKs to our sources ({@link FloodReceiver})
  * @param validLooking     SYN-ACKs that look like cookies answering our exact SYNs
  * @param tsEncoded        valid-looking SYN-ACKs with Linux's cookie encoding in TSval's low bits
@@ -18,10 +18,13 @@ import java.util.Locale;
  * @param offeredRate      the rate asked for (0: max)
  * @param sentPerSecond    SYNs sent in each second of the run
  * @param synAcksPerSecond SYN-ACKs counted in each second of the run (the last entry includes the linger)
+ * @param driverDrops      SYNs the driver dropped (live frames: the peer's queue was full), not in {@code sent} nor
+ *                         in {@code sentPerSecond}'s sum minus them; -1 when not known (other backends push back
+ *                         instead of dropping)
  */
 public record FloodResult(long sent, long synAcks, long validLooking, long tsEncoded, long resets, long arpReplies,
         long txRingFull, double sendSeconds, boolean exhausted, long offeredRate, long[] sentPerSecond,
-        long[] synAcksPerSecond) {
+        long[] synAcksPerSecond, long driverDrops) {
 
     /** @return SYNs per second actually sent */
     public double sentRate() {
@@ -38,7 +41,7 @@ public record FloodResult(long sent, long synAcks, long validLooking, long tsEnc
         return String.format(Locale.ROOT, """
             flood summary
               offered rate   %s
-              sent           %d SYNs in %.3f s (%.0f/s)%s
+              sent           %d SYNs in %.3f s (%.0f/s)%s%s
               SYN-ACKs       %d (%.0f/s, %.1f %% of sent)
               valid-looking  %d cookies (acks our ISN + 1, options consistent with our SYN)
               ts-encoded     %d (TSval low 6 bits = Linux cookie encoding of our options)
@@ -46,6 +49,7 @@ public record FloodResult(long sent, long synAcks, long validLooking, long tsEnc
               ARP replies    %d, TX ring full %d times""",
             offeredRate == 0 ? "max" : offeredRate + "/s", sent, sendSeconds, sentRate(),
             exhausted ? " (stopped early: tuple space or --count used up)" : "",
+            driverDrops > 0 ? "; " + driverDrops + " more dropped by the driver (the peer's queue was full)" : "",
             synAcks, answeredRate(), sent == 0 ? 0.0 : 100.0 * synAcks / sent, validLooking, tsEncoded, resets,
             arpReplies, txRingFull);
     }
@@ -54,9 +58,10 @@ public record FloodResult(long sent, long synAcks, long validLooking, long tsEnc
     public String toJson() {
         return String.format(Locale.ROOT, "{\"offeredRate\":%d,\"sent\":%d,\"sendSeconds\":%.6f,\"sentRate\":%.1f,"
             + "\"synAcks\":%d,\"answeredRate\":%.1f,\"validLooking\":%d,\"tsEncoded\":%d,\"resets\":%d,"
-            + "\"arpReplies\":%d,\"txRingFull\":%d,\"exhausted\":%b,\"sentPerSecond\":%s,\"synAcksPerSecond\":%s}",
+            + "\"arpReplies\":%d,\"txRingFull\":%d,\"driverDrops\":%d,\"exhausted\":%b,\"sentPerSecond\":%s,"
+            + "\"synAcksPerSecond\":%s}",
             offeredRate, sent, sendSeconds, sentRate(), synAcks, answeredRate(), validLooking, tsEncoded, resets,
-            arpReplies, txRingFull, exhausted, Arrays.toString(sentPerSecond).replace(" ", ""),
+            arpReplies, txRingFull, driverDrops, exhausted, Arrays.toString(sentPerSecond).replace(" ", ""),
             Arrays.toString(synAcksPerSecond).replace(" ", ""));
     }
 }

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,10 +57,11 @@ public final class SynFloodCommand implements Callable<Integer> {
     @Option(names = "--victims", description = "comma-separated victims or all (default: ${DEFAULT-VALUE})")
     private String victims = "all";
 
-    @Option(names = "--gen-io", description = "generator backend: af_xdp (its XDP program leaves the legitimate "
-        + "client's traffic to the kernel; the only one here that outruns the AF_XDP victim) or af_packet (about "
-        + "0.4 M SYN/s against that victim) (default: ${DEFAULT-VALUE})")
-    private String genIo = "af_xdp";
+    @Option(names = "--gen-io", description = "generator backend: xdp_live (the kernel sends from an XDP program "
+        + "run with live frames, no skb per SYN; GRO gives veth-b the NAPI it needs), af_xdp (copy mode, an skb per "
+        + "SYN), af_packet (about 0.4 M SYN/s: less than the AF_XDP victim answers) or auto: xdp_live on Linux 5.18 "
+        + "and later, af_xdp before (default: ${DEFAULT-VALUE})")
+    private String genIo = "auto";
 
     @Option(names = "--victim-napi", paramLabel = "pin|free", description = "pin: an XDP victim's NAPI (veth's "
         + "receive work for it: a copy per frame, the XDP program, the copy into the socket) runs threaded on the "
@@ -89,10 +92,14 @@ public final class SynFloodCommand implements Callable<Integer> {
         }
         if (!(duration > 0 && duration <= 600) || !(warmup >= 0 && warmup <= 60)
                 || !(legitRate > 0 && legitRate <= 5000) || !List.of("pin", "free").contains(victimNapi)
-                || rounds < 1 || rounds > 20) {
+                || rounds < 1 || rounds > 20 || !List.of("auto", "af_xdp", "af_packet", "xdp_live").contains(genIo)) {
             System.err.println("bench synflood: --duration must be in (0, 600], --warmup in [0, 60], --legit-rate "
-                + "in (0, 5000], --rounds in 1..20 and --victim-napi pin or free");
+                + "in (0, 5000], --rounds in 1..20, --victim-napi pin or free and --gen-io auto, xdp_live, af_xdp or "
+                + "af_packet");
             return 2;
+        }
+        if (genIo.equals("auto")) {
+            genIo = liveFramesKernel(System.getProperty("os.version")) ? "xdp_live" : "af_xdp";
         }
         List<Victim> chosen;
         try {
@@ -122,6 +129,19 @@ public final class SynFloodCommand implements Callable<Integer> {
         return all.stream().flatMap(List::stream).anyMatch(VictimResult::measured) ? 0 : 1;
     }
 
+    /**
+     * @param osVersion the kernel's release, e.g. {@code 6.18.44-fc}
+     * @return whether it has BPF_F_TEST_XDP_LIVE_FRAMES (5.18 and later); false when it cannot be read
+     */
+    static boolean liveFramesKernel(String osVersion) {
+        Matcher m = Pattern.compile("^(\\d+)\\.(\\d+)").matcher(osVersion == null ? "" : osVersion);
+        if (!m.find()) {
+            return false;
+        }
+        int major = Integer.parseInt(m.group(1));
+        return major > 5 || major == 5 && Integer.parseInt(m.group(2)) >= 18;
+    }
+
     private Path roundDir(Path dir, int round) {
         return rounds == 1 ? dir : dir.resolve("round-" + (round + 1));
     }
@@ -133,6 +153,9 @@ public final class SynFloodCommand implements Callable<Integer> {
         boolean serve = VictimRunner.serveAvailable();
         try (Lab lab = Lab.up()) {
             VictimRunner.prepare(lab, genCpu, victimCpu);
+            if (genIo.equals("xdp_live")) {
+                VictimRunner.prepareLiveFrames(lab, victimNapi.equals("pin"));
+            }
             for (int round = 0; round < rounds; round++) {
                 Path rd = roundDir(dir, round);
                 Files.createDirectories(rd);

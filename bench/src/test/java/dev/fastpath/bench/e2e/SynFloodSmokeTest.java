@@ -99,6 +99,35 @@ class SynFloodSmokeTest {
         assertTrue(num(v, "p50") < 1_000_000, "the median legitimate connection needed no SYN retransmission: " + v);
     }
 
+    /**
+     * The live-frames generator (the kernel sends from an XDP program, GRO gives veth-b the NAPI it needs): the
+     * kernel victim and the AF_PACKET one, neither with an XDP program of its own, get the flood and answer it;
+     * the program paces itself, so no more SYNs leave than the rate allows (its catch-up after a stall included).
+     */
+    @Test
+    void xdpLiveGeneratorFloodsVictimsWithoutXdpAtItsRate() throws Exception {
+        Optional<String> why = Lab.unavailableReason();
+        assumeTrue(why.isEmpty(), () -> "synflood smoke test skipped: " + why.orElse(""));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String victims = VictimRunner.serveAvailable() ? "kernel-syncookies2,fastpath-af_packet" : "kernel-syncookies2";
+        int rc = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), "bench", "synflood",
+            "--victims", victims, "--gen-io", "xdp_live", "--duration", "1", "--warmup", "0.5",
+            "--rate", "20000", "--legit-rate", Integer.toString(LEGIT_RATE), "--out", dir.toString());
+        assertEquals(0, rc, () -> out + "\n" + err);
+        List<String> rows = Files.readAllLines(dir.resolve("results.json")).stream()
+            .filter(l -> l.contains("\"name\":")).toList();
+        assertEquals(victims.split(",").length, rows.size());
+        for (String v : rows) {
+            assertTrue(v.contains("\"error\":null"), v);
+            assertTrue(num(v, "synAcks") > 0 && num(v, "validLooking") == num(v, "synAcks"), v);
+            // 1 s at 20,000/s, plus the measured span's overrun of one test run and a catch-up burst of 256.
+            assertTrue(num(v, "sent") <= 20_000 * 1.01 + 256 + 20, "paced: " + v);
+            assertEquals(num(v, "legitAttempted"), num(v, "legitCompleted") + num(v, "legitFailed"), v);
+            assertTrue(num(v, "legitCompleted") > 0, v);
+        }
+    }
+
     /** Rounds: each round's full report in its own directory, and a summary that judges every round. */
     @Test
     void roundsEachGetAReportAndAVerdict() throws Exception {

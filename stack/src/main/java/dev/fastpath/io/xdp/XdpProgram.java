@@ -1,13 +1,9 @@
 package dev.fastpath.io.xdp;
 
 import dev.fastpath.nativeio.Errors;
-import dev.fastpath.nativeio.bpf_attr_link_create;
-import dev.fastpath.nativeio.bpf_attr_map_create;
-import dev.fastpath.nativeio.bpf_attr_map_elem;
 import dev.fastpath.nativeio.bpf_h;
 import dev.fastpath.nativeio.unistd_h;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -56,18 +52,8 @@ final class XdpProgram implements AutoCloseable {
      * @return the program
      */
     static XdpProgram load(int mapEntries, int net, int prefix) {
-        int map;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment mc = bpf_attr_map_create.allocate(arena);
-            bpf_attr_map_create.map_type(mc, bpf_h.BPF_MAP_TYPE_XSKMAP);
-            bpf_attr_map_create.key_size(mc, Integer.BYTES);
-            bpf_attr_map_create.value_size(mc, Integer.BYTES);
-            bpf_attr_map_create.max_entries(mc, mapEntries);
-            MemorySegment name = arena.allocateFrom("fp_xsks");
-            MemorySegment.copy(name, 0, bpf_attr_map_create.map_name(mc), 0, name.byteSize());
-            map = Errors.check("bpf(BPF_MAP_CREATE, XSKMAP)", bpf_h.bpf(bpf_h.BPF_MAP_CREATE, mc,
-                bpf_attr_map_create.sizeof()));
-        }
+        int map = Errors.check("bpf(BPF_MAP_CREATE, XSKMAP)", bpf_h.mapCreate(bpf_h.BPF_MAP_TYPE_XSKMAP,
+            Integer.BYTES, Integer.BYTES, mapEntries, "fp_xsks"));
         long[] prog = prefix < 0 ? bpf_h.xskRedirectProgram(map) : bpf_h.xskRedirectIpv4BlockProgram(map, net, prefix);
         try {
             return new XdpProgram(map, bpf_h.progLoad(bpf_h.BPF_PROG_TYPE_XDP, prog, "XDP redirect"));
@@ -85,15 +71,9 @@ final class XdpProgram implements AutoCloseable {
      */
     void register(int queueId, int xskFd) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment key = arena.allocateFrom(ValueLayout.JAVA_INT, queueId);
-            MemorySegment value = arena.allocateFrom(ValueLayout.JAVA_INT, xskFd);
-            MemorySegment el = bpf_attr_map_elem.allocate(arena);
-            bpf_attr_map_elem.map_fd(el, mapFd);
-            bpf_attr_map_elem.key(el, key.address());
-            bpf_attr_map_elem.value(el, value.address());
-            bpf_attr_map_elem.flags(el, bpf_h.BPF_ANY);
-            Errors.check("bpf(BPF_MAP_UPDATE_ELEM, xsks[" + queueId + "])",
-                bpf_h.bpf(bpf_h.BPF_MAP_UPDATE_ELEM, el, bpf_attr_map_elem.sizeof()));
+            Errors.check("bpf(BPF_MAP_UPDATE_ELEM, xsks[" + queueId + "])", bpf_h.mapElem(bpf_h.BPF_MAP_UPDATE_ELEM,
+                mapFd, arena.allocateFrom(ValueLayout.JAVA_INT, queueId), arena.allocateFrom(ValueLayout.JAVA_INT,
+                xskFd), bpf_h.BPF_ANY));
         }
     }
 
@@ -104,17 +84,9 @@ final class XdpProgram implements AutoCloseable {
      * @param xdpFlags {@code XDP_FLAGS_SKB_MODE} or {@code XDP_FLAGS_DRV_MODE}
      */
     void attach(int ifindex, int xdpFlags) {
-        int rc;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment lc = bpf_attr_link_create.allocate(arena);
-            bpf_attr_link_create.prog_fd(lc, progFd);
-            bpf_attr_link_create.target_ifindex(lc, ifindex);
-            bpf_attr_link_create.attach_type(lc, bpf_h.BPF_XDP);
-            bpf_attr_link_create.flags(lc, xdpFlags);
-            // -Dfastpath.xdp.attach=netlink takes the fallback on a kernel that has links (to test it).
-            rc = "netlink".equals(System.getProperty("fastpath.xdp.attach")) ? -Errors.EOPNOTSUPP
-                : bpf_h.bpf(bpf_h.BPF_LINK_CREATE, lc, bpf_attr_link_create.sizeof());
-        }
+        // -Dfastpath.xdp.attach=netlink takes the fallback on a kernel that has links (to test it).
+        int rc = "netlink".equals(System.getProperty("fastpath.xdp.attach")) ? -Errors.EOPNOTSUPP
+            : bpf_h.xdpLinkCreate(progFd, ifindex, xdpFlags);
         if (rc >= 0) {
             linkFd = rc;
             return;

@@ -1,0 +1,227 @@
+package dev.fastpath.stress;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.fastpath.nativeio.Errors;
+import dev.fastpath.nativeio.NativeException;
+import dev.fastpath.nativeio.bpf_attr_test_run;
+import dev.fastpath.nativeio.bpf_h;
+import dev.fastpath.nativeio.unistd_h;
+import dev.fastpath.nativeio.xdp_md;
+import dev.fastpath.wire.Checksum;
+import dev.fastpath.wire.ChecksumPolicy;
+import dev.fastpath.wire.DropReason;
+import dev.fastpath.wire.FrameParser;
+import dev.fastpath.wire.Ipv4Header;
+import dev.fastpath.wire.ParsedFrame;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The live-frames SYN program, run by the kernel's BPF_PROG_TEST_RUN without live frames (nothing is sent: the
+ * verdict comes back with the rewritten frame): SYN n must be byte for byte what the Java generator sends as its
+ * n-th, with valid checksums, whatever the page held before; the limit, the pacing and the interface guard hold.
+ * Needs root (CAP_BPF); skipped otherwise.
+ */
+class LiveSynProgramTest {
+
+    private static final int DST = Ipv4Header.parseAddress("198.18.0.2");
+    private static final int LO = 1;
+    private static final int IP_CHECK = 14 + 10;
+    private static final int TCP_CHECK = 14 + 20 + 16;
+
+    /** A loaded program with its state map, and a test-run call over one frame. */
+    private static final class Rig implements AutoCloseable {
+        final Arena arena = Arena.ofConfined();
+        final int map;
+        final int prog;
+        final MemorySegment in;
+        final MemorySegment out;
+        final int length;
+
+        Rig(SynTemplate t, TupleWalker w, int ifindex, long interval, long limit) {
+            map = XdpLiveSender.createMap();
+            int p;
+            try {
+                p = bpf_h.progLoad(bpf_h.BPF_PROG_TYPE_XDP, LiveSynProgram.instructions(map, ifindex, t, w, 0),
+                    "test");
+            } catch (NativeException e) {
+                unistd_h.close(map);
+                throw e;
+            }
+            prog = p;
+            length = t.length();
+            in = arena.allocate(length);
+            out = arena.allocate(length);
+            t.copyTo(in, 0);
+            MemorySegment v = arena.allocate(LiveSynProgram.VALUE_SIZE);
+            v.set(ValueLayout.JAVA_LONG, LiveSynProgram.INTERVAL, interval);
+            v.set(ValueLayout.JAVA_LONG, LiveSynProgram.LIMIT, limit);
+            mapCall(bpf_h.BPF_MAP_UPDATE_ELEM, v);
+        }
+
+        private void mapCall(int cmd, MemorySegment v) {
+            Errors.check("map", bpf_h.mapElem(cmd, map, arena.allocateFrom(ValueLayout.JAVA_INT, 0), v, 0));
+        }
+
+        long n() {
+            MemorySegment v = arena.allocate(LiveSynProgram.VALUE_SIZE);
+            mapCall(bpf_h.BPF_MAP_LOOKUP_ELEM, v);
+            return v.get(ValueLayout.JAVA_LONG, LiveSynProgram.N);
+        }
+
+        /** Runs the program once on {@link #in}; the frame it leaves is in {@link #out}. */
+        int run() {
+            return runRepeated(1)[0];
+        }
+
+        /** Runs the program {@code repeat} times in one test run: {last verdict, mean ns per run}. */
+        int[] runRepeated(int repeat) {
+            MemorySegment ctx = xdp_md.allocate(arena);
+            xdp_md.ingress_ifindex(ctx, LO);
+            xdp_md.data_end(ctx, length);
+            MemorySegment a = bpf_attr_test_run.allocate(arena);
+            bpf_attr_test_run.prog_fd(a, prog);
+            bpf_attr_test_run.data_in(a, in.address());
+            bpf_attr_test_run.data_size_in(a, length);
+            bpf_attr_test_run.data_out(a, out.address());
+            bpf_attr_test_run.data_size_out(a, length);
+            bpf_attr_test_run.ctx_in(a, ctx.address());
+            bpf_attr_test_run.ctx_size_in(a, (int) xdp_md.sizeof());
+            bpf_attr_test_run.repeat(a, repeat);
+            Errors.check("test run", bpf_h.bpf(bpf_h.BPF_PROG_TEST_RUN, a, bpf_attr_test_run.sizeof()));
+            assertEquals(length, bpf_attr_test_run.data_size_out(a));
+            return new int[] {bpf_attr_test_run.retval(a), bpf_attr_test_run.duration(a)};
+        }
+
+        @Override
+        public void close() {
+            unistd_h.close(prog);
+            unistd_h.close(map);
+            arena.close();
+        }
+    }
+
+    private static Rig rig(SynTemplate t, TupleWalker w, int ifindex, long interval, long limit) {
+        try {
+            return new Rig(t, w, ifindex, interval, limit);
+        } catch (NativeException e) {
+            assumeTrue(e.errno() != Errors.EPERM, "BPF needs root (CAP_BPF): " + e.getMessage());
+            throw e;
+        }
+    }
+
+    private static SynTemplate template(SynOptions options) {
+        SynTemplate t = new SynTemplate(0x020000000001L, 0x0200C6120002L, DST, 8080, options);
+        t.tsVal(0x12345678);
+        return t;
+    }
+
+    @ParameterizedTest
+    @EnumSource(SynOptions.class)
+    void synNIsTheJavaGeneratorsNthWhateverThePageHeld(SynOptions options) {
+        // 6 addresses: the walk wraps to the next port every 6 SYNs, so ports change within the run too.
+        TupleWalker walker = TupleWalker.ofCidr("198.19.7.0/29", 1024, 65535);
+        TupleWalker expected = TupleWalker.ofCidr("198.19.7.0/29", 1024, 65535);
+        FrameParser parser = new FrameParser(ChecksumPolicy.STRICT);
+        ParsedFrame f = new ParsedFrame();
+        try (SynTemplate t = template(options); SynTemplate java = template(options);
+             Rig r = rig(t, walker, LO, 0, walker.size())) {
+            for (int n = 0; n < 70_000; n += n < 100 ? 1 : 997) {
+                while (expected.walked() <= n) {
+                    expected.next();
+                }
+                // A recycled page holds the previous SYN, a fresh one the template: the output must not care.
+                if (n % 2 == 1) {
+                    MemorySegment.copy(r.out, 0, r.in, 0, r.length);
+                } else {
+                    t.copyTo(r.in, 0);
+                }
+                forceN(r, n);
+                assertEquals(bpf_h.XDP_TX, r.run(), "SYN " + n);
+                java.set(expected.address(), expected.port(), FloodGenerator.isn(expected.address(), expected.port()),
+                    n & 0xFFFF);
+                assertSameExceptChecksums(java.frame(), r.out, r.length, n);
+                assertEquals(DropReason.NONE, parser.parse(r.out, 0, r.length, 0, f), "SYN " + n);
+                assertTrue(Checksum.verifyTcp(r.out, SynTemplate.tcpOffset(), r.length - SynTemplate.tcpOffset(),
+                    expected.address(), DST), "TCP checksum of SYN " + n);
+                assertEquals(n + 1, r.n());
+            }
+        }
+    }
+
+    /** Sets the program's next SYN number (the test skips ahead instead of running 70,000 times). */
+    private static void forceN(Rig r, long n) {
+        MemorySegment v = r.arena.allocate(LiveSynProgram.VALUE_SIZE);
+        r.mapCall(bpf_h.BPF_MAP_LOOKUP_ELEM, v);
+        v.set(ValueLayout.JAVA_LONG, LiveSynProgram.N, n);
+        r.mapCall(bpf_h.BPF_MAP_UPDATE_ELEM, v);
+    }
+
+    /** Equal bytes everywhere but the checksum fields (RFC 1624 patching may give 0xFFFF where a full sum gives 0). */
+    private static void assertSameExceptChecksums(MemorySegment want, MemorySegment got, int length, int n) {
+        for (int i = 0; i < length; i++) {
+            boolean checksum = i == IP_CHECK || i == IP_CHECK + 1 || i == TCP_CHECK || i == TCP_CHECK + 1;
+            if (!checksum) {
+                assertEquals(want.get(ValueLayout.JAVA_BYTE, i), got.get(ValueLayout.JAVA_BYTE, i),
+                    "byte " + i + " of SYN " + n);
+            }
+        }
+    }
+
+    @Test
+    void stopsAtTheLimit() {
+        TupleWalker walker = TupleWalker.ofCidr("198.19.0.0/16", 1024, 65535);
+        try (SynTemplate t = template(SynOptions.LINUX); Rig r = rig(t, walker, LO, 0, 3)) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(bpf_h.XDP_TX, r.run());
+            }
+            assertEquals(bpf_h.XDP_DROP, r.run());
+            assertEquals(bpf_h.XDP_DROP, r.run());
+            assertEquals(3, r.n());
+        }
+    }
+
+    @Test
+    void aFrameBeforeItsTimeWaitsOrIsDroppedAndCostsNoSyn() {
+        TupleWalker walker = TupleWalker.ofCidr("198.19.0.0/16", 1024, 65535);
+        // One SYN every 100 s: the first goes at once, the next is far too early for the wait loop.
+        try (SynTemplate t = template(SynOptions.LINUX); Rig r = rig(t, walker, LO, 100_000_000_000L, 1000)) {
+            assertEquals(bpf_h.XDP_TX, r.run());
+            assertEquals(bpf_h.XDP_DROP, r.run());
+            assertEquals(bpf_h.XDP_DROP, r.run());
+            assertEquals(1, r.n());
+        }
+    }
+
+    @Test
+    void aFrameShortlyEarlyWaitsForItsTimeInsteadOfBeingDropped() {
+        TupleWalker walker = TupleWalker.ofCidr("198.19.0.0/16", 1024, 65535);
+        // One SYN a microsecond, 50 runs back to back in one test run (each far shorter than that): every frame
+        // but the first is early, within the program's wait of 128 clock reads — none is dropped, and they are
+        // spaced by the interval (no catch-up slack here: the first SYN starts the schedule).
+        try (SynTemplate t = template(SynOptions.LINUX); Rig r = rig(t, walker, LO, 1000, 1000)) {
+            int[] verdictAndMeanNs = r.runRepeated(50);
+            assertEquals(bpf_h.XDP_TX, verdictAndMeanNs[0]);
+            assertEquals(50, r.n(), "no early frame dropped");
+            assertTrue(verdictAndMeanNs[1] >= 49 * 1000 / 50, "spaced by the interval: " + verdictAndMeanNs[1]);
+        }
+    }
+
+    @Test
+    void framesOfAnotherInterfacePassUntouched() {
+        TupleWalker walker = TupleWalker.ofCidr("198.19.0.0/16", 1024, 65535);
+        // Built for interface 999999, run on lo: what the copy attached to lo does with lo's own traffic.
+        try (SynTemplate t = template(SynOptions.LINUX); Rig r = rig(t, walker, 999_999, 0, 1000)) {
+            assertEquals(bpf_h.XDP_PASS, r.run());
+            assertEquals(-1, r.in.mismatch(r.out));
+            assertEquals(0, r.n());
+        }
+    }
+}
