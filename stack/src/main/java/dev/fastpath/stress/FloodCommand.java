@@ -173,6 +173,10 @@ public final class FloodCommand implements Callable<Integer> {
             if (packetIo instanceof AfXdpIo x) {
                 out.println("  " + x.stats()); // the backend's own counters: kicks refused, kernel drops
             }
+            if (opened == Io.XDP_LIVE && result.sent() == 0 && result.driverDrops() > 0) {
+                System.err.println("flood: the driver dropped every SYN: does the peer run NAPI? A veth peer needs an "
+                    + "XDP program or GRO (ethtool -K PEER gro on)");
+            }
             if (jsonFile != null) {
                 Files.writeString(jsonFile, result.toJson() + "\n", StandardCharsets.UTF_8);
             }
