@@ -39,14 +39,15 @@ final class SynFloodReport {
                 + "\"synAckRate\":%.1f,\"validLooking\":%d,\"tsEncoded\":%d,\"synAcksPerSecond\":%s,"
                 + "\"legitAttempted\":%d,\"legitCompleted\":%d,\"legitFailed\":%d,"
                 + "\"latencyUs\":{\"p50\":%d,\"p99\":%d,\"max\":%d},"
-                + "\"cpuPercent\":%s,\"victimPeakRssKb\":%d,\"victimCookies\":%d,\"victimRingDrops\":%d}",
+                + "\"cpuPercent\":%s,\"victimPeakRssKb\":%d,\"victimCookies\":%d,\"victimRingDrops\":%d,"
+                + "\"driverDrops\":%d}",
                 r.victim().name(), escape(r.victim().describe()), quote(r.skipped()), quote(r.error()),
                 r.offeredRate(), r.sent(), r.sentRate(), r.synAcks(), r.synAckRate(), r.validLooking(),
                 r.tsEncoded(), java.util.Arrays.toString(r.synAcksPerSecond()).replace(" ", ""),
                 r.legitAttempted(), r.legitCompleted(), r.legitFailed(), h.getValueAtPercentile(50),
                 h.getValueAtPercentile(99),
                 h.getMaxValue(), cpuJson(r.cpuPercent()), r.victimPeakRssKb(), r.victimCookies(),
-                r.victimRingDrops()));
+                r.victimRingDrops(), r.driverDrops()));
         }
         return b.append("\n  ]\n}\n").toString();
     }
@@ -118,20 +119,21 @@ final class SynFloodReport {
 
     static String markdown(String header, List<VictimResult> results) {
         StringBuilder b = new StringBuilder("# SYN flood: Fastpath vs the Linux kernel\n\n").append(header)
-            .append("\n\n| victim | offered | sent/s | SYN-ACK/s | valid-looking | ts-encoded | legit ok/failed "
-                + "| p50 / p99 / max ms | CPU % per core | victim peak RSS |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|\n");
+            .append("\n\n| victim | offered | sent/s | dropped at the generator | SYN-ACK/s | valid-looking "
+                + "| ts-encoded | legit ok/failed | p50 / p99 / max ms | CPU % per core | victim peak RSS |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (VictimResult r : results) {
             if (!r.measured()) {
                 b.append("| ").append(r.victim().name()).append(" | ")
                     .append(r.skipped() != null ? "skipped: " + r.skipped() : "failed: " + firstLine(r.error()))
-                    .append(" | | | | | | | | |\n");
+                    .append(" | | | | | | | | | |\n");
                 continue;
             }
             Histogram h = r.latencyUs();
-            b.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.0f | %d | %d | %d / %d | %.1f / %.1f / %.1f "
+            b.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %s | %.0f | %d | %d | %d / %d | %.1f / %.1f / %.1f "
                 + "| %s | %s |%n", r.victim().name(), r.offeredRate() == 0 ? "max" : Long.toString(r.offeredRate()),
-                r.sentRate(), r.synAckRate(), r.validLooking(), r.tsEncoded(), r.legitCompleted(), r.legitFailed(),
+                r.sentRate(), r.driverDrops() < 0 ? "—" : Long.toString(r.driverDrops()), r.synAckRate(),
+                r.validLooking(), r.tsEncoded(), r.legitCompleted(), r.legitFailed(),
                 h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0,
                 cpuJson(r.cpuPercent()), r.victimPeakRssKb() < 0 ? "?" : r.victimPeakRssKb() / 1024 + " MiB"));
         }

@@ -300,7 +300,8 @@ final class VictimRunner {
         }
         return new VictimResult(v, null, null, num(json, "offeredRate"), num(json, "sent"),
             dbl(json, "sentRate"), num(json, "synAcks"), dbl(json, "answeredRate"), num(json, "validLooking"),
-            num(json, "tsEncoded"), array(json, "synAcksPerSecond"), attempted, ok, failed, h, cpu, rss, -1, -1);
+            num(json, "tsEncoded"), array(json, "synAcksPerSecond"), attempted, ok, failed, h, cpu, rss, -1, -1,
+            num(json, "driverDrops"));
     }
 
     private static String field(String json, String key) {

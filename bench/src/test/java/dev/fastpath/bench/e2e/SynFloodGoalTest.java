@@ -19,7 +19,7 @@ class SynFloodGoalTest {
         Histogram h = new Histogram(3);
         h.recordValue(1000);
         return new VictimResult(v, null, null, offered, 0, sentRate, 0, synAckRate, 0, 0, new long[0],
-            legitOk + legitFailed, legitOk, legitFailed, h, new double[0], -1, -1, -1);
+            legitOk + legitFailed, legitOk, legitFailed, h, new double[0], -1, -1, -1, -1);
     }
 
     private static VictimResult fastpath(double synAckRate) {

@@ -65,6 +65,7 @@ class SynFloodSmokeTest {
             assertEquals(num(v, "legitAttempted"), num(v, "legitCompleted") + num(v, "legitFailed"),
                 "every legitimate connection completed or failed: " + v);
             assertTrue(num(v, "victimPeakRssKb") > 0, v);
+            assertEquals(-1, num(v, "driverDrops"), "AF_PACKET pushes back, it does not drop: " + v);
             if (name.startsWith("fastpath")) {
                 // The victim's own counters are kept beside the results (where frames were lost, if any).
                 String log = Files.readString(dir.resolve("victim-" + name + ".log"));
@@ -121,6 +122,7 @@ class SynFloodSmokeTest {
         for (String v : rows) {
             assertTrue(v.contains("\"error\":null"), v);
             assertTrue(num(v, "synAcks") > 0 && num(v, "validLooking") == num(v, "synAcks"), v);
+            assertTrue(num(v, "driverDrops") >= 0, "veth's drops of live frames are read: " + v);
             // 1 s at 20,000/s, plus the measured span's overrun of one test run and a catch-up burst of 256.
             assertTrue(num(v, "sent") <= 20_000 * 1.01 + 256 + 20, "paced: " + v);
             assertEquals(num(v, "legitAttempted"), num(v, "legitCompleted") + num(v, "legitFailed"), v);
