@@ -166,25 +166,42 @@ public final class bpf_h {
      * @throws NativeException with the verifier's log when the kernel refuses it
      */
     public static int progLoad(int type, long[] prog, String what) {
-        final int logBytes = 64 * 1024;
+        // Without a log first: a verifier log that outgrows its buffer fails the load (ENOSPC) by itself, and a
+        // program with a loop the verifier walks writes a long one. Only a refused program is loaded again, with a
+        // large log, for the message.
+        int fd = tryProgLoad(type, prog, null);
+        if (fd >= 0) {
+            return fd;
+        }
+        final int logBytes = 4 * 1024 * 1024;
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment log = arena.allocate(logBytes);
+            int again = tryProgLoad(type, prog, log);
+            if (again >= 0) {
+                return again; // refused once, accepted now: take it
+            }
+            String text = log.getString(0).strip();
+            String tail = text.length() > 4000 ? "..." + text.substring(text.length() - 4000) : text;
+            throw new NativeException("bpf(BPF_PROG_LOAD, " + what + ")", -fd, Errors.message(fd) + "; verifier: "
+                + tail);
+        }
+    }
+
+    private static int tryProgLoad(int type, long[] prog, MemorySegment log) {
         try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
             MemorySegment insns = arena.allocateFrom(JAVA_LONG, prog);
             MemorySegment license = arena.allocateFrom("GPL");
-            MemorySegment log = arena.allocate(logBytes);
             MemorySegment pl = bpf_attr_prog_load.allocate(arena);
             bpf_attr_prog_load.prog_type(pl, type);
             bpf_attr_prog_load.insn_cnt(pl, prog.length);
             bpf_attr_prog_load.insns(pl, insns.address());
             bpf_attr_prog_load.license(pl, license.address());
-            bpf_attr_prog_load.log_level(pl, 1);
-            bpf_attr_prog_load.log_size(pl, logBytes);
-            bpf_attr_prog_load.log_buf(pl, log.address());
-            int fd = bpf(BPF_PROG_LOAD, pl, bpf_attr_prog_load.sizeof());
-            if (fd < 0) {
-                throw new NativeException("bpf(BPF_PROG_LOAD, " + what + ")", -fd,
-                    Errors.message(fd) + "; verifier: " + log.getString(0).strip());
+            if (log != null) {
+                bpf_attr_prog_load.log_level(pl, 1);
+                bpf_attr_prog_load.log_size(pl, (int) log.byteSize());
+                bpf_attr_prog_load.log_buf(pl, log.address());
             }
-            return fd;
+            return bpf(BPF_PROG_LOAD, pl, bpf_attr_prog_load.sizeof());
         }
     }
 

@@ -164,6 +164,7 @@ public final class FloodCommand implements Callable<Integer> {
                 try {
                     gen.useLiveFrames(iface);
                 } catch (RuntimeException e) {
+                    gen.close();
                     System.err.println("flood: XDP live frames unavailable on " + iface + ": " + e.getMessage());
                     return 1;
                 }
@@ -173,7 +174,7 @@ public final class FloodCommand implements Callable<Integer> {
             if (packetIo instanceof AfXdpIo x) {
                 out.println("  " + x.stats()); // the backend's own counters: kicks refused, kernel drops
             }
-            if (opened == Io.XDP_LIVE && result.sent() == 0 && result.driverDrops() > 0) {
+            if (opened == Io.XDP_LIVE && result.sent() == 0 && result.driverDrops() > 0 && result.synAcks() == 0) {
                 System.err.println("flood: the driver dropped every SYN: does the peer run NAPI? A veth peer needs an "
                     + "XDP program or GRO (ethtool -K PEER gro on)");
             }

@@ -44,6 +44,7 @@ public final class FloodGenerator {
     private long txRingFull;
     /** Sends instead of {@link #io} when set ({@link #useLiveFrames}); {@link #io} then only receives. */
     private XdpLiveSender live;
+    private boolean closed;
     private int tsBase;
     private long startNs;
 
@@ -107,10 +108,19 @@ public final class FloodGenerator {
         try {
             return runAll();
         } finally {
-            template.close();
-            if (live != null) {
-                live.close(); // detaches the program from lo
-            }
+            close();
+        }
+    }
+
+    /** Frees the template and the live-frames sender (detaching its program from lo); {@link #run()} does it too. */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        template.close();
+        if (live != null) {
+            live.close();
         }
     }
 
@@ -129,11 +139,14 @@ public final class FloodGenerator {
         boolean exhausted = false;
         if (settings.warmupNs() > 0) {
             exhausted = sendUntil(start + settings.warmupNs(), bucket, wallOffsetNs, null);
+        }
+        // Before the clock starts: reading the driver's count takes an ethtool run, milliseconds of not sending.
+        long deliveredBase = live == null ? -1 : live.delivered();
+        if (settings.warmupNs() > 0 || live != null) {
             start = System.nanoTime();
         }
         long[] base = {sent, receiver.synAcks(), receiver.validLooking(), receiver.tsEncoded(), receiver.resets(),
             receiver.arpReplies(), txRingFull};
-        long dropsBase = live == null ? -1 : live.driverDrops();
         announce("measuring");
         int seconds = (int) ((settings.durationNs() + NS_PER_S - 1) / NS_PER_S) + 1;
         Marks marks = new Marks(start, seconds, base[0], base[1], base[2]);
@@ -143,9 +156,11 @@ public final class FloodGenerator {
         long sendEnd = System.nanoTime();
         linger(sendEnd + settings.lingerNs());
         int used = marks.close();
-        long drops = dropsBase < 0 ? -1 : live.driverDrops();
-        drops = drops < 0 ? -1 : drops - dropsBase;
-        return new FloodResult(sent - base[0] - Math.max(drops, 0), receiver.synAcks() - base[1],
+        long made = sent - base[0];
+        long delivered = deliveredBase < 0 ? -1 : live.delivered();
+        // Live frames: sent is what the driver took, the rest of what the program made was dropped on the way.
+        long drops = delivered < 0 ? -1 : made - (delivered - deliveredBase);
+        return new FloodResult(made - Math.max(drops, 0), receiver.synAcks() - base[1],
             receiver.validLooking() - base[2], receiver.tsEncoded() - base[3], receiver.resets() - base[4],
             receiver.arpReplies() - base[5], txRingFull - base[6], (sendEnd - start) / 1e9, exhausted,
             settings.ratePerSecond(), deltas(marks.sentAt, used), deltas(marks.acksAt, used), drops);

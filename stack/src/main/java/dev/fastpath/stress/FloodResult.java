@@ -6,7 +6,7 @@ import java.util.Locale;
 /**
  * What a flood run measured. Rates are per second of sending time.
  *
- * @param sent             SYNs sent (with live frames: those the driver took, see {@code driverDrops})
+ * @param sent             SYNs sent (live frames: those the driver took, see {@code driverDrops})
  * @param synAcks          SYN-ACKs to our sources ({@link FloodReceiver})
  * @param validLooking     SYN-ACKs that look like cookies answering our exact SYNs
  * @param tsEncoded        valid-looking SYN-ACKs with Linux's cookie encoding in TSval's low bits
@@ -18,9 +18,10 @@ import java.util.Locale;
  * @param offeredRate      the rate asked for (0: max)
  * @param sentPerSecond    SYNs sent in each second of the run
  * @param synAcksPerSecond SYN-ACKs counted in each second of the run (the last entry includes the linger)
- * @param driverDrops      SYNs the driver dropped (live frames: the peer's queue was full), not in {@code sent} nor
- *                         in {@code sentPerSecond}'s sum minus them; -1 when not known (other backends push back
- *                         instead of dropping)
+ * @param driverDrops      live frames: SYNs the program made that the driver did not take (the peer's queue was
+ *                         full, or the peer runs no NAPI); not in {@code sent}, but in {@code sentPerSecond}, whose
+ *                         sum is {@code sent + driverDrops}. -1 when not known (the other backends are pushed back
+ *                         by a full queue instead of dropping)
  */
 public record FloodResult(long sent, long synAcks, long validLooking, long tsEncoded, long resets, long arpReplies,
         long txRingFull, double sendSeconds, boolean exhausted, long offeredRate, long[] sentPerSecond,
@@ -49,7 +50,8 @@ public record FloodResult(long sent, long synAcks, long validLooking, long tsEnc
               ARP replies    %d, TX ring full %d times""",
             offeredRate == 0 ? "max" : offeredRate + "/s", sent, sendSeconds, sentRate(),
             exhausted ? " (stopped early: tuple space or --count used up)" : "",
-            driverDrops > 0 ? "; " + driverDrops + " more dropped by the driver (the peer's queue was full)" : "",
+            driverDrops > 0 ? "; " + driverDrops + " more made but not taken by the driver (the peer's queue full, or "
+                + "no NAPI on the peer)" : "",
             synAcks, answeredRate(), sent == 0 ? 0.0 : 100.0 * synAcks / sent, validLooking, tsEncoded, resets,
             arpReplies, txRingFull);
     }

@@ -20,6 +20,7 @@ import static dev.fastpath.nativeio.bpf_h.BPF_MOD;
 import static dev.fastpath.nativeio.bpf_h.BPF_MOV;
 import static dev.fastpath.nativeio.bpf_h.BPF_MUL;
 import static dev.fastpath.nativeio.bpf_h.BPF_RSH;
+import static dev.fastpath.nativeio.bpf_h.BPF_SUB;
 import static dev.fastpath.nativeio.bpf_h.BPF_W;
 import static dev.fastpath.nativeio.bpf_h.BPF_XOR;
 import static dev.fastpath.nativeio.bpf_h.XDP_ABORTED;
@@ -59,8 +60,9 @@ import java.util.Map;
  * out of the interface without an skb (the copy-mode AF_XDP generator pays an skb per frame: allocation, the
  * send-buffer charge, the free on the peer's core). SYN {@code n} is exactly what the Java generator sends as its
  * {@code n}-th: {@link TupleWalker}'s pair {@code n} (address {@code n mod A}, port {@code n div A}), ISN
- * {@link FloodGenerator#isn}, IP id {@code n & 0xffff}; both checksums are summed again in full
- * ({@code bpf_csum_diff}) because a page of the test run's pool comes back with whatever the last use left.
+ * {@link FloodGenerator#isn}, IP id {@code n & 0xffff} (TSval stays the template's); both checksums are summed
+ * again in full ({@code bpf_csum_diff}) because a page of the test run's pool comes back with whatever the last use
+ * left.
  *
  * <p>State, one array-map value of four u64: {@code n} (next SYN), {@code next} (ktime of the next send),
  * {@code interval} (ns between SYNs, 0 = as fast as possible) and {@code limit} (SYNs in all). Pacing happens
@@ -84,8 +86,15 @@ final class LiveSynProgram {
     static final int LIMIT = 24;
     /** Size of the map value. */
     static final int VALUE_SIZE = 32;
-    /** Clock reads an early frame may wait for its time (a bounded loop, which the verifier walks through). */
-    static final int WAIT_READS = 128;
+    /**
+     * The longest an early frame waits for its time (bottom halves are off meanwhile): 2.5 intervals at 620 k/s.
+     * Earlier than that it is dropped.
+     */
+    static final int MAX_WAIT_NS = 4_000;
+    /** Clock reads in that wait at most: the loop's bound for the verifier, which walks it (4 µs at ~4 ns a read). */
+    static final int WAIT_READS = 1024;
+    /** The catch-up a program accepts: its immediate is a signed 32-bit number of nanoseconds. */
+    static final long MAX_SLACK_NS = 1_000_000_000L;
 
     private static final ValueLayout.OfInt BE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final int IP = EthernetHeader.LENGTH;
@@ -122,7 +131,13 @@ final class LiveSynProgram {
      * @return the instruction slots
      */
     static long[] instructions(int mapFd, int ifindex, SynTemplate frame, TupleWalker walker, long slackNs) {
+        if (slackNs < 0 || slackNs > MAX_SLACK_NS) {
+            throw new IllegalArgumentException("slack " + slackNs + " ns is outside 0.." + MAX_SLACK_NS);
+        }
         int tcpLength = frame.length() - TCP;
+        if (tcpLength < 20 || tcpLength > 60) {
+            throw new IllegalArgumentException("TCP header of " + tcpLength + " bytes: a SYN's is 20..60");
+        }
         int dstRaw = Integer.reverseBytes(frame.frame().get(BE_INT, IP_DST));
         // The pseudo-header without the source address, as bpf_csum_diff sums memory: little-endian 16-bit
         // words of the network-order bytes (daddr's halves, 0x00 0x06, the TCP length).
@@ -169,11 +184,14 @@ final class LiveSynProgram {
     }
 
     /**
-     * Waits for the frame's send time, reading the clock at most {@link #WAIT_READS} times (~2-3 µs), and drops it
-     * when that is not enough; then moves the schedule on.
+     * Waits for the frame's send time — at most {@link #MAX_WAIT_NS} by the clock, at most {@link #WAIT_READS} clock
+     * reads (the verifier's bound) — and drops it when that is not enough; then moves the schedule on. The first
+     * SYN (next still 0) starts the schedule: no catch-up burst at the start.
      * <pre>
      *   if interval == 0 goto count
-     *   for (i = WAIT_READS; ; ) { now = ktime; if now &gt;= next break; if --i == 0 goto drop }
+     *   first = now = ktime; i = WAIT_READS
+     *   while now &lt; next: if now - first &gt; MAX_WAIT_NS or --i == 0 goto drop; now = ktime
+     *   if next == 0: next = now
      *   next = max(next + interval, now + interval - slack)
      * </pre>
      */
@@ -181,14 +199,22 @@ final class LiveSynProgram {
         a.add(ldxMem(BPF_DW, R1, R9, INTERVAL));
         a.jump(jmpImm(BPF_JEQ, R1, 0, 0), "count");
         a.add(mov64Imm(R8, WAIT_READS));
-        a.label("wait");
         a.add(call(BPF_FUNC_ktime_get_ns));
+        a.add(alu64Reg(BPF_MOV, R7, R0));
+        a.label("wait");
         a.add(ldxMem(BPF_DW, R1, R9, NEXT));
         a.jump(jmpReg(BPF_JGE, R0, R1, 0), "due");
+        a.add(alu64Reg(BPF_MOV, R2, R0));
+        a.add(alu64Reg(BPF_SUB, R2, R7));
+        a.jump(jmpImm(BPF_JGT, R2, MAX_WAIT_NS, 0), "drop");
         a.add(alu64Imm(BPF_ADD, R8, -1));
-        a.jump(jmpImm(BPF_JNE, R8, 0, 0), "wait");
-        a.jump(insn(BPF_JMP | BPF_JA, 0, 0, 0, 0), "drop");
+        a.jump(jmpImm(BPF_JEQ, R8, 0, 0), "drop");
+        a.add(call(BPF_FUNC_ktime_get_ns));
+        a.jump(insn(BPF_JMP | BPF_JA, 0, 0, 0, 0), "wait");
         a.label("due");
+        a.jump(jmpImm(BPF_JNE, R1, 0, 0), "started");
+        a.add(alu64Reg(BPF_MOV, R1, R0));
+        a.label("started");
         a.add(ldxMem(BPF_DW, R2, R9, INTERVAL));
         a.add(alu64Reg(BPF_ADD, R1, R2));
         a.add(alu64Reg(BPF_MOV, R3, R0));
@@ -292,7 +318,9 @@ final class LiveSynProgram {
         }
 
         void label(String name) {
-            labels.put(name, slots.size());
+            if (labels.putIfAbsent(name, slots.size()) != null) {
+                throw new IllegalStateException("label " + name + " defined twice");
+            }
         }
 
         long[] assemble() {
@@ -306,6 +334,9 @@ final class LiveSynProgram {
                         throw new IllegalStateException("no label " + target);
                     }
                     int off = at - i - 1;
+                    if (off != (short) off) {
+                        throw new IllegalStateException("jump to " + target + " does not fit 16 bits: " + off);
+                    }
                     s = (s & ~(0xffffL << 16)) | (off & 0xffffL) << 16;
                 }
                 out[i] = s;

@@ -8,9 +8,7 @@ import dev.fastpath.nativeio.bpf_h;
 import dev.fastpath.nativeio.net_h;
 import dev.fastpath.nativeio.unistd_h;
 import dev.fastpath.nativeio.xdp_md;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -23,7 +21,7 @@ import java.util.regex.Pattern;
  * Sends the flood's SYNs with {@code BPF_PROG_TEST_RUN} and {@code BPF_F_TEST_XDP_LIVE_FRAMES} (Linux 5.18+):
  * the kernel runs {@link LiveSynProgram} on frames of its own page pool, initialised from the
  * {@link SynTemplate}, and transmits every frame the program returns XDP_TX for out of the interface, in batches
- * of 64, without building an skb. The peer must run NAPI for such frames: a veth peer needs an XDP program (a
+ * of 16, without building an skb. The peer must run NAPI for such frames: a veth peer needs an XDP program (a
  * Fastpath AF_XDP victim has one) or GRO switched on.
  *
  * <p>Every test run adds the program to the kernel's XDP dispatcher and removes it afterwards, each change
@@ -52,8 +50,8 @@ public final class XdpLiveSender implements AutoCloseable {
     private static final int SLACK_INTERVALS = 256;
     private static final long MIN_SLACK_NS = 100_000;
     private static final long MAX_SLACK_NS = 20_000_000;
-    /** veth's count of frames its peer's queue refused, per TX queue ({@code ethtool -S}). */
-    private static final Pattern XMIT_ERRORS = Pattern.compile("^\\s*tx_queue_\\d+_xdp_xmit_errors:\\s*(\\d+)\\s*$");
+    /** veth's count of frames its peer took through ndo_xdp_xmit, per TX queue ({@code ethtool -S}). */
+    private static final Pattern XDP_XMIT = Pattern.compile("^\\s*tx_queue_\\d+_xdp_xmit:\\s*(\\d+)\\s*$");
 
     private final Arena arena = Arena.ofShared();
     private final String iface;
@@ -118,29 +116,51 @@ public final class XdpLiveSender implements AutoCloseable {
         long slack = Math.clamp(SLACK_INTERVALS * interval, MIN_SLACK_NS, MAX_SLACK_NS);
         int map = createMap();
         int prog = -1;
+        int link = -1;
+        XdpLiveSender s = null;
         try {
             prog = bpf_h.progLoad(bpf_h.BPF_PROG_TYPE_XDP,
                 LiveSynProgram.instructions(map, ifindex, template, walker, slack), "live-frames SYN program");
             int lo = net_h.if_nametoindex("lo");
-            int link = lo <= 0 ? lo : bpf_h.xdpLinkCreate(prog, lo, bpf_h.XDP_FLAGS_SKB_MODE);
+            link = lo <= 0 ? lo : bpf_h.xdpLinkCreate(prog, lo, bpf_h.XDP_FLAGS_SKB_MODE);
             if (link < 0) {
                 throw new NativeException("bpf(BPF_LINK_CREATE, lo, XDP generic)", -link, Errors.message(link)
                     + ": the program must stay in the kernel's XDP dispatcher (attached to lo, where it passes "
                     + "every frame), or every test run waits ~24 ms for RCU; does lo already have an XDP program?");
             }
-            XdpLiveSender s = new XdpLiveSender(iface, map, prog, link, template, ifindex);
+            s = new XdpLiveSender(iface, map, prog, link, template, ifindex);
             s.value.set(ValueLayout.JAVA_LONG, LiveSynProgram.INTERVAL, interval);
             s.value.set(ValueLayout.JAVA_LONG, LiveSynProgram.LIMIT, limit);
             Errors.check("bpf(BPF_MAP_UPDATE_ELEM, live SYN state)",
                 bpf_h.mapElem(bpf_h.BPF_MAP_UPDATE_ELEM, map, s.key, s.value, bpf_h.BPF_ANY));
             return s;
         } catch (RuntimeException e) {
-            if (prog >= 0) {
-                unistd_h.close(prog);
+            if (s != null) {
+                s.close(); // the link too: the program must not stay on lo for the rest of the JVM's life
+            } else {
+                if (link >= 0) {
+                    unistd_h.close(link);
+                }
+                if (prog >= 0) {
+                    unistd_h.close(prog);
+                }
+                unistd_h.close(map);
             }
-            unistd_h.close(map);
             throw e;
         }
+    }
+
+    /**
+     * @param osVersion the kernel's release, e.g. {@code 6.18.44-fc}
+     * @return whether it has BPF_F_TEST_XDP_LIVE_FRAMES (5.18 and later); false when it cannot be read
+     */
+    public static boolean kernelHasLiveFrames(String osVersion) {
+        Matcher m = Pattern.compile("^(\\d+)\\.(\\d+)").matcher(osVersion == null ? "" : osVersion);
+        if (!m.find()) {
+            return false;
+        }
+        int major = Integer.parseInt(m.group(1));
+        return major > 5 || major == 5 && Integer.parseInt(m.group(2)) >= 18;
     }
 
     static int createMap() {
@@ -173,34 +193,37 @@ public final class XdpLiveSender implements AutoCloseable {
     }
 
     /**
-     * Frames the driver refused so far: with live frames nothing pushes back, a frame that finds the peer's queue
-     * full is dropped (veth counts it as {@code tx_queue_N_xdp_xmit_errors}). Read with {@code ethtool -S}, twice a
-     * run, never on the sending path.
+     * Frames the driver took so far: with live frames nothing pushes back, so a frame the peer cannot take is
+     * dropped — counted by veth as {@code tx_queue_N_xdp_xmit_errors} when its queue is full, not counted at all
+     * when the peer runs no NAPI (the redirect is refused before veth). What veth accepted
+     * ({@code tx_queue_N_xdp_xmit}) is therefore the reliable count; the program's count minus it is every loss.
+     * Read with {@code ethtool -S}, before and after a run, never on the sending path.
      *
      * @return the sum over the interface's TX queues, or -1 when the driver has no such counter or ethtool fails
      */
-    public long driverDrops() {
-        return xmitErrors(iface);
+    public long delivered() {
+        return xdpXmit(iface);
     }
 
-    static long xmitErrors(String iface) {
+    static long xdpXmit(String iface) {
         try {
             Process p = new ProcessBuilder("ethtool", "-S", iface).redirectErrorStream(true).start();
-            long sum = -1;
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line = r.readLine(); line != null; line = r.readLine()) {
-                    Matcher m = XMIT_ERRORS.matcher(line);
-                    if (m.matches()) {
-                        sum = Math.max(sum, 0) + Long.parseLong(m.group(1));
-                    }
-                }
-            }
+            // The output is a few hundred bytes (far below a pipe's buffer): wait first, so a hung ethtool is bounded.
             if (!p.waitFor(5, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return -1;
             }
-            return p.exitValue() == 0 ? sum : -1;
+            if (p.exitValue() != 0) {
+                return -1;
+            }
+            long sum = -1;
+            for (String line : new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                Matcher m = XDP_XMIT.matcher(line);
+                if (m.matches()) {
+                    sum = Math.max(sum, 0) + Long.parseLong(m.group(1));
+                }
+            }
+            return sum;
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {

@@ -108,7 +108,8 @@ class FloodPcapTsharkTest {
         return Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), all);
     }
 
-    private static List<String> tshark(Path pcap, String... fields) throws IOException, InterruptedException {
+    /** The fields of every packet, tab-separated, with tshark's checksum validation on (also used by the lab test). */
+    static List<String> tshark(Path pcap, String... fields) throws IOException, InterruptedException {
         List<String> cmd = new java.util.ArrayList<>(List.of("tshark", "-r", pcap.toString(), "-o",
             "tcp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE", "-T", "fields", "-E", "occurrence=f"));
         for (String f : fields) {

@@ -45,11 +45,11 @@ class LiveSynProgramTest {
         final MemorySegment out;
         final int length;
 
-        Rig(SynTemplate t, TupleWalker w, int ifindex, long interval, long limit) {
+        Rig(SynTemplate t, TupleWalker w, int ifindex, long interval, long limit, long slack) {
             map = XdpLiveSender.createMap();
             int p;
             try {
-                p = bpf_h.progLoad(bpf_h.BPF_PROG_TYPE_XDP, LiveSynProgram.instructions(map, ifindex, t, w, 0),
+                p = bpf_h.progLoad(bpf_h.BPF_PROG_TYPE_XDP, LiveSynProgram.instructions(map, ifindex, t, w, slack),
                     "test");
             } catch (NativeException e) {
                 unistd_h.close(map);
@@ -109,8 +109,12 @@ class LiveSynProgramTest {
     }
 
     private static Rig rig(SynTemplate t, TupleWalker w, int ifindex, long interval, long limit) {
+        return rig(t, w, ifindex, interval, limit, 0);
+    }
+
+    private static Rig rig(SynTemplate t, TupleWalker w, int ifindex, long interval, long limit, long slack) {
         try {
-            return new Rig(t, w, ifindex, interval, limit);
+            return new Rig(t, w, ifindex, interval, limit, slack);
         } catch (NativeException e) {
             assumeTrue(e.errno() != Errors.EPERM, "BPF needs root (CAP_BPF): " + e.getMessage());
             throw e;
@@ -204,13 +208,24 @@ class LiveSynProgramTest {
     void aFrameShortlyEarlyWaitsForItsTimeInsteadOfBeingDropped() {
         TupleWalker walker = TupleWalker.ofCidr("198.19.0.0/16", 1024, 65535);
         // One SYN a microsecond, 50 runs back to back in one test run (each far shorter than that): every frame
-        // but the first is early, within the program's wait of 128 clock reads — none is dropped, and they are
+        // but the first is early, within the program's wait of up to 4 µs — none is dropped, and they are
         // spaced by the interval (no catch-up slack here: the first SYN starts the schedule).
         try (SynTemplate t = template(SynOptions.LINUX); Rig r = rig(t, walker, LO, 1000, 1000)) {
             int[] verdictAndMeanNs = r.runRepeated(50);
             assertEquals(bpf_h.XDP_TX, verdictAndMeanNs[0]);
             assertEquals(50, r.n(), "no early frame dropped");
             assertTrue(verdictAndMeanNs[1] >= 49 * 1000 / 50, "spaced by the interval: " + verdictAndMeanNs[1]);
+        }
+    }
+
+    @Test
+    void theFirstSynStartsTheScheduleWithoutACatchUpBurst() {
+        TupleWalker walker = TupleWalker.ofCidr("198.19.0.0/16", 1024, 65535);
+        // A catch-up allowance of 20 SYNs: were the schedule to start in the past, 20 would leave back to back.
+        try (SynTemplate t = template(SynOptions.LINUX); Rig r = rig(t, walker, LO, 1000, 1000, 20_000)) {
+            int[] verdictAndMeanNs = r.runRepeated(50);
+            assertEquals(50, r.n());
+            assertTrue(verdictAndMeanNs[1] >= 49 * 1000 / 50, "spaced from the first SYN on: " + verdictAndMeanNs[1]);
         }
     }
 

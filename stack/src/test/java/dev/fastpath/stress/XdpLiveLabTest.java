@@ -7,17 +7,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.fastpath.cli.Main;
 import dev.fastpath.lab.Child;
 import dev.fastpath.lab.Lab;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,19 +21,24 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code flood --io xdp_live} on the wire: the SYNs the kernel sends from the live-frames program, captured on the
  * peer (GRO on, so veth hands it XDP_TX frames), open in tshark with nothing malformed and every checksum good,
- * carry N distinct 4-tuples and Linux's SYN options; the program is gone from {@code lo} afterwards. Skipped, with
- * the reason, when the lab cannot run here.
+ * carry N distinct 4-tuples and Linux's SYN options; the program sits on {@code lo} while it sends, and the result
+ * counts every SYN as taken by veth. Skipped, with the reason, when the lab cannot run here or the kernel predates
+ * live frames.
  */
 @Timeout(120)
 class XdpLiveLabTest {
 
     private static final int N = 2000;
+    private static final int COUNT = 20_000;
     private static final long CHILD_MS = 30_000;
+
 
     @Test
     void liveFramesAreCleanSynsWithDistinctTuples(@TempDir Path dir) throws Exception {
         Optional<String> why = Lab.unavailableReason();
         assumeTrue(why.isEmpty(), () -> "lab tests skipped: " + why.orElse(""));
+        assumeTrue(XdpLiveSender.kernelHasLiveFrames(System.getProperty("os.version")),
+            "XDP live frames need Linux 5.18 or later");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path pcap = dir.resolve("live.pcap");
         Path json = dir.resolve("live.json");
@@ -46,18 +47,24 @@ class XdpLiveLabTest {
             Child tcpdump = new Child(lab.spawn(lab.nsB(), "tcpdump", "-Z", "root", "-i", Lab.IF_B, "-U", "-s", "0",
                 "-c", Integer.toString(N), "-w", pcap.toString(), "tcp", "dst", "port", "8080"), "tcpdump");
             assertTrue(tcpdump.awaitLine("listening on", CHILD_MS).isPresent(), tcpdump::output);
-            // A small block: the walk moves to the next port every 62 SYNs.
+            // A small block: the walk moves to the next port every 62 SYNs. 1 s at 20,000/s; tcpdump keeps N.
             Child flood = new Child(lab.spawn(lab.nsA(), Lab.javaCommand(System.getProperty("java.class.path"),
                 Main.class.getName(), "flood", "--iface", Lab.IF_A, "--dst", Lab.IP_B + ":8080", "--dst-mac",
                 "02:00:c6:12:00:02", "--io", "xdp_live", "--src", "198.19.7.0/26", "--rate", "20000", "--count",
-                Integer.toString(N), "--duration", "10", "--json", json.toString())), "flood");
+                Integer.toString(COUNT), "--duration", "10", "--progress", "always", "--json", json.toString())),
+                "flood");
+            assertTrue(flood.awaitLine("measuring", CHILD_MS).isPresent(), flood::output);
+            // While it sends, the program sits on lo (it keeps it in the XDP dispatcher), in generic mode.
+            assertTrue(lab.run(lab.nsA(), 10, "ip", "link", "show", "lo").output().contains("xdpgeneric"),
+                "the program is on lo while the flood runs");
             assertEquals(0, flood.awaitExit(CHILD_MS), flood::output);
             assertEquals(0, tcpdump.awaitExit(CHILD_MS), tcpdump::output);
-            assertTrue(Files.readString(json).contains("\"exhausted\":true"), "stopped at --count: " + flood.output());
-            assertTrue(lab.run(lab.nsA(), 10, "ip", "link", "show", "lo").output().indexOf("xdp") < 0,
-                "the program left lo with the sender");
+            String result = Files.readString(json);
+            assertTrue(result.contains("\"exhausted\":true"), "stopped at --count: " + flood.output());
+            assertTrue(result.contains("\"sent\":" + COUNT + ",") && result.contains("\"driverDrops\":0,"),
+                "veth took every SYN, and the count says so: " + result);
         }
-        List<String> rows = tshark(pcap, "ip.src", "tcp.srcport", "tcp.flags", "ip.checksum.status",
+        List<String> rows = FloodPcapTsharkTest.tshark(pcap, "ip.src", "tcp.srcport", "tcp.flags", "ip.checksum.status",
             "tcp.checksum.status", "_ws.malformed", "tcp.options.mss_val", "tcp.options.wscale.shift",
             "tcp.options.timestamp.tsval");
         assertEquals(N, rows.size());
@@ -75,18 +82,5 @@ class XdpLiveLabTest {
             tuples.add(c[0] + ":" + c[1]);
         }
         assertEquals(N, tuples.size(), "distinct 4-tuples");
-    }
-
-    private static List<String> tshark(Path pcap, String... fields) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("tshark", "-r", pcap.toString(), "-o",
-            "tcp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE", "-T", "fields", "-E", "occurrence=f"));
-        for (String f : fields) {
-            cmd.add("-e");
-            cmd.add(f);
-        }
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "tshark failed");
-        return out.lines().filter(l -> !l.isBlank()).toList();
     }
 }

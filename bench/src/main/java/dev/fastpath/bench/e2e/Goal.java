@@ -56,7 +56,8 @@ record Goal(String victim, String kernel, String failure, double ratio, double a
                 continue;
             }
             boolean ofOffered = r.offeredRate() > 0;
-            double base = ofOffered ? r.offeredRate() : r.sentRate();
+            // At max rate: what the generator made, those veth dropped at the victim's full queue included.
+            double base = ofOffered ? r.offeredRate() : r.generatedRate();
             goals.add(new Goal(r.victim().name(), kernel.victim().name(), null, r.synAckRate() / kernel.synAckRate(),
                 base > 0 ? r.synAckRate() / base : 0, ofOffered, r.legitCompleted(), r.legitAttempted(),
                 (double) r.latencyUs().getValueAtPercentile(99)

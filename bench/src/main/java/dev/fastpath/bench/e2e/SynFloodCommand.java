@@ -2,6 +2,7 @@ package dev.fastpath.bench.e2e;
 
 import dev.fastpath.bench.cli.ProjectHome;
 import dev.fastpath.lab.Lab;
+import dev.fastpath.stress.XdpLiveSender;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,8 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,8 +64,9 @@ public final class SynFloodCommand implements Callable<Integer> {
 
     @Option(names = "--victim-napi", paramLabel = "pin|free", description = "pin: an XDP victim's NAPI (veth's "
         + "receive work for it: a copy per frame, the XDP program, the copy into the socket) runs threaded on the "
-        + "victim's core, as RPS puts a kernel victim's receive work there; free: wherever veth schedules it, "
-        + "often the generator's core (default: ${DEFAULT-VALUE})")
+        + "victim's core, as RPS puts a kernel victim's receive work there; with the live-frames generator every "
+        + "victim's NAPI is pinned so and RPS is off; free: wherever veth schedules it, often the generator's core "
+        + "(default: ${DEFAULT-VALUE})")
     private String victimNapi = "pin";
 
     @Option(names = "--port", description = "victim port (default: ${DEFAULT-VALUE})")
@@ -99,7 +99,7 @@ public final class SynFloodCommand implements Callable<Integer> {
             return 2;
         }
         if (genIo.equals("auto")) {
-            genIo = liveFramesKernel(System.getProperty("os.version")) ? "xdp_live" : "af_xdp";
+            genIo = XdpLiveSender.kernelHasLiveFrames(System.getProperty("os.version")) ? "xdp_live" : "af_xdp";
         }
         List<Victim> chosen;
         try {
@@ -127,19 +127,6 @@ public final class SynFloodCommand implements Callable<Integer> {
         }
         System.out.println("bench synflood: results in " + dir);
         return all.stream().flatMap(List::stream).anyMatch(VictimResult::measured) ? 0 : 1;
-    }
-
-    /**
-     * @param osVersion the kernel's release, e.g. {@code 6.18.44-fc}
-     * @return whether it has BPF_F_TEST_XDP_LIVE_FRAMES (5.18 and later); false when it cannot be read
-     */
-    static boolean liveFramesKernel(String osVersion) {
-        Matcher m = Pattern.compile("^(\\d+)\\.(\\d+)").matcher(osVersion == null ? "" : osVersion);
-        if (!m.find()) {
-            return false;
-        }
-        int major = Integer.parseInt(m.group(1));
-        return major > 5 || major == 5 && Integer.parseInt(m.group(2)) >= 18;
     }
 
     private Path roundDir(Path dir, int round) {

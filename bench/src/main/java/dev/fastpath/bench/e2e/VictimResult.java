@@ -26,20 +26,21 @@ import org.HdrHistogram.Histogram;
  * @param victimRingDrops  frames the kernel dropped before the victim's stack saw them, warm-up included (-1: unknown)
  * @param driverDrops      SYNs the generator's driver dropped in the measured part, not in {@code sent} (live frames:
  *                         the victim's queue was full; -1: not known, the other backends are pushed back instead)
+ * @param sendSeconds      how long the measured sending lasted
  */
 record VictimResult(Victim victim, String skipped, String error, long offeredRate, long sent, double sentRate,
         long synAcks, double synAckRate, long validLooking, long tsEncoded, long[] synAcksPerSecond,
         long legitAttempted, long legitCompleted, long legitFailed, Histogram latencyUs, double[] cpuPercent,
-        long victimPeakRssKb, long victimCookies, long victimRingDrops, long driverDrops) {
+        long victimPeakRssKb, long victimCookies, long victimRingDrops, long driverDrops, double sendSeconds) {
 
     static VictimResult skipped(Victim v, String why) {
         return new VictimResult(v, why, null, 0, 0, 0, 0, 0, 0, 0, new long[0], 0, 0, 0, new Histogram(3),
-            new double[0], -1, -1, -1, -1);
+            new double[0], -1, -1, -1, -1, 0);
     }
 
     static VictimResult failed(Victim v, String why) {
         return new VictimResult(v, null, why, 0, 0, 0, 0, 0, 0, 0, new long[0], 0, 0, 0, new Histogram(3),
-            new double[0], -1, -1, -1, -1);
+            new double[0], -1, -1, -1, -1, 0);
     }
 
     /**
@@ -50,7 +51,12 @@ record VictimResult(Victim victim, String skipped, String error, long offeredRat
     VictimResult withVictimView(long cookies, long drops) {
         return new VictimResult(victim, skipped, error, offeredRate, sent, sentRate, synAcks, synAckRate, validLooking,
             tsEncoded, synAcksPerSecond, legitAttempted, legitCompleted, legitFailed, latencyUs, cpuPercent,
-            victimPeakRssKb, cookies, drops, driverDrops);
+            victimPeakRssKb, cookies, drops, driverDrops, sendSeconds);
+    }
+
+    /** @return SYNs per second the generator made: those sent plus those its driver dropped (0 when unknown) */
+    double generatedRate() {
+        return sendSeconds > 0 ? (sent + Math.max(driverDrops, 0)) / sendSeconds : 0;
     }
 
     boolean measured() {

@@ -19,7 +19,8 @@ import org.HdrHistogram.Histogram;
  * 198.18.0.1 (the generator's side), so a kernel victim resolves one neighbour, not one per source; a
  * Fastpath victim that ARPs for the sources is answered by the generator. RPS on veth-b steers the
  * victim's receive work to the victim's core: veth has no IRQ, and without RPS the kernel would process
- * the victim's packets on the generator's core.
+ * the victim's packets on the generator's core. With the live-frames generator veth-b runs NAPI for every
+ * victim ({@link #prepareLiveFrames}): its thread is pinned to the victim's core and RPS is off.
  */
 final class VictimRunner {
 
@@ -301,7 +302,7 @@ final class VictimRunner {
         return new VictimResult(v, null, null, num(json, "offeredRate"), num(json, "sent"),
             dbl(json, "sentRate"), num(json, "synAcks"), dbl(json, "answeredRate"), num(json, "validLooking"),
             num(json, "tsEncoded"), array(json, "synAcksPerSecond"), attempted, ok, failed, h, cpu, rss, -1, -1,
-            num(json, "driverDrops"));
+            num(json, "driverDrops"), dbl(json, "sendSeconds"));
     }
 
     private static String field(String json, String key) {
