@@ -60,18 +60,18 @@ import java.util.Map;
  * out of the interface without an skb (the copy-mode AF_XDP generator pays an skb per frame: allocation, the
  * send-buffer charge, the free on the peer's core). SYN {@code n} is exactly what the Java generator sends as its
  * {@code n}-th: {@link TupleWalker}'s pair {@code n} (address {@code n mod A}, port {@code n div A}), ISN
- * {@link FloodGenerator#isn}, IP id {@code n & 0xffff} (TSval stays the template's); both checksums are summed
- * again in full ({@code bpf_csum_diff}) because a page of the test run's pool comes back with whatever the last use
- * left.
+ * {@link FloodGenerator#isn}, IP id {@code n & 0xffff} (TSval stays the template's). A page of the test run's pool
+ * comes back with whatever its last user left, so the program copies the whole template (kept in the map) into the
+ * frame before patching it, and sums both checksums again in full ({@code bpf_csum_diff}).
  *
- * <p>State, one array-map value of four u64: {@code n} (next SYN), {@code next} (ktime of the next send),
- * {@code interval} (ns between SYNs, 0 = as fast as possible) and {@code limit} (SYNs in all). Pacing happens
- * here, per frame, so SYNs leave evenly spaced rather than in bursts the victim's 256-frame veth queue could not
- * take: a frame that comes early waits for its time in a bounded loop of clock reads and is dropped only when
- * that is not enough. Dropping every early frame at once was cheaper to write but not to run: a dropped frame
- * goes back to the test run's page pool through its locked ring (the batch returns frames in no-direct mode),
- * the lock the victim's core takes to return each frame it received, and ~10 M drops a second made that
- * contention a tenth of the victim NAPI's samples. After a stall the program catches up by at most
+ * <p>State, one array-map value: four u64 — {@code n} (next SYN), {@code next} (ktime of the next send),
+ * {@code interval} (ns between SYNs, 0 = as fast as possible) and {@code limit} (SYNs in all) — then the
+ * template. Pacing happens here, per frame, so SYNs leave evenly spaced rather than in bursts the victim's
+ * 256-frame veth queue could not take: a frame that comes early waits for its time (up to {@link #MAX_WAIT_NS})
+ * and is dropped only past that. Dropping every early frame at once was cheaper to write but not to run: a
+ * dropped frame goes back to the test run's page pool through its locked ring (the batch returns frames in
+ * no-direct mode), the lock the victim's core takes to return each frame it received, and ~10 M drops a second
+ * showed up as that lock's contention on the victim's core. After a stall the program catches up by at most
  * {@code slackNs}, then forgets the rest; the first SYN starts the schedule.
  *
  * <p>Only frames of the test run's interface are touched: attached to {@code lo} (to keep it in the kernel's
@@ -84,8 +84,10 @@ final class LiveSynProgram {
     static final int NEXT = 8;
     static final int INTERVAL = 16;
     static final int LIMIT = 24;
+    /** Where the template frame sits in the map value (the longest SYN frame, 74 bytes, rounded up to 8). */
+    static final int FRAME = 32;
     /** Size of the map value. */
-    static final int VALUE_SIZE = 32;
+    static final int VALUE_SIZE = FRAME + 80;
     /**
      * The longest an early frame waits for its time (bottom halves are off meanwhile): 2.5 intervals at 620 k/s.
      * Earlier than that it is dropped.
@@ -135,6 +137,9 @@ final class LiveSynProgram {
             throw new IllegalArgumentException("slack " + slackNs + " ns is outside 0.." + MAX_SLACK_NS);
         }
         int tcpLength = frame.length() - TCP;
+        if (frame.length() > VALUE_SIZE - FRAME || frame.length() % 2 != 0) {
+            throw new IllegalArgumentException("a " + frame.length() + "-byte frame does not fit the map value");
+        }
         if (tcpLength < 20 || tcpLength > 60) {
             throw new IllegalArgumentException("TCP header of " + tcpLength + " bytes: a SYN's is 20..60");
         }
@@ -167,6 +172,7 @@ final class LiveSynProgram {
         a.add(alu64Reg(BPF_MOV, R8, R2));
         a.add(alu64Imm(BPF_ADD, R2, frame.length()));
         a.jump(jmpReg(BPF_JGT, R2, R3, 0), "abort");
+        copyTemplate(a, frame.length());
         rewrite(a, walker);
         checksums(a, tcpLength, pseudo);
         a.add(mov64Imm(R0, XDP_TX));
@@ -224,6 +230,23 @@ final class LiveSynProgram {
         a.add(alu64Reg(BPF_MOV, R1, R3));
         a.label("keep");
         a.add(stxMem(BPF_DW, R9, R1, NEXT));
+    }
+
+    /**
+     * The whole template into the frame (r8) from the map value (r9): a recycled page holds whatever its last user
+     * left — a victim that answers in place (an XDP reflector swaps addresses and sets ACK) hands back a frame that
+     * is no longer a SYN to it, and patching only the varying fields would resend that.
+     */
+    private static void copyTemplate(Asm a, int length) {
+        int at = 0;
+        for (; at + 8 <= length; at += 8) {
+            a.add(ldxMem(BPF_DW, R1, R9, FRAME + at));
+            a.add(stxMem(BPF_DW, R8, R1, at));
+        }
+        for (; at + 2 <= length; at += 2) {
+            a.add(ldxMem(BPF_H, R1, R9, FRAME + at));
+            a.add(stxMem(BPF_H, R8, R1, at));
+        }
     }
 
     /** Source address, port, ISN and IP id of SYN n (in r7), stored in network order into the frame at r8. */

@@ -131,6 +131,7 @@ public final class XdpLiveSender implements AutoCloseable {
             s = new XdpLiveSender(iface, map, prog, link, template, ifindex);
             s.value.set(ValueLayout.JAVA_LONG, LiveSynProgram.INTERVAL, interval);
             s.value.set(ValueLayout.JAVA_LONG, LiveSynProgram.LIMIT, limit);
+            template.copyTo(s.value, LiveSynProgram.FRAME);
             Errors.check("bpf(BPF_MAP_UPDATE_ELEM, live SYN state)",
                 bpf_h.mapElem(bpf_h.BPF_MAP_UPDATE_ELEM, map, s.key, s.value, bpf_h.BPF_ANY));
             return s;

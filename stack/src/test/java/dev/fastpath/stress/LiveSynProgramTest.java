@@ -63,6 +63,7 @@ class LiveSynProgramTest {
             MemorySegment v = arena.allocate(LiveSynProgram.VALUE_SIZE);
             v.set(ValueLayout.JAVA_LONG, LiveSynProgram.INTERVAL, interval);
             v.set(ValueLayout.JAVA_LONG, LiveSynProgram.LIMIT, limit);
+            t.copyTo(v, LiveSynProgram.FRAME);
             mapCall(bpf_h.BPF_MAP_UPDATE_ELEM, v);
         }
 
@@ -141,11 +142,13 @@ class LiveSynProgramTest {
                 while (expected.walked() <= n) {
                     expected.next();
                 }
-                // A recycled page holds the previous SYN, a fresh one the template: the output must not care.
-                if (n % 2 == 1) {
-                    MemorySegment.copy(r.out, 0, r.in, 0, r.length);
-                } else {
-                    t.copyTo(r.in, 0);
+                // A fresh page holds the template, a recycled one the previous SYN — or what a victim that answers
+                // in place made of it (addresses and ports swapped, ACK set), or anything: the output must not care.
+                switch (n % 4) {
+                    case 0 -> t.copyTo(r.in, 0);
+                    case 1 -> MemorySegment.copy(r.out, 0, r.in, 0, r.length);
+                    case 2 -> answeredInPlace(r.out, r.in, r.length);
+                    default -> r.in.fill((byte) (n * 37));
                 }
                 forceN(r, n);
                 assertEquals(bpf_h.XDP_TX, r.run(), "SYN " + n);
@@ -158,6 +161,24 @@ class LiveSynProgramTest {
                 assertEquals(n + 1, r.n());
             }
         }
+    }
+
+    /** The SYN {@code from} turned into a SYN-ACK in place, as an XDP reflector would hand the page back. */
+    private static void answeredInPlace(MemorySegment from, MemorySegment to, int length) {
+        MemorySegment.copy(from, 0, to, 0, length);
+        for (int i = 0; i < 6; i++) { // swap the MACs
+            byte d = to.get(ValueLayout.JAVA_BYTE, i);
+            to.set(ValueLayout.JAVA_BYTE, i, to.get(ValueLayout.JAVA_BYTE, 6 + i));
+            to.set(ValueLayout.JAVA_BYTE, 6 + i, d);
+        }
+        int src = to.get(ValueLayout.JAVA_INT_UNALIGNED, 26);
+        to.set(ValueLayout.JAVA_INT_UNALIGNED, 26, to.get(ValueLayout.JAVA_INT_UNALIGNED, 30));
+        to.set(ValueLayout.JAVA_INT_UNALIGNED, 30, src);
+        short sport = to.get(ValueLayout.JAVA_SHORT_UNALIGNED, 34);
+        to.set(ValueLayout.JAVA_SHORT_UNALIGNED, 34, to.get(ValueLayout.JAVA_SHORT_UNALIGNED, 36));
+        to.set(ValueLayout.JAVA_SHORT_UNALIGNED, 36, sport);
+        to.set(ValueLayout.JAVA_BYTE, 47, (byte) 0x12); // SYN + ACK
+        to.set(ValueLayout.JAVA_INT_UNALIGNED, 42, 0x01020304); // an acknowledgment number
     }
 
     /** Sets the program's next SYN number (the test skips ahead instead of running 70,000 times). */
