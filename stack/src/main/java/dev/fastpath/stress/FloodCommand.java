@@ -5,6 +5,7 @@ import dev.fastpath.io.afpacket.AfPacketConfig;
 import dev.fastpath.io.afpacket.AfPacketIo;
 import dev.fastpath.io.xdp.AfXdpConfig;
 import dev.fastpath.io.xdp.AfXdpIo;
+import dev.fastpath.nativeio.NativeException;
 import dev.fastpath.nativeio.bpf_h;
 import dev.fastpath.pcap.PcapWriter;
 import dev.fastpath.wire.ChecksumPolicy;
@@ -149,7 +150,16 @@ public final class FloodCommand implements Callable<Integer> {
                 return 1;
             }
         }
-        try (PacketIo packetIo = open();
+        PacketIo device;
+        try {
+            device = open();
+        } catch (NativeException e) {
+            // A socket the kernel refuses (the queue taken by another AF_XDP socket, no CAP_NET_RAW): say so.
+            System.err.println("flood: cannot open " + iface + " with --io " + io.name().toLowerCase() + ": "
+                + e.getMessage());
+            return 1;
+        }
+        try (PacketIo packetIo = device;
              PcapWriter pcap = pcapFile == null ? null : new PcapWriter(pcapFile)) {
             FloodReceiver receiver = new FloodReceiver(walker, settings.dstIp(), settings.dstPort(), options,
                 settings.srcMac(),

@@ -98,7 +98,8 @@ public final class SynFloodCommand implements Callable<Integer> {
                 + "af_packet");
             return 2;
         }
-        if (genIo.equals("auto")) {
+        boolean auto = genIo.equals("auto");
+        if (auto) {
             genIo = XdpLiveSender.kernelHasLiveFrames(System.getProperty("os.version")) ? "xdp_live" : "af_xdp";
         }
         List<Victim> chosen;
@@ -111,13 +112,8 @@ public final class SynFloodCommand implements Callable<Integer> {
         Path dir = out != null ? out : ProjectHome.root().resolve("bench/results/synflood-"
             + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);
-        String header = String.format(Locale.ROOT, "Flood %s SYN/s from %s for %.1f s per victim after %.1f s of "
-            + "warm-up (generator on "
-            + "%s, core %d; victim on core %d, XDP victim's NAPI %s); legitimate client %.0f connections/s from %s, "
-            + "3 s timeout. Machine: %d cores, %s.", rate, VictimRunner.FLOOD_SRC, duration, warmup, genIo, genCpu,
-            victimCpu, victimNapi.equals("pin") ? "pinned to its core" : "where veth puts it",
-            legitRate, Lab.IP_A, Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"));
-        List<List<VictimResult>> all = runAll(chosen, dir, header);
+        List<List<VictimResult>> all = runAll(chosen, dir, auto);
+        String header = header();
         if (all.size() == 1) {
             System.out.print(SynFloodReport.markdown(header, all.get(0)));
         } else {
@@ -133,13 +129,35 @@ public final class SynFloodCommand implements Callable<Integer> {
         return rounds == 1 ? dir : dir.resolve("round-" + (round + 1));
     }
 
-    /** Runs the rounds; each round's report is written as soon as it ends, so a later failure keeps it. */
-    private List<List<VictimResult>> runAll(List<Victim> chosen, Path dir, String header)
+    private String header() {
+        return String.format(Locale.ROOT, "Flood %s SYN/s from %s for %.1f s per victim after %.1f s of warm-up "
+            + "(generator on %s, core %d; victim on core %d, XDP victim's NAPI %s); legitimate client %.0f "
+            + "connections/s from %s, 3 s timeout. Machine: %d cores, %s.", rate, VictimRunner.FLOOD_SRC, duration,
+            warmup, genIo, genCpu, victimCpu, victimNapi.equals("pin") ? "pinned to its core" : "where veth puts it",
+            legitRate, Lab.IP_A, Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"));
+    }
+
+    /**
+     * Runs the rounds; each round's report is written as soon as it ends, so a later failure keeps it.
+     *
+     * @param auto whether the generator was chosen by {@code --gen-io auto}: live frames are then tried once in
+     *             the lab first, and af_xdp taken instead (saying why) when they do not start
+     */
+    private List<List<VictimResult>> runAll(List<Victim> chosen, Path dir, boolean auto)
             throws IOException, InterruptedException {
         List<List<VictimResult>> all = new ArrayList<>();
         boolean serve = VictimRunner.serveAvailable();
         try (Lab lab = Lab.up()) {
             VictimRunner.prepare(lab, genCpu, victimCpu);
+            if (auto && genIo.equals("xdp_live")) {
+                String why = VictimRunner.liveFramesUnavailable(lab, port);
+                if (why != null) {
+                    System.out.println("bench synflood: live frames do not start here (" + why
+                        + "); the generator uses af_xdp");
+                    genIo = "af_xdp";
+                }
+            }
+            String header = header();
             if (genIo.equals("xdp_live")) {
                 VictimRunner.prepareLiveFrames(lab, victimNapi.equals("pin"));
             }

@@ -64,6 +64,26 @@ final class VictimRunner {
         this.s = settings;
     }
 
+    /**
+     * Tries the live-frames generator once in the lab: one SYN from the generator's side (nobody needs to answer).
+     *
+     * @param lab  the lab
+     * @param port the victim's port
+     * @return null when it started, else its last words
+     */
+    static String liveFramesUnavailable(Lab lab, int port) {
+        List<String> cmd = Host.fastpathJava("flood", "--iface", Lab.IF_A, "--dst", Lab.IP_B + ":" + port,
+            "--dst-mac", "02:00:c6:12:00:02", "--io", "xdp_live", "--src", FLOOD_SRC, "--count", "1", "--duration",
+            "1", "--linger-ms", "0", "--progress", "never");
+        Lab.Result r = lab.run(lab.nsA(), 60, cmd.toArray(String[]::new));
+        if (r.exitCode() == 0) {
+            return null;
+        }
+        // flood says why on a line of its own ("flood: ..."); the last such line is the reason.
+        List<String> said = r.output().lines().filter(l -> l.startsWith("flood: ")).toList();
+        return "exit " + r.exitCode() + (said.isEmpty() ? "" : ": " + said.getLast().substring("flood: ".length()));
+    }
+
     /** @return whether the generator sends with XDP live frames (the peer then runs NAPI for every victim) */
     private boolean liveFrames() {
         return "xdp_live".equals(s.genIo());

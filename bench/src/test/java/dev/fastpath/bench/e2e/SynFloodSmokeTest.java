@@ -133,6 +133,38 @@ class SynFloodSmokeTest {
         }
     }
 
+    /**
+     * {@code --gen-io auto} tries live frames in the lab first: they start on a clean lab, and not while another
+     * live-frames flood (here on a second veth pair inside the generator's namespace) holds {@code lo} — the
+     * reason then names lo, and the bench takes af_xdp instead.
+     */
+    @Test
+    void liveFramesProbeSaysWhyTheyDoNotStart() throws Exception {
+        Optional<String> why = Lab.unavailableReason();
+        assumeTrue(why.isEmpty(), () -> "synflood smoke test skipped: " + why.orElse(""));
+        assumeTrue(XdpLiveSender.kernelHasLiveFrames(System.getProperty("os.version")),
+            "XDP live frames need Linux 5.18 or later");
+        try (Lab lab = Lab.up()) {
+            assertEquals(null, VictimRunner.liveFramesUnavailable(lab, 8080));
+            for (String[] c : new String[][] {{"ip", "link", "add", "fpx0", "type", "veth", "peer", "name", "fpx1"},
+                    {"ip", "link", "set", "fpx0", "up"}, {"ip", "link", "set", "fpx1", "up"}}) {
+                assertEquals(0, lab.run(lab.nsA(), 10, c).exitCode(), String.join(" ", c));
+            }
+            Process holder = lab.spawn(lab.nsA(), Host.fastpathJava("flood", "--iface", "fpx0", "--dst",
+                Lab.IP_B + ":8080", "--dst-mac", "02:00:c6:12:00:02", "--io", "xdp_live", "--rate", "100",
+                "--duration", "20", "--progress", "always").toArray(String[]::new));
+            try {
+                Child c = new Child("holder", holder);
+                assertTrue(c.awaitLine("sending", 60_000), c.tail());
+                String reason = VictimRunner.liveFramesUnavailable(lab, 8080);
+                assertTrue(reason != null && reason.contains("lo"), "the reason names lo: " + reason);
+            } finally {
+                holder.destroy();
+                holder.waitFor();
+            }
+        }
+    }
+
     /** Rounds: each round's full report in its own directory, and a summary that judges every round. */
     @Test
     void roundsEachGetAReportAndAVerdict() throws Exception {
