@@ -55,12 +55,23 @@ public final class Lab implements AutoCloseable {
     private final String nsB;
     private final List<Process> spawned = new ArrayList<>();
     private boolean closed;
+    /** Closes the lab when the JVM exits without {@link #close()} (SIGTERM, Ctrl-C, an uncaught error). */
+    private final Thread teardownAtExit;
 
     private Lab(Path script, String name) {
         this.script = script;
         this.name = name;
         this.nsA = "fpA-" + name;
         this.nsB = "fpB-" + name;
+        this.teardownAtExit = new Thread(this::closeAtExit, "lab-teardown-" + name);
+    }
+
+    private void closeAtExit() {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            System.err.println("lab " + name + ": teardown at exit failed: " + e.getMessage());
+        }
     }
 
     /**
@@ -109,6 +120,8 @@ public final class Lab implements AutoCloseable {
             lab.script("down", name);
             throw new IllegalStateException("lab.sh up " + name + " failed (" + r.exitCode() + "): " + r.output());
         }
+        // A run stopped by SIGTERM or Ctrl-C tears its lab down too (the network rule: nothing left behind).
+        Runtime.getRuntime().addShutdownHook(lab.teardownAtExit);
         return lab;
     }
 
@@ -238,11 +251,18 @@ public final class Lab implements AutoCloseable {
 
     /** Kills what this lab spawned and deletes both namespaces. Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        if (Thread.currentThread() != teardownAtExit) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(teardownAtExit);
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                // already shutting down (the hook will find the lab closed), or never registered
+            }
+        }
         synchronized (spawned) {
             for (Process p : spawned) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);

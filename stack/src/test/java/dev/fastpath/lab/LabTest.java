@@ -63,6 +63,26 @@ class LabTest {
         assertFalse(after.contains("fpA-" + name) || after.contains("fpB-" + name), after.toString());
     }
 
+    /** A JVM stopped by SIGTERM (or Ctrl-C) with its lab still up tears the lab down on its way out. */
+    @Test
+    void aStoppedJvmLeavesNoLabBehind() throws Exception {
+        Process p = new ProcessBuilder(Lab.javaCommand(System.getProperty("java.class.path"),
+            LabHolder.class.getName())).redirectErrorStream(true).start();
+        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+                p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            String line = out.readLine();
+            assertTrue(line != null && line.startsWith("UP "), "the holder brought its lab up: " + line);
+            String name = line.substring(3).strip();
+            assertTrue(namespaces().contains("fpA-" + name), namespaces().toString());
+            p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the holder stopped");
+            List<String> after = namespaces();
+            assertFalse(after.contains("fpA-" + name) || after.contains("fpB-" + name), after.toString());
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     @Test
     void downAlsoRemovesStaleLabsOfDeadProcesses() {
         String stale = DEAD_PID + "-stale";
