@@ -439,21 +439,22 @@ public final class bpf_h {
     }
 
     /**
-     * {@code BPF_LINK_CREATE} of an XDP program on an interface. The link belongs to its fd: closing it, or the
-     * process dying, detaches the program.
+     * {@code BPF_LINK_CREATE} of a program on an interface. The link belongs to its fd: closing it, or the process
+     * dying, detaches the program.
      *
-     * @param progFd   the program
-     * @param ifindex  the interface
-     * @param xdpFlags XDP_FLAGS_SKB_MODE, XDP_FLAGS_DRV_MODE or 0 (the driver's mode if it has one)
+     * @param progFd     the program
+     * @param ifindex    the interface
+     * @param attachType BPF_XDP or BPF_TCX_INGRESS
+     * @param flags      for BPF_XDP: XDP_FLAGS_SKB_MODE, XDP_FLAGS_DRV_MODE or 0 (the driver's mode if it has one)
      * @return the link's fd, or {@code -errno}
      */
-    public static int xdpLinkCreate(int progFd, int ifindex, int xdpFlags) {
+    public static int linkCreate(int progFd, int ifindex, int attachType, int flags) {
         try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
             MemorySegment lc = bpf_attr_link_create.allocate(arena);
             bpf_attr_link_create.prog_fd(lc, progFd);
             bpf_attr_link_create.target_ifindex(lc, ifindex);
-            bpf_attr_link_create.attach_type(lc, BPF_XDP);
-            bpf_attr_link_create.flags(lc, xdpFlags);
+            bpf_attr_link_create.attach_type(lc, attachType);
+            bpf_attr_link_create.flags(lc, flags);
             return bpf(BPF_LINK_CREATE, lc, bpf_attr_link_create.sizeof());
         }
     }

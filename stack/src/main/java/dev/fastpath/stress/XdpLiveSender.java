@@ -72,15 +72,7 @@ public final class XdpLiveSender implements AutoCloseable {
         this.linkFd = linkFd;
         MemorySegment data = arena.allocate(template.length(), 8);
         template.copyTo(data, 0);
-        MemorySegment ctx = xdp_md.allocate(arena);
-        xdp_md.ingress_ifindex(ctx, ifindex);
-        xdp_md.data_end(ctx, template.length()); // the kernel wants data_end == the data's size
-        attr = bpf_attr_test_run.allocate(arena);
-        bpf_attr_test_run.prog_fd(attr, progFd);
-        bpf_attr_test_run.data_in(attr, data.address());
-        bpf_attr_test_run.data_size_in(attr, template.length());
-        bpf_attr_test_run.ctx_in(attr, ctx.address());
-        bpf_attr_test_run.ctx_size_in(attr, (int) xdp_md.sizeof());
+        attr = testRun(arena, progFd, data, ifindex);
         bpf_attr_test_run.flags(attr, bpf_h.BPF_F_TEST_XDP_LIVE_FRAMES);
         bpf_attr_test_run.batch_size(attr, BATCH);
         key = arena.allocateFrom(ValueLayout.JAVA_INT, 0);
@@ -89,6 +81,29 @@ public final class XdpLiveSender implements AutoCloseable {
         bpf_attr_map_elem.map_fd(lookup, mapFd);
         bpf_attr_map_elem.key(lookup, key.address());
         bpf_attr_map_elem.value(lookup, value.address());
+    }
+
+    /**
+     * A {@code BPF_PROG_TEST_RUN} request for an XDP program on one frame as if received on {@code ifindex}
+     * (repeat, flags, batch size and output left to the caller).
+     *
+     * @param arena   where the request and its context live
+     * @param progFd  the program
+     * @param data    the frame
+     * @param ifindex the receiving interface
+     * @return the request
+     */
+    static MemorySegment testRun(Arena arena, int progFd, MemorySegment data, int ifindex) {
+        MemorySegment ctx = xdp_md.allocate(arena);
+        xdp_md.ingress_ifindex(ctx, ifindex);
+        xdp_md.data_end(ctx, (int) data.byteSize()); // the kernel wants data_end == the data's size
+        MemorySegment a = bpf_attr_test_run.allocate(arena);
+        bpf_attr_test_run.prog_fd(a, progFd);
+        bpf_attr_test_run.data_in(a, data.address());
+        bpf_attr_test_run.data_size_in(a, (int) data.byteSize());
+        bpf_attr_test_run.ctx_in(a, ctx.address());
+        bpf_attr_test_run.ctx_size_in(a, (int) xdp_md.sizeof());
+        return a;
     }
 
     /**
@@ -122,7 +137,7 @@ public final class XdpLiveSender implements AutoCloseable {
             prog = bpf_h.progLoad(bpf_h.BPF_PROG_TYPE_XDP,
                 LiveSynProgram.instructions(map, ifindex, template, walker, slack), "live-frames SYN program");
             int lo = net_h.if_nametoindex("lo");
-            link = lo <= 0 ? lo : bpf_h.xdpLinkCreate(prog, lo, bpf_h.XDP_FLAGS_SKB_MODE);
+            link = lo <= 0 ? lo : bpf_h.linkCreate(prog, lo, bpf_h.BPF_XDP, bpf_h.XDP_FLAGS_SKB_MODE);
             if (link < 0) {
                 throw new NativeException("bpf(BPF_LINK_CREATE, lo, XDP generic)", -link, Errors.message(link)
                     + ": the program must stay in the kernel's XDP dispatcher (attached to lo, where it passes "

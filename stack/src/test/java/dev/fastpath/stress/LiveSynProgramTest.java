@@ -9,7 +9,6 @@ import dev.fastpath.nativeio.NativeException;
 import dev.fastpath.nativeio.bpf_attr_test_run;
 import dev.fastpath.nativeio.bpf_h;
 import dev.fastpath.nativeio.unistd_h;
-import dev.fastpath.nativeio.xdp_md;
 import dev.fastpath.wire.Checksum;
 import dev.fastpath.wire.ChecksumPolicy;
 import dev.fastpath.wire.DropReason;
@@ -84,17 +83,9 @@ class LiveSynProgramTest {
 
         /** Runs the program {@code repeat} times in one test run: {last verdict, mean ns per run}. */
         int[] runRepeated(int repeat) {
-            MemorySegment ctx = xdp_md.allocate(arena);
-            xdp_md.ingress_ifindex(ctx, LO);
-            xdp_md.data_end(ctx, length);
-            MemorySegment a = bpf_attr_test_run.allocate(arena);
-            bpf_attr_test_run.prog_fd(a, prog);
-            bpf_attr_test_run.data_in(a, in.address());
-            bpf_attr_test_run.data_size_in(a, length);
+            MemorySegment a = XdpLiveSender.testRun(arena, prog, in, LO);
             bpf_attr_test_run.data_out(a, out.address());
             bpf_attr_test_run.data_size_out(a, length);
-            bpf_attr_test_run.ctx_in(a, ctx.address());
-            bpf_attr_test_run.ctx_size_in(a, (int) xdp_md.sizeof());
             bpf_attr_test_run.repeat(a, repeat);
             Errors.check("test run", bpf_h.bpf(bpf_h.BPF_PROG_TEST_RUN, a, bpf_attr_test_run.sizeof()));
             assertEquals(length, bpf_attr_test_run.data_size_out(a));

@@ -2,12 +2,9 @@ package dev.fastpath.io.afpacket;
 
 import dev.fastpath.nativeio.Errors;
 import dev.fastpath.nativeio.NativeException;
-import dev.fastpath.nativeio.bpf_attr_link_create;
 import dev.fastpath.nativeio.bpf_h;
 import dev.fastpath.nativeio.net_h;
 import dev.fastpath.nativeio.unistd_h;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 
 /**
  * Keeps the kernel's own stack away from the stack's address on an interface that AF_PACKET serves: a tcx
@@ -41,14 +38,7 @@ public final class KernelIngressDrop implements AutoCloseable {
         int ifindex = Errors.check("if_nametoindex(" + ifname + ")", net_h.if_nametoindex(ifname));
         int prog = bpf_h.progLoad(bpf_h.BPF_PROG_TYPE_SCHED_CLS, bpf_h.tcDropIpv4BlockProgram(address, 32),
             "SCHED_CLS ingress drop");
-        int link;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment lc = bpf_attr_link_create.allocate(arena);
-            bpf_attr_link_create.prog_fd(lc, prog);
-            bpf_attr_link_create.target_ifindex(lc, ifindex);
-            bpf_attr_link_create.attach_type(lc, bpf_h.BPF_TCX_INGRESS);
-            link = bpf_h.bpf(bpf_h.BPF_LINK_CREATE, lc, bpf_attr_link_create.sizeof());
-        }
+        int link = bpf_h.linkCreate(prog, ifindex, bpf_h.BPF_TCX_INGRESS, 0);
         if (link < 0) {
             unistd_h.close(prog);
             throw new NativeException("bpf(BPF_LINK_CREATE, BPF_TCX_INGRESS, " + ifname + ")", -link,

@@ -86,7 +86,7 @@ final class XdpProgram implements AutoCloseable {
     void attach(int ifindex, int xdpFlags) {
         // -Dfastpath.xdp.attach=netlink takes the fallback on a kernel that has links (to test it).
         int rc = "netlink".equals(System.getProperty("fastpath.xdp.attach")) ? -Errors.EOPNOTSUPP
-            : bpf_h.xdpLinkCreate(progFd, ifindex, xdpFlags);
+            : bpf_h.linkCreate(progFd, ifindex, bpf_h.BPF_XDP, xdpFlags);
         if (rc >= 0) {
             linkFd = rc;
             return;
