@@ -129,7 +129,9 @@ public final class FloodGenerator {
         startNs = start;
         // Burst of 20 ms of tokens: a short stall (GC, softirq work on this core) is made up, a long one is not.
         long rateNs = settings.ratePerSecond();
-        TokenBucket bucket = rateNs > 0 ? new TokenBucket(rateNs, Math.max(4L * BATCH, rateNs / 50), start) : null;
+        // Live frames pace in their program: no bucket then.
+        TokenBucket bucket = rateNs > 0 && live == null
+            ? new TokenBucket(rateNs, Math.max(4L * BATCH, rateNs / 50), start) : null;
         if (live == null) {
             tsBase = (int) System.currentTimeMillis();
         }
