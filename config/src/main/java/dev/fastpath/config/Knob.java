@@ -82,6 +82,11 @@ public enum Knob {
     TCP_MSS("tcp.mss", "MTU − 40", 1460, 88, 9000, "the MSS this stack advertises (device MTU minus 40)"),
     TCP_GSO_MAX_BYTES("tcp.gso_max_bytes", "gso_max_size", 0, 0, 65_535,
             "largest segment the output may emit at once; 0 = one MSS (real links segment at MSS)"),
+    XDP_SYN_COOKIES("xdp.syn_cookies", "-", 2, 0, 2,
+            "AF_XDP: 1 answers SYNs in the XDP program with the engine's own cookie SYN-ACK (XDP_TX) whenever the "
+                    + "engine would send a cookie (tcp.syncookies=2, or 1 with a full SYN queue); 0 sends every "
+                    + "SYN to the engine; 2 is 1 except on a veth, which delivers XDP_TX frames only to a peer "
+                    + "running an XDP program of its own"),
     STACK_MAX_CONNECTIONS("stack.max_connections", "-", 65_536, 16, 1 << 24,
             "full sockets one worker can hold (preallocated)"),
     STACK_RX_BURST("stack.rx_burst", "-", 64, 1, 4096, "frames taken from the ring per poll"),

@@ -98,6 +98,7 @@ public final class bpf_h {
     public static final int BPF_RSH = 0x70;
     public static final int BPF_MOD = 0x90;
     public static final int BPF_XOR = 0xa0;
+    public static final int BPF_LSH = 0x60;
     /** Byte swap (BPF_ALU class); with BPF_TO_BE, imm 16/32/64 converts to big-endian. */
     public static final int BPF_END = 0xd0;
     public static final int BPF_TO_BE = 0x08;
@@ -106,6 +107,10 @@ public final class bpf_h {
     public static final int BPF_JGT = 0x20;
     public static final int BPF_JGE = 0x30;
     public static final int BPF_JNE = 0x50;
+    public static final int BPF_JLT = 0xa0;
+    public static final int BPF_JLE = 0xb0;
+    /** Mode of an atomic read-modify-write store (BPF_STX class); imm BPF_ADD adds without fetching. */
+    public static final int BPF_ATOMIC = 0xc0;
     public static final int BPF_CALL = 0x80;
     public static final int BPF_EXIT = 0x90;
 
@@ -117,6 +122,11 @@ public final class bpf_h {
     public static final int BPF_FUNC_ktime_get_ns = 5;
     public static final int BPF_FUNC_csum_diff = 28;
     public static final int BPF_FUNC_redirect_map = 51;
+    public static final int BPF_FUNC_xdp_adjust_tail = 65;
+    public static final int BPF_FUNC_xdp_load_bytes = 189;
+
+    /** map_flags: the array can be mmap()ed (user space reads and writes it without syscalls; 5.5+). */
+    public static final int BPF_F_MMAPABLE = 1 << 10;
 
     // Registers (enum in <linux/bpf.h>).
     public static final int BPF_REG_0 = 0;
@@ -366,6 +376,52 @@ public final class bpf_h {
     }
 
     /**
+     * A {@code BPF_PROG_TEST_RUN} request for an XDP program on one frame (the caller adds output, repeat, flags).
+     *
+     * @param arena   where the request and its context live
+     * @param progFd  the program
+     * @param data    the frame
+     * @param ifindex the receiving interface (its RX queue 0)
+     * @return the request
+     */
+    public static MemorySegment xdpTestRun(java.lang.foreign.Arena arena, int progFd, MemorySegment data,
+            int ifindex) {
+        MemorySegment ctx = xdp_md.allocate(arena);
+        xdp_md.ingress_ifindex(ctx, ifindex);
+        xdp_md.data_end(ctx, (int) data.byteSize()); // the kernel wants data_end == the data's size
+        MemorySegment a = bpf_attr_test_run.allocate(arena);
+        bpf_attr_test_run.prog_fd(a, progFd);
+        bpf_attr_test_run.data_in(a, data.address());
+        bpf_attr_test_run.data_size_in(a, (int) data.byteSize());
+        bpf_attr_test_run.ctx_in(a, ctx.address());
+        bpf_attr_test_run.ctx_size_in(a, (int) xdp_md.sizeof());
+        return a;
+    }
+
+    /**
+     * The two slots of a 64-bit immediate load: {@code dst = imm}.
+     *
+     * @param dst the register
+     * @param imm the value
+     * @return the first slot, then the second
+     */
+    public static long[] ldImm64(int dst, long imm) {
+        return new long[] {insn(BPF_LD | BPF_DW | BPF_IMM, dst, 0, 0, (int) imm), insn(0, 0, 0, 0, (int) (imm >>> 32))};
+    }
+
+    /**
+     * An atomic {@code *(u64 *)(dst + off) += src} (no fetch).
+     *
+     * @param dst the base register
+     * @param src the addend's register
+     * @param off the displacement
+     * @return the instruction
+     */
+    public static long atomicAdd64(int dst, int src, int off) {
+        return insn(BPF_STX | BPF_ATOMIC | BPF_DW, dst, src, off, BPF_ADD);
+    }
+
+    /**
      * A conditional 64-bit jump on an immediate: {@code if dst op imm goto +off}.
      *
      * @param op BPF_JEQ, BPF_JNE, BPF_JGT, BPF_JGE
@@ -402,6 +458,21 @@ public final class bpf_h {
      * @return the map's fd, or {@code -errno}
      */
     public static int mapCreate(int type, int keySize, int valueSize, int maxEntries, String name) {
+        return mapCreate(type, keySize, valueSize, maxEntries, 0, name);
+    }
+
+    /**
+     * {@code BPF_MAP_CREATE} with map flags.
+     *
+     * @param type       a BPF_MAP_TYPE_*
+     * @param keySize    bytes per key
+     * @param valueSize  bytes per value
+     * @param maxEntries entries
+     * @param flags      map_flags, e.g. {@link #BPF_F_MMAPABLE}
+     * @param name       the map's name, shorter than {@link #BPF_OBJ_NAME_LEN}
+     * @return the map's fd, or {@code -errno}
+     */
+    public static int mapCreate(int type, int keySize, int valueSize, int maxEntries, int flags, String name) {
         if (name.length() >= BPF_OBJ_NAME_LEN) {
             throw new IllegalArgumentException("map name '" + name + "' is longer than " + (BPF_OBJ_NAME_LEN - 1));
         }
@@ -411,6 +482,7 @@ public final class bpf_h {
             bpf_attr_map_create.key_size(mc, keySize);
             bpf_attr_map_create.value_size(mc, valueSize);
             bpf_attr_map_create.max_entries(mc, maxEntries);
+            bpf_attr_map_create.map_flags(mc, flags);
             MemorySegment n = arena.allocateFrom(name);
             MemorySegment.copy(n, 0, bpf_attr_map_create.map_name(mc), 0, n.byteSize());
             return bpf(BPF_MAP_CREATE, mc, bpf_attr_map_create.sizeof());

@@ -15,6 +15,7 @@ import dev.fastpath.net.Neighbours;
 import dev.fastpath.pcap.PcapWriter;
 import dev.fastpath.tcp.TcpEngine;
 import dev.fastpath.tcp.TcpStat;
+import dev.fastpath.tcp.XdpCookieOffload;
 import dev.fastpath.wire.ChecksumPolicy;
 import dev.fastpath.wire.DropReason;
 import dev.fastpath.wire.FrameParser;
@@ -62,6 +63,8 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
     private final long[] parseDrops = new long[DropReason.values().length];
     private final LongSupplier clock;
     private long nowNs;
+    /** The engine's half of SYNs answered in XDP, or null. */
+    private XdpCookieOffload cookieOffload;
     private long rxFrames;
     private long rxOtherHost;
     private long rxUnhandled;
@@ -131,6 +134,9 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
         work += app.doWork(now);
         work += engine.pollTimers(now);
         work += neighbours.poll(now);
+        if (cookieOffload != null) {
+            work += cookieOffload.poll(now);
+        }
         txIo.flush();
         if (spec.statsIntervalNs() > 0 && now - nextStatsNs >= 0) {
             nextStatsNs = now + spec.statsIntervalNs();
@@ -196,6 +202,15 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
         }
     }
 
+    /**
+     * Lets the AF_XDP program answer SYNs for this worker's engine (before the worker's thread starts).
+     *
+     * @param offload the engine's half, polled each duty cycle
+     */
+    public void cookieOffload(XdpCookieOffload offload) {
+        this.cookieOffload = offload;
+    }
+
     /** @return the engine (tests; touch it on the worker thread or after the worker stopped) */
     public TcpEngine engine() {
         return engine;
@@ -250,6 +265,9 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
         TcpStat.Counters c = engine.counters();
         for (TcpStat s : TcpStat.values()) {
             line(sb, p, s.name(), c.get(s));
+        }
+        if (cookieOffload != null) {
+            line(sb, p, "FpXdpSynAcks", cookieOffload.answered()); // of TcpExtSyncookiesSent: sent by the program
         }
         if (capture != null) {
             line(sb, p, "FpPcapRecords", capture.records());

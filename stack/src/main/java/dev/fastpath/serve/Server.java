@@ -3,6 +3,7 @@ package dev.fastpath.serve;
 import dev.fastpath.apps.App;
 import dev.fastpath.apps.AppKind;
 import dev.fastpath.config.Config;
+import dev.fastpath.config.Knob;
 import dev.fastpath.io.PacketIo;
 import dev.fastpath.io.afpacket.AfPacketConfig;
 import dev.fastpath.io.afpacket.AfPacketIo;
@@ -10,12 +11,15 @@ import dev.fastpath.io.afpacket.KernelIngressDrop;
 import dev.fastpath.io.afpacket.PortSteering;
 import dev.fastpath.io.xdp.AfXdpConfig;
 import dev.fastpath.io.xdp.AfXdpIo;
+import dev.fastpath.io.xdp.EthtoolStats;
 import dev.fastpath.io.xdp.RssTable;
+import dev.fastpath.io.xdp.XdpSynCookies;
 import dev.fastpath.net.NetConfig;
 import dev.fastpath.net.SharedNeighbours;
 import dev.fastpath.pcap.PcapWriter;
 import dev.fastpath.poll.Idle;
 import dev.fastpath.poll.StackWorker;
+import dev.fastpath.tcp.XdpCookieOffload;
 import dev.fastpath.wire.ChecksumPolicy;
 import dev.fastpath.wire.EthernetHeader;
 import java.io.IOException;
@@ -87,28 +91,68 @@ public final class Server {
      * receive path before an skb exists; on veth it took the stack from 70 k to 350 k SYN-ACK/s in
      * the SYN-flood bench. Generic (skb) mode works on every device.
      */
-    private static List<AfXdpIo> openXdp(String iface, String mode, int queues) {
+    private static List<AfXdpIo> openXdp(String iface, String mode, int queues, XdpSynCookies cookies) {
         AfXdpConfig base = AfXdpConfig.defaults();
         AfXdpConfig d = base.withRxFrames(RX_FRAMES).withTxFrames(TX_FRAMES);
         AfXdpConfig nativeMode = d.withXdpFlags(dev.fastpath.nativeio.bpf_h.XDP_FLAGS_DRV_MODE);
         return switch (mode) {
-            case "skb" -> AfXdpIo.openQueues(iface, d, queues);
-            case "native" -> AfXdpIo.openQueues(iface, nativeMode, queues);
+            case "skb" -> openQueues(iface, d, queues, cookies);
+            case "native" -> openQueues(iface, nativeMode, queues, cookies);
             default -> {
                 try {
-                    yield AfXdpIo.openQueues(iface, nativeMode, queues);
+                    yield openQueues(iface, nativeMode, queues, cookies);
                 } catch (RuntimeException e) {
                     System.err.println("AF_XDP native mode refused on " + iface + " (" + e.getMessage()
                             + "); falling back to skb (generic) mode");
-                    yield AfXdpIo.openQueues(iface, d, queues);
+                    yield openQueues(iface, d, queues, cookies);
                 }
             }
         };
     }
 
+    private static List<AfXdpIo> openQueues(String iface, AfXdpConfig c, int queues, XdpSynCookies cookies) {
+        return cookies == null ? AfXdpIo.openQueues(iface, c, queues) : AfXdpIo.openQueues(iface, c, queues, cookies);
+    }
+
+    /**
+     * The maps of the program that answers SYNs in XDP ({@link XdpSynCookies}), or null when it is off: switched
+     * off ({@code xdp.syn_cookies=0}), left to auto on a veth (whose XDP_TX frames reach only a peer with an XDP
+     * program: without one veth counts them as XDP_TX errors, and with GRO alone they were not delivered either
+     * on 6.18 — veth kicks the peer's NAPI after XDP_TX only when the peer runs a program), no listening port, a
+     * capture asked for (answered SYNs would be missing from it), or a kernel that refuses the program (said,
+     * then every SYN goes to the engine).
+     */
+    private static XdpSynCookies synCookieMaps(Settings s) {
+        int mode = s.config().intValue(Knob.XDP_SYN_COOKIES);
+        if (mode == 0 || s.port() <= 0) {
+            return null;
+        }
+        if (mode == 2 && "veth".equals(EthtoolStats.driver(s.iface()))) {
+            System.err.println("xdp.syn_cookies: off on " + s.iface() + ", a veth: it delivers XDP_TX frames only "
+                    + "to a peer running an XDP program; --set xdp.syn_cookies=1 when the peer does");
+            return null;
+        }
+        if (s.pcap() != null) {
+            System.err.println("xdp.syn_cookies: off while capturing (--pcap): SYNs answered in XDP never reach "
+                    + "the capture");
+            return null;
+        }
+        try {
+            return XdpSynCookies.create(s.workers()).verified();
+        } catch (RuntimeException e) {
+            String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            System.err.println("xdp.syn_cookies: the kernel refused the SYN-answering XDP program (" + why
+                    + "); every SYN goes to the engine");
+            return null;
+        }
+    }
+
     private final List<StackWorker> workers = new ArrayList<>();
     private final List<AgentRunner> runners = new ArrayList<>();
     private KernelIngressDrop ingressDrop;
+    private XdpSynCookies cookies;
+    private final List<XdpCookieOffload> offloads = new ArrayList<>();
+    private Thread txWatch;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private boolean stopping;
 
@@ -148,9 +192,14 @@ public final class Server {
             for (StackWorker w : server.workers) {
                 w.onClose();
             }
+            server.closeCookies();
             throw e;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "fastpath-stop"));
+        if (!server.offloads.isEmpty()) {
+            server.txWatch = Thread.ofPlatform().daemon().name("fastpath-xdp-tx-watch")
+                    .start(() -> server.watchXdpTx(s.iface()));
+        }
         for (int i = 0; i < server.workers.size(); i++) {
             AgentRunner runner = new AgentRunner(s.idle().strategy(), Server::onError, null, server.workers.get(i));
             server.runners.add(runner);
@@ -170,7 +219,14 @@ public final class Server {
         int fanoutGroup = (int) (ProcessHandle.current().pid() & 0xFFFF);
         SharedNeighbours shared = s.workers() > 1 ? new SharedNeighbours(4096) : null;
         // AF_XDP: one socket per RX queue, queue i for worker i, one program (AfXdpIo.openQueues).
-        List<AfXdpIo> xdp = s.io() == Io.AF_XDP ? openXdp(s.iface(), s.xdpMode(), s.workers()) : null;
+        cookies = s.io() == Io.AF_XDP ? synCookieMaps(s) : null;
+        List<AfXdpIo> xdp;
+        try {
+            xdp = s.io() == Io.AF_XDP ? openXdp(s.iface(), s.xdpMode(), s.workers(), cookies) : null;
+        } catch (RuntimeException e) {
+            closeCookies();
+            throw e;
+        }
         java.util.Optional<RssTable> rss = xdp != null && s.workers() > 1 ? RssTable.read(s.iface())
                 : java.util.Optional.empty();
         if (xdp != null && s.workers() > 1 && rss.isEmpty()) {
@@ -214,6 +270,12 @@ public final class Server {
                 int n = s.workers();
                 int self = i;
                 w.engine().localPortFilter(ports -> PortSteering.workerOf(ports >>> 16, ports & 0xFFFF, n) == self);
+            }
+            if (cookies != null) {
+                XdpCookieOffload o = new XdpCookieOffload(w.engine(), cookies.config(i), cookies.held(i), s.port(),
+                        mac, 0, seeds.nextInt()); // the engine's clock is System::nanoTime, CLOCK_MONOTONIC like XDP's
+                w.cookieOffload(o);
+                offloads.add(o);
             }
             if (shared != null) {
                 w.neighbours().share(shared);
@@ -269,6 +331,52 @@ public final class Server {
         t.printStackTrace();
     }
 
+    /**
+     * veth drops every frame XDP_TX hands it when the peer runs no NAPI, and counts it (with GRO alone on the
+     * peer the frames vanish uncounted: xdp.syn_cookies=2 stays off on veth for that reason). Once a second,
+     * while anything is answered, compare veth's XDP_TX failures ({@code rx_queue_N_xdp_tx_errors}) with the
+     * answers; when nearly all fail, switch the program off for good and say so: the engine answers from then on
+     * (clients retransmit the lost SYNs after a second). Drivers without that counter are left alone.
+     */
+    private void watchXdpTx(String iface) {
+        long errors = EthtoolStats.sum(iface, "rx_queue_N_xdp_tx_errors");
+        if (errors < 0) {
+            return;
+        }
+        long answered = 0;
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long a = 0;
+            for (XdpCookieOffload o : offloads) {
+                a += o.answered();
+            }
+            long e = EthtoolStats.sum(iface, "rx_queue_N_xdp_tx_errors");
+            if (e < 0) {
+                return;
+            }
+            if (a > answered && e - errors >= Math.max(1, (a - answered) * 9 / 10)) {
+                offloads.forEach(XdpCookieOffload::refuse);
+                System.err.println("xdp.syn_cookies: " + iface + " dropped " + (e - errors) + " of " + (a - answered)
+                        + " SYN-ACKs sent with XDP_TX (a veth whose peer runs no XDP program); "
+                        + "the engine answers SYNs from now on");
+                return;
+            }
+            errors = e;
+            answered = a;
+        }
+    }
+
+    private void closeCookies() {
+        if (cookies != null) {
+            cookies.close(); // the workers are done: nothing reads the mappings any more
+            cookies = null;
+        }
+    }
+
     /** Blocks until the shutdown hook has stopped everything. */
     public void awaitStop() throws InterruptedException {
         stopped.await();
@@ -286,6 +394,10 @@ public final class Server {
         if (ingressDrop != null) {
             ingressDrop.close();
         }
+        if (txWatch != null) {
+            txWatch.interrupt();
+        }
+        closeCookies();
         StringBuilder sb = new StringBuilder("counters\n");
         for (StackWorker w : workers) {
             w.report(sb);

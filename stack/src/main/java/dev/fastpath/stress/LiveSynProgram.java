@@ -1,5 +1,16 @@
 package dev.fastpath.stress;
 
+import static dev.fastpath.nativeio.BpfAsm.R0;
+import static dev.fastpath.nativeio.BpfAsm.R1;
+import static dev.fastpath.nativeio.BpfAsm.R10;
+import static dev.fastpath.nativeio.BpfAsm.R2;
+import static dev.fastpath.nativeio.BpfAsm.R3;
+import static dev.fastpath.nativeio.BpfAsm.R4;
+import static dev.fastpath.nativeio.BpfAsm.R5;
+import static dev.fastpath.nativeio.BpfAsm.R6;
+import static dev.fastpath.nativeio.BpfAsm.R7;
+import static dev.fastpath.nativeio.BpfAsm.R8;
+import static dev.fastpath.nativeio.BpfAsm.R9;
 import static dev.fastpath.nativeio.bpf_h.BPF_ADD;
 import static dev.fastpath.nativeio.bpf_h.BPF_AND;
 import static dev.fastpath.nativeio.bpf_h.BPF_DIV;
@@ -44,15 +55,12 @@ import static dev.fastpath.nativeio.bpf_h.stMem;
 import static dev.fastpath.nativeio.bpf_h.stxMem;
 import static dev.fastpath.nativeio.bpf_h.toBe;
 
+import dev.fastpath.nativeio.BpfAsm;
 import dev.fastpath.nativeio.xdp_md;
 import dev.fastpath.wire.EthernetHeader;
 import dev.fastpath.wire.Ipv4Header;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The XDP program behind {@code flood --io xdp_live}: run by {@code BPF_PROG_TEST_RUN} with live frames, it turns
@@ -108,17 +116,6 @@ final class LiveSynProgram {
     private static final int TCP_SPORT = TCP;
     private static final int TCP_SEQ = TCP + 4;
     private static final int TCP_CHECK = TCP + 16;
-    private static final int R0 = 0;
-    private static final int R1 = 1;
-    private static final int R2 = 2;
-    private static final int R3 = 3;
-    private static final int R4 = 4;
-    private static final int R5 = 5;
-    private static final int R6 = 6;
-    private static final int R7 = 7;
-    private static final int R8 = 8;
-    private static final int R9 = 9;
-    private static final int R10 = 10;
 
     private LiveSynProgram() { }
 
@@ -147,7 +144,7 @@ final class LiveSynProgram {
         // The pseudo-header without the source address, as bpf_csum_diff sums memory: little-endian 16-bit
         // words of the network-order bytes (daddr's halves, 0x00 0x06, the TCP length).
         int pseudo = (dstRaw & 0xFFFF) + (dstRaw >>> 16) + Short.reverseBytes((short) 6) + (tcpLength << 8);
-        Asm a = new Asm();
+        BpfAsm a = new BpfAsm();
         a.add(alu64Reg(BPF_MOV, R6, R1));
         a.add(ldxMem(BPF_W, R0, R6, (int) xdp_md.ingress_ifindex$offset()));
         a.jump(insn(BPF_JMP32 | BPF_JNE | BPF_K, R0, 0, 0, ifindex), "pass");
@@ -201,7 +198,7 @@ final class LiveSynProgram {
      *   next = max(next + interval, now + interval - slack)
      * </pre>
      */
-    private static void pace(Asm a, long slackNs) {
+    private static void pace(BpfAsm a, long slackNs) {
         a.add(ldxMem(BPF_DW, R1, R9, INTERVAL));
         a.jump(jmpImm(BPF_JEQ, R1, 0, 0), "count");
         a.add(mov64Imm(R8, WAIT_READS));
@@ -237,7 +234,7 @@ final class LiveSynProgram {
      * left — a victim that answers in place (an XDP reflector swaps addresses and sets ACK) hands back a frame that
      * is no longer a SYN to it, and patching only the varying fields would resend that.
      */
-    private static void copyTemplate(Asm a, int length) {
+    private static void copyTemplate(BpfAsm a, int length) {
         int at = 0;
         for (; at + 8 <= length; at += 8) {
             a.add(ldxMem(BPF_DW, R1, R9, FRAME + at));
@@ -250,7 +247,7 @@ final class LiveSynProgram {
     }
 
     /** Source address, port, ISN and IP id of SYN n (in r7), stored in network order into the frame at r8. */
-    private static void rewrite(Asm a, TupleWalker walker) {
+    private static void rewrite(BpfAsm a, TupleWalker walker) {
         a.add(alu64Reg(BPF_MOV, R1, R7));
         a.add(alu64Imm(BPF_MOD, R1, walker.addressCount()));
         a.add(alu32Imm(BPF_ADD, R1, walker.firstAddress()));
@@ -283,7 +280,7 @@ final class LiveSynProgram {
     }
 
     /** Both checksums from scratch: zero the field, bpf_csum_diff over the header, fold, store. */
-    private static void checksums(Asm a, int tcpLength, int pseudo) {
+    private static void checksums(BpfAsm a, int tcpLength, int pseudo) {
         a.add(stMem(BPF_H, R8, IP_CHECK, 0));
         sum(a, IP, Ipv4Header.MIN_LENGTH);
         a.add(mov64Imm(R5, 0));
@@ -304,7 +301,7 @@ final class LiveSynProgram {
     }
 
     /** Arguments r2..r4 of bpf_csum_diff(NULL, 0, frame + at, length, seed); r1 and r5 are set by the caller. */
-    private static void sum(Asm a, int at, int length) {
+    private static void sum(BpfAsm a, int at, int length) {
         a.add(mov64Imm(R1, 0));
         a.add(mov64Imm(R2, 0));
         a.add(alu64Reg(BPF_MOV, R3, R8));
@@ -313,7 +310,7 @@ final class LiveSynProgram {
     }
 
     /** Folds the 32-bit sum in r0 to 16 bits, complements it and stores it at frame + at. */
-    private static void foldInto(Asm a, int at) {
+    private static void foldInto(BpfAsm a, int at) {
         for (int i = 0; i < 3; i++) {
             a.add(alu64Reg(BPF_MOV, R1, R0));
             a.add(alu64Imm(BPF_AND, R1, 0xFFFF));
@@ -322,49 +319,5 @@ final class LiveSynProgram {
         }
         a.add(alu64Imm(BPF_XOR, R0, 0xFFFF));
         a.add(stxMem(BPF_H, R8, R0, at));
-    }
-
-    /** Instruction slots with forward jumps to named labels, resolved by {@link #assemble()}. */
-    private static final class Asm {
-        private final List<Long> slots = new ArrayList<>();
-        private final Map<Integer, String> jumps = new HashMap<>();
-        private final Map<String, Integer> labels = new HashMap<>();
-
-        void add(long insn) {
-            slots.add(insn);
-        }
-
-        /** A conditional jump whose offset field is filled in for {@code label}. */
-        void jump(long insn, String label) {
-            jumps.put(slots.size(), label);
-            slots.add(insn);
-        }
-
-        void label(String name) {
-            if (labels.putIfAbsent(name, slots.size()) != null) {
-                throw new IllegalStateException("label " + name + " defined twice");
-            }
-        }
-
-        long[] assemble() {
-            long[] out = new long[slots.size()];
-            for (int i = 0; i < out.length; i++) {
-                long s = slots.get(i);
-                String target = jumps.get(i);
-                if (target != null) {
-                    Integer at = labels.get(target);
-                    if (at == null) {
-                        throw new IllegalStateException("no label " + target);
-                    }
-                    int off = at - i - 1;
-                    if (off != (short) off) {
-                        throw new IllegalStateException("jump to " + target + " does not fit 16 bits: " + off);
-                    }
-                    s = (s & ~(0xffffL << 16)) | (off & 0xffffL) << 16;
-                }
-                out[i] = s;
-            }
-            return out;
-        }
     }
 }

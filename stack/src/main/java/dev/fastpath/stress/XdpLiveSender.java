@@ -1,5 +1,6 @@
 package dev.fastpath.stress;
 
+import dev.fastpath.io.xdp.EthtoolStats;
 import dev.fastpath.nativeio.Errors;
 import dev.fastpath.nativeio.NativeException;
 import dev.fastpath.nativeio.bpf_attr_map_elem;
@@ -7,13 +8,9 @@ import dev.fastpath.nativeio.bpf_attr_test_run;
 import dev.fastpath.nativeio.bpf_h;
 import dev.fastpath.nativeio.net_h;
 import dev.fastpath.nativeio.unistd_h;
-import dev.fastpath.nativeio.xdp_md;
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -51,7 +48,6 @@ public final class XdpLiveSender implements AutoCloseable {
     private static final long MIN_SLACK_NS = 100_000;
     private static final long MAX_SLACK_NS = 20_000_000;
     /** veth's count of frames its peer took through ndo_xdp_xmit, per TX queue ({@code ethtool -S}). */
-    private static final Pattern XDP_XMIT = Pattern.compile("^\\s*tx_queue_\\d+_xdp_xmit:\\s*(\\d+)\\s*$");
 
     private final Arena arena = Arena.ofShared();
     private final String iface;
@@ -94,16 +90,7 @@ public final class XdpLiveSender implements AutoCloseable {
      * @return the request
      */
     static MemorySegment testRun(Arena arena, int progFd, MemorySegment data, int ifindex) {
-        MemorySegment ctx = xdp_md.allocate(arena);
-        xdp_md.ingress_ifindex(ctx, ifindex);
-        xdp_md.data_end(ctx, (int) data.byteSize()); // the kernel wants data_end == the data's size
-        MemorySegment a = bpf_attr_test_run.allocate(arena);
-        bpf_attr_test_run.prog_fd(a, progFd);
-        bpf_attr_test_run.data_in(a, data.address());
-        bpf_attr_test_run.data_size_in(a, (int) data.byteSize());
-        bpf_attr_test_run.ctx_in(a, ctx.address());
-        bpf_attr_test_run.ctx_size_in(a, (int) xdp_md.sizeof());
-        return a;
+        return bpf_h.xdpTestRun(arena, progFd, data, ifindex);
     }
 
     /**
@@ -222,30 +209,7 @@ public final class XdpLiveSender implements AutoCloseable {
     }
 
     static long xdpXmit(String iface) {
-        try {
-            Process p = new ProcessBuilder("ethtool", "-S", iface).redirectErrorStream(true).start();
-            // The output is a few hundred bytes (far below a pipe's buffer): wait first, so a hung ethtool is bounded.
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return -1;
-            }
-            if (p.exitValue() != 0) {
-                return -1;
-            }
-            long sum = -1;
-            for (String line : new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                Matcher m = XDP_XMIT.matcher(line);
-                if (m.matches()) {
-                    sum = Math.max(sum, 0) + Long.parseLong(m.group(1));
-                }
-            }
-            return sum;
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+        return EthtoolStats.sum(iface, "tx_queue_N_xdp_xmit");
     }
 
     @Override

@@ -56,6 +56,8 @@ public final class TcpEngine implements TimerHandler {
      */
     boolean xmitForMoreSend;
     TcpEvents events = TcpEvents.NONE;
+    /** Told of 4-tuples entering and leaving the tables (see {@link TupleWatch}). */
+    TupleWatch tupleWatch = TupleWatch.NONE;
     private final TcpSock[] socks;
     /** Every socket object ever made, kept for reuse with its buffers (no allocation in steady state). */
     private final TcpSock[] pool;
@@ -257,6 +259,7 @@ public final class TcpEngine implements TimerHandler {
             return;
         }
         s.inTable = true;
+        tupleWatch.held(s.localIp, s.remoteIp, s.localPort, s.remotePort, 1);
     }
 
     void unhash(TcpSock s) {
@@ -264,6 +267,7 @@ public final class TcpEngine implements TimerHandler {
             established.remove(ConnectionTable.addresses(s.localIp, s.remoteIp),
                     ConnectionTable.ports(s.localPort, s.remotePort));
             s.inTable = false;
+            tupleWatch.held(s.localIp, s.remoteIp, s.localPort, s.remotePort, -1);
         }
     }
 

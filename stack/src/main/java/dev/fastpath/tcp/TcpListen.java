@@ -66,7 +66,7 @@ final class TcpListen {
         }
     }
 
-    private static boolean acceptQueueFull(TcpSock l) {
+    static boolean acceptQueueFull(TcpSock l) {
         return l.acceptQueue.size() > l.backlog; // Linux sk_acceptq_is_full(): backlog + 1 entries fit
     }
 
@@ -115,6 +115,7 @@ final class TcpListen {
         r.live = true;
         requests.put(ConnectionTable.addresses(r.localIp, r.remoteIp), ConnectionTable.ports(r.localPort,
                 r.remotePort), id);
+        e.tupleWatch.held(r.localIp, r.remoteIp, r.localPort, r.remotePort, 1);
         l.synQueueLength++;
         l.synQueueYoung++;
         tcpV4SendSynack(r, nowNs);
@@ -250,6 +251,7 @@ final class TcpListen {
         r.timer = TimerWheel.NONE;
         requests.remove(ConnectionTable.addresses(r.localIp, r.remoteIp),
                 ConnectionTable.ports(r.localPort, r.remotePort));
+        e.tupleWatch.held(r.localIp, r.remoteIp, r.localPort, r.remotePort, -1);
         r.listener.synQueueLength--;
         if (r.retransmits == 0) {
             r.listener.synQueueYoung--;

@@ -135,7 +135,7 @@ final class TcpOutput {
                 .dataOffset(headerLength >>> 2).flags(flags).window(window).checksum(0).urgentPointer(0)
                 .fillChecksum(tcpLength, srcIp, dstIp);
         ip.wrap(buf, off + EthernetHeader.LENGTH).versionAndHeaderLength(Ipv4Header.MIN_LENGTH).tos(0)
-                .totalLength(Ipv4Header.MIN_LENGTH + tcpLength).identification(ipId++ & 0xFFFF)
+                .totalLength(Ipv4Header.MIN_LENGTH + tcpLength).identification(ipId(flags))
                 .flagsFragment(Ipv4Header.FLAG_DF).ttl(64).protocol(Ipv4Header.PROTO_TCP).source(srcIp)
                 .destination(dstIp).fillChecksum();
         eth.wrap(buf, off).destination(mac).source(localMac).etherType(EthernetHeader.ETHERTYPE_IPV4);
@@ -146,6 +146,15 @@ final class TcpOutput {
         }
         optionBits = 0;
         return true;
+    }
+
+    /**
+     * A SYN-ACK goes out with id 0, as Linux's ip_build_and_send_pkt() sends it with DF set (so the XDP program
+     * answering SYNs writes the same frame); every other segment takes the next id.
+     */
+    private int ipId(int segmentFlags) {
+        return (segmentFlags & (TcpHeader.SYN | TcpHeader.ACK)) == (TcpHeader.SYN | TcpHeader.ACK) ? 0
+                : ipId++ & 0xFFFF;
     }
 
     private void writeOptions(int bits, int mss, int wscale, int tsVal, int tsEcr) {

@@ -28,6 +28,14 @@ public enum TcpStat {
             values[s.ordinal()]++;
         }
 
+        /**
+         * @param s a counter
+         * @param n what to add
+         */
+        public void add(TcpStat s, long n) {
+            values[s.ordinal()] += n;
+        }
+
         /** @param s the gauge to decrement */
         public void dec(TcpStat s) {
             values[s.ordinal()]--;

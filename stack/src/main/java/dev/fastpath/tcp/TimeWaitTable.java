@@ -29,6 +29,9 @@ final class TimeWaitTable {
     private final long seed;
     private int size;
 
+    /** Told of every record added and removed. */
+    TupleWatch watch = TupleWatch.NONE;
+
     TimeWaitTable(int capacity, long seed) {
         int n = Math.max(1, capacity);
         localIp = new int[n];
@@ -91,6 +94,7 @@ final class TimeWaitTable {
         }
         slots[slot] = i + 1;
         size++;
+        watch.held(localIp[i], remoteIp[i], localPort(i), remotePort(i), 1);
         return i;
     }
 
@@ -102,6 +106,7 @@ final class TimeWaitTable {
         shiftBack(slot);
         size--;
         freeList[freeCount++] = i;
+        watch.held(localIp[i], remoteIp[i], localPort(i), remotePort(i), -1);
     }
 
     /** Backward-shift deletion: later members of the probe chain move into the hole. */

@@ -85,6 +85,12 @@ class EngineFixture {
     }
 
     void send(TcpSegment s) {
+        link.b().inject(frame(s));
+        poll();
+    }
+
+    /** The Ethernet frame the peer would send for this segment (checksums computed). */
+    static byte[] frame(TcpSegment s) {
         TcpSegment c = s.withComputedChecksum(PEER_IP, LOCAL_IP);
         byte[] l4 = new byte[c.length()];
         c.emit(MemorySegment.ofArray(l4), 0);
@@ -94,8 +100,7 @@ class EngineFixture {
         EthernetFrame eth = new EthernetFrame(LOCAL_MAC, PEER_MAC, List.of(), EthernetHeader.ETHERTYPE_IPV4, l3);
         byte[] f = new byte[eth.length()];
         eth.emit(MemorySegment.ofArray(f), 0);
-        link.b().inject(f);
-        poll();
+        return f;
     }
 
     /** A segment from the peer. */

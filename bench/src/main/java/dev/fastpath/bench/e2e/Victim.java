@@ -26,10 +26,15 @@ record Victim(String name, boolean kernel, int syncookies, String io, List<Strin
         // and with backoff's yields the two took turns frame by frame (one sendto per SYN-ACK, 11 % of the core
         // in sched_yield; 283 k SYN-ACK/s at 600 k offered); sleeping lets NAPI fill a batch per turn (17 frames
         // per sendto at 100 µs; 474 k; 50 µs and 8192 TX frames: 593-603 k at 620 k offered).
-        new Victim("fastpath-af_xdp", false, 1, "af_xdp", List.of("--idle", "sleeping")),
+        // SYNs are answered in XDP (xdp.syn_cookies=1: the generator's end of the veth runs an XDP program, so veth
+        // delivers the XDP_TX frames); fastpath-af_xdp-engine below is the same victim answering in the engine.
+        new Victim("fastpath-af_xdp", false, 1, "af_xdp", List.of("--idle", "sleeping", "--set",
+            "xdp.syn_cookies=1")),
         new Victim("fastpath-af_packet", false, 1, "af_packet", List.of("--kernel-ingress", "drop")),
         new Victim("fastpath-af_packet-v2", false, 1, "af_packet",
-            List.of("--tpacket", "2", "--kernel-ingress", "drop")));
+            List.of("--tpacket", "2", "--kernel-ingress", "drop")),
+        new Victim("fastpath-af_xdp-engine", false, 1, "af_xdp", List.of("--idle", "sleeping", "--set",
+            "xdp.syn_cookies=0")));
 
     /** @return a one-line description for reports */
     String describe() {

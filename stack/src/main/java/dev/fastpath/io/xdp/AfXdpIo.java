@@ -158,11 +158,31 @@ public final class AfXdpIo implements PacketIo {
      * @throws NativeException naming the call that failed
      */
     public static List<AfXdpIo> openQueues(String ifname, AfXdpConfig config, int queues) {
+        checkQueues(config, queues);
+        return openQueues(ifname, config, queues, XdpProgram.load(config.queueId() + queues));
+    }
+
+    /**
+     * {@link #openQueues(String, AfXdpConfig, int)} with the program that answers SYNs itself ({@link XdpSynCookies}).
+     *
+     * @param ifname  the interface
+     * @param config  geometry and options
+     * @param queues  how many consecutive queues
+     * @param cookies the maps the program reads (one element per queue id, from 0)
+     * @return the backends
+     * @throws NativeException naming the call that failed (the verifier's refusal included)
+     */
+    public static List<AfXdpIo> openQueues(String ifname, AfXdpConfig config, int queues, XdpSynCookies cookies) {
+        checkQueues(config, queues);
+        return openQueues(ifname, config, queues, XdpProgram.load(config.queueId() + queues, cookies::program,
+            "XDP SYN cookies"));
+    }
+
+    private static void checkQueues(AfXdpConfig config, int queues) {
         if (queues < 1 || config.queueId() + queues > 1024) {
             throw new IllegalArgumentException("queues = " + queues + " from queue " + config.queueId()
                 + " exceeds 1024 queues");
         }
-        return openQueues(ifname, config, queues, XdpProgram.load(config.queueId() + queues));
     }
 
     private static List<AfXdpIo> openQueues(String ifname, AfXdpConfig config, int queues, XdpProgram program) {

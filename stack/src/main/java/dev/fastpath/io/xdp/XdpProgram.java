@@ -6,6 +6,7 @@ import dev.fastpath.nativeio.unistd_h;
 import java.lang.foreign.Arena;
 import java.lang.foreign.ValueLayout;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 /**
  * The kernel side of an AF_XDP socket without libbpf: an XSKMAP, the redirect program
@@ -52,11 +53,23 @@ final class XdpProgram implements AutoCloseable {
      * @return the program
      */
     static XdpProgram load(int mapEntries, int net, int prefix) {
+        return load(mapEntries, map -> prefix < 0 ? bpf_h.xskRedirectProgram(map)
+            : bpf_h.xskRedirectIpv4BlockProgram(map, net, prefix), "XDP redirect");
+    }
+
+    /**
+     * Creates the XSKMAP and loads a program built around it.
+     *
+     * @param mapEntries XSKMAP size
+     * @param program    the instructions, given the XSKMAP's fd
+     * @param what       names the program in errors
+     * @return the program
+     */
+    static XdpProgram load(int mapEntries, IntFunction<long[]> program, String what) {
         int map = Errors.check("bpf(BPF_MAP_CREATE, XSKMAP)", bpf_h.mapCreate(bpf_h.BPF_MAP_TYPE_XSKMAP,
             Integer.BYTES, Integer.BYTES, mapEntries, "fp_xsks"));
-        long[] prog = prefix < 0 ? bpf_h.xskRedirectProgram(map) : bpf_h.xskRedirectIpv4BlockProgram(map, net, prefix);
         try {
-            return new XdpProgram(map, bpf_h.progLoad(bpf_h.BPF_PROG_TYPE_XDP, prog, "XDP redirect"));
+            return new XdpProgram(map, bpf_h.progLoad(bpf_h.BPF_PROG_TYPE_XDP, program.apply(map), what));
         } catch (RuntimeException e) {
             unistd_h.close(map);
             throw e;

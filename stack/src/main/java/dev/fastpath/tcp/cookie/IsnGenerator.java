@@ -36,4 +36,14 @@ public final class IsnGenerator {
     public int tsOffset(int saddr, int daddr) {
         return (int) SipHash.hash(tsKey0, tsKey1, (saddr & 0xFFFF_FFFFL) | (long) daddr << 32, 0, 8);
     }
+
+    /**
+     * The timestamp-offset secret, for a copy of {@link #tsOffset} elsewhere (the XDP program).
+     *
+     * @param out receives its two words
+     */
+    public void tsKeys(long[] out) {
+        out[0] = tsKey0;
+        out[1] = tsKey1;
+    }
 }

@@ -46,6 +46,18 @@ public final class SynCookies {
         k11 = random.nextLong();
     }
 
+    /**
+     * The secrets, for a copy of this algorithm elsewhere (the XDP program that answers SYNs).
+     *
+     * @param out receives k00, k01, k10, k11
+     */
+    public void keys(long[] out) {
+        out[0] = k00;
+        out[1] = k01;
+        out[2] = k10;
+        out[3] = k11;
+    }
+
     private int hash(int saddr, int daddr, int sport, int dport, int count, int c) {
         int ports = sport << 16 | dport;
         return (int) (c == 0 ? SipHash.hash4u32(k00, k01, saddr, daddr, ports, count)
