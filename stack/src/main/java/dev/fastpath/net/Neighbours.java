@@ -80,9 +80,10 @@ public final class Neighbours {
      * must not fill the table); any other segment also leaves a STALE entry, which the next use confirms
      * with a unicast request (Linux's neigh_event_ns() makes such entries STALE too).
      *
-     * @param ip      the frame's source address (0: no frame, e.g. timers)
+     * @param ip      the frame's source address, or the gateway for a frame from off the subnet (0: no frame,
+     *                e.g. timers)
      * @param mac     its Ethernet source
-     * @param bareSyn whether it is a SYN without ACK
+     * @param bareSyn whether the MAC is only borrowed (a SYN without ACK, or a frame from off the subnet)
      */
     public void rxHint(int ip, long mac, boolean bareSyn) {
         hintIp = ip;
@@ -180,6 +181,10 @@ public final class Neighbours {
                 return -1;
             }
             default -> {
+                if (hop == hintIp) {
+                    counters.inc(NetStat.NeighFromRx);
+                    return hintMac; // FAILED, yet the frame being processed shows where its sender is
+                }
                 counters.drop(NetDropReason.NEIGH_FAILED);
                 return -1;
             }

@@ -171,12 +171,18 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
 
     private void tcp() {
         boolean onLink = spec.net().onLink(frame.srcIp());
+        int gateway = spec.net().gateway();
+        boolean hint = onLink || gateway != 0;
         if (onLink) {
             neighbours.rxHint(frame.srcIp(), frame.ethernet().source(),
                     (frame.flags() & (TcpHeader.SYN | TcpHeader.ACK)) == TcpHeader.SYN);
+        } else if (hint) {
+            // From off the subnet the frame came through a router: while the gateway is unresolved (its ARP
+            // replies can drown in a flood) a reply may go back to that router's MAC, borrowed, never learned.
+            neighbours.rxHint(gateway, frame.ethernet().source(), true);
         }
         engine.tcpV4Rcv(frame, nowNs);
-        if (onLink) {
+        if (hint) {
             neighbours.rxHint(0, 0, false);
         }
     }

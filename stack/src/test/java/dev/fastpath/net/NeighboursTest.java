@@ -13,11 +13,16 @@ import dev.fastpath.poll.StackWorker;
 import dev.fastpath.wire.ArpHeader;
 import dev.fastpath.wire.ChecksumPolicy;
 import dev.fastpath.wire.DropReason;
+import dev.fastpath.wire.EthernetFrame;
 import dev.fastpath.wire.EthernetHeader;
 import dev.fastpath.wire.FrameParser;
 import dev.fastpath.wire.IcmpHeader;
 import dev.fastpath.wire.Ipv4Header;
+import dev.fastpath.wire.Ipv4Packet;
 import dev.fastpath.wire.ParsedFrame;
+import dev.fastpath.wire.TcpHeader;
+import dev.fastpath.wire.TcpOption;
+import dev.fastpath.wire.TcpSegment;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
@@ -230,6 +235,50 @@ class NeighboursTest {
         link.b().inject(arp(ArpHeader.OP_REPLY, LOCAL_MAC, 0x0200000000FEL, 0xC61200FE, LOCAL_MAC, LOCAL));
         received();
         assertEquals(0x0200000000FEL, worker.neighbours().lookup(0x0A000001));
+    }
+
+    @Test
+    @DisplayName("H9 under a flood: an off-subnet SYN is answered through the router it came from while the gateway "
+            + "is unresolved or FAILED; nothing is learned from it")
+    void offSubnetSynAnsweredThroughTheRouterItCameFrom() {
+        start(0xC61200FE);
+        long router = 0x0200000000FEL;
+        int far = 0xC6130005; // 198.19.0.5: off the /24
+        byte[] syn = tcpSyn(far, router, 40000);
+        link.b().inject(syn);
+        List<byte[]> out = received();
+        assertEquals(1, out.size(), "the SYN-ACK, and no ARP request started by the flood's SYN");
+        ParsedFrame f = parse(out.getFirst());
+        assertEquals(router, f.ethernet().destination());
+        assertEquals(TcpHeader.SYN | TcpHeader.ACK, f.flags());
+        assertEquals(0, worker.neighbours().size(), "a borrowed MAC is not learned");
+        // The gateway's resolution fails (its replies lost): a SYN is still answered through the router.
+        assertEquals(-1, worker.neighbours().lookup(0xC61200FE));
+        received();
+        for (int i = 0; i < 3; i++) {
+            clock.advance(S + 100_000_000L);
+            received();
+        }
+        assertEquals(1, counter(NetStat.NeighResFailed));
+        link.b().inject(tcpSyn(far, router, 40001));
+        out = received();
+        assertEquals(1, out.size());
+        assertEquals(router, parse(out.getFirst()).ethernet().destination());
+        assertEquals(0, drops(NetDropReason.NEIGH_FAILED));
+    }
+
+    private static byte[] tcpSyn(int src, long srcMac, int port) {
+        TcpSegment s = TcpSegment.of(port, 7, 1000, 0, TcpHeader.SYN, 65535, List.of(new TcpOption.Mss(1460)),
+                new byte[0]).withComputedChecksum(src, LOCAL);
+        byte[] l4 = new byte[s.length()];
+        s.emit(MemorySegment.ofArray(l4), 0);
+        Ipv4Packet ip = Ipv4Packet.of(src, LOCAL, Ipv4Header.PROTO_TCP, l4);
+        byte[] l3 = new byte[ip.totalLength()];
+        ip.emit(MemorySegment.ofArray(l3), 0);
+        EthernetFrame eth = new EthernetFrame(LOCAL_MAC, srcMac, List.of(), EthernetHeader.ETHERTYPE_IPV4, l3);
+        byte[] f = new byte[eth.length()];
+        eth.emit(MemorySegment.ofArray(f), 0);
+        return f;
     }
 
     @Test
