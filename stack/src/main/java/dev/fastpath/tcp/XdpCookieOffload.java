@@ -109,6 +109,9 @@ public final class XdpCookieOffload {
         boolean on = wanted(l);
         if (on) {
             publish(l);
+            // Switched on, the program may answer a SYN at any moment and its ACK may come in the same receive
+            // batch, before the next poll sees the count: cookieV4Check must already accept it.
+            l.acceptQueue.lastOverflowNs = nowNs;
         }
         if (((int) INT.getAcquire(config, (long) XdpSynCookies.ENABLED) != 0) != on) {
             INT.setRelease(config, (long) XdpSynCookies.ENABLED, on ? 1 : 0);

@@ -43,4 +43,23 @@ class AfXdpQueuesKernelPeerTest extends KernelPeerTestBase {
             }
         }
     }
+
+    @Test
+    void twoQueuesSynCookiesAnsweredInXdpWithEachWorkersKeys() throws Exception {
+        try (PeerXdp peer = new PeerXdp();
+                Server s = new Server("echo", 7, null, "--workers", "2", "--cpus", "0-1", "--xdp-mode", "native",
+                        "--set", "tcp.syncookies=2", "--set", "xdp.syn_cookies=1")) {
+            String out = python(50, KernelPeerTests.THOUSAND, Lab.IP_A, "1000");
+            assertTrue(out.contains("OK 1000 FAILED 0"), out);
+            s.stop();
+            assertEquals(1000, s.counter(0, "TcpPassiveOpens") + s.counter(1, "TcpPassiveOpens"), s.counters);
+            for (int w = 0; w < 2; w++) {
+                // each queue's answers carry its own worker's cookie keys: a cookie checked by the other worker fails
+                assertTrue(s.counter(w, "FpXdpSynAcks") > 100, "worker" + w + " answered in XDP: " + s.counters);
+                assertEquals(s.counter(w, "TcpPassiveOpens"), s.counter(w, "TcpExtSyncookiesRecv"), s.counters);
+                assertEquals(0, s.counter(w, "TcpExtSyncookiesFailed"), s.counters);
+                assertEquals(0, s.counter(w, "FpNoSocketRst"), s.counters);
+            }
+        }
+    }
 }

@@ -74,6 +74,27 @@ abstract class KernelPeerTestBase {
         assertEquals(0, r.exitCode(), r.output());
     }
 
+    /**
+     * An XDP program on B's veth end that passes every frame to B's kernel ({@link XdpPassHolder}), as a NIC's
+     * driver would run one: veth then delivers what A's program sends with XDP_TX.
+     */
+    static final class PeerXdp implements AutoCloseable {
+        private final Process process;
+
+        PeerXdp() throws InterruptedException {
+            process = lab.spawn(lab.nsB(), Lab.javaCommand(System.getProperty("java.class.path"),
+                    XdpPassHolder.class.getName(), Lab.IF_B));
+            Child c = new Child(process, "xdp-pass-b");
+            assertTrue(c.awaitLine("ready", READY_MS).isPresent(), c::output);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            process.waitFor();
+        }
+    }
+
     /** A running {@code serve} child. */
     final class Server implements AutoCloseable {
         final Process process;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.fastpath.lab.Child;
 import dev.fastpath.lab.Lab;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -155,11 +154,7 @@ abstract class KernelPeerTests extends KernelPeerTestBase {
     @Test
     void synCookiesAnsweredInXdpWhenThePeerRunsXdp() throws Exception {
         assumeTrue("af_xdp".equals(io()), "AF_XDP only");
-        Process holder = lab.spawn(lab.nsB(), Lab.javaCommand(System.getProperty("java.class.path"),
-                XdpPassHolder.class.getName(), Lab.IF_B));
-        Child h = new Child(holder, "xdp-pass-b");
-        try {
-            assertTrue(h.awaitLine("ready", READY_MS).isPresent(), h::output);
+        try (PeerXdp peer = new PeerXdp()) {
             try (Server s = new Server("echo", 7, null, "--set", "tcp.syncookies=2", "--set", "xdp.syn_cookies=1")) {
                 String out = python(50, THOUSAND, IP, "1000");
                 assertTrue(out.contains("OK 1000 FAILED 0"), out);
@@ -170,9 +165,6 @@ abstract class KernelPeerTests extends KernelPeerTestBase {
                 assertEquals(1000, s.counter("TcpPassiveOpens"), s.counters);
                 assertTrue(s.counter("FpRxFrames") < 6000, "SYNs never reached the socket: " + s.counters);
             }
-        } finally {
-            holder.destroy();
-            holder.waitFor();
         }
     }
 

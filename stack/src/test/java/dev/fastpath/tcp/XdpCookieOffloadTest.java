@@ -283,6 +283,23 @@ class XdpCookieOffloadTest {
         }
     }
 
+    @Test
+    @DisplayName("T3: the ACK of a cookie the program sent is accepted even when it arrives before the next poll")
+    void theAckMayOvertakeThePoll() throws Exception {
+        try (Rig r = rig("tcp.syncookies=2")) {
+            int l = r.t.listener(PORT, 16);
+            r.offload.poll(r.t.now()); // switches the program on; nothing answered yet
+            byte[] syn = EngineFixture.frame(syn(40000, 5000, LINUX));
+            int[] verdict = r.run(syn);
+            assertEquals(bpf_h.XDP_TX, verdict[0]);
+            TcpSegment sa = TcpSegment.parse(MemorySegment.ofArray(r.output(verdict[1])), 34, verdict[1] - 34);
+            r.t.send(TcpSegment.of(40000, PORT, 5001, sa.seq() + 1, ACK, 65535, List.of(new TcpOption.Nop(),
+                    new TcpOption.Nop(), new TcpOption.Timestamps(0x11223345L, tsVal(sa))), NONE));
+            r.t.recvNothing();
+            assertTrue(r.t.api.accept(l) >= 0, "accepted without a poll between the SYN-ACK and the ACK");
+        }
+    }
+
     private static int tsVal(TcpSegment s) {
         for (TcpOption o : s.options()) {
             if (o instanceof TcpOption.Timestamps ts) {
