@@ -123,6 +123,7 @@ public final class bpf_h {
     public static final int BPF_FUNC_csum_diff = 28;
     public static final int BPF_FUNC_redirect_map = 51;
     public static final int BPF_FUNC_xdp_adjust_tail = 65;
+    public static final int BPF_FUNC_xdp_get_buff_len = 188;
     public static final int BPF_FUNC_xdp_load_bytes = 189;
 
     /** map_flags: the array can be mmap()ed (user space reads and writes it without syscalls; 5.5+). */

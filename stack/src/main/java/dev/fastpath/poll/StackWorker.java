@@ -130,13 +130,12 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
         long now = clock.getAsLong();
         nowNs = now;
         neighbours.tick(now);
-        int work = io.receive(this, rxBurst);
+        // Before the receive: the program's switch follows the listener (closed, accept queue full) promptly.
+        int work = cookieOffload != null ? cookieOffload.poll(now) : 0;
+        work += io.receive(this, rxBurst);
         work += app.doWork(now);
         work += engine.pollTimers(now);
         work += neighbours.poll(now);
-        if (cookieOffload != null) {
-            work += cookieOffload.poll(now);
-        }
         txIo.flush();
         if (spec.statsIntervalNs() > 0 && now - nextStatsNs >= 0) {
             nextStatsNs = now + spec.statsIntervalNs();

@@ -254,6 +254,13 @@ public final class Server {
             StackWorker w;
             try {
                 w = new StackWorker(spec, io, apps.get(), System::nanoTime);
+                if (cookies != null) {
+                    // the engine's clock is System::nanoTime: CLOCK_MONOTONIC, like bpf_ktime_get_ns (offset 0)
+                    XdpCookieOffload o = new XdpCookieOffload(w.engine(), cookies.config(i), cookies.held(i),
+                            s.port(), mac, s.prefix(), s.gateway() != 0, 0, seeds.nextInt());
+                    w.cookieOffload(o);
+                    offloads.add(o);
+                }
             } catch (RuntimeException e) {
                 closeAll(i, xdp, io);
                 throw e;
@@ -270,12 +277,6 @@ public final class Server {
                 int n = s.workers();
                 int self = i;
                 w.engine().localPortFilter(ports -> PortSteering.workerOf(ports >>> 16, ports & 0xFFFF, n) == self);
-            }
-            if (cookies != null) {
-                XdpCookieOffload o = new XdpCookieOffload(w.engine(), cookies.config(i), cookies.held(i), s.port(),
-                        mac, 0, seeds.nextInt()); // the engine's clock is System::nanoTime, CLOCK_MONOTONIC like XDP's
-                w.cookieOffload(o);
-                offloads.add(o);
             }
             if (shared != null) {
                 w.neighbours().share(shared);
@@ -396,6 +397,11 @@ public final class Server {
         }
         if (txWatch != null) {
             txWatch.interrupt();
+            try {
+                txWatch.join(6_000); // an ethtool in flight ends within 5 s; its line must come before "stopped"
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         closeCookies();
         StringBuilder sb = new StringBuilder("counters\n");

@@ -223,6 +223,7 @@ final class TcpListen {
         e.out.tuple(r.localIp, r.remoteIp, r.localPort, r.remotePort)
                 .header(r.iss, r.irs + 1, TcpHeader.SYN | TcpHeader.ACK, TcpXmit.initialWindow(e, ourMss))
                 .options(bits, ourMss, r.rcvWscale, tsVal, r.tsRecent)
+                .listenerReply()
                 .send(null, 0, 0);
     }
 

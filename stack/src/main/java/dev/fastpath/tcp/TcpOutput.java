@@ -49,6 +49,8 @@ final class TcpOutput {
     private int flags;
     private int window;
     private int optionBits;
+    /** The next segment is a listener's SYN-ACK: IPv4 id 0, as Linux's ip_build_and_send_pkt() sends it. */
+    private boolean listenerReply;
     private int mss;
     private int wscale;
     private int tsVal;
@@ -94,6 +96,18 @@ final class TcpOutput {
         return this;
     }
 
+    /**
+     * Marks the next segment as a listener's SYN-ACK (request or cookie): it goes out with IPv4 id 0 and DF, as
+     * Linux's ip_build_and_send_pkt() sends it (and as the XDP program answering SYNs writes it); a connection's
+     * own segments, a simultaneous open's SYN-ACK included, take the next id.
+     *
+     * @return this
+     */
+    TcpOutput listenerReply() {
+        this.listenerReply = true;
+        return this;
+    }
+
     /** Sets the options of the next segment ({@code OPT_*} bits and their values). */
     TcpOutput options(int bits, int mss, int wscale, int tsVal, int tsEcr) {
         this.optionBits = bits;
@@ -114,11 +128,13 @@ final class TcpOutput {
         long mac = neighbours.lookup(dstIp);
         if (mac < 0) {
             counters.inc(TcpStat.FpNoRoute);
+            listenerReply = false;
             return false;
         }
         long off = io.txClaim();
         if (off < 0) {
             counters.inc(TcpStat.FpTxRingFull);
+            listenerReply = false;
             return false;
         }
         MemorySegment buf = io.txBuffer();
@@ -135,7 +151,7 @@ final class TcpOutput {
                 .dataOffset(headerLength >>> 2).flags(flags).window(window).checksum(0).urgentPointer(0)
                 .fillChecksum(tcpLength, srcIp, dstIp);
         ip.wrap(buf, off + EthernetHeader.LENGTH).versionAndHeaderLength(Ipv4Header.MIN_LENGTH).tos(0)
-                .totalLength(Ipv4Header.MIN_LENGTH + tcpLength).identification(ipId(flags))
+                .totalLength(Ipv4Header.MIN_LENGTH + tcpLength).identification(listenerReply ? 0 : ipId++ & 0xFFFF)
                 .flagsFragment(Ipv4Header.FLAG_DF).ttl(64).protocol(Ipv4Header.PROTO_TCP).source(srcIp)
                 .destination(dstIp).fillChecksum();
         eth.wrap(buf, off).destination(mac).source(localMac).etherType(EthernetHeader.ETHERTYPE_IPV4);
@@ -145,16 +161,8 @@ final class TcpOutput {
             counters.inc(TcpStat.TcpOutRsts);
         }
         optionBits = 0;
+        listenerReply = false;
         return true;
-    }
-
-    /**
-     * A SYN-ACK goes out with id 0, as Linux's ip_build_and_send_pkt() sends it with DF set (so the XDP program
-     * answering SYNs writes the same frame); every other segment takes the next id.
-     */
-    private int ipId(int segmentFlags) {
-        return (segmentFlags & (TcpHeader.SYN | TcpHeader.ACK)) == (TcpHeader.SYN | TcpHeader.ACK) ? 0
-                : ipId++ & 0xFFFF;
     }
 
     private void writeOptions(int bits, int mss, int wscale, int tsVal, int tsEcr) {

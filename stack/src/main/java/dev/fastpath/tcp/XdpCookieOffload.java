@@ -44,13 +44,18 @@ public final class XdpCookieOffload {
      * @param held          the queue's filter ({@link XdpSynCookies#held}), all zero
      * @param port          the listening port the program answers for
      * @param localMac      our MAC
+     * @param prefixLength  our subnet's prefix length (SYNs from beyond it are answered only when routed)
+     * @param routed        whether a gateway exists (without one the engine cannot answer beyond the subnet)
      * @param clockOffsetNs the engine's clock minus CLOCK_MONOTONIC (0 for {@code System::nanoTime})
      * @param seed          the filter's seed
      */
     public XdpCookieOffload(TcpEngine engine, MemorySegment config, MemorySegment held, int port, long localMac,
-            long clockOffsetNs, int seed) {
+            int prefixLength, boolean routed, long clockOffsetNs, int seed) {
         if (port <= 0 || port > 0xFFFF) {
             throw new IllegalArgumentException("port " + port + " is outside 1..65535");
+        }
+        if (prefixLength < 0 || prefixLength > 32) {
+            throw new IllegalArgumentException("prefix length " + prefixLength + " is outside 0..32");
         }
         if (config.byteSize() < XdpSynCookies.VALUE_SIZE
                 || held.byteSize() < (long) XdpSynCookies.HELD_BUCKETS * Integer.BYTES) {
@@ -68,6 +73,10 @@ public final class XdpCookieOffload {
             config.set(ValueLayout.JAVA_BYTE, XdpSynCookies.MAC + i, (byte) (localMac >>> (40 - 8 * i)));
         }
         config.set(ValueLayout.JAVA_INT, XdpSynCookies.SEED, seed);
+        int mask = prefixLength == 0 ? 0 : -1 << (32 - prefixLength);
+        config.set(ValueLayout.JAVA_INT, XdpSynCookies.NET, engine.localIp & mask);
+        config.set(ValueLayout.JAVA_INT, XdpSynCookies.NETMASK, mask);
+        config.set(ValueLayout.JAVA_INT, XdpSynCookies.ROUTED, routed ? 1 : 0);
         config.set(ValueLayout.JAVA_LONG, XdpSynCookies.CLOCK_OFFSET, clockOffsetNs);
         answeredSeen = (long) LONG.getAcquire(config, (long) XdpSynCookies.ANSWERED);
         engine.tupleWatch = this::held;
@@ -156,12 +165,29 @@ public final class XdpCookieOffload {
         e.isnGenerator.tsKeys(scratch);
         keys[4] = scratch[0];
         keys[5] = scratch[1];
+        int active = (int) INT.getAcquire(config, (long) XdpSynCookies.KEYSET);
+        if (!keysAt(active, false)) {
+            // New keys (a rekey, or the first publish): into the set the program does not read, then flip, so
+            // no SYN-ACK mixes old and new keys.
+            keysAt(1 - active, true);
+            INT.setRelease(config, (long) XdpSynCookies.KEYSET, 1 - active);
+        }
+    }
+
+    /** Compares (or, with write, stores) {@link #keys} with key set {@code set}; returns whether they were equal. */
+    private boolean keysAt(int set, boolean write) {
+        long base = set == 0 ? XdpSynCookies.KEYS_0 : XdpSynCookies.KEYS_1;
+        boolean same = true;
         for (int i = 0; i < keys.length; i++) {
-            long at = XdpSynCookies.K00 + 8L * i;
+            long at = base + 8L * i;
             if (config.get(ValueLayout.JAVA_LONG, at) != keys[i]) {
-                config.set(ValueLayout.JAVA_LONG, at, keys[i]);
+                same = false;
+                if (write) {
+                    config.set(ValueLayout.JAVA_LONG, at, keys[i]);
+                }
             }
         }
+        return same;
     }
 
     private void setShort(long at, int value) {

@@ -60,11 +60,12 @@ class XdpCookieOffloadTest {
         final Arena arena = Arena.ofConfined();
         final MemorySegment out = arena.allocate(256);
 
-        Rig(Config config) {
+        Rig(Config config, boolean routed) {
             t = new EngineFixture(config);
             xsks = Errors.check("xskmap", bpf_h.mapCreate(bpf_h.BPF_MAP_TYPE_XSKMAP, 4, 4, 1, "t_xsks"));
             prog = bpf_h.progLoad(bpf_h.BPF_PROG_TYPE_XDP, maps.program(xsks), "XDP SYN cookies");
-            offload = new XdpCookieOffload(t.engine, maps.config(0), maps.held(0), PORT, LOCAL_MAC, 0, 0x5EED);
+            offload = new XdpCookieOffload(t.engine, maps.config(0), maps.held(0), PORT, LOCAL_MAC, 24, routed, 0,
+                    0x5EED);
         }
 
         /** Moves the engine's clock to the middle of its next millisecond: the program then reads the same ms. */
@@ -117,8 +118,12 @@ class XdpCookieOffloadTest {
     }
 
     private static Rig rig(String... overrides) {
+        return rig(false, overrides);
+    }
+
+    private static Rig rig(boolean routed, String... overrides) {
         try {
-            return new Rig(Config.defaults().withOverrides(List.of(overrides)));
+            return new Rig(Config.defaults().withOverrides(List.of(overrides)), routed);
         } catch (NativeException e) {
             assumeTrue(e.errno() != Errors.EPERM, "BPF needs root (CAP_BPF): " + e.getMessage());
             throw e;
@@ -300,6 +305,54 @@ class XdpCookieOffloadTest {
         }
     }
 
+    @Test
+    @DisplayName("H5: a SYN from beyond the subnet is answered only when a gateway routes the answer back")
+    void offSubnetSourcesNeedAGateway() {
+        byte[] far = mutate(EngineFixture.frame(syn(40000, 1, LINUX)), f -> {
+            f[14 + 13] = 19; // 198.19.0.2: off the /24
+            return tcpChecksumFrom(ipChecksum(f), 0xC6130002);
+        });
+        try (Rig r = rig(false, "tcp.syncookies=2")) {
+            r.t.listener(PORT, 16);
+            r.offload.poll(r.t.now());
+            assertEquals(bpf_h.XDP_PASS, r.run(far)[0], "no gateway: the engine has no route back (FpNoRoute)");
+        }
+        try (Rig r = rig(true, "tcp.syncookies=2")) {
+            r.t.listener(PORT, 16);
+            r.offload.poll(r.t.now());
+            assertEquals(bpf_h.XDP_TX, r.run(far)[0], "routed");
+        }
+    }
+
+    @Test
+    @DisplayName("T3: after a rekey the program answers with the new keys, as the engine does")
+    void rekeyFlipsTheKeySet() {
+        try (Rig r = rig("tcp.syncookies=2")) {
+            r.t.listener(PORT, 16);
+            r.offload.poll(r.t.now());
+            int before = r.maps.config(0).get(ValueLayout.JAVA_INT, XdpSynCookies.KEYSET);
+            r.t.engine.cookies.rekey(dev.fastpath.tcp.cookie.RandomSource.seeded(99));
+            r.offload.poll(r.t.now());
+            assertEquals(1 - before, r.maps.config(0).get(ValueLayout.JAVA_INT, XdpSynCookies.KEYSET));
+            r.midMillisecond();
+            byte[] syn = EngineFixture.frame(syn(40000, 4242, LINUX));
+            int[] verdict = r.run(syn);
+            r.t.link.b().inject(syn);
+            r.t.poll();
+            assertEquals(HexFormat.of().formatHex(r.engineSent().getFirst()),
+                    HexFormat.of().formatHex(r.output(verdict[1])));
+        }
+    }
+
+    private static byte[] tcpChecksumFrom(byte[] f, int src) {
+        f[50] = 0;
+        f[51] = 0;
+        int sum = Checksum.tcpChecksum(MemorySegment.ofArray(f), 34, f.length - 34, src, LOCAL_IP);
+        f[50] = (byte) (sum >>> 8);
+        f[51] = (byte) sum;
+        return f;
+    }
+
     private static int tsVal(TcpSegment s) {
         for (TcpOption o : s.options()) {
             if (o instanceof TcpOption.Timestamps ts) {
@@ -372,11 +425,6 @@ class XdpCookieOffloadTest {
     }
 
     private static byte[] tcpChecksum(byte[] f) {
-        f[50] = 0;
-        f[51] = 0;
-        int sum = Checksum.tcpChecksum(MemorySegment.ofArray(f), 34, f.length - 34, PEER_IP, LOCAL_IP);
-        f[50] = (byte) (sum >>> 8);
-        f[51] = (byte) sum;
-        return f;
+        return tcpChecksumFrom(f, PEER_IP);
     }
 }

@@ -27,7 +27,6 @@ final class SipHashAsm {
     private static final int V3 = 4;
     private static final int T = 5;
     private static final int FP = 10;
-    private static final int KEYS = 9;
 
     private SipHashAsm() { }
 
@@ -35,20 +34,24 @@ final class SipHashAsm {
      * Emits the hash; clobbers r0..r5.
      *
      * @param a      the program
-     * @param k0     the key's first word, at r9 + k0
-     * @param k1     the key's second word, at r9 + k1
+     * @param keys   the register holding the key's base (not r0..r5)
+     * @param k0     the key's first word, at keys + k0
+     * @param k1     the key's second word, at keys + k1
      * @param w0Slot the message's first word, at r10 + w0Slot
      * @param w1Slot the second word (length 16 only), at r10 + w1Slot
      * @param length 8 or 16
      * @param out    where the 64-bit hash is stored, r10 + out
      */
-    static void hash(BpfAsm a, int k0, int k1, int w0Slot, int w1Slot, int length, int out) {
+    static void hash(BpfAsm a, int keys, int k0, int k1, int w0Slot, int w1Slot, int length, int out) {
         if (length != 8 && length != 16) {
             throw new IllegalArgumentException("length " + length + ": 8 or 16 bytes");
         }
-        a.add(ldxMem(BPF_DW, V0, KEYS, k0));
+        if (keys <= T) {
+            throw new IllegalArgumentException("r" + keys + " is clobbered by the hash");
+        }
+        a.add(ldxMem(BPF_DW, V0, keys, k0));
         a.add(alu64Reg(BPF_MOV, V2, V0));
-        a.add(ldxMem(BPF_DW, V1, KEYS, k1));
+        a.add(ldxMem(BPF_DW, V1, keys, k1));
         a.add(alu64Reg(BPF_MOV, V3, V1));
         xorConstant(a, V0, 0x736f6d6570736575L);
         xorConstant(a, V1, 0x646f72616e646f6dL);

@@ -10,13 +10,19 @@ import static dev.fastpath.io.xdp.XdpSynCookies.K00;
 import static dev.fastpath.io.xdp.XdpSynCookies.K01;
 import static dev.fastpath.io.xdp.XdpSynCookies.K10;
 import static dev.fastpath.io.xdp.XdpSynCookies.K11;
+import static dev.fastpath.io.xdp.XdpSynCookies.KEYSET;
+import static dev.fastpath.io.xdp.XdpSynCookies.KEYS_0;
+import static dev.fastpath.io.xdp.XdpSynCookies.KEYS_1;
 import static dev.fastpath.io.xdp.XdpSynCookies.KNOBS;
 import static dev.fastpath.io.xdp.XdpSynCookies.KNOB_SACK;
 import static dev.fastpath.io.xdp.XdpSynCookies.KNOB_TS;
 import static dev.fastpath.io.xdp.XdpSynCookies.KNOB_WSCALE;
 import static dev.fastpath.io.xdp.XdpSynCookies.MAC;
 import static dev.fastpath.io.xdp.XdpSynCookies.MSS;
+import static dev.fastpath.io.xdp.XdpSynCookies.NET;
+import static dev.fastpath.io.xdp.XdpSynCookies.NETMASK;
 import static dev.fastpath.io.xdp.XdpSynCookies.PORT;
+import static dev.fastpath.io.xdp.XdpSynCookies.ROUTED;
 import static dev.fastpath.io.xdp.XdpSynCookies.SEED;
 import static dev.fastpath.io.xdp.XdpSynCookies.TS_K0;
 import static dev.fastpath.io.xdp.XdpSynCookies.TS_K1;
@@ -43,6 +49,7 @@ import static dev.fastpath.nativeio.bpf_h.BPF_FUNC_ktime_get_ns;
 import static dev.fastpath.nativeio.bpf_h.BPF_FUNC_map_lookup_elem;
 import static dev.fastpath.nativeio.bpf_h.BPF_FUNC_redirect_map;
 import static dev.fastpath.nativeio.bpf_h.BPF_FUNC_xdp_adjust_tail;
+import static dev.fastpath.nativeio.bpf_h.BPF_FUNC_xdp_get_buff_len;
 import static dev.fastpath.nativeio.bpf_h.BPF_FUNC_xdp_load_bytes;
 import static dev.fastpath.nativeio.bpf_h.BPF_H;
 import static dev.fastpath.nativeio.bpf_h.BPF_JA;
@@ -246,10 +253,17 @@ final class XdpSynCookieProgram {
         a.add(alu64Reg(BPF_MOV, R2, R7));
         a.add(alu64Imm(BPF_ADD, R2, 20));
         a.jump(jmpReg(BPF_JNE, R1, R2, 0), "redirect");
-        a.add(ldxMem(BPF_W, R3, R6, (int) xdp_md.data_end$offset()));
-        a.add(alu64Reg(BPF_SUB, R3, R8)); // the frame's length (pointer difference: a privileged program)
         a.add(alu64Imm(BPF_ADD, R2, IPH));
-        a.jump(jmpReg(BPF_JGT, R2, R3, 0), "redirect");
+        a.add(stxMem(BPF_DW, R10, R2, S_H1)); // the slot is free until the hashes; helper calls clobber r1..r5
+        frameLength(a);
+        a.add(ldxMem(BPF_DW, R2, R10, S_H1));
+        a.jump(jmpReg(BPF_JGT, R2, R0, 0), "redirect");
+    }
+
+    /** r0 = the frame's length (bpf_xdp_get_buff_len: subtracting packet pointers would need CAP_PERFMON). */
+    private static void frameLength(BpfAsm a) {
+        a.add(alu64Reg(BPF_MOV, R1, R6));
+        a.add(call(BPF_FUNC_xdp_get_buff_len));
     }
 
     /** r8 = data, r7 = data_end. */
@@ -417,8 +431,19 @@ final class XdpSynCookieProgram {
         a.add(stxMem(BPF_DW, R10, R1, slot));
     }
 
-    /** Redirect when the engine holds a 4-tuple in this SYN's bucket ({@link XdpSynCookies#heldBucket}). */
+    /**
+     * Redirect when the engine has no route back to the source (off the subnet, no gateway) or holds a 4-tuple in
+     * this SYN's bucket ({@link XdpSynCookies#heldBucket}).
+     */
     private static void held(BpfAsm a, int heldFd) {
+        a.add(ldxMem(BPF_DW, R1, R10, S_SADDR));
+        a.add(ldxMem(BPF_W, R2, R9, NETMASK));
+        a.add(alu64Reg(BPF_AND, R1, R2));
+        a.add(ldxMem(BPF_W, R2, R9, NET));
+        a.jump(jmpReg(BPF_JEQ, R1, R2, 0), "onSubnet");
+        a.add(ldxMem(BPF_W, R1, R9, ROUTED));
+        a.jump(jmpImm(BPF_JEQ, R1, 0, 0), "redirect");
+        a.label("onSubnet");
         lookup(a, heldFd);
         a.add(ldxMem(BPF_DW, R1, R10, S_SADDR));
         a.add(ldxMem(BPF_W, R2, R9, SEED));
@@ -464,6 +489,15 @@ final class XdpSynCookieProgram {
         a.add(ldImm64(R1, MINUTE_NS));
         a.add(alu64Reg(BPF_DIV, R0, R1));
         a.add(stxMem(BPF_DW, R10, R0, S_COUNT));
+        // r7 = the key set the engine published last: one for all three hashes of this SYN
+        a.add(ldxMem(BPF_W, R1, R9, KEYSET));
+        a.add(alu64Reg(BPF_MOV, R7, R9));
+        a.jump(jmpImm(BPF_JNE, R1, 0, 0), "keySet1");
+        a.add(alu64Imm(BPF_ADD, R7, KEYS_0));
+        a.jump(insn(BPF_JMP | BPF_JA, 0, 0, 0, 0), "keySetChosen");
+        a.label("keySet1");
+        a.add(alu64Imm(BPF_ADD, R7, KEYS_1));
+        a.label("keySetChosen");
         // H0 = siphash(k0, saddr, daddr, ports, 0); H1 = siphash(k1, saddr, daddr, ports, count)
         a.add(ldxMem(BPF_DW, R1, R10, S_SADDR));
         a.add(ldxMem(BPF_DW, R2, R10, S_DADDR));
@@ -472,13 +506,13 @@ final class XdpSynCookieProgram {
         a.add(stxMem(BPF_DW, R10, R1, S_W0));
         a.add(ldxMem(BPF_DW, R1, R10, S_PORTS));
         a.add(stxMem(BPF_DW, R10, R1, S_W1));
-        SipHashAsm.hash(a, K00, K01, S_W0, S_W1, 16, S_H0);
+        SipHashAsm.hash(a, R7, K00, K01, S_W0, S_W1, 16, S_H0);
         a.add(ldxMem(BPF_DW, R1, R10, S_COUNT));
         a.add(alu64Imm(BPF_LSH, R1, 32));
         a.add(ldxMem(BPF_DW, R2, R10, S_PORTS));
         a.add(alu64Reg(BPF_OR, R1, R2));
         a.add(stxMem(BPF_DW, R10, R1, S_W1));
-        SipHashAsm.hash(a, K10, K11, S_W0, S_W1, 16, S_H1);
+        SipHashAsm.hash(a, R7, K10, K11, S_W0, S_W1, 16, S_H1);
         // iss = H0 + seq + (count << 24) + ((H1 + index) & 0xffffff), mod 2^32
         a.add(ldxMem(BPF_DW, R1, R10, S_H0));
         a.add(ldxMem(BPF_DW, R2, R10, S_SEQ));
@@ -533,7 +567,7 @@ final class XdpSynCookieProgram {
         a.add(alu64Imm(BPF_LSH, R2, 32));
         a.add(alu64Reg(BPF_OR, R1, R2));
         a.add(stxMem(BPF_DW, R10, R1, S_W0));
-        SipHashAsm.hash(a, TS_K0, TS_K1, S_W0, 0, 8, S_TSOFF);
+        SipHashAsm.hash(a, R7, TS_K0, TS_K1, S_W0, 0, 8, S_TSOFF);
         a.add(ldxMem(BPF_DW, R3, R10, S_WS));
         a.jump(jmpImm(BPF_JNE, R3, -1, 0), "tsWs");
         a.add(mov64Imm(R3, 0xF));
@@ -591,11 +625,9 @@ final class XdpSynCookieProgram {
         int optLength = 4 + (ts ? 12 : sack ? 4 : 0) + (ws ? 4 : 0);
         int tcpLength = 20 + optLength;
         int frame = HEADERS + optLength;
-        a.add(ldxMem(BPF_W, R2, R6, (int) xdp_md.data$offset()));
-        a.add(ldxMem(BPF_W, R3, R6, (int) xdp_md.data_end$offset()));
-        a.add(alu64Reg(BPF_SUB, R3, R2));
+        frameLength(a);
         a.add(mov64Imm(R2, frame));
-        a.add(alu64Reg(BPF_SUB, R2, R3));
+        a.add(alu64Reg(BPF_SUB, R2, R0));
         a.add(alu64Reg(BPF_MOV, R1, R6));
         a.add(call(BPF_FUNC_xdp_adjust_tail));
         a.jump(jmpImm(BPF_JNE, R0, 0, 0), "redirect"); // refused: the frame is unchanged

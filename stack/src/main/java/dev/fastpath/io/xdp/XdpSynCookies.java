@@ -5,6 +5,7 @@ import dev.fastpath.nativeio.bpf_h;
 import dev.fastpath.nativeio.mman_h;
 import dev.fastpath.nativeio.unistd_h;
 import dev.fastpath.tcp.cookie.SynCookies;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -45,20 +46,32 @@ public final class XdpSynCookies implements AutoCloseable {
     public static final int MAC = 16;
     /** u32: the filter's seed. */
     public static final int SEED = 24;
-    /** u64 ×4: the cookie keys (SynCookies' k00, k01, k10, k11). */
-    public static final int K00 = 32;
-    public static final int K01 = 40;
-    public static final int K10 = 48;
-    public static final int K11 = 56;
-    /** u64 ×2: the timestamp-offset key. */
-    public static final int TS_K0 = 64;
-    public static final int TS_K1 = 72;
+    /** u32: which key set the program uses, 0 or 1 (the engine writes the other, then flips this). */
+    public static final int KEYSET = 28;
+    /** Where key set 0 starts; set 1 starts at {@link #KEYS_1}. */
+    public static final int KEYS_0 = 32;
+    public static final int KEYS_1 = 112;
+    /** Within a key set, u64 ×4: the cookie keys (SynCookies' k00, k01, k10, k11). */
+    public static final int K00 = 0;
+    public static final int K01 = 8;
+    public static final int K10 = 16;
+    public static final int K11 = 24;
+    /** Within a key set, u64 ×2: the timestamp-offset key. */
+    public static final int TS_K0 = 32;
+    public static final int TS_K1 = 40;
+    /** Bytes per key set. */
+    public static final int KEYSET_SIZE = 48;
     /** s64: engine clock minus CLOCK_MONOTONIC (bpf_ktime_get_ns). */
     public static final int CLOCK_OFFSET = 80;
     /** u64: SYNs answered by the program (it adds, the engine reads). */
     public static final int ANSWERED = 88;
+    /** u32 ×2: our subnet and its mask, host order. */
+    public static final int NET = 96;
+    public static final int NETMASK = 100;
+    /** u32: non-zero when a gateway exists (else the engine has no route to an off-subnet source). */
+    public static final int ROUTED = 104;
     /** Bytes per queue. */
-    public static final int VALUE_SIZE = 96;
+    public static final int VALUE_SIZE = KEYS_1 + KEYSET_SIZE;
     /** Filter buckets per queue (u32 counts). */
     public static final int HELD_BUCKETS = 1 << 16;
     static final int HELD_MUL_IP = 0x9E3779B1;
@@ -69,16 +82,25 @@ public final class XdpSynCookies implements AutoCloseable {
 
     private final int configFd;
     private final int heldFd;
+    private final int queues;
+    /** Owns both mappings: closing it unmaps them, and any later access throws instead of touching freed memory. */
+    private final Arena arena;
     private final MemorySegment config;
     private final MemorySegment held;
-    private final int queues;
+    private boolean closed;
 
-    private XdpSynCookies(int configFd, int heldFd, MemorySegment config, MemorySegment held, int queues) {
+    private XdpSynCookies(int configFd, int heldFd, int queues) {
         this.configFd = configFd;
         this.heldFd = heldFd;
-        this.config = config;
-        this.held = held;
         this.queues = queues;
+        this.arena = Arena.ofShared();
+        try {
+            this.config = map(configFd, (long) queues * VALUE_SIZE);
+            this.held = map(heldFd, (long) queues * HELD_BUCKETS * Integer.BYTES);
+        } catch (RuntimeException e) {
+            arena.close(); // unmaps what was mapped
+            throw e;
+        }
     }
 
     /**
@@ -92,24 +114,22 @@ public final class XdpSynCookies implements AutoCloseable {
                 Integer.BYTES, VALUE_SIZE, queues, bpf_h.BPF_F_MMAPABLE, "fp_cookie_cfg"));
         int heldMap = bpf_h.mapCreate(bpf_h.BPF_MAP_TYPE_ARRAY, Integer.BYTES, HELD_BUCKETS * Integer.BYTES, queues,
                 bpf_h.BPF_F_MMAPABLE, "fp_cookie_held");
-        if (heldMap < 0) {
-            unistd_h.close(cfg);
-            Errors.check("bpf(BPF_MAP_CREATE, fp_cookie_held)", heldMap);
-        }
         try {
-            MemorySegment c = map(cfg, (long) queues * VALUE_SIZE);
-            MemorySegment h = map(heldMap, (long) queues * HELD_BUCKETS * Integer.BYTES);
-            return new XdpSynCookies(cfg, heldMap, c, h, queues);
+            Errors.check("bpf(BPF_MAP_CREATE, fp_cookie_held)", heldMap);
+            return new XdpSynCookies(cfg, heldMap, queues);
         } catch (RuntimeException e) {
             unistd_h.close(cfg);
-            unistd_h.close(heldMap);
+            if (heldMap >= 0) {
+                unistd_h.close(heldMap);
+            }
             throw e;
         }
     }
 
-    private static MemorySegment map(int fd, long bytes) {
-        long length = (bytes + PAGE - 1) / PAGE * PAGE;
-        return mman_h.mmapChecked(length, mman_h.PROT_READ | mman_h.PROT_WRITE, mman_h.MAP_SHARED, fd, 0)
+    private MemorySegment map(int fd, long bytes) {
+        long length = roundUp(bytes);
+        MemorySegment m = mman_h.mmapChecked(length, mman_h.PROT_READ | mman_h.PROT_WRITE, mman_h.MAP_SHARED, fd, 0);
+        return m.reinterpret(length, arena, s -> mman_h.munmap(MemorySegment.ofAddress(s.address()), length))
                 .asSlice(0, bytes);
     }
 
@@ -180,10 +200,14 @@ public final class XdpSynCookies implements AutoCloseable {
         return ((remoteIp ^ seed) * HELD_MUL_IP ^ (remotePort << 16 | localPort) * HELD_MUL_PORTS) >>> 16;
     }
 
+    /** Unmaps both arrays (later accesses throw) and closes the maps; the kernel frees them with the program. */
     @Override
-    public void close() {
-        mman_h.munmap(MemorySegment.ofAddress(config.address()), roundUp(config.byteSize()));
-        mman_h.munmap(MemorySegment.ofAddress(held.address()), roundUp(held.byteSize()));
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        arena.close();
         unistd_h.close(configFd);
         unistd_h.close(heldFd);
     }
