@@ -255,9 +255,11 @@ public final class Server {
             try {
                 w = new StackWorker(spec, io, apps.get(), System::nanoTime);
                 if (cookies != null) {
-                    // the engine's clock is System::nanoTime: CLOCK_MONOTONIC, like bpf_ktime_get_ns (offset 0)
+                    // the engine's clock is System::nanoTime: CLOCK_MONOTONIC, bpf_ktime_get_ns's clock plus the
+                    // offset of a time namespace, if any
                     XdpCookieOffload o = new XdpCookieOffload(w.engine(), cookies.config(i), cookies.held(i),
-                            s.port(), mac, s.prefix(), s.gateway() != 0, 0, seeds.nextInt());
+                            s.port(), mac, s.prefix(), s.gateway() != 0, XdpSynCookies.monotonicOffsetNs(),
+                            seeds.nextInt());
                     w.cookieOffload(o);
                     offloads.add(o);
                 }

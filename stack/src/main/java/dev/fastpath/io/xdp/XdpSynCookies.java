@@ -188,6 +188,31 @@ public final class XdpSynCookies implements AutoCloseable {
     }
 
     /**
+     * The engine clock's lead over {@code bpf_ktime_get_ns} when the engine runs on {@code System::nanoTime}: 0,
+     * unless the process is in a time namespace, whose CLOCK_MONOTONIC carries an offset the kernel's own clock
+     * does not (read from {@code /proc/self/timens_offsets}, the {@code monotonic} line).
+     *
+     * @return nanoseconds to add to bpf_ktime_get_ns
+     */
+    public static long monotonicOffsetNs() {
+        return monotonicOffsetNs(java.nio.file.Path.of("/proc/self/timens_offsets"));
+    }
+
+    static long monotonicOffsetNs(java.nio.file.Path file) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(file)) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length == 3 && f[0].equals("monotonic")) {
+                    return Long.parseLong(f[1]) * 1_000_000_000L + Long.parseLong(f[2]);
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            return 0; // no time namespaces (before 5.6) or an unreadable file: no offset
+        }
+        return 0;
+    }
+
+    /**
      * The filter bucket of a 4-tuple with our address and a given port (the program computes the same).
      *
      * @param seed       the filter's seed ({@link #SEED})
