@@ -32,14 +32,16 @@ abstract class StackClientKernelServerTest extends KernelPeerTestBase {
      * The kernel's server: argv mode, port, connections, n. Modes: echo (echo until end of stream, then
      * close), discard (read to end of stream, then close), echo-n-close (echo n bytes, then close first),
      * read-n-close (read n bytes, then close at once). Prints one line per connection and DONE; gives up
-     * after 25 s.
+     * after 25 s. Backlog 256: with 16, a hundred simultaneous connects overflowed the accept queue while
+     * python accepted one at a time, the kernel dropped the SYNs, and the client's retransmissions (1, 3, 7,
+     * 15, 31 s) pushed the last connections past a test's 20 s on a loaded machine (a CI flake).
      */
     static final String SERVER = """
             import socket, sys, threading, time
             mode, port, count, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
             deadline = time.time() + 25
             ls = socket.socket(); ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            ls.bind(('198.18.0.2', port)); ls.listen(16); ls.settimeout(25)
+            ls.bind(('198.18.0.2', port)); ls.listen(256); ls.settimeout(25)
             print('LISTENING', flush=True)
             out = threading.Lock()  # threads must not interleave their lines
             def serve(c, k):
