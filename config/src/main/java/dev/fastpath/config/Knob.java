@@ -85,8 +85,8 @@ public enum Knob {
     XDP_SYN_COOKIES("xdp.syn_cookies", "-", 2, 0, 2,
             "AF_XDP: 1 answers SYNs in the XDP program with the engine's own cookie SYN-ACK (XDP_TX) whenever the "
                     + "engine would send a cookie (tcp.syncookies=2, or 1 with a full SYN queue); 0 sends every "
-                    + "SYN to the engine; 2 is 1 except on a veth, which delivers XDP_TX frames only to a peer "
-                    + "running an XDP program of its own"),
+                    + "SYN to the engine; 2 is 1 except on a veth in native mode, which delivers XDP_TX frames "
+                    + "only to a peer running an XDP program of its own"),
     STACK_MAX_CONNECTIONS("stack.max_connections", "-", 65_536, 16, 1 << 24,
             "full sockets one worker can hold (preallocated)"),
     STACK_RX_BURST("stack.rx_burst", "-", 64, 1, 4096, "frames taken from the ring per poll"),

@@ -116,20 +116,15 @@ public final class Server {
 
     /**
      * The maps of the program that answers SYNs in XDP ({@link XdpSynCookies}), or null when it is off: switched
-     * off ({@code xdp.syn_cookies=0}), left to auto on a veth (whose XDP_TX frames reach only a peer with an XDP
+     * off ({@code xdp.syn_cookies=0}), no listening port, a capture asked for (answered SYNs would be missing from
+     * it), or a kernel that refuses the program (said, then every SYN goes to the engine). Auto also turns it off
+     * on a veth in native mode once the sockets are open (whose XDP_TX frames reach only a peer with an XDP
      * program: without one veth counts them as XDP_TX errors, and with GRO alone they were not delivered either
-     * on 6.18 — veth kicks the peer's NAPI after XDP_TX only when the peer runs a program), no listening port, a
-     * capture asked for (answered SYNs would be missing from it), or a kernel that refuses the program (said,
-     * then every SYN goes to the engine).
+     * on 6.18 — veth kicks the peer's NAPI after XDP_TX only when the peer runs a program).
      */
     private static XdpSynCookies synCookieMaps(Settings s) {
         int mode = s.config().intValue(Knob.XDP_SYN_COOKIES);
         if (mode == 0 || s.port() <= 0) {
-            return null;
-        }
-        if (mode == 2 && "veth".equals(EthtoolStats.driver(s.iface()))) {
-            System.err.println("xdp.syn_cookies: off on " + s.iface() + ", a veth: it delivers XDP_TX frames only "
-                    + "to a peer running an XDP program; --set xdp.syn_cookies=1 when the peer does");
             return null;
         }
         if (s.pcap() != null) {
@@ -226,6 +221,15 @@ public final class Server {
         } catch (RuntimeException e) {
             closeCookies();
             throw e;
+        }
+        if (cookies != null && s.config().intValue(Knob.XDP_SYN_COOKIES) == 2
+                && (xdp.getFirst().config().xdpFlags() & dev.fastpath.nativeio.bpf_h.XDP_FLAGS_DRV_MODE) != 0
+                && "veth".equals(EthtoolStats.driver(s.iface()))) {
+            // Generic (skb) mode sends XDP_TX frames through the device's normal transmit, which any veth peer
+            // takes; native mode hands them to the peer's XDP receive, which exists only with a program there.
+            System.err.println("xdp.syn_cookies: off on " + s.iface() + ", a veth in native mode: it delivers XDP_TX "
+                    + "frames only to a peer running an XDP program; --set xdp.syn_cookies=1 when the peer does");
+            closeCookies(); // the program stays, switched off: it redirects every frame
         }
         java.util.Optional<RssTable> rss = xdp != null && s.workers() > 1 ? RssTable.read(s.iface())
                 : java.util.Optional.empty();

@@ -145,7 +145,7 @@ abstract class KernelPeerTests extends KernelPeerTestBase {
             assertTrue(s.counter("TcpExtSyncookiesRecv") >= 1000, s.counters);
             assertEquals(1000, s.counter("TcpPassiveOpens"), s.counters);
             if ("af_xdp".equals(io())) {
-                assertEquals(0, s.counter("FpXdpSynAcks"), "xdp.syn_cookies=2 (auto) is off on a veth");
+                assertEquals(0, s.counter("FpXdpSynAcks"), "xdp.syn_cookies=2 (auto) is off on a native-mode veth");
                 assertTrue(s.child.output().contains("xdp.syn_cookies: off on veth-a"), s.child::output);
             }
         }
@@ -165,6 +165,20 @@ abstract class KernelPeerTests extends KernelPeerTestBase {
                 assertEquals(1000, s.counter("TcpPassiveOpens"), s.counters);
                 assertTrue(s.counter("FpRxFrames") < 6000, "SYNs never reached the socket: " + s.counters);
             }
+        }
+    }
+
+    @Test
+    void synCookiesAnsweredInXdpInGenericModeWithoutHelpFromThePeer() throws Exception {
+        assumeTrue("af_xdp".equals(io()), "AF_XDP only");
+        // generic mode sends XDP_TX frames through veth's normal transmit: auto leaves the program on
+        try (Server s = new Server("echo", 7, null, "--xdp-mode", "skb", "--set", "tcp.syncookies=2")) {
+            String out = python(50, THOUSAND, IP, "1000");
+            assertTrue(out.contains("OK 1000 FAILED 0"), out);
+            s.stop();
+            assertTrue(s.counter("FpXdpSynAcks") >= 1000, s.counters);
+            assertEquals(s.counter("TcpExtSyncookiesSent"), s.counter("FpXdpSynAcks"), s.counters);
+            assertEquals(1000, s.counter("TcpPassiveOpens"), s.counters);
         }
     }
 
