@@ -10,7 +10,6 @@ import dev.fastpath.tcp.TcpEngine;
 import dev.fastpath.wire.ChecksumPolicy;
 import dev.fastpath.wire.DropReason;
 import dev.fastpath.wire.EthernetFrame;
-import dev.fastpath.wire.EthernetHeader;
 import dev.fastpath.wire.FrameParser;
 import dev.fastpath.wire.Ipv4Header;
 import dev.fastpath.wire.Ipv4Packet;
@@ -269,17 +268,8 @@ public final class PdRunner {
             opts.add(wireOption(p.line(), o));
         }
         TcpSegment s = TcpSegment.of(remotePort, localPort, (int) seq, (int) ack, p.flags(),
-                p.window() >= 0 ? p.window() : 65535, opts, new byte[p.length()]).withComputedChecksum(REMOTE_IP,
-                        LOCAL_IP);
-        byte[] l4 = new byte[s.length()];
-        s.emit(MemorySegment.ofArray(l4), 0);
-        Ipv4Packet ip = Ipv4Packet.of(REMOTE_IP, LOCAL_IP, Ipv4Header.PROTO_TCP, l4);
-        byte[] l3 = new byte[ip.totalLength()];
-        ip.emit(MemorySegment.ofArray(l3), 0);
-        EthernetFrame eth = new EthernetFrame(LOCAL_MAC, REMOTE_MAC, List.of(), EthernetHeader.ETHERTYPE_IPV4, l3);
-        byte[] f = new byte[eth.length()];
-        eth.emit(MemorySegment.ofArray(f), 0);
-        link.b().inject(f);
+                p.window() >= 0 ? p.window() : 65535, opts, new byte[p.length()]);
+        link.b().inject(EthernetFrame.ipv4Tcp(LOCAL_MAC, REMOTE_MAC, REMOTE_IP, LOCAL_IP, s));
         link.a().receive((buf, off, len, flags) -> {
             if (parser.parse(buf, off, len, flags, frame) == DropReason.NONE) {
                 engine.tcpV4Rcv(frame, clock.nowNs());

@@ -31,6 +31,30 @@ public record EthernetFrame(long destination, long source, List<Integer> vlanTag
     }
 
     /**
+     * The bytes of an untagged Ethernet frame carrying one TCP segment in IPv4, checksums computed: what a peer
+     * sends, for tests and the packetdrill runner.
+     *
+     * @param dstMac  destination MAC
+     * @param srcMac  source MAC
+     * @param srcIp   IPv4 source
+     * @param dstIp   IPv4 destination
+     * @param segment the segment (its checksum is computed here)
+     * @return the frame
+     */
+    public static byte[] ipv4Tcp(long dstMac, long srcMac, int srcIp, int dstIp, TcpSegment segment) {
+        TcpSegment c = segment.withComputedChecksum(srcIp, dstIp);
+        byte[] l4 = new byte[c.length()];
+        c.emit(MemorySegment.ofArray(l4), 0);
+        Ipv4Packet ip = Ipv4Packet.of(srcIp, dstIp, Ipv4Header.PROTO_TCP, l4);
+        byte[] l3 = new byte[ip.totalLength()];
+        ip.emit(MemorySegment.ofArray(l3), 0);
+        EthernetFrame eth = new EthernetFrame(dstMac, srcMac, List.of(), EthernetHeader.ETHERTYPE_IPV4, l3);
+        byte[] f = new byte[eth.length()];
+        eth.emit(MemorySegment.ofArray(f), 0);
+        return f;
+    }
+
+    /**
      * @param segment memory holding the frame
      * @param offset  where the frame starts
      * @param length  the frame's length

@@ -1,9 +1,60 @@
 package dev.fastpath.interop;
 
-/** {@link KernelPeerTests} on AF_XDP (copy mode on veth; partial checksums arrive unflagged). */
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link KernelPeerTests} on AF_XDP (copy mode on veth; partial checksums arrive unflagged), and SYN cookies
+ * answered by the XDP program (xdp.syn_cookies).
+ */
 class AfXdpKernelPeerTest extends KernelPeerTests {
     @Override
     String io() {
         return "af_xdp";
+    }
+
+    @Test
+    void synCookiesAnsweredInXdpWhenThePeerRunsXdp() throws Exception {
+        try (PeerXdp peer = new PeerXdp()) {
+            try (Server s = new Server("echo", 7, null, "--set", "tcp.syncookies=2", "--set", "xdp.syn_cookies=1")) {
+                String out = python(50, THOUSAND, IP, "1000");
+                assertTrue(out.contains("OK 1000 FAILED 0"), out);
+                s.stop();
+                assertTrue(s.counter("FpXdpSynAcks") >= 1000, "the program answered the SYNs: " + s.counters);
+                assertEquals(s.counter("TcpExtSyncookiesSent"), s.counter("FpXdpSynAcks"), s.counters);
+                assertTrue(s.counter("TcpExtSyncookiesRecv") >= 1000, "the engine checked them: " + s.counters);
+                assertEquals(1000, s.counter("TcpPassiveOpens"), s.counters);
+                assertTrue(s.counter("FpRxFrames") < 6000, "SYNs never reached the socket: " + s.counters);
+            }
+        }
+    }
+
+    @Test
+    void synCookiesAnsweredInXdpInGenericModeWithoutHelpFromThePeer() throws Exception {
+        // generic mode sends XDP_TX frames through veth's normal transmit: auto leaves the program on
+        try (Server s = new Server("echo", 7, null, "--xdp-mode", "skb", "--set", "tcp.syncookies=2")) {
+            String out = python(50, THOUSAND, IP, "1000");
+            assertTrue(out.contains("OK 1000 FAILED 0"), out);
+            s.stop();
+            assertTrue(s.counter("FpXdpSynAcks") >= 1000, s.counters);
+            assertEquals(s.counter("TcpExtSyncookiesSent"), s.counter("FpXdpSynAcks"), s.counters);
+            assertEquals(1000, s.counter("TcpPassiveOpens"), s.counters);
+        }
+    }
+
+    @Test
+    void xdpTxThatThePeerDropsFallsBackToTheEngine() throws Exception {
+        // B's veth end runs no XDP program and no GRO: veth drops every SYN-ACK the program sends with XDP_TX
+        try (Server s = new Server("echo", 7, null, "--set", "tcp.syncookies=2", "--set", "xdp.syn_cookies=1")) {
+            String out = python(40, THOUSAND, IP, "20");
+            assertTrue(out.contains("OK 20 FAILED 0"), out);
+            s.stop();
+            assertTrue(s.child.output().contains("the engine answers SYNs from now on"), s.child::output);
+            long xdp = s.counter("FpXdpSynAcks");
+            assertTrue(xdp >= 1 && xdp < 20, "the program answered the first SYNs only: " + s.counters);
+            assertEquals(20, s.counter("TcpPassiveOpens"), s.counters);
+        }
     }
 }

@@ -18,7 +18,6 @@ import dev.fastpath.wire.EthernetHeader;
 import dev.fastpath.wire.FrameParser;
 import dev.fastpath.wire.IcmpHeader;
 import dev.fastpath.wire.Ipv4Header;
-import dev.fastpath.wire.Ipv4Packet;
 import dev.fastpath.wire.ParsedFrame;
 import dev.fastpath.wire.TcpHeader;
 import dev.fastpath.wire.TcpOption;
@@ -268,17 +267,8 @@ class NeighboursTest {
     }
 
     private static byte[] tcpSyn(int src, long srcMac, int port) {
-        TcpSegment s = TcpSegment.of(port, 7, 1000, 0, TcpHeader.SYN, 65535, List.of(new TcpOption.Mss(1460)),
-                new byte[0]).withComputedChecksum(src, LOCAL);
-        byte[] l4 = new byte[s.length()];
-        s.emit(MemorySegment.ofArray(l4), 0);
-        Ipv4Packet ip = Ipv4Packet.of(src, LOCAL, Ipv4Header.PROTO_TCP, l4);
-        byte[] l3 = new byte[ip.totalLength()];
-        ip.emit(MemorySegment.ofArray(l3), 0);
-        EthernetFrame eth = new EthernetFrame(LOCAL_MAC, srcMac, List.of(), EthernetHeader.ETHERTYPE_IPV4, l3);
-        byte[] f = new byte[eth.length()];
-        eth.emit(MemorySegment.ofArray(f), 0);
-        return f;
+        return EthernetFrame.ipv4Tcp(LOCAL_MAC, srcMac, src, LOCAL, TcpSegment.of(port, 7, 1000, 0, TcpHeader.SYN,
+                65535, List.of(new TcpOption.Mss(1460)), new byte[0]));
     }
 
     @Test

@@ -11,9 +11,7 @@ import dev.fastpath.io.mem.VirtualClock;
 import dev.fastpath.wire.ChecksumPolicy;
 import dev.fastpath.wire.DropReason;
 import dev.fastpath.wire.EthernetFrame;
-import dev.fastpath.wire.EthernetHeader;
 import dev.fastpath.wire.FrameParser;
-import dev.fastpath.wire.Ipv4Header;
 import dev.fastpath.wire.Ipv4Packet;
 import dev.fastpath.wire.MalformedPacketException;
 import dev.fastpath.wire.ParsedFrame;
@@ -91,16 +89,7 @@ class EngineFixture {
 
     /** The Ethernet frame the peer would send for this segment (checksums computed). */
     static byte[] frame(TcpSegment s) {
-        TcpSegment c = s.withComputedChecksum(PEER_IP, LOCAL_IP);
-        byte[] l4 = new byte[c.length()];
-        c.emit(MemorySegment.ofArray(l4), 0);
-        Ipv4Packet ip = Ipv4Packet.of(PEER_IP, LOCAL_IP, Ipv4Header.PROTO_TCP, l4);
-        byte[] l3 = new byte[ip.totalLength()];
-        ip.emit(MemorySegment.ofArray(l3), 0);
-        EthernetFrame eth = new EthernetFrame(LOCAL_MAC, PEER_MAC, List.of(), EthernetHeader.ETHERTYPE_IPV4, l3);
-        byte[] f = new byte[eth.length()];
-        eth.emit(MemorySegment.ofArray(f), 0);
-        return f;
+        return EthernetFrame.ipv4Tcp(LOCAL_MAC, PEER_MAC, PEER_IP, LOCAL_IP, s);
     }
 
     /** A segment from the peer. */
