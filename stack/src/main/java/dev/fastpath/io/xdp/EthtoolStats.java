@@ -1,6 +1,11 @@
 package dev.fastpath.io.xdp;
 
+import dev.fastpath.nativeio.net_h;
+import dev.fastpath.nativeio.unistd_h;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -15,17 +20,30 @@ public final class EthtoolStats {
     private EthtoolStats() {
     }
 
+    /** ETHTOOL_GDRVINFO and the size of struct ethtool_drvinfo (cmd, then driver[32] first). */
+    private static final int ETHTOOL_GDRVINFO = 0x3;
+    private static final int DRVINFO_SIZE = 196;
+
     /**
      * @param iface the interface (in the caller's namespace)
-     * @return its driver's name ({@code ethtool -i}), or null when ethtool fails
+     * @return its driver's name ({@code SIOCETHTOOL / ETHTOOL_GDRVINFO}, what {@code ethtool -i} shows), or null
+     *         when the query fails
      */
     public static String driver(String iface) {
-        String out = run(iface, "-i");
-        if (out == null) {
+        int fd = net_h.socket(2, 2, 0); // AF_INET, SOCK_DGRAM: any socket serves for SIOCETHTOOL
+        if (fd < 0) {
             return null;
         }
-        return out.lines().filter(l -> l.startsWith("driver:")).map(l -> l.substring(7).strip()).findFirst()
-                .orElse(null);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(DRVINFO_SIZE, 8);
+            info.set(ValueLayout.JAVA_INT, 0, ETHTOOL_GDRVINFO);
+            if (RssTable.ethtool(fd, iface, info, arena) < 0) {
+                return null;
+            }
+            return info.asSlice(4, 32).getString(0, StandardCharsets.US_ASCII);
+        } finally {
+            unistd_h.close(fd);
+        }
     }
 
     /**

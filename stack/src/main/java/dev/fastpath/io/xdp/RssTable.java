@@ -116,8 +116,8 @@ public final class RssTable {
         }
     }
 
-    /** struct ifreq: the name, then ifr_data pointing at the ethtool command. */
-    private static int ethtool(int fd, String iface, MemorySegment cmd, Arena arena) {
+    /** struct ifreq: the name, then ifr_data pointing at the ethtool command ({@code SIOCETHTOOL}). */
+    static int ethtool(int fd, String iface, MemorySegment cmd, Arena arena) {
         MemorySegment ifr = arena.allocate(40, 8);
         byte[] name = iface.getBytes(StandardCharsets.US_ASCII);
         if (name.length > 15) {
