@@ -148,6 +148,8 @@ public final class Server {
     private XdpSynCookies cookies;
     private final List<XdpCookieOffload> offloads = new ArrayList<>();
     private Thread txWatch;
+    /** The AF_XDP program runs in native mode on a veth (set by build when the program answers SYNs). */
+    private boolean vethNative;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private boolean stopping;
 
@@ -191,7 +193,7 @@ public final class Server {
             throw e;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "fastpath-stop"));
-        if (!server.offloads.isEmpty()) {
+        if (!server.offloads.isEmpty() && server.vethNative) {
             server.txWatch = Thread.ofPlatform().daemon().name("fastpath-xdp-tx-watch")
                     .start(() -> server.watchXdpTx(s.iface()));
         }
@@ -222,9 +224,12 @@ public final class Server {
             closeCookies();
             throw e;
         }
-        if (cookies != null && s.config().intValue(Knob.XDP_SYN_COOKIES) == 2
+        // Only a veth in native mode can drop XDP_TX frames wholesale (its peer runs no XDP): auto keeps the program
+        // off there, a forced one is watched.
+        vethNative = cookies != null
                 && (xdp.getFirst().config().xdpFlags() & dev.fastpath.nativeio.bpf_h.XDP_FLAGS_DRV_MODE) != 0
-                && "veth".equals(EthtoolStats.driver(s.iface()))) {
+                && "veth".equals(EthtoolStats.driver(s.iface()));
+        if (vethNative && s.config().intValue(Knob.XDP_SYN_COOKIES) == 2) {
             // Generic (skb) mode sends XDP_TX frames through the device's normal transmit, which any veth peer
             // takes; native mode hands them to the peer's XDP receive, which exists only with a program there.
             System.err.println("xdp.syn_cookies: off on " + s.iface() + ", a veth in native mode: it delivers XDP_TX "
@@ -343,7 +348,8 @@ public final class Server {
      * peer the frames vanish uncounted: xdp.syn_cookies=2 stays off on veth for that reason). Once a second,
      * while anything is answered, compare veth's XDP_TX failures ({@code rx_queue_N_xdp_tx_errors}) with the
      * answers; when nearly all fail, switch the program off for good and say so: the engine answers from then on
-     * (clients retransmit the lost SYNs after a second). Drivers without that counter are left alone.
+     * (clients retransmit the lost SYNs after a second). Started only for a veth in native mode: elsewhere
+     * XDP_TX does not fail that way, and an ethtool process a second would be wasted.
      */
     private void watchXdpTx(String iface) {
         long errors = EthtoolStats.sum(iface, "rx_queue_N_xdp_tx_errors");

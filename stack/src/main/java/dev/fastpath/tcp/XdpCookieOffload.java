@@ -33,6 +33,10 @@ public final class XdpCookieOffload {
     private final int seed;
     private final long[] keys = new long[6];
     private final long[] scratch = new long[4];
+    /** How often the slow-changing part (MSS, window, sysctls, keys) is re-published while the program is on. */
+    static final long PUBLISH_INTERVAL_NS = 1_000_000L;
+    private long publishedNs;
+    private boolean on;
     private long answeredSeen;
     private volatile long answeredTotal;
     /** Set from another thread when the device drops what the program sends: the switch stays off. */
@@ -115,14 +119,20 @@ public final class XdpCookieOffload {
                 l.acceptQueue.lastOverflowNs = nowNs; // cookies are out: their ACKs are checked (cookieV4Check)
             }
         }
-        boolean on = wanted(l);
+        boolean wasOn = on;
+        on = wanted(l);
         if (on) {
-            publish(l);
+            // Before switching on, and then once a millisecond, not every turn of the loop: a rekey or a new
+            // sysctl reaches the program within 1 ms (a rekey invalidates the cookies of that millisecond anyway).
+            if (!wasOn || nowNs - publishedNs >= PUBLISH_INTERVAL_NS) {
+                publish(l);
+                publishedNs = nowNs;
+            }
             // Switched on, the program may answer a SYN at any moment and its ACK may come in the same receive
             // batch, before the next poll sees the count: cookieV4Check must already accept it.
             l.acceptQueue.lastOverflowNs = nowNs;
         }
-        if (((int) INT.getAcquire(config, (long) XdpSynCookies.ENABLED) != 0) != on) {
+        if (on != wasOn) {
             INT.setRelease(config, (long) XdpSynCookies.ENABLED, on ? 1 : 0);
         }
         return (int) delta;

@@ -333,6 +333,10 @@ class XdpCookieOffloadTest {
             int before = r.maps.config(0).get(ValueLayout.JAVA_INT, XdpSynCookies.KEYSET);
             r.t.engine.cookies.rekey(dev.fastpath.tcp.cookie.RandomSource.seeded(99));
             r.offload.poll(r.t.now());
+            assertEquals(before, r.maps.config(0).get(ValueLayout.JAVA_INT, XdpSynCookies.KEYSET),
+                    "re-published once a millisecond, not every turn");
+            r.t.clock.advance(XdpCookieOffload.PUBLISH_INTERVAL_NS);
+            r.offload.poll(r.t.now());
             assertEquals(1 - before, r.maps.config(0).get(ValueLayout.JAVA_INT, XdpSynCookies.KEYSET));
             r.midMillisecond();
             byte[] syn = EngineFixture.frame(syn(40000, 4242, LINUX));
