@@ -1,6 +1,5 @@
 package dev.fastpath.cli;
 
-import dev.fastpath.packetdrill.PacketdrillCommand;
 import java.io.PrintWriter;
 import java.util.ServiceLoader;
 
@@ -8,8 +7,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The Java side of the {@code ./fastpath} launcher. Every subcommand of the project is reachable from
- * here; modules that sit above this one (bench) contribute theirs through {@link SubcommandProvider}.
+ * The Java side of the {@code bin/fastpath} launcher and the distribution jar's main class. Every subcommand
+ * registers one way, through {@link SubcommandProvider} (a {@link ServiceLoader} service): this module's
+ * ({@code serve}, {@code connect}) and those of the tools module above it ({@code flood}, {@code packetdrill},
+ * {@code lab}, {@code demo}, {@code bench}).
  */
 @Command(
         name = "fastpath",
@@ -35,7 +36,6 @@ public final class Main implements Runnable {
      */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
-        cl.addSubcommand("packetdrill", new PacketdrillCommand());
         for (SubcommandProvider provider : ServiceLoader.load(SubcommandProvider.class)) {
             cl.addSubcommand(provider.name(), provider.command());
         }
@@ -67,12 +67,45 @@ public final class Main implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** Reports the project version from the jar manifest, or "development" when run from classes. */
+    /**
+     * The version and the git commit it was built from: the version from the jar's manifest (or the build's
+     * {@code git.properties} when run from classes), the commit from {@code git.properties}, written at build time.
+     */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"fastpath " + (v == null ? "development" : v)};
+            return new String[] {line()};
+        }
+
+        /**
+         * One line: {@code fastpath VERSION (commit ABBREV[, dirty], TIME)}.
+         *
+         * @return the line
+         */
+        static String line() {
+            java.util.Properties git = new java.util.Properties();
+            try (java.io.InputStream in = Main.class.getResourceAsStream("git.properties")) {
+                if (in != null) {
+                    git.load(in);
+                }
+            } catch (java.io.IOException e) {
+                // Unreadable: reported as an unknown commit below.
+            }
+            String version = Main.class.getPackage().getImplementationVersion();
+            if (version == null) {
+                version = git.getProperty("git.build.version");
+            }
+            String commit = git.getProperty("git.commit.id.abbrev", "");
+            StringBuilder b = new StringBuilder("fastpath ").append(version == null ? "development" : version);
+            if (commit.isEmpty()) {
+                return b.append(" (commit unknown: built outside a git checkout)").toString();
+            }
+            b.append(" (commit ").append(commit);
+            if (Boolean.parseBoolean(git.getProperty("git.dirty", "false"))) {
+                b.append(", with uncommitted changes");
+            }
+            String time = git.getProperty("git.commit.time", "");
+            return b.append(time.isEmpty() ? "" : ", " + time).append(')').toString();
         }
     }
 }

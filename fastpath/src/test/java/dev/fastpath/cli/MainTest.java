@@ -24,6 +24,19 @@ class MainTest {
     }
 
     @Test
+    void versionNamesTheVersionAndTheCommit() throws Exception {
+        assertEquals(0, run("--version"));
+        String line = out.toString().strip();
+        assertTrue(line.startsWith("fastpath "), line);
+        // Built from a git checkout (as in CI), the commit is embedded: the same one git reports for HEAD.
+        Process git = new ProcessBuilder("git", "rev-parse", "--short=7", "HEAD").redirectErrorStream(true).start();
+        String head = new String(git.getInputStream().readAllBytes()).strip();
+        if (git.waitFor() == 0 && head.matches("[0-9a-f]{7}")) {
+            assertTrue(line.contains("(commit " + head), line + " does not name HEAD " + head);
+        }
+    }
+
+    @Test
     void unknownSubcommandIsAUsageError() {
         assertEquals(2, run("no-such-command"));
         assertTrue(err.toString().contains("no-such-command"), err.toString());

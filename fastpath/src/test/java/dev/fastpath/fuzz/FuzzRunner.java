@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one fuzz target under Jazzer (coverage-guided, libFuzzer inside) in its own JVM, from the
- * checked-in seed corpus {@code stack/src/test/resources/fuzz/<Target>/}. New inputs go to a working
+ * checked-in seed corpus {@code fastpath/src/test/resources/fuzz/<Target>/}. New inputs go to a working
  * corpus, findings to {@code <work>/findings/}. The test suite runs each target for a few seconds;
- * {@code ./fastpath fuzz TARGET SECONDS} runs one for as long as asked.
+ * {@code fastpath fuzz TARGET SECONDS} runs one for as long as asked.
  */
 public final class FuzzRunner {
     /** The targets, by simple class name. */
@@ -76,14 +76,14 @@ public final class FuzzRunner {
     }
 
     /**
-     * {@code ./fastpath fuzz TARGET [SECONDS]}.
+     * {@code fastpath fuzz TARGET [SECONDS]}.
      *
      * @param args target name and optional seconds (default 60)
      * @throws Exception when Jazzer cannot run
      */
     public static void main(String[] args) throws Exception {
         if (args.length < 1 || args.length > 2 || !TARGETS.containsKey(args[0])) {
-            System.err.println("usage: ./fastpath fuzz TARGET [SECONDS]   targets: "
+            System.err.println("usage: bin/fastpath fuzz TARGET [SECONDS]   targets: "
                     + TARGETS.keySet().stream().sorted().toList());
             System.exit(2);
         }
@@ -96,8 +96,8 @@ public final class FuzzRunner {
             return;
         }
         Path root = Path.of(System.getProperty("fastpath.home", "."));
-        Path seeds = root.resolve("stack/src/test/resources/fuzz").resolve(args[0]);
-        Path work = root.resolve("stack/target/fuzz").resolve(args[0]);
+        Path seeds = root.resolve("fastpath/src/test/resources/fuzz").resolve(args[0]);
+        Path work = root.resolve("fastpath/target/fuzz").resolve(args[0]);
         int rc = run(args[0], seconds, seeds, work, true);
         System.err.println(rc == 0 ? "fuzz: no findings in " + seconds + " s"
                 : "fuzz: FINDINGS in " + work.resolve("findings") + " (exit " + rc + ")");

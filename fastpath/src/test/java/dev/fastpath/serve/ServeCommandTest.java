@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
-/** {@code serve} and {@code lab} argument checking: every mistake is a usage error (exit code 2) that says why. */
+/** {@code serve} argument checking: every mistake is a usage error (exit code 2) that says why. */
 class ServeCommandTest {
 
     private static int run(StringWriter err, String... args) {
@@ -39,13 +39,6 @@ class ServeCommandTest {
         int code = run(err, ("serve " + args.strip()).split(" +"));
         assertEquals(2, code, err::toString);
         assertTrue(err.toString().contains(message.strip()), err::toString);
-    }
-
-    @Test
-    void labRejectsUnknownAction() {
-        StringWriter err = new StringWriter();
-        assertEquals(2, run(err, "lab", "sideways"));
-        assertTrue(err.toString().contains("unknown action"), err::toString);
     }
 
     @Test

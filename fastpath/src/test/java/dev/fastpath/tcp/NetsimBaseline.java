@@ -11,12 +11,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The checked-in table of the simulation's results (stack/src/test/resources/netsim/baseline.tsv)
+ * The checked-in table of the simulation's results (fastpath/src/test/resources/netsim/baseline.tsv)
  * and its markdown copy (docs/netsim.md): writing both, reading the first back.
  */
 final class NetsimBaseline {
     static final String RESOURCE = "/netsim/baseline.tsv";
-    static final String REGENERATE = "m25 -pl stack test-compile surefire:test -Dtest=NetsimTest"
+    static final String REGENERATE = "m25 -pl fastpath test-compile surefire:test -Dtest=NetsimTest"
             + " -Dfastpath.netsim.write=true";
     static final String COLUMNS = "loss_pct\tbuf_kib\tcc\tbytes\tgoodput_Bps\tretrans_segs\tfast_retrans\trto_timeouts"
             + "\ttransfer_ms\tclosed_ms";
@@ -60,7 +60,7 @@ final class NetsimBaseline {
     static String markdown(List<NetsimResult> results, long seed) {
         StringBuilder b = new StringBuilder();
         b.append("# Network simulation\n\n");
-        b.append("`NetsimTest` (stack/src/test/java/dev/fastpath/tcp) runs two engines over the in-memory link")
+        b.append("`NetsimTest` (fastpath/src/test/java/dev/fastpath/tcp) runs two engines over the in-memory link")
                 .append(" on a\n");
         b.append("virtual clock, in the spirit of smoltcp's netsim: a client connects, sends the cell's bytes and\n");
         b.append("closes; the server reads to EOF, checks every byte and closes. One-way delay ")
@@ -75,7 +75,7 @@ final class NetsimBaseline {
                 .append(" below the baseline or\nretransmissions rise more than ")
                 .append(pct(NetsimTest.RETRANS_MARGIN))
                 .append(" (+").append(NetsimTest.RETRANS_SLACK).append(") above it ")
-                .append("(stack/src/test/resources/netsim/baseline.tsv).\n\n");
+                .append("(fastpath/src/test/resources/netsim/baseline.tsv).\n\n");
         b.append("| loss | buffers | cc | bytes | goodput | retrans segs | fast retrans | RTO timeouts | transfer |\n");
         b.append("|---:|---:|---|---:|---:|---:|---:|---:|---:|\n");
         for (NetsimResult r : results) {

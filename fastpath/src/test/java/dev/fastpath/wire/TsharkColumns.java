@@ -49,7 +49,7 @@ final class TsharkColumns {
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException("tshark failed on " + pcap + " (is the Debian package tshark installed? "
-                    + "./fastpath test installs it)");
+                    + "bin/fastpath setup installs it)");
         }
         return new String(out, StandardCharsets.UTF_8).lines().toList();
     }

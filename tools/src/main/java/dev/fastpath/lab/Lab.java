@@ -48,6 +48,8 @@ public final class Lab implements AutoCloseable {
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static final long SCRIPT_TIMEOUT_SECONDS = 30;
+    /** The jar's copy of lab.sh, once written out. */
+    private static Path bundled;
 
     private final Path script;
     private final String name;
@@ -151,7 +153,8 @@ public final class Lab implements AutoCloseable {
 
     /**
      * Finds {@code tools/lab/lab.sh}: the system property {@code fastpath.lab.script}, else under
-     * {@code fastpath.home}, else in the working directory or one of its parents (tests run in {@code stack/}).
+     * {@code fastpath.home}, else in the working directory or one of its parents (tests run in {@code tools/}),
+     * else the copy inside the jar (the distribution runs without the repository), written to a temporary file.
      *
      * @return the script
      */
@@ -170,7 +173,26 @@ public final class Lab implements AutoCloseable {
                 return candidate;
             }
         }
-        throw new IllegalStateException("tools/lab/lab.sh not found from " + Path.of("").toAbsolutePath());
+        return bundledScript();
+    }
+
+    private static synchronized Path bundledScript() {
+        if (bundled != null && Files.isRegularFile(bundled)) {
+            return bundled;
+        }
+        try (InputStream in = Lab.class.getResourceAsStream("lab.sh")) {
+            if (in == null) {
+                throw new IllegalStateException("tools/lab/lab.sh not found from " + Path.of("").toAbsolutePath()
+                    + " and not inside the jar");
+            }
+            Path p = Files.createTempFile("fastpath-lab-", ".sh");
+            Files.write(p, in.readAllBytes());
+            p.toFile().deleteOnExit();
+            bundled = p;
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** @return the lab's name */

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code ./fastpath packetdrill FILE|DIR…}: runs scripts against the engine on virtual time. Exit
+ * {@code fastpath packetdrill FILE|DIR…}: runs scripts against the engine on virtual time. Exit
  * code 0 when everything passed, 1 when a script failed, 2 when a script is unsupported (and none
  * failed); for one file that is exactly its own outcome.
  */

@@ -16,7 +16,7 @@ public record PdResult(String script, Status status, int line, String message, L
     public enum Status {
         PASS, FAIL, UNSUPPORTED;
 
-        /** @return the exit code of {@code ./fastpath packetdrill FILE}: 0, 1, 2 */
+        /** @return the exit code of {@code fastpath packetdrill FILE}: 0, 1, 2 */
         public int exitCode() {
             return ordinal();
         }

@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./fastpath flood}: a bounded SYN flood from spoofed sources at a fixed rate or as fast as the TX
+ * {@code fastpath flood}: a bounded SYN flood from spoofed sources at a fixed rate or as fast as the TX
  * ring drains, counting the SYN-ACKs that come back. Exit codes: 0 done, 1 failure, 2 bad arguments
  * (including a rate × duration the tuple space cannot cover without repeating a 4-tuple).
  */

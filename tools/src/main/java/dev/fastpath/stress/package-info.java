@@ -1,5 +1,5 @@
 /**
- * The SYN-flood generator behind {@code ./fastpath flood}: SYN frames built once off-heap and patched
+ * The SYN-flood generator behind {@code fastpath flood}: SYN frames built once off-heap and patched
  * per packet with RFC 1624 incremental checksums ({@link dev.fastpath.stress.SynTemplate}), a walk over
  * source addresses × source ports that never repeats a 4-tuple ({@link dev.fastpath.stress.TupleWalker}),
  * a token bucket ({@link dev.fastpath.stress.TokenBucket}), and a receive side that counts the victim's

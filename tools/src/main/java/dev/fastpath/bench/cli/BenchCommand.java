@@ -3,7 +3,7 @@ package dev.fastpath.bench.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code ./fastpath bench …}: the JMH suite and the end-to-end harness. */
+/** {@code fastpath bench …}: the JMH suite and the end-to-end harness. */
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,

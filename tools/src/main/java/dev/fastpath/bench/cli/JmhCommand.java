@@ -5,120 +5,96 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Collection;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.results.format.ResultFormatType;
-import org.openjdk.jmh.runner.BenchmarkList;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
-
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
 
 /**
- * {@code ./fastpath bench jmh [REGEX]}: runs the JMH suite with settings that suit a 2-core machine
- * (one fork, short iterations) and writes JSON results to {@code bench/results/}.
+ * {@code fastpath bench jmh [JMH OPTIONS] [REGEX]}: runs JMH's own command line, {@code java -jar
+ * bench/target/benchmarks.jar}, with every argument passed through unchanged ({@code -h} is JMH's help,
+ * {@code -l} its list, {@code -t} its thread count). Options the caller leaves out get defaults that suit a
+ * 2-core machine (one fork, three 1 s warm-ups, five 1 s measurements) and the results go to a JSON file under
+ * {@code bench/results/}; an option the caller gives is never overridden.
  */
 @Command(
         name = "jmh",
-        mixinStandardHelpOptions = true,
-        description = "Run the JMH benchmarks whose name matches REGEX (all by default); JSON goes to bench/results/.")
+        description = {"Run the JMH benchmarks: java -jar bench/target/benchmarks.jar with JMH's options passed "
+            + "through unchanged (-h for JMH's help, -l to list).",
+            "Defaults when not given: -f 1 -wi 3 -w 1s -i 5 -r 1s -rf json -rff bench/results/jmh-TIME.json."})
 public final class JmhCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "REGEX", description = "benchmark name filter (regex)")
-    private String regex = ".*";
+    /** JMH's options with the default this command adds when the caller does not give the option. */
+    private static final List<List<String>> DEFAULTS = List.of(
+            List.of("-f", "1"), List.of("-wi", "3"), List.of("-w", "1s"), List.of("-i", "5"), List.of("-r", "1s"),
+            List.of("-rf", "json"));
 
-    @Option(names = {"-f", "--forks"}, description = "JVM forks per benchmark (default: ${DEFAULT-VALUE})")
-    private int forks = 1;
-
-    @Option(names = {"-wi", "--warmup-iterations"}, description = "warm-up iterations (default: ${DEFAULT-VALUE})")
-    private int warmupIterations = 3;
-
-    @Option(names = {"-i", "--iterations"}, description = "measured iterations (default: ${DEFAULT-VALUE})")
-    private int iterations = 5;
-
-    @Option(names = {"-t", "--time-ms"}, description = "length of one iteration in ms (default: ${DEFAULT-VALUE})")
-    private int iterationMs = 1000;
-
-    @Option(names = "--prof", description = "JMH profilers (default: gc; 'none' for none)")
-    private List<String> profilers = List.of("gc");
-
-    @Option(names = "--out", description = "result file (default: bench/results/jmh-<time>.json)")
-    private Path out;
-
-    @Option(names = "--list", description = "list the matching benchmarks and exit")
-    private boolean list;
+    @Unmatched
+    private List<String> jmhArgs = new ArrayList<>();
 
     @Override
-    public Integer call() throws IOException {
-        if (forks < 0 || warmupIterations < 0 || iterations < 1 || iterationMs < 1) {
-            System.err.println("bench jmh: forks and warm-up iterations must be >= 0, iterations and time >= 1");
-            return 2;
-        }
-        List<String> names = matching(regex);
-        if (names.isEmpty()) {
-            System.err.println("bench jmh: no benchmark matches '" + regex + "' (see: bench jmh --list)");
+    public Integer call() throws IOException, InterruptedException {
+        Path jar = benchmarksJar();
+        if (!Files.isRegularFile(jar)) {
+            System.err.println("bench jmh: " + jar + " not found; build it first (bin/fastpath build, or mvn package)");
             return 1;
         }
-        if (list) {
-            names.forEach(System.out::println);
-            return 0;
-        }
-        Path file = out != null ? out : defaultResultFile();
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        try {
-            Collection<RunResult> results = new Runner(options(file).build()).run();
-            System.out.printf("bench jmh: %d results written to %s%n", results.size(), file);
-            return results.isEmpty() ? 1 : 0;
-        } catch (RunnerException e) {
-            System.err.println("bench jmh: " + e.getMessage());
-            return 1;
-        }
-    }
-
-    private ChainedOptionsBuilder options(Path file) {
-        ChainedOptionsBuilder b = new OptionsBuilder()
-                .include(regex)
-                .forks(forks)
-                .warmupIterations(warmupIterations)
-                .warmupTime(TimeValue.milliseconds(iterationMs))
-                .measurementIterations(iterations)
-                .measurementTime(TimeValue.milliseconds(iterationMs))
-                .jvmArgsAppend("--enable-native-access=ALL-UNNAMED")
-                .resultFormat(ResultFormatType.JSON)
-                .result(file.toString());
-        for (String p : profilers) {
-            if (!"none".equals(p)) {
-                b = b.addProfiler(p);
-            }
-        }
-        return b;
+        List<String> cmd = command(jar, jmhArgs, defaultResultFile());
+        Process p = new ProcessBuilder(cmd).inheritIO().start();
+        return p.waitFor();
     }
 
     /**
-     * The benchmark names (class.method) compiled into this jar that match a regex.
+     * The command line that runs JMH: this JVM's java on the benchmarks jar, the defaults the caller did not
+     * override, then the caller's arguments exactly as given.
      *
-     * @param regex a JMH include pattern
-     * @return the matching names, sorted
+     * @param jar        the benchmarks jar
+     * @param args       the caller's JMH arguments
+     * @param resultFile where results go when the caller names no result file and asks for no listing or help
+     * @return the command
+     * @throws IOException when the result directory cannot be created
      */
-    public static List<String> matching(String regex) {
-        java.util.regex.Pattern p = java.util.regex.Pattern.compile(regex);
-        if (JmhCommand.class.getResource("/META-INF/BenchmarkList") == null) {
-            return List.of(); // a jar built without any @Benchmark has no list at all
+    static List<String> command(Path jar, List<String> args, Path resultFile) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString()));
+        boolean runs = !args.contains("-h") && !args.contains("-l") && !args.contains("-lp")
+                && !args.contains("-lprof") && !args.contains("-lrf");
+        if (runs) {
+            for (List<String> d : DEFAULTS) {
+                if (!args.contains(d.get(0))) {
+                    cmd.addAll(d);
+                }
+            }
+            if (!args.contains("-rff") && (!args.contains("-rf") || "json".equals(valueOf(args, "-rf")))) {
+                Files.createDirectories(resultFile.toAbsolutePath().getParent());
+                cmd.addAll(List.of("-rff", resultFile.toString()));
+            }
         }
-        return BenchmarkList.defaultList().getAll(null, List.of()).stream()
-                .map(b -> b.getUsername())
-                .filter(n -> p.matcher(n).find())
-                .distinct()
-                .sorted()
-                .toList();
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    private static String valueOf(List<String> args, String option) {
+        int i = args.indexOf(option);
+        return i >= 0 && i + 1 < args.size() ? args.get(i + 1).toLowerCase(java.util.Locale.ROOT) : null;
+    }
+
+    /** @return the arguments picocli collected for JMH, in order */
+    List<String> arguments() {
+        return List.copyOf(jmhArgs);
+    }
+
+    /**
+     * The JMH uber-jar: {@code -Dfastpath.benchmarks.jar}, else {@code bench/target/benchmarks.jar} under the
+     * repository root.
+     *
+     * @return its path (it may not exist)
+     */
+    static Path benchmarksJar() {
+        String explicit = System.getProperty("fastpath.benchmarks.jar");
+        return explicit != null ? Path.of(explicit) : ProjectHome.root().resolve("bench/target/benchmarks.jar");
     }
 
     private static Path defaultResultFile() {

@@ -20,7 +20,7 @@ public final class ProjectHome {
             return Path.of(home).toAbsolutePath();
         }
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("fastpath")) && Files.isRegularFile(p.resolve("pom.xml"))) {
+            if (Files.isRegularFile(p.resolve("bin/fastpath")) && Files.isRegularFile(p.resolve("pom.xml"))) {
                 return p;
             }
         }

@@ -1,2 +1,2 @@
-/** The {@code bench} subcommands of {@code ./fastpath}. */
+/** The {@code bench} subcommands of {@code bin/fastpath}. */
 package dev.fastpath.bench.cli;

@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./fastpath bench handshakes}: full TCP handshakes per second (connect, established, close) from one
+ * {@code fastpath bench handshakes}: full TCP handshakes per second (connect, established, close) from one
  * kernel client in namespace A ({@link HandshakeClient}, pinned to one core) against the kernel as the
  * server and against Fastpath's {@code serve} (skipped when this build has none), pinned to the other.
  */

@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./fastpath bench synflood}: builds a lab, and floods each victim in turn — the kernel listener with
+ * {@code fastpath bench synflood}: builds a lab, and floods each victim in turn — the kernel listener with
  * {@code tcp_syncookies=2} and {@code 1}, then Fastpath's {@code serve} on AF_XDP and AF_PACKET (skipped
  * with a message when this build has no {@code serve}) — while a legitimate kernel client makes new
  * connections through the flood. Writes JSON, PNG charts and a markdown summary.

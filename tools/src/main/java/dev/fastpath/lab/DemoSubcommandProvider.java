@@ -1,4 +1,4 @@
-package dev.fastpath.serve;
+package dev.fastpath.lab;
 
 import dev.fastpath.cli.SubcommandProvider;
 

@@ -1,6 +1,5 @@
-package dev.fastpath.serve;
+package dev.fastpath.lab;
 
-import dev.fastpath.lab.Lab;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./fastpath demo}: the whole stack end to end, bounded and self-cleaning. It builds a lab
+ * {@code fastpath demo}: the whole stack end to end, bounded and self-cleaning. It builds a lab
  * (namespaces and a veth pair, 198.18.0.0/15 only), runs {@code serve --app http} in namespace A on
  * AF_XDP (or AF_PACKET), and from namespace B lets the Linux kernel be the client: curl once, then a
  * python3 client making many short connections with a request and a response each, printing

@@ -1,6 +1,5 @@
-package dev.fastpath.serve;
+package dev.fastpath.lab;
 
-import dev.fastpath.lab.Lab;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
