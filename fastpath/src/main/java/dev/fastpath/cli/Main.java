@@ -68,8 +68,7 @@ public final class Main implements Runnable {
     }
 
     /**
-     * The version and the git commit it was built from: the version from the jar's manifest (or the build's
-     * {@code git.properties} when run from classes), the commit from {@code git.properties}, written at build time.
+     * The version and the git commit it was built from, both from {@code git.properties}, written at build time.
      */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
@@ -91,12 +90,9 @@ public final class Main implements Runnable {
             } catch (java.io.IOException e) {
                 // Unreadable: reported as an unknown commit below.
             }
-            String version = Main.class.getPackage().getImplementationVersion();
-            if (version == null) {
-                version = git.getProperty("git.build.version");
-            }
+            String version = git.getProperty("fastpath.version", "development");
             String commit = git.getProperty("git.commit.id.abbrev", "");
-            StringBuilder b = new StringBuilder("fastpath ").append(version == null ? "development" : version);
+            StringBuilder b = new StringBuilder("fastpath ").append(version);
             if (commit.isEmpty()) {
                 return b.append(" (commit unknown: built outside a git checkout)").toString();
             }
