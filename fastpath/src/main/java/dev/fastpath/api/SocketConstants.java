@@ -32,6 +32,7 @@ public final class SocketConstants {
     public static final int TCP_DEFER_ACCEPT = 9;
     public static final int TCP_INFO = 11;
     public static final int TCP_QUICKACK = 12;
+    public static final int TCP_WINDOW_CLAMP = 10;
     public static final int TCP_USER_TIMEOUT = 18;
     public static final int TCP_FASTOPEN_CONNECT = 30;
     /** Reads report the bytes left in the receive queue (a TCP_CM_INQ control message in Linux). */

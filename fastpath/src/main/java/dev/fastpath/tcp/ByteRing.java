@@ -45,8 +45,17 @@ final class ByteRing {
 
     /** Grows (only while empty bytes are not at stake: used by SO_SNDBUF/SO_RCVBUF before data). */
     void resize(int capacity) {
-        byte[] d = new byte[Math.max(capacity, size)];
-        copyOut(0, d, 0, size);
+        resize(capacity, size);
+    }
+
+    /**
+     * Grows and keeps {@code extent} bytes from the head: the readable ones and, in a receive queue,
+     * the out-of-order bytes written past the tail ({@link #writeAt}).
+     */
+    void resize(int capacity, int extent) {
+        int keep = Math.min(Math.max(extent, size), data.length);
+        byte[] d = new byte[Math.max(capacity, keep)];
+        copyOut(0, d, 0, keep);
         data = d;
         head = 0;
     }

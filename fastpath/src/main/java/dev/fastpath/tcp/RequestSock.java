@@ -15,6 +15,9 @@ final class RequestSock {
     int mss;
     int sndWscale;
     int rcvWscale;
+    /** The window our SYN-ACK offers and its clamp (Linux rsk_rcv_wnd, rsk_window_clamp). */
+    int rcvWnd;
+    int windowClamp;
     boolean wscaleOk;
     boolean sackOk;
     boolean tsOk;

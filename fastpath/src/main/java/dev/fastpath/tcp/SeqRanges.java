@@ -96,6 +96,19 @@ final class SeqRanges {
         }
     }
 
+    /** Forgets everything at or after {@code seq}; a range that straddles it is trimmed. */
+    void removeFrom(int seq) {
+        while (count > 0 && !Seq.before(start[count - 1], seq)) {
+            count--;
+        }
+        if (count > 0 && Seq.after(end[count - 1], seq)) {
+            end[count - 1] = seq;
+        }
+        if (recent >= count) {
+            recent = -1;
+        }
+    }
+
     /** @return whether [s, e) lies inside one range */
     boolean covers(int s, int e) {
         for (int i = 0; i < count; i++) {

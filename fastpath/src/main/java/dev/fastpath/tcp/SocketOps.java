@@ -207,7 +207,7 @@ public final class SocketOps {
         s.sndUna = s.iss;
         s.sndNxt = s.iss + 1;
         s.mssClamp = s.userMss > 0 ? s.userMss : e.config.intValue(Knob.TCP_MSS);
-        s.rcvWscale = TcpXmit.windowScale(e);
+        TcpWindow.tcpConnectInitWindow(e, s);
         s.tsOffset = e.tsOffset(s.localIp, s.remoteIp);
         s.rtoNs = e.config.get(Knob.TCP_TIMEOUT_INIT) * TcpEngine.MS;
         s.retransmits = 0;
@@ -323,11 +323,10 @@ public final class SocketOps {
             int n = Math.min(len, s.recvQueue.size());
             s.recvQueue.copyOut(0, dst, off, n);
             s.recvQueue.consume(n);
-            int offered = s.rcvWup + s.advertisedWnd - s.rcvNxt;
-            int now = Math.min(s.recvQueue.free(), 65535 << s.rcvWscale); // what a header can carry
-            if (s.synchronizedState() && now >= s.mss && now >= 2 * offered) {
-                // tcp_cleanup_rbuf(): the read at least doubled the window we can offer: say so now
-                TcpXmit.tcpSendAck(e, s, nowNs);
+            s.copiedSeq += n;
+            if (s.synchronizedState()) {
+                TcpWindow.tcpRcvSpaceAdjust(e, s, nowNs); // tcp_recvmsg_locked(): autotuning, then
+                TcpWindow.tcpCleanupRbuf(e, s, n, nowNs); // the ACK a read may owe the sender
             }
             return n;
         }

@@ -86,12 +86,63 @@ public final class SocketOptions {
                     s.sendQueue.resize(s.sndBuf); // a connected socket's queue grows; queued data is kept
                 }
             }
-            case SocketConstants.SO_RCVBUF -> s.rcvBuf = Math.max(SOCK_MIN_RCVBUF,
-                    (int) Math.min(2L * Math.max(value, 0), 2L * e.config.intValue(Knob.NET_RMEM_MAX)));
+            case SocketConstants.SO_RCVBUF -> {
+                // SOCK_RCVBUF_LOCK: the application sized it, autotuning keeps off (tcp_rcv_space_adjust)
+                s.rcvBufLocked = true;
+                TcpWindow.setRcvBuf(s, Math.max(SOCK_MIN_RCVBUF,
+                        (int) Math.min(2L * Math.max(value, 0), 2L * e.config.intValue(Knob.NET_RMEM_MAX))));
+            }
             case SocketConstants.SO_RCVLOWAT -> s.rcvLowat = Math.max(value, 1);
             default -> {
                 return -Errno.ENOPROTOOPT;
             }
+        }
+        return 0;
+    }
+
+    /**
+     * Kernel: __tcp_sock_set_quickack(). 0 enters interactive mode (ACKs wait for data); otherwise
+     * leave it and, if an ACK is owed, let tcp_cleanup_rbuf() send it now; an even value re-enters
+     * interactive mode afterwards.
+     */
+    private void setQuickack(TcpSock s, int value, long nowNs) {
+        if (value == 0) {
+            TcpAck.enterPingpongMode(e, s);
+            return;
+        }
+        s.pingpong = 0;
+        if ((s.state == TcpState.ESTABLISHED || s.state == TcpState.CLOSE_WAIT)
+                && (s.ackPending & TcpAck.ACK_SCHED) != 0) {
+            s.ackPending |= TcpAck.ACK_PUSHED;
+            TcpWindow.tcpCleanupRbuf(e, s, 1, nowNs);
+            if ((value & 1) == 0) {
+                TcpAck.enterPingpongMode(e, s);
+            }
+        }
+    }
+
+    /** Kernel: tcp_set_window_clamp(). 0 only before the connection starts; at least SOCK_MIN_RCVBUF / 2. */
+    private static int tcpSetWindowClamp(TcpSock s, int value) {
+        if (value == 0) {
+            if (s.state != TcpState.CLOSE) {
+                return -Errno.EINVAL;
+            }
+            s.windowClamp = 0;
+            return 0;
+        }
+        int old = s.windowClamp;
+        int clamp = Math.max(SOCK_MIN_RCVBUF / 2, value);
+        if (clamp == old) {
+            return 0;
+        }
+        s.windowClamp = clamp;
+        if (s.rx == null) {
+            return 0; // not connected yet: tcp_connect_init() / tcp_openreq_init_rwin() use it
+        }
+        if (Integer.compareUnsigned(clamp, old) < 0) {
+            s.rx.rcvSsthresh = Math.min(s.rx.rcvSsthresh, clamp); // __tcp_adjust_rcv_ssthresh()
+        } else {
+            s.rx.rcvSsthresh = Math.max(Math.min(s.advertisedWnd, clamp), s.rx.rcvSsthresh);
         }
         return 0;
     }
@@ -165,15 +216,9 @@ public final class SocketOptions {
                 }
                 s.inqHint = value != 0;
             }
-            case SocketConstants.TCP_QUICKACK -> {
-                // do_tcp_setsockopt(): 1 enters quick-ACK mode (and ACKs what waits), 0 delays ACKs.
-                s.pingpong = value == 0;
-                if (value != 0) {
-                    s.quickAcks = TcpInput.MAX_QUICKACKS;
-                    if (s.unackedSegments > 0 && s.synchronizedState()) {
-                        TcpXmit.tcpSendAck(e, s, nowNs);
-                    }
-                }
+            case SocketConstants.TCP_QUICKACK -> setQuickack(s, value, nowNs);
+            case SocketConstants.TCP_WINDOW_CLAMP -> {
+                return tcpSetWindowClamp(s, value);
             }
             default -> {
                 return -Errno.ENOPROTOOPT;
@@ -219,7 +264,8 @@ public final class SocketOptions {
                 case SocketConstants.TCP_LINGER2 -> s.linger2 == Integer.MIN_VALUE
                         ? (int) e.config.get(Knob.TCP_FIN_TIMEOUT) : s.linger2 < 0 ? -1 : s.linger2;
                 case SocketConstants.TCP_USER_TIMEOUT -> s.userTimeoutMs;
-                case SocketConstants.TCP_QUICKACK -> s.pingpong ? 0 : 1;
+                case SocketConstants.TCP_QUICKACK -> TcpAck.inPingpongMode(e, s) ? 0 : 1;
+                case SocketConstants.TCP_WINDOW_CLAMP -> s.windowClamp;
                 case SocketConstants.TCP_FASTOPEN_CONNECT -> s.fastOpenConnect ? 1 : 0;
                 case SocketConstants.TCP_INQ -> s.inqHint ? 1 : 0;
                 default -> -Errno.ENOPROTOOPT;

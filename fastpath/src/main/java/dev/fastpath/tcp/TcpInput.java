@@ -9,8 +9,6 @@ import dev.fastpath.wire.TcpOptions;
 
 /** Input processing for full connections and TIME_WAIT records. Kernel: tcp_input.c, tcp_minisocks.c. */
 final class TcpInput {
-    /** Linux TCP_MAX_QUICKACKS. */
-    static final int MAX_QUICKACKS = 16;
     private final TcpEngine e;
 
     TcpInput(TcpEngine engine) {
@@ -51,57 +49,14 @@ final class TcpInput {
         if (!afterAckStateStep(s, nowNs)) {
             return;
         }
+        if (s.tsOk && f.options().hasTimestamps()) {
+            TcpWindow.tcpRcvRttMeasureTs(e, s, f.options().tsEcr(), f.payloadLength(), nowNs);
+        }
         if (!dataStep(s, f, nowNs)) {
             return;
         }
-        if ((f.flags() & TcpHeader.FIN) != 0 && Seq.after(f.seq() + f.payloadLength(), s.rcvNxt)
-                && s.ofo.covers(f.seq(), f.seq() + f.payloadLength())) {
-            s.finPending = true; // an out-of-order FIN waits in the queue like its data
-            s.finPendingSeq = f.seq() + f.payloadLength();
-        }
-        boolean fin = (f.flags() & TcpHeader.FIN) != 0 && f.seq() + f.payloadLength() == s.rcvNxt;
-        if (fin || (s.finPending && s.finPendingSeq == s.rcvNxt)) {
-            s.finPending = false;
-            tcpFin(s, nowNs);
-            if (s.state == TcpState.CLOSE_WAIT || s.state == TcpState.CLOSING) {
-                TcpXmit.tcpWriteXmit(e, s, nowNs); // tcp_data_snd_check(): our own FIN may be waiting
-            }
-            return;
-        }
-        tcpAckSndCheck(s, nowNs);
-        TcpXmit.tcpWriteXmit(e, s, nowNs);
-    }
-
-    /**
-     * Kernel: __tcp_ack_snd_check(). ACK at once in quick-ACK mode (the first segments of a
-     * connection, so slow start is not held back) or after a second full segment (RFC 5681 §4.2);
-     * otherwise wait for data to ride on, up to the delayed-ACK timer.
-     */
-    private void tcpAckSndCheck(TcpSock s, long nowNs) {
-        if (s.unackedSegments == 0) {
-            return;
-        }
-        if (s.rcvNxt - s.rcvWup > s.mss || (s.quickAcks > 0 && !s.pingpong)) {
-            if (s.quickAcks > 0) {
-                s.quickAcks--;
-            }
-            TcpXmit.tcpSendAck(e, s, nowNs);
-        } else {
-            TcpTimers.armDelack(e, s, nowNs);
-        }
-    }
-
-    /**
-     * Kernel: tcp_event_data_recv(). The first data of a connection starts quick-ACK mode with
-     * rcv_wnd / (2 × mss) quick ACKs (at least 2, at most 16).
-     */
-    private void tcpEventDataRecv(TcpSock s, long nowNs) {
-        if (!s.atoStarted) {
-            s.atoStarted = true;
-            int quick = s.advertisedWnd / Math.max(2 * s.mss, 1);
-            s.quickAcks = Math.min(quick == 0 ? 2 : quick, MAX_QUICKACKS);
-        }
-        s.lastDataRcvNs = nowNs;
+        TcpXmit.tcpWriteXmit(e, s, nowNs); // tcp_data_snd_check(): data may carry the ACK
+        TcpAck.tcpAckSndCheck(e, s, nowNs);
     }
 
     /** State changes the ACK of our FIN makes: F9, F13, F14 (CLOSING). @return false when s is gone */
@@ -130,15 +85,23 @@ final class TcpInput {
         }
     }
 
-    /** Payload handling per state, F8 included. @return false when s is gone */
+    /**
+     * Kernel: tcp_rcv_state_process() step 7, the segment text and FIN per state, F8 included: after
+     * the peer's FIN only old data is looked at (it earns a D-SACK and an ACK).
+     *
+     * @return false when s is gone
+     */
     private boolean dataStep(TcpSock s, ParsedFrame f, long nowNs) {
         int len = f.payloadLength();
-        if (len == 0) {
-            return true;
-        }
         switch (s.state) {
+            case TcpState.CLOSE_WAIT, TcpState.CLOSING, TcpState.LAST_ACK -> {
+                if (!Seq.before(f.seq(), s.rcvNxt)) {
+                    return true;
+                }
+                return TcpDataQueue.tcpDataQueue(e, s, f, nowNs);
+            }
             case TcpState.FIN_WAIT1, TcpState.FIN_WAIT2 -> {
-                if (s.orphan && Seq.after(f.seq() + len, s.rcvNxt)) {
+                if (s.orphan && len > 0 && Seq.after(f.seq() + len, s.rcvNxt)) {
                     // F8: the application closed (not just shut down writing): new data gets a RST,
                     // built from the segment as tcp_v4_do_rcv() does when tcp_rcv_state_process() says reset.
                     e.counters.inc(TcpStat.TcpExtTCPAbortOnData);
@@ -146,106 +109,52 @@ final class TcpInput {
                     e.tcpDone(s, Errno.ECONNRESET);
                     return false;
                 }
-                tcpDataQueue(s, f, nowNs);
+                return TcpDataQueue.tcpDataQueue(e, s, f, nowNs);
             }
-            case TcpState.ESTABLISHED -> tcpDataQueue(s, f, nowNs);
+            case TcpState.ESTABLISHED -> {
+                return TcpDataQueue.tcpDataQueue(e, s, f, nowNs);
+            }
             default -> {
-                // CLOSE_WAIT, CLOSING, LAST_ACK: the peer already sent its FIN; data after it is ignored.
+                return true;
             }
         }
-        return true;
     }
 
     /**
-     * Kernel: tcp_data_queue(). In-order data is appended; data beyond a hole is stored at its place
-     * past the tail and remembered as a range (the out-of-order queue, bounded: beyond its ranges a
-     * segment is dropped and counted); a duplicate is reported with D-SACK (RFC 2883). Out-of-order
-     * data and the segment that fills a hole are ACKed at once, with SACK blocks (RFC 2018, 5681 §4.2).
+     * Kernel: tcp_fin(). F7: ESTABLISHED → CLOSE_WAIT, readers see end of stream, and the connection
+     * turns interactive (the ACK of the FIN may wait to ride on our reply, tcp_send_delayed_ack());
+     * F14: FIN_WAIT1 → CLOSING; F12: FIN_WAIT2 → TIME_WAIT, both ACKed at once (T3). Nothing can
+     * follow the FIN: the out-of-order queue is purged.
+     *
+     * @return false when s is gone
      */
-    private void tcpDataQueue(TcpSock s, ParsedFrame f, long nowNs) {
-        int len = f.payloadLength();
-        int skip = s.rcvNxt - f.seq();
-        if (skip >= len) {
-            if (s.sackOk) {
-                s.dsackPending = true; // RFC 2883: tell the sender this was a spurious retransmission
-                s.dsackStart = f.seq();
-                s.dsackEnd = f.seq() + len;
-            }
-            TcpXmit.tcpSendAck(e, s, nowNs);
-            return;
-        }
-        int from = Math.max(skip, 0);
-        int gap = Math.max(-skip, 0);
-        int n = Math.min(len - from, s.recvQueue.free() - gap);
-        if (n < len - from) {
-            e.counters.inc(TcpStat.TcpExtTCPRcvQDrop);
-        }
-        if (n <= 0) {
-            TcpXmit.tcpSendAck(e, s, nowNs);
-            return;
-        }
-        if (gap == 0 && s.ofo.count() == 0) {
-            s.recvQueue.writeAt(0, f.buffer(), f.payloadOffset() + from, n);
-            s.recvQueue.commit(n);
-            s.rcvNxt += n;
-            s.unackedSegments++;
-            tcpEventDataRecv(s, nowNs);
-            e.events.onReadable(s.id);
-            if (n < len - from) {
-                TcpXmit.tcpSendAck(e, s, nowNs);
-            }
-            return;
-        }
-        tcpOfoQueue(s, f, from, gap, n, nowNs);
-    }
-
-    /** Kernel: tcp_data_queue_ofo() and tcp_ofo_queue(): store, then move what became contiguous. */
-    private void tcpOfoQueue(TcpSock s, ParsedFrame f, int from, int gap, int n, long nowNs) {
-        if (!s.ofo.add(s.rcvNxt + gap, s.rcvNxt + gap + n)) {
-            e.counters.inc(TcpStat.TcpExtTCPOFODrop); // every range slot holds a hole already
-            TcpXmit.tcpSendAck(e, s, nowNs);
-            return;
-        }
-        s.recvQueue.writeAt(gap, f.buffer(), f.payloadOffset() + from, n);
-        if (gap > 0) {
-            e.counters.inc(TcpStat.TcpExtTCPOFOQueue);
-        }
-        if (s.ofo.count() > 0 && !Seq.after(s.ofo.start(0), s.rcvNxt)) {
-            int advance = s.ofo.end(0) - s.rcvNxt;
-            s.recvQueue.commit(advance);
-            s.rcvNxt += advance;
-            s.ofo.removeBefore(s.rcvNxt);
-            tcpEventDataRecv(s, nowNs);
-            e.events.onReadable(s.id);
-        }
-        s.quickAcks = Math.max(s.quickAcks, 1); // tcp_enter_quickack_mode: the sender needs to hear now
-        TcpXmit.tcpSendAck(e, s, nowNs);
-    }
-
-    /**
-     * Kernel: tcp_fin(). F7: ESTABLISHED → CLOSE_WAIT, readers see end of stream; F14: FIN_WAIT1 →
-     * CLOSING; F12: FIN_WAIT2 → TIME_WAIT. The FIN is acknowledged at once (T3).
-     */
-    private void tcpFin(TcpSock s, long nowNs) {
-        s.rcvNxt++;
-        s.ofo.clear(); // F7: nothing can follow the FIN; purge the out-of-order queue
+    boolean tcpFin(TcpSock s, long nowNs) {
+        s.ackPending |= TcpAck.ACK_SCHED;
         s.rcvShutdown = true;
+        s.ofo.clear();
+        s.rx.ofoBytes = 0;
+        s.rx.finPending = false;
+        s.rx.numSacks = 0;
         switch (s.state) {
             case TcpState.SYN_RECV, TcpState.ESTABLISHED -> {
                 e.tcpSetState(s, TcpState.CLOSE_WAIT);
-                TcpXmit.tcpSendAck(e, s, nowNs);
+                TcpAck.enterPingpongMode(e, s);
                 e.events.onReadable(s.id);
             }
             case TcpState.FIN_WAIT1 -> {
-                e.tcpSetState(s, TcpState.CLOSING);
                 TcpXmit.tcpSendAck(e, s, nowNs);
+                e.tcpSetState(s, TcpState.CLOSING);
             }
             case TcpState.FIN_WAIT2 -> {
                 TcpXmit.tcpSendAck(e, s, nowNs);
                 tcpTimeWait(s, nowNs);
+                return false;
             }
-            default -> TcpXmit.tcpSendAck(e, s, nowNs);
+            default -> {
+                // CLOSE_WAIT, CLOSING, LAST_ACK: a retransmitted FIN; nothing changes
+            }
         }
+        return true;
     }
 
     /**
@@ -333,15 +242,19 @@ final class TcpInput {
         int flags = f.flags();
         if (tcpPawsDiscard(s, f)) {
             e.counters.inc(TcpStat.TcpExtPAWSEstab);
-            if ((flags & TcpHeader.RST) == 0 && !rateLimited(s, nowNs, TcpStat.TcpExtTCPACKSkippedSeq)) {
-                TcpXmit.tcpSendAck(e, s, nowNs);
+            if ((flags & TcpHeader.RST) == 0 && !oowRateLimited(s, f, nowNs)) {
+                tcpSendDupack(s, f, nowNs);
             }
             return false;
         }
-        if (!tcpSequence(s, f.seq(), endSeq(f))) {
+        int seqVerdict = tcpSequence(s, f.seq(), endSeq(f), (flags & TcpHeader.FIN) != 0);
+        if (seqVerdict != SEQ_OK) {
             if ((flags & TcpHeader.RST) == 0) {
-                if (f.payloadLength() > 0 || !rateLimited(s, nowNs, TcpStat.TcpExtTCPACKSkippedSeq)) {
-                    TcpXmit.tcpSendAck(e, s, nowNs);
+                if (seqVerdict != SEQ_OLD) {
+                    e.counters.inc(TcpStat.TcpExtBeyondWindow);
+                }
+                if (!oowRateLimited(s, f, nowNs)) {
+                    tcpSendDupack(s, f, nowNs);
                 }
             }
             return false;
@@ -386,10 +299,54 @@ final class TcpInput {
         return !disorderedAck;
     }
 
-    /** Kernel: tcp_sequence(): does the segment overlap the receive window? */
-    private static boolean tcpSequence(TcpSock s, int seq, int endSeq) {
-        int wnd = Math.max(s.advertisedWnd - (s.rcvNxt - s.rcvWup), 0);
-        return !Seq.before(endSeq, s.rcvWup) && !Seq.after(seq, s.rcvNxt + wnd);
+    private static final int SEQ_OK = 0;
+    private static final int SEQ_OLD = 1;
+    private static final int SEQ_INVALID = 2;
+
+    /**
+     * Kernel: tcp_sequence() (Linux 6.17+, with 6.18's FIN allowance). Old: it ends before rcv_wup.
+     * Invalid: it starts beyond the window, or ends beyond it while data waits in the receive queue
+     * (an empty queue takes it: the application reads it soon); a FIN alone may lie one past the edge.
+     */
+    private static int tcpSequence(TcpSock s, int seq, int endSeq, boolean fin) {
+        if (Seq.before(endSeq, s.rcvWup)) {
+            return SEQ_OLD;
+        }
+        int limit = s.rcvNxt + TcpWindow.tcpReceiveWindow(s);
+        if (Seq.after(endSeq, limit)) {
+            if (!Seq.after(endSeq - (fin ? 1 : 0), limit)) {
+                return SEQ_OK;
+            }
+            if (Seq.after(seq, limit)) {
+                return SEQ_INVALID;
+            }
+            if (s.recvQueue != null && s.recvQueue.size() > 0) {
+                return SEQ_INVALID;
+            }
+        }
+        return SEQ_OK;
+    }
+
+    /**
+     * Kernel: tcp_send_dupack(). A segment that repeats data we have: quick-ACK mode and a D-SACK of
+     * the repeated part (RFC 2883), then the ACK.
+     */
+    private void tcpSendDupack(TcpSock s, ParsedFrame f, long nowNs) {
+        int end = endSeq(f);
+        if (end != f.seq() && Seq.before(f.seq(), s.rcvNxt)) {
+            e.counters.inc(TcpStat.TcpExtDelayedACKLost);
+            TcpAck.tcpEnterQuickackMode(e, s, TcpAck.MAX_QUICKACKS);
+            TcpDataQueue.tcpDsackSet(e, s, f.seq(), Seq.after(end, s.rcvNxt) ? s.rcvNxt : end);
+        }
+        TcpXmit.tcpSendAck(e, s, nowNs);
+    }
+
+    /** Kernel: tcp_oow_rate_limited(): data (without SYN) is never part of an ACK loop, so never limited. */
+    private boolean oowRateLimited(TcpSock s, ParsedFrame f, long nowNs) {
+        if (endSeq(f) != f.seq() && (f.flags() & TcpHeader.SYN) == 0) {
+            return false;
+        }
+        return rateLimited(s, nowNs, TcpStat.TcpExtTCPACKSkippedSeq);
     }
 
     /** Per-connection limit on out-of-window and challenge ACKs (tcp_invalid_ratelimit; not global: CVE-2016-5696). */
@@ -553,6 +510,7 @@ final class TcpInput {
         }
         s.sndWnd = f.window(); // RFC 7323 §2.2: the window of a SYN is never scaled
         s.initQueues();
+        TcpWindow.tcpInitBufferSpace(e, s, nowNs);
         s.sndCwnd = e.config.intValue(Knob.TCP_INIT_CWND);
         e.timers.cancel(s.rtoTimer);
         s.rtoTimer = TimerWheel.NONE;
@@ -577,6 +535,7 @@ final class TcpInput {
         negotiate(s, f.options());
         s.sndWnd = f.window(); // RFC 7323 §2.2: the window of a SYN is never scaled
         s.initQueues();
+        TcpWindow.tcpInitBufferSpace(e, s, nowNs);
         s.sndCwnd = e.config.intValue(Knob.TCP_INIT_CWND);
         e.tcpSetState(s, TcpState.SYN_RECV);
         TcpXmit.tcpTransmitSynAck(e, s, nowNs); // the RTO timer keeps running for it
@@ -608,12 +567,14 @@ final class TcpInput {
         s.sndWscale = s.wscaleOk ? Math.min(o.windowScale(), 14) : 0;
         if (!s.wscaleOk) {
             s.rcvWscale = 0;
+            s.windowClamp = Integer.compareUnsigned(s.windowClamp, 65535) > 0 ? 65535 : s.windowClamp;
         }
         s.sackOk = o.sackPermitted() && e.config.enabled(Knob.TCP_SACK);
         s.tsOk = o.hasTimestamps() && e.config.enabled(Knob.TCP_TIMESTAMPS);
         if (s.tsOk) {
             s.tsRecent = o.tsVal();
             s.mss -= 12; // the timestamp option rides on every segment
+            s.advMss -= 12;
         }
     }
 }

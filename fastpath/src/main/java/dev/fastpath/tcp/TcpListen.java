@@ -170,7 +170,7 @@ final class TcpListen {
         int wscale = r.tsOk ? SynCookies.decodeWscale(echoed) : -1;
         r.wscaleOk = wscale >= 0 && e.config.enabled(Knob.TCP_WINDOW_SCALING);
         r.sndWscale = r.wscaleOk ? wscale : 0;
-        r.rcvWscale = r.wscaleOk ? TcpXmit.windowScale(e) : 0;
+        TcpWindow.tcpOpenreqInitRwin(e, l, r);
         e.counters.inc(TcpStat.TcpExtSyncookiesRecv);
         if (acceptQueueFull(l)) {
             e.counters.inc(TcpStat.TcpExtListenOverflows);
@@ -201,11 +201,11 @@ final class TcpListen {
         r.mss = Math.min(o.mss() > 0 ? o.mss() : 536, ourMss);
         r.wscaleOk = o.windowScale() >= 0 && e.config.enabled(Knob.TCP_WINDOW_SCALING);
         r.sndWscale = r.wscaleOk ? Math.min(o.windowScale(), 14) : 0;
-        r.rcvWscale = r.wscaleOk ? TcpXmit.windowScale(e) : 0;
         r.sackOk = o.sackPermitted() && e.config.enabled(Knob.TCP_SACK);
         r.tsOk = o.hasTimestamps() && e.config.enabled(Knob.TCP_TIMESTAMPS);
         r.tsRecent = o.tsVal();
         r.tsOffset = e.tsOffset(r.localIp, r.remoteIp);
+        TcpWindow.tcpOpenreqInitRwin(e, l, r);
     }
 
     /** Kernel: tcp_v4_send_synack(). H9: options mirror what the SYN offered. */
@@ -221,7 +221,7 @@ final class TcpListen {
                 | (r.sackOk ? TcpOutput.OPT_SACK_PERM : 0) | (r.tsOk ? TcpOutput.OPT_TS : 0);
         int ourMss = r.listener.userMss > 0 ? r.listener.userMss : e.config.intValue(Knob.TCP_MSS);
         e.out.tuple(r.localIp, r.remoteIp, r.localPort, r.remotePort)
-                .header(r.iss, r.irs + 1, TcpHeader.SYN | TcpHeader.ACK, TcpXmit.initialWindow(e, ourMss))
+                .header(r.iss, r.irs + 1, TcpHeader.SYN | TcpHeader.ACK, TcpWindow.synWindow(r.rcvWnd))
                 .options(bits, ourMss, r.rcvWscale, tsVal, r.tsRecent)
                 .listenerReply()
                 .send(null, 0, 0);
@@ -349,8 +349,11 @@ final class TcpListen {
         }
         c.inheritOptions(l);
         c.sndCwnd = e.config.intValue(Knob.TCP_INIT_CWND);
+        c.advMss = c.mssClamp; // tcp_v4_syn_recv_sock(): the route's advmss, timestamps not taken off
+        c.advertisedWnd = r.rcvWnd;
+        c.windowClamp = r.windowClamp;
         c.initQueues();
-        c.advertisedWnd = TcpXmit.initialWindow(e, c.mssClamp);
+        TcpWindow.tcpInitBufferSpace(e, c, nowNs); // tcp_init_transfer(): the child is established
         c.lastRcvNs = nowNs;
         c.parent = l;
         e.tcpSetState(c, TcpState.ESTABLISHED);

@@ -38,7 +38,14 @@ final class TcpSock {
     int rcvNxt;
     int rcvWscale;
     int rcvWup;
+    /** Linux rcv_wnd: the window last advertised, in bytes, from rcv_wup. */
     int advertisedWnd;
+    int windowClamp;
+    int advMss = 1460;
+    /** The next byte the application reads (Linux copied_seq). */
+    int copiedSeq;
+    /** SO_RCVBUF was set by the application (Linux SOCK_RCVBUF_LOCK): no autotuning. */
+    boolean rcvBufLocked;
     // Negotiated options.
     int mssClamp = 1460;
     int mss = 536;
@@ -52,13 +59,8 @@ final class TcpSock {
     ByteRing recvQueue;
     /** Received out-of-order ranges beyond rcv_nxt; their bytes already sit in recvQueue past its tail. */
     SeqRanges ofo;
-    /** A FIN that arrived out of order: processed once rcv_nxt reaches it. */
-    boolean finPending;
-    int finPendingSeq;
-    /** RFC 2883: a duplicate to report as the first SACK block of the next ACK. */
-    boolean dsackPending;
-    int dsackStart;
-    int dsackEnd;
+    /** SACK blocks we report and autotuning state, allocated with the rings. */
+    RcvState rx;
     /** What the peer has SACKed beyond snd_una (RFC 6675 scoreboard). */
     SeqRanges sacked;
     /** The highest sequence number sent (snd_nxt goes back after an RTO; this does not). */
@@ -122,14 +124,10 @@ final class TcpSock {
     long rttSeqSentNs;
     int rttSeq;
     boolean rttPending;
-    int unackedSegments;
-    /** ACKs still to send at once before delaying (Linux icsk_ack.quick); set by the first data. */
-    int quickAcks;
-    /** Interactive exchange seen: ACKs wait to ride on replies (Linux pingpong mode). */
-    boolean pingpong;
-    /** Whether data has arrived yet (Linux: icsk_ack.ato still 0). */
-    boolean atoStarted;
-    long lastDataRcvNs;
+    /** Linux icsk_ack.pending: {@link TcpAck#ACK_SCHED} and the other ICSK_ACK_* bits. */
+    int ackPending;
+    /** Linux icsk_ack.pingpong: replies seen within ato; interactive mode once at tcp_pingpong_thresh. */
+    int pingpong;
     /** The largest window the peer has offered (Linux max_window), bounds acceptable old ACKs. */
     int maxWindow;
     long lastRcvNs;
@@ -223,6 +221,13 @@ final class TcpSock {
         rcvWscale = 0;
         rcvWup = 0;
         advertisedWnd = 0;
+        windowClamp = 0;
+        advMss = 1460;
+        copiedSeq = 0;
+        rcvBufLocked = false;
+        if (rx != null) {
+            rx.clear();
+        }
         mssClamp = 1460;
         mss = 536;
         tsOk = false;
@@ -234,11 +239,6 @@ final class TcpSock {
     }
 
     private void resetRecovery() {
-        finPending = false;
-        finPendingSeq = 0;
-        dsackPending = false;
-        dsackStart = 0;
-        dsackEnd = 0;
         sndMax = 0;
         sndSml = 0;
         dupAcks = 0;
@@ -253,13 +253,15 @@ final class TcpSock {
 
     /** Sizes the queues from SO_RCVBUF/SO_SNDBUF as the connection synchronizes (reused from the pool). */
     void initQueues() {
-        recvQueue = ByteRing.reuse(recvQueue, rcvBuf / 2);
+        recvQueue = ByteRing.reuse(recvQueue, TcpWindow.ringCapacity(rcvBuf));
         sendQueue = ByteRing.reuse(sendQueue, sndBuf);
         sndMax = sndNxt;
         sndSml = sndNxt;
+        copiedSeq = rcvNxt;
         if (ofo == null) {
             ofo = new SeqRanges(OFO_RANGES);
             sacked = new SeqRanges(SACK_RANGES);
+            rx = new RcvState();
         }
     }
 
@@ -301,14 +303,11 @@ final class TcpSock {
         rttSeqSentNs = 0;
         rttSeq = 0;
         rttPending = false;
-        unackedSegments = 0;
-        quickAcks = 0;
-        pingpong = false;
+        ackPending = 0;
+        pingpong = 0;
     }
 
     private void resetOptions() {
-        atoStarted = false;
-        lastDataRcvNs = 0;
         maxWindow = 0;
         lastRcvNs = 0;
         lastDupAckNs = Long.MIN_VALUE;
@@ -358,6 +357,8 @@ final class TcpSock {
         userTimeoutMs = l.userTimeoutMs;
         sndBuf = l.sndBuf;
         rcvBuf = l.rcvBuf;
+        rcvBufLocked = l.rcvBufLocked;
+        windowClamp = l.windowClamp;
         rcvLowat = l.rcvLowat;
         reuseAddr = l.reuseAddr;
     }

@@ -17,6 +17,9 @@ public enum TcpStat {
     TcpExtPAWSEstab, TcpExtTCPOFOQueue, TcpExtTCPDSACKOldSent, TcpExtTCPSACKRecovery, TcpExtTCPRenoRecovery,
     TcpExtTCPFastRetrans, TcpExtTCPLostRetransmit, TcpExtTCPDSACKRecv, TcpExtTCPSackRecoveryFail,
     TcpExtOutOfWindowIcmps,
+    TcpExtTCPZeroWindowDrop, TcpExtBeyondWindow, TcpExtTCPOFOMerge, TcpExtDelayedACKLost, TcpExtTCPDSACKOfoSent,
+    TcpExtPruneCalled, TcpExtRcvPruned, TcpExtOfoPruned, TcpExtTCPWantZeroWindowAdv, TcpExtTCPToZeroWindowAdv,
+    TcpExtTCPFromZeroWindowAdv,
     FpNoSocketRst, FpNoSocketDrop, FpBadAckDrop, FpTableFull, FpTxRingFull, FpNoRoute;
 
     /** Counter storage, one per engine (one writer: the worker). */

@@ -242,19 +242,7 @@ final class TcpTimers {
 
     /** Kernel: tcp_delack_timer(): the ACK that waited for data to ride on goes out alone. */
     static void tcpDelackTimer(TcpEngine e, TcpSock s, long nowNs) {
-        s.delackTimer = TimerWheel.NONE;
-        s.pingpong = false; // tcp_delack_timer_handler(): the reply did not come; stop waiting for one
-        if (s.unackedSegments > 0 && s.synchronizedState()) {
-            e.counters.inc(TcpStat.TcpExtDelayedACKs);
-            TcpXmit.tcpSendAck(e, s, nowNs);
-        }
-    }
-
-    static void armDelack(TcpEngine e, TcpSock s, long nowNs) {
-        if (!e.timers.pending(s.delackTimer)) {
-            s.delackTimer = e.timers.schedule(nowNs + e.config.get(Knob.TCP_DELACK_MIN) * TcpEngine.MS,
-                    TcpEngine.timer(TcpEngine.TIMER_DELACK, s.id));
-        }
+        TcpAck.tcpDelackTimer(e, s, nowNs);
     }
 
     static void armKeepalive(TcpEngine e, TcpSock s, long nowNs) {

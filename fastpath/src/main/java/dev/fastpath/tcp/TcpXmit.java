@@ -8,22 +8,6 @@ final class TcpXmit {
     private TcpXmit() {
     }
 
-    /** The window to advertise, scaled. Kernel: tcp_select_window(). */
-    static int window(TcpSock s) {
-        int free = s.recvQueue == null ? 0 : s.recvQueue.free();
-        if (s.recvQueue != null && free < Math.min(s.mss, s.recvQueue.capacity() / 2)) {
-            free = 0; // receiver SWS avoidance (RFC 9293 §3.8.6.2.2): no tiny window openings
-        }
-        int promised = s.rcvWup + s.advertisedWnd - s.rcvNxt;
-        if (promised > free) {
-            free = promised; // never move the right edge back (RFC 9293 §3.8.6.2.1)
-        }
-        int wnd = Math.min(free, 65535 << s.rcvWscale) >>> s.rcvWscale;
-        s.advertisedWnd = wnd << s.rcvWscale;
-        s.rcvWup = s.rcvNxt;
-        return wnd;
-    }
-
     private static int tsBits(TcpSock s) {
         return s.tsOk ? TcpOutput.OPT_TS : 0;
     }
@@ -34,38 +18,36 @@ final class TcpXmit {
         if (s.sackOk && (flags & TcpHeader.ACK) != 0 && (flags & TcpHeader.RST) == 0 && sackBlocks(e.out, s)) {
             bits |= TcpOutput.OPT_SACK;
         }
-        return e.out.tuple(s.localIp, s.remoteIp, s.localPort, s.remotePort)
-                .header(seq, s.rcvNxt, flags, window(s))
+        int window = s.recvQueue == null ? 0 : TcpWindow.tcpSelectWindow(e, s);
+        boolean sent = e.out.tuple(s.localIp, s.remoteIp, s.localPort, s.remotePort)
+                .header(seq, s.rcvNxt, flags, window)
                 .options(bits, 0, 0, e.tsVal(s, nowNs), s.tsRecent)
                 .send(data, off, len);
+        if ((flags & TcpHeader.ACK) != 0) {
+            TcpAck.tcpEventAckSent(e, s);
+        }
+        return sent;
     }
 
     /**
-     * The SACK blocks of an outgoing segment (RFC 2018 §4): a D-SACK first if one is due
-     * (RFC 2883), then the range the latest segment landed in, then the others, highest first; at
-     * most 3 beside timestamps, 4 without.
+     * The SACK blocks of an outgoing segment, as tcp_established_options() and tcp_options_write()
+     * put them: the D-SACK first if one is due (RFC 2883), then the receiver's blocks in
+     * tcp_sack_new_ofo_skb()'s order (most recent first); as many as fit, 3 beside timestamps, 4
+     * without. The D-SACK is reported once.
      *
      * @return whether there is at least one
      */
     private static boolean sackBlocks(TcpOutput out, TcpSock s) {
         int max = s.tsOk ? 3 : 4;
         int n = 0;
-        if (s.dsackPending) {
-            out.sackStarts[n] = s.dsackStart;
-            out.sackEnds[n++] = s.dsackEnd;
-            s.dsackPending = false;
+        if (s.rx.dsackPending) {
+            out.sackStarts[n] = s.rx.dsackStart;
+            out.sackEnds[n++] = s.rx.dsackEnd;
+            s.rx.dsackPending = false;
         }
-        SeqRanges r = s.ofo;
-        int recent = r == null ? -1 : r.recent();
-        if (recent >= 0 && n < max) {
-            out.sackStarts[n] = r.start(recent);
-            out.sackEnds[n++] = r.end(recent);
-        }
-        for (int i = r == null ? -1 : r.count() - 1; i >= 0 && n < max; i--) {
-            if (i != recent) {
-                out.sackStarts[n] = r.start(i);
-                out.sackEnds[n++] = r.end(i);
-            }
+        for (int i = 0; s.rx != null && i < s.rx.numSacks && n < max; i++) {
+            out.sackStarts[n] = s.rx.sackStart[i];
+            out.sackEnds[n++] = s.rx.sackEnd[i];
         }
         out.sackCount = n;
         return n > 0;
@@ -80,12 +62,9 @@ final class TcpXmit {
         return Seq.after(s.sndMax, s.sndNxt) ? s.sndMax : s.sndNxt;
     }
 
-    /** Kernel: tcp_send_ack(). Cancels a pending delayed ACK. */
+    /** Kernel: tcp_send_ack(). Sending it settles a pending delayed ACK (tcp_event_ack_sent()). */
     static void tcpSendAck(TcpEngine e, TcpSock s, long nowNs) {
         send(e, s, sndHigh(s), TcpHeader.ACK, null, 0, 0, nowNs);
-        e.timers.cancel(s.delackTimer);
-        s.delackTimer = 0;
-        s.unackedSegments = 0;
     }
 
     /** Kernel: tcp_send_active_reset(): RST from the current send sequence (R4, F3, F6). */
@@ -114,7 +93,7 @@ final class TcpXmit {
             e.out.fastOpenLo = slot < 0 ? 0 : e.fastOpen.lo(slot);
         }
         e.out.tuple(s.localIp, s.remoteIp, s.localPort, s.remotePort)
-                .header(s.iss, 0, TcpHeader.SYN, initialWindow(e, s.mssClamp))
+                .header(s.iss, 0, TcpHeader.SYN, TcpWindow.synWindow(s.advertisedWnd))
                 .options(bits, s.mssClamp, s.rcvWscale, e.tsVal(s, nowNs), 0)
                 .send(null, 0, 0);
     }
@@ -124,24 +103,9 @@ final class TcpXmit {
         int bits = TcpOutput.OPT_MSS | (s.wscaleOk ? TcpOutput.OPT_WSCALE : 0)
                 | (s.sackOk ? TcpOutput.OPT_SACK_PERM : 0) | (s.tsOk ? TcpOutput.OPT_TS : 0);
         e.out.tuple(s.localIp, s.remoteIp, s.localPort, s.remotePort)
-                .header(s.iss, s.rcvNxt, TcpHeader.SYN | TcpHeader.ACK, initialWindow(e, s.mssClamp))
+                .header(s.iss, s.rcvNxt, TcpHeader.SYN | TcpHeader.ACK, TcpWindow.synWindow(s.advertisedWnd))
                 .options(bits, s.mssClamp, s.rcvWscale, e.tsVal(s, nowNs), s.tsRecent)
                 .send(null, 0, 0);
-    }
-
-    /** Kernel: tcp_select_initial_window(): the receive space rounded down to whole MSS, at most 65535. */
-    static int initialWindow(TcpEngine e, int mss) {
-        int space = Math.min(65535, e.config.intValue(Knob.TCP_RMEM_DEFAULT) / 2);
-        return space > mss ? space - space % mss : space;
-    }
-
-    /** Kernel: tcp_select_initial_window(): the smallest shift that lets the window reach tcp_rmem[2]. */
-    static int windowScale(TcpEngine e) {
-        if (!e.config.enabled(Knob.TCP_WINDOW_SCALING)) {
-            return 0;
-        }
-        int space = e.config.intValue(Knob.TCP_RMEM_MAX);
-        return Math.max(0, Math.min(14, 31 - Integer.numberOfLeadingZeros(space) - 15));
     }
 
     /**
@@ -228,11 +192,8 @@ final class TcpXmit {
             if (len < s.mss) {
                 s.sndSml = s.sndNxt + len; // Minshall: remember the end of the last small segment
             }
-            long ato = e.config.get(Knob.TCP_DELACK_MIN) * TcpEngine.MS;
-            if (len > 0 && s.atoStarted && nowNs - s.lastDataRcvNs < ato) {
-                s.pingpong = true; // tcp_event_data_sent(): a reply within the ACK timeout is interactive
-            }
             if (len > 0) {
+                TcpAck.tcpEventDataSent(s, nowNs); // a reply within ato counts towards interactive mode
                 s.lastSendNs = nowNs;
             }
             if (!s.rttPending && len > 0) {

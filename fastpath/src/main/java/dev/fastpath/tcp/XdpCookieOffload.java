@@ -164,8 +164,9 @@ public final class XdpCookieOffload {
     private void publish(TcpSock l) {
         int ourMss = l.userMss > 0 ? l.userMss : e.config.intValue(Knob.TCP_MSS);
         setShort(XdpSynCookies.MSS, ourMss);
-        setShort(XdpSynCookies.WINDOW, TcpXmit.initialWindow(e, ourMss));
-        setByte(XdpSynCookies.WSCALE, TcpXmit.windowScale(e));
+        setShort(XdpSynCookies.WINDOW, TcpWindow.synWindow(TcpWindow.listenerRcvWnd(e, l, false)));
+        setShort(XdpSynCookies.WINDOW_TS, TcpWindow.synWindow(TcpWindow.listenerRcvWnd(e, l, true)));
+        setByte(XdpSynCookies.WSCALE, TcpWindow.listenerWscale(e, l));
         int knobs = (e.config.enabled(Knob.TCP_WINDOW_SCALING) ? XdpSynCookies.KNOB_WSCALE : 0)
                 | (e.config.enabled(Knob.TCP_SACK) ? XdpSynCookies.KNOB_SACK : 0)
                 | (e.config.enabled(Knob.TCP_TIMESTAMPS) ? XdpSynCookies.KNOB_TS : 0);

@@ -35,7 +35,7 @@ class HandshakeTest {
             assertEquals(List.of(new TcpOption.Mss(1460), new TcpOption.SackPermitted(),
                     new TcpOption.Timestamps(((TcpOption.Timestamps) sa.options().get(2)).tsVal(), 7),
                     new TcpOption.Nop(), new TcpOption.WindowScale(10)), sa.options());
-            assertEquals(64240, sa.window());
+            assertEquals(65160, sa.window()); // tcp_openreq_init_rwin(): 45 × (1460 − 12), timestamps on
         }
 
         @Test

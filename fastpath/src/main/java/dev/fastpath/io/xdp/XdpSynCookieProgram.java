@@ -27,6 +27,7 @@ import static dev.fastpath.io.xdp.XdpSynCookies.SEED;
 import static dev.fastpath.io.xdp.XdpSynCookies.TS_K0;
 import static dev.fastpath.io.xdp.XdpSynCookies.TS_K1;
 import static dev.fastpath.io.xdp.XdpSynCookies.WINDOW;
+import static dev.fastpath.io.xdp.XdpSynCookies.WINDOW_TS;
 import static dev.fastpath.io.xdp.XdpSynCookies.WSCALE;
 import static dev.fastpath.nativeio.BpfAsm.R0;
 import static dev.fastpath.nativeio.BpfAsm.R1;
@@ -659,7 +660,7 @@ final class XdpSynCookieProgram {
         a.add(stxMem(BPF_W, R8, R1, TCP_ACK));
         a.add(stMem(BPF_B, R8, TCP_DOFF, (tcpLength / 4) << 4));
         a.add(stMem(BPF_B, R8, TCP_FLAGS, SYN_ACK));
-        a.add(ldxMem(BPF_H, R1, R9, WINDOW));
+        a.add(ldxMem(BPF_H, R1, R9, ts ? WINDOW_TS : WINDOW));
         a.add(toBe(R1, 16));
         a.add(stxMem(BPF_H, R8, R1, TCP_WINDOW));
         a.add(stMem(BPF_H, R8, TCP_CHECK, 0));

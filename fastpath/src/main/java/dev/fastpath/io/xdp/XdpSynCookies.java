@@ -70,6 +70,8 @@ public final class XdpSynCookies implements AutoCloseable {
     public static final int NETMASK = 100;
     /** u32: non-zero when a gateway exists (else the engine has no route to an off-subnet source). */
     public static final int ROUTED = 104;
+    /** u16: the SYN-ACK's window when timestamps ride on it (tcp_openreq_init_rwin(): MSS less 12 bytes). */
+    public static final int WINDOW_TS = 108;
     /** Bytes per queue. */
     public static final int VALUE_SIZE = KEYS_1 + KEYSET_SIZE;
     /** Filter buckets per queue (u32 counts). */
