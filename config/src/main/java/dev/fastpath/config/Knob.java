@@ -50,7 +50,7 @@ public enum Knob {
     TCP_WMEM_MAX("tcp.wmem_max", "net.ipv4.tcp_wmem", 4_194_304, 1024, 1 << 30, "largest send buffer"),
     NET_WMEM_MAX("net.wmem_max", "net.core.wmem_max", 212_992, 4608, Integer.MAX_VALUE / 2,
             "largest SO_SNDBUF an application may set (doubled, as Linux)"),
-    NET_RMEM_MAX("net.rmem_max", "net.core.rmem_max", 212_992, 2304, Integer.MAX_VALUE / 2,
+    NET_RMEM_MAX("net.rmem_max", "net.core.rmem_max", 4_194_304, 2304, Integer.MAX_VALUE / 2,
             "largest SO_RCVBUF an application may set (doubled, as Linux)"),
     TCP_TIMESTAMPS("tcp.timestamps", "net.ipv4.tcp_timestamps", 1, 0, 1, "offer and accept RFC 7323 timestamps"),
     TCP_SACK("tcp.sack", "net.ipv4.tcp_sack", 1, 0, 1, "offer and accept SACK (RFC 2018)"),

@@ -152,7 +152,14 @@ final class TcpAck {
             TcpXmit.tcpSendAck(e, s, nowNs);
             return;
         }
-        tcpSendDelayedAck(e, s, nowNs); // SACK compression (tcp_comp_sack_*) is not modelled: ACK at once
+        if (s.ofo.count() == 0) {
+            tcpSendDelayedAck(e, s, nowNs);
+            return;
+        }
+        // Out-of-order data is ACKed at once (each ACK is a duplicate ACK the sender counts). Linux
+        // compresses the SACKs after the third such ACK for the same rcv_nxt (tcp_comp_sack_delay_ns,
+        // at most 1 ms); the engine does not, and sends every one.
+        TcpXmit.tcpSendAck(e, s, nowNs);
     }
 
     static boolean shrinkAllowed(TcpEngine e, TcpSock s) {

@@ -92,18 +92,13 @@ final class TcpDataQueue {
             }
             // an empty queue takes the segment anyway (sk_forced_mem_schedule)
         }
-        if (n > s.recvQueue.free()) {
-            // Only a segment larger than the ring's slack (RING_SLACK) beyond what the accounting admits.
-            e.counters.inc(TcpStat.TcpExtTCPRcvQDrop);
-            s.ackPending |= TcpAck.ACK_NOW | TcpAck.ACK_SCHED;
-            return true;
-        }
         if (n > 0) {
+            TcpWindow.ensureRing(s, n);
             s.recvQueue.writeAt(0, f.buffer(), f.payloadOffset() + skip, n);
             s.recvQueue.commit(n);
             s.rcvNxt += n;
             if (s.ofo.count() > 0) {
-                dropOfoBefore(s, s.rcvNxt); // in-order bytes win over what the queue held for them
+                ofoOvertaken(e, s); // in-order bytes win over what the queue held for them
             }
             TcpAck.tcpEventDataRecv(e, s, f, nowNs);
         }
@@ -125,6 +120,19 @@ final class TcpDataQueue {
         }
         e.events.onReadable(s.id);
         return true;
+    }
+
+    /**
+     * tcp_ofo_queue()'s D-SACK for held bytes that in-order data has just covered: each range that
+     * starts below the new rcv_nxt is reported up to its end or rcv_nxt (tcp_dsack_extend() keeps only
+     * what touches the first); then the queue forgets them.
+     */
+    private static void ofoOvertaken(TcpEngine e, TcpSock s) {
+        for (int i = 0; i < s.ofo.count() && Seq.before(s.ofo.start(i), s.rcvNxt); i++) {
+            int end = s.ofo.end(i);
+            tcpDsackExtend(e, s, s.ofo.start(i), Seq.before(end, s.rcvNxt) ? end : s.rcvNxt);
+        }
+        dropOfoBefore(s, s.rcvNxt);
     }
 
     /** The out-of-order queue forgets what rcv_nxt has passed (freeing its share of memory). */
@@ -206,7 +214,8 @@ final class TcpDataQueue {
         }
         if (Seq.before(writeFrom, end)) {
             int before = s.ofo.bytes();
-            if (!s.ofo.add(writeFrom, end) || end - s.rcvNxt > s.recvQueue.free()) {
+            TcpWindow.ensureRing(s, end - s.rcvNxt);
+            if (!s.ofo.add(writeFrom, end)) {
                 e.counters.inc(TcpStat.TcpExtTCPOFODrop); // every range slot holds a hole already
                 return;
             }

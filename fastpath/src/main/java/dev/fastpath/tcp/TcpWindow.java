@@ -171,7 +171,8 @@ final class TcpWindow {
         s.rx.rcvqTimeNs = nowNs;
         s.rx.rcvqSeq = s.copiedSeq;
         s.rx.rcvqSpace = Math.min(Math.min(s.rx.rcvSsthresh, s.advertisedWnd), INIT_CWND * s.advMss);
-        s.rx.rcvMss = Math.max(Math.min(Math.min(Math.min(s.advMss, s.mss), s.advertisedWnd / 2), MSS_DEFAULT), MIN_MSS);
+        int hint = Math.min(Math.min(s.advMss, s.mss), s.advertisedWnd / 2); // tcp_initialize_rcv_mss()
+        s.rx.rcvMss = Math.max(Math.min(hint, MSS_DEFAULT), MIN_MSS);
     }
 
     /**
@@ -302,6 +303,19 @@ final class TcpWindow {
             }
         } else {
             s.rcvBuf = rcvBuf;
+        }
+    }
+
+    /**
+     * Makes room in the ring for {@code beyondRcvNxt} bytes past rcv_nxt. The accounting above admits
+     * what Linux admits, which can exceed the ring's share of sk_rcvbuf by one large (GRO) segment
+     * (an empty queue takes it whatever its size); the ring then grows, off the steady-state path.
+     */
+    static void ensureRing(TcpSock s, int beyondRcvNxt) {
+        int need = s.rcvNxt - s.copiedSeq + beyondRcvNxt;
+        if (need > s.recvQueue.capacity()) {
+            int extent = s.rcvNxt - s.copiedSeq + extentBeyondRcvNxt(s);
+            s.recvQueue.resize(Math.max(need, s.recvQueue.capacity() + (s.recvQueue.capacity() >> 1)), extent);
         }
     }
 
