@@ -209,6 +209,9 @@ final class TcpAck {
      * settles the owed ACK, spends a quick ACK, and stops the delayed-ACK timer.
      */
     static void tcpEventAckSent(TcpEngine e, TcpSock s) {
+        if (s.rx == null) {
+            return; // no data path yet (a RST before the connection synchronized)
+        }
         if (s.rx.quickAcks > 0) {
             int pkts = (s.ackPending & ACK_SCHED) != 0 ? 1 : 0;
             if (pkts >= s.rx.quickAcks) {
@@ -232,7 +235,7 @@ final class TcpAck {
      */
     static void tcpDelackTimer(TcpEngine e, TcpSock s, long nowNs) {
         s.delackTimer = TimerWheel.NONE;
-        if (!s.synchronizedState() || (s.ackPending & ACK_TIMER) == 0) {
+        if (!s.synchronizedState() || s.rx == null || (s.ackPending & ACK_TIMER) == 0) {
             return;
         }
         if (s.rx.delackTimeoutNs - nowNs > 0) {
