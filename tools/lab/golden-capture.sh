@@ -2,7 +2,7 @@
 # Captures a real Linux kernel conversation as golden frames for the wire tests: ARP, ICMP echo,
 # ICMP port unreachable, a refused connection (RST), and a TCP handshake, data exchange in both
 # directions and teardown. Runs only inside two network namespaces joined by a veth pair that this
-# script creates and deletes, addresses from 198.18.0.0/15 (see DESIGN.md, lab rules).
+# script creates and deletes, addresses from 198.18.0.0/15 (docs/design.md, "The lab").
 #
 # usage: tools/lab/golden-capture.sh OUT_DIR      (as root)
 # writes OUT_DIR/kernel-conversation.pcap and OUT_DIR/kernel-conversation.tsv (tshark's fields)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The lab: two network namespaces joined by one veth pair, for tests and demos that need a real link
-# (DESIGN.md, "The lab"). Both ends of the veth live inside namespaces this script creates — the pair
+# (docs/design.md, "The lab"). Both ends of the veth live inside namespaces this script creates — the pair
 # is created inside namespace A with its peer placed straight into namespace B, so no end ever
 # appears in the root namespace — and only addresses from 198.18.0.0/15 are used.
 #

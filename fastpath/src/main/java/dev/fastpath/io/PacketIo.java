@@ -3,7 +3,7 @@ package dev.fastpath.io;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Frames in and out: the only way the engine meets the outside world (DESIGN.md: the engine is
+ * Frames in and out: the only way the engine meets the outside world (docs/design.md: the engine is
  * deterministic). Implemented by the AF_XDP and AF_PACKET ring backends and by the in-memory link.
  *
  * <p>No allocation and no copy per frame: a frame is named by a buffer (the whole UMEM, ring block or

@@ -28,7 +28,7 @@ import org.agrona.concurrent.Agent;
 
 /**
  * One worker: a packet ring, the TCP engine, the neighbour cache, ICMP and an application, all driven by
- * one thread (DESIGN.md, "Threading and memory"). Each {@link #doWork()} is one bounded duty cycle:
+ * one thread (docs/design.md, "Threading and memory ordering"). Each {@link #doWork()} is one bounded duty cycle:
  *
  * <ol>
  *   <li>RX burst of at most {@code stack.rx_burst} frames, each parsed in place and handed to ARP, ICMP

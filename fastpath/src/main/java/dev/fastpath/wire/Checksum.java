@@ -137,7 +137,7 @@ public final class Checksum {
 
     /**
      * What a sender that left the checksum to the device (CHECKSUM_PARTIAL, e.g. a kernel peer on
-     * veth) stores in the field: the folded pseudo-header sum, not complemented (DESIGN.md).
+     * veth) stores in the field: the folded pseudo-header sum, not complemented (docs/design.md).
      *
      * @param srcIp    the source address
      * @param dstIp    the destination address

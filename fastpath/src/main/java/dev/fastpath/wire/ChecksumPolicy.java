@@ -15,7 +15,7 @@ public enum ChecksumPolicy {
     /**
      * Verify; a checksum that is wrong but equals the unfinished value a CHECKSUM_PARTIAL sender leaves
      * (the folded pseudo-header sum) is also accepted. For AF_XDP on veth, which gives no flag
-     * (DESIGN.md): random corruption is still caught, the kernel peer's frames pass.
+     * (docs/design.md): random corruption is still caught, the kernel peer's frames pass.
      */
     ACCEPT_PARTIAL,
     /** Do not verify L4 checksums (the device verified them). */

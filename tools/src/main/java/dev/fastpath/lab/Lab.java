@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The lab from Java: two network namespaces joined by a veth pair, built and torn down by
- * {@code tools/lab/lab.sh} (DESIGN.md, "The lab"). Commands run inside a namespace through
+ * {@code tools/lab/lab.sh} (docs/design.md, "The lab"). Commands run inside a namespace through
  * {@code ip netns exec}; a JVM that must open a socket on a lab interface is started that way too, since a
  * Java thread cannot switch namespaces by itself.
  *

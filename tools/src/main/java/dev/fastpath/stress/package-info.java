@@ -5,7 +5,7 @@
  * a token bucket ({@link dev.fastpath.stress.TokenBucket}), and a receive side that counts the victim's
  * SYN-ACKs and answers ARP for the spoofed sources ({@link dev.fastpath.stress.FloodReceiver}).
  *
- * <p>Lab rule (DESIGN.md): the command refuses destinations and sources outside 198.18.0.0/15, and every
+ * <p>Lab rule (docs/design.md): the command refuses destinations and sources outside 198.18.0.0/15, and every
  * run is bounded in count and in time.
  */
 package dev.fastpath.stress;

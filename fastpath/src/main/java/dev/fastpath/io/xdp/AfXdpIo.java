@@ -48,7 +48,7 @@ import java.util.List;
  *
  * <p>Zero-copy is tried first when configured; a driver without it (veth: EOPNOTSUPP) gets copy mode and one
  * log line. AF_XDP gives no checksum-state flag: frames from a kernel peer on veth may carry unfinished L4
- * checksums (DESIGN.md), for {@code ChecksumPolicy.ACCEPT_PARTIAL}.
+ * checksums (docs/design.md), for {@code ChecksumPolicy.ACCEPT_PARTIAL}.
  *
  * <p>Not thread-safe: one instance per worker and queue. One program per interface per process: open several
  * queues together with {@link #openQueues}.
@@ -149,7 +149,7 @@ public final class AfXdpIo implements PacketIo {
      * The program is reference-counted: it stays attached until the last socket is closed.
      *
      * <p>Which queue a frame arrives on is the driver's choice: on veth in native (DRV) mode the queue is the
-     * one the sending side picked for the frame (DESIGN.md); in SKB mode veth delivers everything on queue 0.
+     * one the sending side picked for the frame (docs/design.md); in SKB mode veth delivers everything on queue 0.
      *
      * @param ifname the interface
      * @param config geometry and options; {@code queueId} is the first queue
