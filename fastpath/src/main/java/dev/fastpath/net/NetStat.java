@@ -1,5 +1,7 @@
 package dev.fastpath.net;
 
+import dev.fastpath.stat.EnumCounters;
+
 /**
  * Counters of the ARP/ICMP layer and the neighbour cache. ICMP names are nstat's ({@code Icmp*} from
  * /proc/net/snmp); ARP and neighbour names follow /proc/net/stat/arp_cache ({@code res_failed},
@@ -14,27 +16,21 @@ public enum NetStat {
     /** ICMP errors that aborted a connection attempt, were recorded as soft errors, lowered the path MTU. */
     FpIcmpTcpAborts, FpIcmpTcpSoftErrors, FpIcmpTcpMtuReduced;
 
-    /** Counter storage with one writer (the worker); drops by {@link NetDropReason}. */
-    public static final class Counters {
-        private final long[] values = new long[NetStat.values().length];
-        private final long[] drops = new long[NetDropReason.values().length];
+    /**
+     * The layer's counters and its drops by {@link NetDropReason}: written by the worker only, readable from any
+     * thread while it runs.
+     */
+    public static final class Counters extends EnumCounters<NetStat> {
+        private final EnumCounters<NetDropReason> drops = new EnumCounters<>(NetDropReason.class);
 
-        /** @param s the counter to increment */
-        public void inc(NetStat s) {
-            values[s.ordinal()]++;
+        /** Every counter at zero. */
+        public Counters() {
+            super(NetStat.class);
         }
 
         /** @param reason the drop to count */
         public void drop(NetDropReason reason) {
-            drops[reason.ordinal()]++;
-        }
-
-        /**
-         * @param s a counter
-         * @return its value
-         */
-        public long get(NetStat s) {
-            return values[s.ordinal()];
+            drops.inc(reason);
         }
 
         /**
@@ -42,7 +38,7 @@ public enum NetStat {
          * @return how many frames it dropped
          */
         public long drops(NetDropReason reason) {
-            return drops[reason.ordinal()];
+            return drops.get(reason);
         }
     }
 }

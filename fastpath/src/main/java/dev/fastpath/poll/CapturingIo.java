@@ -4,12 +4,15 @@ import dev.fastpath.io.PacketIo;
 import dev.fastpath.pcap.PcapWriter;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link PacketIo} that writes every committed TX frame to a pcap file before passing it on (the
  * worker writes RX frames itself). A write error stops the capture, counted, and never the traffic.
  */
 final class CapturingIo implements PacketIo {
+    private static final Logger LOG = LoggerFactory.getLogger(CapturingIo.class);
     private final PacketIo inner;
     private final PcapWriter pcap;
     private final PcapClock clock;
@@ -42,7 +45,7 @@ final class CapturingIo implements PacketIo {
         } catch (IOException e) {
             errors++;
             broken = true;
-            System.err.println("pcap: capture stopped: " + e.getMessage());
+            LOG.warn("pcap: capture stopped: {}", e.getMessage());
         }
     }
 
@@ -95,7 +98,7 @@ final class CapturingIo implements PacketIo {
         try {
             pcap.close();
         } catch (IOException e) {
-            System.err.println("pcap: close failed: " + e.getMessage());
+            LOG.warn("pcap: close failed: {}", e.getMessage());
         }
     }
 }

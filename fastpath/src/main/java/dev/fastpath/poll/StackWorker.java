@@ -13,6 +13,7 @@ import dev.fastpath.net.NetDropReason;
 import dev.fastpath.net.NetStat;
 import dev.fastpath.net.Neighbours;
 import dev.fastpath.pcap.PcapWriter;
+import dev.fastpath.stat.EnumCounters;
 import dev.fastpath.tcp.TcpEngine;
 import dev.fastpath.tcp.TcpStat;
 import dev.fastpath.tcp.XdpCookieOffload;
@@ -25,6 +26,8 @@ import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
 import java.util.function.LongSupplier;
 import org.agrona.concurrent.Agent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One worker: a packet ring, the TCP engine, the neighbour cache, ICMP and an application, all driven by
@@ -41,6 +44,7 @@ import org.agrona.concurrent.Agent;
  * Nothing here allocates per frame. Frames that are not for this stack are counted with a reason.
  */
 public final class StackWorker implements Agent, PacketIo.RxHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(StackWorker.class);
 
     /** Everything a worker needs besides its ring and its application. */
     public record Spec(int index, Config config, NetConfig net, ChecksumPolicy checksums, int port, int cpu,
@@ -60,19 +64,16 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
     private final TcpEngine engine;
     private final App app;
     private final int rxBurst;
-    private final long[] parseDrops = new long[DropReason.values().length];
+    private final EnumCounters<DropReason> parseDrops = new EnumCounters<>(DropReason.class);
+    private final EnumCounters<WorkerStat> workerCounters = new EnumCounters<>(WorkerStat.class);
     private final LongSupplier clock;
     private long nowNs;
     /** The engine's half of SYNs answered in XDP, or null. */
     private XdpCookieOffload cookieOffload;
-    private long rxFrames;
-    private long rxOtherHost;
-    private long rxUnhandled;
     private long nextStatsNs;
     private int pinResult = 1;
     private String ioStats = "";
     private long allocatedAtStart = -1;
-    private long allocatedBytes;
 
     /**
      * Builds the worker on the calling thread; from {@link #onStart()} on, only the worker's thread touches it.
@@ -115,8 +116,8 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
         if (spec.cpu() >= 0) {
             pinResult = CpuAffinity.pinCurrentThread(spec.cpu());
             if (pinResult < 0) {
-                System.err.println(roleName() + ": cannot pin to CPU " + spec.cpu() + ": "
-                        + CpuAffinity.describe(pinResult) + " (running unpinned)");
+                LOG.warn("{}: cannot pin to CPU {}: {} (running unpinned)", roleName(), spec.cpu(),
+                        CpuAffinity.describe(pinResult));
             }
         }
         allocatedAtStart = threadAllocatedBytes();
@@ -146,25 +147,26 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
 
     @Override
     public void onFrame(MemorySegment buffer, long offset, int length, int flags) {
-        rxFrames++;
+        workerCounters.inc(WorkerStat.FpRxFrames);
         if (capture != null) {
             capture.capture(buffer, offset, length);
         }
         DropReason r = parser.parse(buffer, offset, length, flags, frame);
         if (r != DropReason.NONE) {
-            parseDrops[r.ordinal()]++;
+            parseDrops.inc(r);
             return;
         }
         long dst = frame.ethernet().destination();
         if (dst != spec.net().localMac() && (dst & 0x0100_0000_0000L) == 0) {
-            rxOtherHost++; // unicast to another MAC (PACKET_OTHERHOST): ip_rcv() drops it, SKB_DROP_REASON_OTHERHOST
+            // unicast to another MAC (PACKET_OTHERHOST): ip_rcv() drops it, SKB_DROP_REASON_OTHERHOST
+            workerCounters.inc(WorkerStat.FpRxOtherHost);
             return;
         }
         switch (frame.kind()) {
             case TCP -> tcp();
             case ARP -> neighbours.arpRcv(frame, nowNs);
             case ICMP -> icmp();
-            default -> rxUnhandled++;
+            default -> workerCounters.inc(WorkerStat.FpRxUnhandled);
         }
     }
 
@@ -198,7 +200,9 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
     @Override
     public void onClose() {
         if (allocatedAtStart >= 0) {
-            allocatedBytes = threadAllocatedBytes() - allocatedAtStart;
+            long bytes = threadAllocatedBytes() - allocatedAtStart;
+            workerCounters.add(WorkerStat.FpWorkerAllocatedBytes,
+                    bytes - workerCounters.get(WorkerStat.FpWorkerAllocatedBytes));
         }
         ioStats = ioStats();
         io.close(); // AF_XDP: closing the socket drops the BPF link, detaching the program
@@ -226,6 +230,16 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
         return neighbours;
     }
 
+    /** @return the worker's own counters (frames received, dropped before any layer); live, any thread */
+    public EnumCounters<WorkerStat> workerCounters() {
+        return workerCounters;
+    }
+
+    /** @return the frames the parser dropped, by reason; live, any thread */
+    public EnumCounters<DropReason> parseDrops() {
+        return parseDrops;
+    }
+
     /** @return the ARP/ICMP/neighbour counters */
     public NetStat.Counters netCounters() {
         return netCounters;
@@ -239,7 +253,8 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
     /** @return one line for the stats interval */
     public String summary() {
         TcpStat.Counters c = engine.counters();
-        return "stats worker=" + spec.index() + " rx=" + rxFrames + " tcpIn=" + c.get(TcpStat.TcpInSegs)
+        return "stats worker=" + spec.index() + " rx=" + workerCounters.get(WorkerStat.FpRxFrames)
+                + " tcpIn=" + c.get(TcpStat.TcpInSegs)
                 + " tcpOut=" + c.get(TcpStat.TcpOutSegs) + " estab=" + c.get(TcpStat.TcpCurrEstab)
                 + " passiveOpens=" + c.get(TcpStat.TcpPassiveOpens) + " open=" + app.openConnections()
                 + " sockets=" + engine.socketsInUse() + " timeWait=" + engine.timeWaitCount()
@@ -248,18 +263,16 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
 
     /**
      * Every non-zero counter, one per line as nstat prints them ({@code Name value}), prefixed with the
-     * worker's index. Call after the worker stopped (or accept a racy snapshot).
+     * worker's index. Any thread: while the worker runs each value is live (see {@link EnumCounters}); after it
+     * stopped, exact.
      *
      * @param sb where to append
      */
     public void report(StringBuilder sb) {
         String p = "worker" + spec.index() + ".";
-        line(sb, p, "FpRxFrames", rxFrames);
-        line(sb, p, "FpRxOtherHost", rxOtherHost);
-        line(sb, p, "FpRxUnhandled", rxUnhandled);
-        line(sb, p, "FpWorkerAllocatedBytes", allocatedBytes);
+        workerCounters.forEach((s, v) -> line(sb, p, s.name(), v));
         for (DropReason r : DropReason.values()) {
-            line(sb, p, "FpParseDrop_" + r.name(), parseDrops[r.ordinal()]);
+            line(sb, p, "FpParseDrop_" + r.name(), parseDrops.get(r));
         }
         for (NetStat s : NetStat.values()) {
             line(sb, p, s.name(), netCounters.get(s));

@@ -33,6 +33,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.agrona.concurrent.AgentRunner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens the rings, builds one {@link StackWorker} per ring, runs each on its own thread under an
@@ -40,6 +42,7 @@ import org.agrona.concurrent.AgentRunner;
  * worker closes its ring on its own thread, which detaches XDP), then the counters printed.
  */
 public final class Server {
+    private static final Logger LOG = LoggerFactory.getLogger(Server.class);
 
     /** The packet backends. */
     public enum Io {
@@ -102,8 +105,8 @@ public final class Server {
                 try {
                     yield openQueues(iface, nativeMode, queues, cookies);
                 } catch (RuntimeException e) {
-                    System.err.println("AF_XDP native mode refused on " + iface + " (" + e.getMessage()
-                            + "); falling back to skb (generic) mode");
+                    LOG.warn("AF_XDP native mode refused on {} ({}); falling back to skb (generic) mode", iface,
+                            e.getMessage());
                     yield openQueues(iface, d, queues, cookies);
                 }
             }
@@ -128,16 +131,15 @@ public final class Server {
             return null;
         }
         if (s.pcap() != null) {
-            System.err.println("xdp.syn_cookies: off while capturing (--pcap): SYNs answered in XDP never reach "
-                    + "the capture");
+            LOG.info("xdp.syn_cookies: off while capturing (--pcap): SYNs answered in XDP never reach the capture");
             return null;
         }
         try {
             return XdpSynCookies.create(s.workers()).verified();
         } catch (RuntimeException e) {
             String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-            System.err.println("xdp.syn_cookies: the kernel refused the SYN-answering XDP program (" + why
-                    + "); every SYN goes to the engine");
+            LOG.warn("xdp.syn_cookies: the kernel refused the SYN-answering XDP program ({}); "
+                    + "every SYN goes to the engine", why);
             return null;
         }
     }
@@ -232,16 +234,15 @@ public final class Server {
         if (vethNative && s.config().intValue(Knob.XDP_SYN_COOKIES) == 2) {
             // Generic (skb) mode sends XDP_TX frames through the device's normal transmit, which any veth peer
             // takes; native mode hands them to the peer's XDP receive, which exists only with a program there.
-            System.err.println("xdp.syn_cookies: off on " + s.iface() + ", a veth in native mode: it delivers XDP_TX "
-                    + "frames only to a peer running an XDP program; --set xdp.syn_cookies=1 when the peer does");
+            LOG.info("xdp.syn_cookies: off on {}, a veth in native mode: it delivers XDP_TX frames only to a peer "
+                    + "running an XDP program; --set xdp.syn_cookies=1 when the peer does", s.iface());
             closeCookies(); // the program stays, switched off: it redirects every frame
         }
         java.util.Optional<RssTable> rss = xdp != null && s.workers() > 1 ? RssTable.read(s.iface())
                 : java.util.Optional.empty();
         if (xdp != null && s.workers() > 1 && rss.isEmpty()) {
-            System.err.println("AF_XDP on " + s.iface() + ": no Toeplitz RSS to read (ETHTOOL_GRSSH); the "
-                    + "queue a reply arrives on is the device's choice, so outgoing connections cannot pick "
-                    + "their worker");
+            LOG.info("AF_XDP on {}: no Toeplitz RSS to read (ETHTOOL_GRSSH); the queue a reply arrives on is the "
+                    + "device's choice, so outgoing connections cannot pick their worker", s.iface());
         }
         for (int i = 0; i < s.workers(); i++) {
             PacketIo io;
@@ -339,8 +340,7 @@ public final class Server {
     }
 
     private static void onError(Throwable t) {
-        System.err.println("worker error: " + t);
-        t.printStackTrace();
+        LOG.error("worker error", t);
     }
 
     /**
@@ -373,9 +373,8 @@ public final class Server {
             }
             if (a > answered && e - errors >= Math.max(1, (a - answered) * 9 / 10)) {
                 offloads.forEach(XdpCookieOffload::refuse);
-                System.err.println("xdp.syn_cookies: " + iface + " dropped " + (e - errors) + " of " + (a - answered)
-                        + " SYN-ACKs sent with XDP_TX (a veth whose peer runs no XDP program); "
-                        + "the engine answers SYNs from now on");
+                LOG.warn("xdp.syn_cookies: {} dropped {} of {} SYN-ACKs sent with XDP_TX (a veth whose peer runs "
+                        + "no XDP program); the engine answers SYNs from now on", iface, e - errors, a - answered);
                 return;
             }
             errors = e;

@@ -1,5 +1,7 @@
 package dev.fastpath.tcp;
 
+import dev.fastpath.stat.EnumCounters;
+
 /**
  * The engine's counters, named as Linux's nstat names them ({@code Tcp*} from /proc/net/snmp,
  * {@code TcpExt*} from /proc/net/netstat) where Linux has one; Fastpath's own start with {@code Fp}.
@@ -22,34 +24,11 @@ public enum TcpStat {
     TcpExtTCPFromZeroWindowAdv,
     FpNoSocketRst, FpNoSocketDrop, FpBadAckDrop, FpTableFull, FpTxRingFull, FpNoRoute;
 
-    /** Counter storage, one per engine (one writer: the worker). */
-    public static final class Counters {
-        private final long[] values = new long[TcpStat.values().length];
-
-        /** @param s the counter to increment */
-        public void inc(TcpStat s) {
-            values[s.ordinal()]++;
-        }
-
-        /**
-         * @param s a counter
-         * @param n what to add
-         */
-        public void add(TcpStat s, long n) {
-            values[s.ordinal()] += n;
-        }
-
-        /** @param s the gauge to decrement */
-        public void dec(TcpStat s) {
-            values[s.ordinal()]--;
-        }
-
-        /**
-         * @param s a counter
-         * @return its value
-         */
-        public long get(TcpStat s) {
-            return values[s.ordinal()];
+    /** The engine's counters: written by its worker only, readable from any thread while it runs. */
+    public static final class Counters extends EnumCounters<TcpStat> {
+        /** Every counter at zero. */
+        public Counters() {
+            super(TcpStat.class);
         }
     }
 }

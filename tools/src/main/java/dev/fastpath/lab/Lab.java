@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The lab from Java: two network namespaces joined by a veth pair, built and torn down by
@@ -28,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </pre>
  */
 public final class Lab implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Lab.class);
 
     /** Address of {@link #IF_A}. */
     public static final String IP_A = "198.18.0.1";
@@ -72,7 +75,7 @@ public final class Lab implements AutoCloseable {
         try {
             close();
         } catch (RuntimeException e) {
-            System.err.println("lab " + name + ": teardown at exit failed: " + e.getMessage());
+            LOG.warn("lab {}: teardown at exit failed: {}", name, e.getMessage());
         }
     }
 

@@ -1,7 +1,12 @@
 package dev.fastpath.stress;
 
-import java.util.Arrays;
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What a flood run measured. Rates are per second of sending time.
@@ -56,14 +61,80 @@ public record FloodResult(long sent, long synAcks, long validLooking, long tsEnc
             arpReplies, txRingFull);
     }
 
-    /** @return the result as one JSON object */
+    /** @return the result as one JSON object (the derived rates included, rounded to 0.1/s) */
     public String toJson() {
-        return String.format(Locale.ROOT, "{\"offeredRate\":%d,\"sent\":%d,\"sendSeconds\":%.6f,\"sentRate\":%.1f,"
-            + "\"synAcks\":%d,\"answeredRate\":%.1f,\"validLooking\":%d,\"tsEncoded\":%d,\"resets\":%d,"
-            + "\"arpReplies\":%d,\"txRingFull\":%d,\"driverDrops\":%d,\"exhausted\":%b,\"sentPerSecond\":%s,"
-            + "\"synAcksPerSecond\":%s}",
-            offeredRate, sent, sendSeconds, sentRate(), synAcks, answeredRate(), validLooking, tsEncoded, resets,
-            arpReplies, txRingFull, driverDrops, exhausted, Arrays.toString(sentPerSecond).replace(" ", ""),
-            Arrays.toString(synAcksPerSecond).replace(" ", ""));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("offeredRate", offeredRate);
+        m.put("sent", sent);
+        m.put("sendSeconds", sendSeconds);
+        m.put("sentRate", Math.round(sentRate() * 10) / 10.0);
+        m.put("synAcks", synAcks);
+        m.put("answeredRate", Math.round(answeredRate() * 10) / 10.0);
+        m.put("validLooking", validLooking);
+        m.put("tsEncoded", tsEncoded);
+        m.put("resets", resets);
+        m.put("arpReplies", arpReplies);
+        m.put("txRingFull", txRingFull);
+        m.put("driverDrops", driverDrops);
+        m.put("exhausted", exhausted);
+        m.put("sentPerSecond", sentPerSecond);
+        m.put("synAcksPerSecond", synAcksPerSecond);
+        try {
+            return JSON.std.asString(m);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Reads what {@link #toJson} wrote.
+     *
+     * @param json one JSON object
+     * @return the result
+     * @throws IllegalArgumentException when the text is not JSON or a field is missing or of the wrong type
+     */
+    public static FloodResult fromJson(String json) {
+        Map<String, Object> m;
+        try {
+            m = JSON.std.mapFrom(json);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a flood result: " + e.getMessage(), e);
+        }
+        return new FloodResult(num(m, "sent"), num(m, "synAcks"), num(m, "validLooking"), num(m, "tsEncoded"),
+            num(m, "resets"), num(m, "arpReplies"), num(m, "txRingFull"), number(m, "sendSeconds").doubleValue(),
+            Boolean.TRUE.equals(field(m, "exhausted")), num(m, "offeredRate"), longs(m, "sentPerSecond"),
+            longs(m, "synAcksPerSecond"), num(m, "driverDrops"));
+    }
+
+    private static Object field(Map<String, Object> m, String key) {
+        if (!m.containsKey(key)) {
+            throw new IllegalArgumentException("not a flood result: no " + key);
+        }
+        return m.get(key);
+    }
+
+    private static Number number(Map<String, Object> m, String key) {
+        if (field(m, key) instanceof Number n) {
+            return n;
+        }
+        throw new IllegalArgumentException("not a flood result: " + key + " is not a number");
+    }
+
+    private static long num(Map<String, Object> m, String key) {
+        return number(m, key).longValue();
+    }
+
+    private static long[] longs(Map<String, Object> m, String key) {
+        if (!(field(m, key) instanceof List<?> list)) {
+            throw new IllegalArgumentException("not a flood result: " + key + " is not an array");
+        }
+        long[] out = new long[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!(list.get(i) instanceof Number n)) {
+                throw new IllegalArgumentException("not a flood result: " + key + "[" + i + "] is not a number");
+            }
+            out[i] = n.longValue();
+        }
+        return out;
     }
 }

@@ -22,6 +22,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link PacketIo} over an AF_XDP socket (Documentation/networking/af_xdp.rst). One UMEM, off-heap in an
@@ -55,7 +57,7 @@ import java.util.List;
  */
 public final class AfXdpIo implements PacketIo {
 
-    private static final System.Logger LOG = System.getLogger(AfXdpIo.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(AfXdpIo.class);
     private static final int DESC = (int) xdp_desc.sizeof();
     private static final int ADDR = Long.BYTES;
 
@@ -224,8 +226,8 @@ public final class AfXdpIo implements PacketIo {
                 if (e.errno() != Errors.EOPNOTSUPP || !e.call().startsWith("bind")) {
                     throw e;
                 }
-                LOG.log(System.Logger.Level.INFO, "AF_XDP on {0} queue {1}: zero-copy not supported by the driver "
-                    + "({2}); falling back to copy mode", ifname, config.queueId(), Errors.name(e.errno()));
+                LOG.info("AF_XDP on {} queue {}: zero-copy not supported by the driver "
+                    + "({}); falling back to copy mode", ifname, config.queueId(), Errors.name(e.errno()));
             }
         }
         return open(ifname, ifindex, config, if_xdp_h.XDP_COPY);
@@ -356,7 +358,7 @@ public final class AfXdpIo implements PacketIo {
         int bytes = (int) Math.min(Integer.MAX_VALUE / 2, 2L * config.txFrames() * config.frameSize());
         int rc = net_h.setsockopt(fd, socket_h.SOL_SOCKET, socket_h.SO_SNDBUFFORCE, bytes);
         if (rc < 0) {
-            LOG.log(System.Logger.Level.WARNING, "AF_XDP on {0}: setsockopt(SO_SNDBUFFORCE, {1}) failed ({2}); "
+            LOG.warn("AF_XDP on {}: setsockopt(SO_SNDBUFFORCE, {}) failed ({}); "
                 + "copy-mode TX keeps the default send buffer: ~270 frames in flight, sendto says EAGAIN beyond",
                 ifname, bytes, Errors.name(-rc));
         }

@@ -7,6 +7,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.ValueLayout;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The kernel side of an AF_XDP socket without libbpf: an XSKMAP, the redirect program
@@ -24,7 +26,7 @@ final class XdpProgram implements AutoCloseable {
     /** Set when attached through netlink (no link): the interface to detach from on close, and the mode. */
     private int netlinkIfindex = -1;
     private int netlinkFlags;
-    private static final System.Logger LOG = System.getLogger(XdpProgram.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(XdpProgram.class);
     /** Sockets using the program plus the loader; the last {@link #close()} frees it. */
     private final AtomicInteger refs = new AtomicInteger(1);
 
@@ -108,7 +110,7 @@ final class XdpProgram implements AutoCloseable {
             Errors.check("bpf(BPF_LINK_CREATE, BPF_XDP, ifindex " + ifindex + ")", rc);
         }
         // No XDP links on this kernel (before 5.9): attach through rtnetlink, and detach on close ourselves.
-        LOG.log(System.Logger.Level.INFO, "BPF_LINK_CREATE for XDP refused ({0}); attaching through netlink "
+        LOG.info("BPF_LINK_CREATE for XDP refused ({}); attaching through netlink "
             + "(the program stays attached if the process dies: ip link set dev IF xdp off)", Errors.name(-rc));
         NetlinkXdp.setLink(ifindex, progFd, xdpFlags | NetlinkXdp.XDP_FLAGS_UPDATE_IF_NOEXIST);
         netlinkIfindex = ifindex;
@@ -142,7 +144,7 @@ final class XdpProgram implements AutoCloseable {
             try {
                 NetlinkXdp.setLink(netlinkIfindex, -1, netlinkFlags);
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "XDP detach through netlink failed: " + e.getMessage());
+                LOG.warn("XDP detach through netlink failed: {}", e.getMessage());
             }
             netlinkIfindex = -1;
         }

@@ -1,5 +1,6 @@
 package dev.fastpath.bench.e2e;
 
+import com.fasterxml.jackson.jr.ob.JSON;
 import dev.fastpath.bench.cli.ProjectHome;
 import dev.fastpath.lab.Lab;
 import java.io.IOException;
@@ -8,8 +9,10 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -82,16 +85,24 @@ public final class HandshakesCommand implements Callable<Integer> {
         }
         StringBuilder md = new StringBuilder("| server | handshakes/s | completed | failed | note |\n"
             + "|---|---|---|---|---|\n");
-        StringBuilder json = new StringBuilder("{\"threads\":" + threads + ",\"servers\":[");
-        for (int i = 0; i < rows.size(); i++) {
-            Row r = rows.get(i);
+        List<Map<String, Object>> servers = new ArrayList<>();
+        for (Row r : rows) {
             md.append(String.format(Locale.ROOT, "| %s | %.0f | %d | %d | %s |%n", r.name(), r.rate(), r.completed(),
                 r.failed(), r.note()));
-            json.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "{\"name\":\"%s\",\"rate\":%.1f,"
-                + "\"completed\":%d,\"failed\":%d,\"seconds\":%.3f,\"note\":\"%s\"}", r.name(), r.rate(),
-                r.completed(), r.failed(), r.seconds(), r.note().replace("\"", "'").replace("\n", " ")));
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", r.name());
+            row.put("rate", Math.round(r.rate() * 10) / 10.0);
+            row.put("completed", r.completed());
+            row.put("failed", r.failed());
+            row.put("seconds", r.seconds());
+            row.put("note", r.note());
+            servers.add(row);
         }
-        Files.writeString(dir.resolve("results.json"), json.append("]}\n").toString());
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("threads", threads);
+        doc.put("servers", servers);
+        Files.writeString(dir.resolve("results.json"), JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(doc)
+            + "\n");
         Files.writeString(dir.resolve("summary.md"), "# Full handshakes per second\n\n" + md);
         System.out.print(md);
         System.out.println("bench handshakes: results in " + dir);

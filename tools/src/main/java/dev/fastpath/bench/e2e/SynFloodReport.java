@@ -1,6 +1,8 @@
 package dev.fastpath.bench.e2e;
 
+import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,31 +33,50 @@ final class SynFloodReport {
     }
 
     static String json(String header, List<VictimResult> results) {
-        StringBuilder b = new StringBuilder("{\n  \"setup\": \"").append(escape(header))
-            .append("\",\n  \"victims\": [");
-        for (int i = 0; i < results.size(); i++) {
-            VictimResult r = results.get(i);
+        List<Map<String, Object>> victims = new ArrayList<>();
+        for (VictimResult r : results) {
             Histogram h = r.latencyUs();
-            b.append(i == 0 ? "\n" : ",\n").append(String.format(Locale.ROOT,
-                "    {\"name\":\"%s\",\"description\":\"%s\","
-                + "\"skipped\":%s,\"error\":%s,\"offeredRate\":%d,\"sent\":%d,\"sentRate\":%.1f,\"synAcks\":%d,"
-                + "\"synAckRate\":%.1f,\"validLooking\":%d,\"tsEncoded\":%d,\"synAcksPerSecond\":%s,"
-                + "\"legitAttempted\":%d,\"legitCompleted\":%d,\"legitFailed\":%d,"
-                + "\"latencyUs\":{\"p50\":%d,\"p99\":%d,\"max\":%d},"
-                + "\"cpuPercent\":%s,\"victimPeakRssKb\":%d,\"victimCookies\":%d,\"victimRingDrops\":%d,"
-                + "\"driverDrops\":%d}",
-                r.victim().name(), escape(r.victim().describe()), quote(r.skipped()), quote(r.error()),
-                r.offeredRate(), r.sent(), r.sentRate(), r.synAcks(), r.synAckRate(), r.validLooking(),
-                r.tsEncoded(), java.util.Arrays.toString(r.synAcksPerSecond()).replace(" ", ""),
-                r.legitAttempted(), r.legitCompleted(), r.legitFailed(), h.getValueAtPercentile(50),
-                h.getValueAtPercentile(99),
-                h.getMaxValue(), cpuJson(r.cpuPercent()), r.victimPeakRssKb(), r.victimCookies(),
-                r.victimRingDrops(), r.driverDrops()));
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("name", r.victim().name());
+            v.put("description", r.victim().describe());
+            v.put("skipped", r.skipped());
+            v.put("error", r.error());
+            v.put("offeredRate", r.offeredRate());
+            v.put("sent", r.sent());
+            v.put("sentRate", tenth(r.sentRate()));
+            v.put("synAcks", r.synAcks());
+            v.put("synAckRate", tenth(r.synAckRate()));
+            v.put("validLooking", r.validLooking());
+            v.put("tsEncoded", r.tsEncoded());
+            v.put("synAcksPerSecond", r.synAcksPerSecond());
+            v.put("legitAttempted", r.legitAttempted());
+            v.put("legitCompleted", r.legitCompleted());
+            v.put("legitFailed", r.legitFailed());
+            v.put("latencyUs", Map.of("p50", h.getValueAtPercentile(50), "p99", h.getValueAtPercentile(99),
+                "max", h.getMaxValue()));
+            List<Double> cpu = new ArrayList<>();
+            for (double c : r.cpuPercent()) {
+                cpu.add(tenth(c));
+            }
+            v.put("cpuPercent", cpu);
+            v.put("victimPeakRssKb", r.victimPeakRssKb());
+            v.put("victimCookies", r.victimCookies());
+            v.put("victimRingDrops", r.victimRingDrops());
+            v.put("driverDrops", r.driverDrops());
+            victims.add(v);
         }
-        return b.append("\n  ]\n}\n").toString();
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("setup", header);
+        doc.put("victims", victims);
+        try {
+            return JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(doc) + "\n";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    private static String cpuJson(double[] cpu) {
+    /** CPU per core for the summary table, e.g. {@code [94.1,88.0]}. */
+    private static String cpuText(double[] cpu) {
         List<String> parts = new ArrayList<>();
         for (double c : cpu) {
             parts.add(String.format(Locale.ROOT, "%.1f", c));
@@ -63,12 +84,8 @@ final class SynFloodReport {
         return "[" + String.join(",", parts) + "]";
     }
 
-    private static String quote(String s) {
-        return s == null ? "null" : "\"" + escape(s) + "\"";
-    }
-
-    private static String escape(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\t", " ");
+    private static double tenth(double x) {
+        return Math.round(x * 10) / 10.0;
     }
 
     private static void rateChart(List<VictimResult> results, Path file) throws IOException {
@@ -138,7 +155,7 @@ final class SynFloodReport {
                 r.sentRate(), r.driverDrops() < 0 ? "—" : Long.toString(r.driverDrops()), r.synAckRate(),
                 r.validLooking(), r.tsEncoded(), r.legitCompleted(), r.legitFailed(),
                 h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0,
-                cpuJson(r.cpuPercent()), r.victimPeakRssKb() < 0 ? "?" : r.victimPeakRssKb() / 1024 + " MiB"));
+                cpuText(r.cpuPercent()), r.victimPeakRssKb() < 0 ? "?" : r.victimPeakRssKb() / 1024 + " MiB"));
         }
         StringBuilder views = new StringBuilder();
         for (VictimResult r : results) {

@@ -2,6 +2,7 @@ package dev.fastpath.bench.e2e;
 
 import dev.fastpath.cli.Main;
 import dev.fastpath.lab.Lab;
+import dev.fastpath.stress.FloodResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -319,39 +320,9 @@ final class VictimRunner {
                 failed++;
             }
         }
-        return new VictimResult(v, null, null, num(json, "offeredRate"), num(json, "sent"),
-            dbl(json, "sentRate"), num(json, "synAcks"), dbl(json, "answeredRate"), num(json, "validLooking"),
-            num(json, "tsEncoded"), array(json, "synAcksPerSecond"), attempted, ok, failed, h, cpu, rss, -1, -1,
-            num(json, "driverDrops"), dbl(json, "sendSeconds"));
-    }
-
-    private static String field(String json, String key) {
-        Matcher m = Pattern.compile("\"" + key + "\":(\\[[^]]*]|[^,}]+)").matcher(json);
-        if (!m.find()) {
-            throw new IllegalStateException("no " + key + " in " + json);
-        }
-        return m.group(1);
-    }
-
-    private static long num(String json, String key) {
-        return Long.parseLong(field(json, key));
-    }
-
-    private static double dbl(String json, String key) {
-        return Double.parseDouble(field(json, key));
-    }
-
-    private static long[] array(String json, String key) {
-        String a = field(json, key);
-        String inner = a.substring(1, a.length() - 1);
-        if (inner.isBlank()) {
-            return new long[0];
-        }
-        String[] parts = inner.split(",");
-        long[] r = new long[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            r[i] = Long.parseLong(parts[i].strip());
-        }
-        return r;
+        FloodResult f = FloodResult.fromJson(json);
+        return new VictimResult(v, null, null, f.offeredRate(), f.sent(), f.sentRate(), f.synAcks(),
+            f.answeredRate(), f.validLooking(), f.tsEncoded(), f.synAcksPerSecond(), attempted, ok, failed, h, cpu,
+            rss, -1, -1, f.driverDrops(), f.sendSeconds());
     }
 }

@@ -4,17 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.jr.ob.JSON;
 import dev.fastpath.cli.Main;
 import dev.fastpath.lab.Lab;
 import dev.fastpath.stress.XdpLiveSender;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,25 +48,25 @@ class SynFloodSmokeTest {
         for (String f : List.of("results.json", "summary.md", "synack-rate.png", "legit-latency.png")) {
             assertTrue(Files.size(dir.resolve(f)) > 0, f);
         }
-        List<String> victims = Files.readAllLines(dir.resolve("results.json")).stream()
-            .filter(l -> l.contains("\"name\":")).toList();
+        List<Map<String, Object>> victims = victims(dir.resolve("results.json"));
         assertEquals(Victim.ALL.size(), victims.size());
         int measured = 0;
-        for (String v : victims) {
-            String name = text(v, "name");
-            if (!v.contains("\"skipped\":null")) {
-                assertTrue(name.startsWith("fastpath") && v.contains("serve"), "only Fastpath may be skipped: " + v);
+        for (Map<String, Object> v : victims) {
+            String name = (String) v.get("name");
+            if (v.get("skipped") != null) {
+                assertTrue(name.startsWith("fastpath") && v.toString().contains("serve"),
+                    "only Fastpath may be skipped: " + v);
                 continue;
             }
-            assertTrue(v.contains("\"error\":null"), v);
+            assertEquals(null, v.get("error"), v::toString);
             measured++;
-            assertTrue(num(v, "sent") > 0 && num(v, "synAcks") > 0, v);
-            assertTrue(num(v, "synAckRate") > 0 && num(v, "sentRate") > 0, v);
-            assertTrue(num(v, "validLooking") <= num(v, "synAcks"), v);
-            assertEquals(SECONDS * LEGIT_RATE, num(v, "legitAttempted"), v);
+            assertTrue(num(v, "sent") > 0 && num(v, "synAcks") > 0, v::toString);
+            assertTrue(num(v, "synAckRate") > 0 && num(v, "sentRate") > 0, v::toString);
+            assertTrue(num(v, "validLooking") <= num(v, "synAcks"), v::toString);
+            assertEquals(SECONDS * LEGIT_RATE, num(v, "legitAttempted"), v::toString);
             assertEquals(num(v, "legitAttempted"), num(v, "legitCompleted") + num(v, "legitFailed"),
                 "every legitimate connection completed or failed: " + v);
-            assertTrue(num(v, "victimPeakRssKb") > 0, v);
+            assertTrue(num(v, "victimPeakRssKb") > 0, v::toString);
             assertEquals(-1, num(v, "driverDrops"), "no driver-drop count without live frames: " + v);
             if (name.startsWith("fastpath")) {
                 // The victim's own counters are kept beside the results (where frames were lost, if any).
@@ -91,14 +92,15 @@ class SynFloodSmokeTest {
             "--victims", "kernel-syncookies2", "--gen-io", "af_xdp", "--duration", "1", "--warmup", "0.5",
             "--rate", "20000", "--legit-rate", Integer.toString(LEGIT_RATE), "--out", dir.toString());
         assertEquals(0, rc, () -> out + "\n" + err);
-        String v = Files.readAllLines(dir.resolve("results.json")).stream()
-            .filter(l -> l.contains("\"name\":\"kernel-syncookies2\"")).findFirst().orElseThrow();
-        assertTrue(v.contains("\"error\":null"), v);
+        Map<String, Object> v = victims(dir.resolve("results.json")).stream()
+            .filter(r -> "kernel-syncookies2".equals(r.get("name"))).findFirst().orElseThrow();
+        assertEquals(null, v.get("error"), v::toString);
         assertTrue(num(v, "synAcks") > 0, "SYN-ACKs to the spoofed block reach the AF_XDP socket: " + v);
         assertTrue(num(v, "legitCompleted") > 0, "the kernel's own connections are not taken: " + v);
         // Not after the flood either: were the kernel's SYN-ACKs taken while it runs, most connections would
         // complete only by a SYN retransmission after it ends (initial RTO 1 s), so the median would pass 1 s.
-        assertTrue(num(v, "p50") < 1_000_000, "the median legitimate connection needed no SYN retransmission: " + v);
+        assertTrue(num(v, "latencyUs", "p50") < 1_000_000,
+            "the median legitimate connection needed no SYN retransmission: " + v);
     }
 
     /**
@@ -119,17 +121,16 @@ class SynFloodSmokeTest {
             "--victims", victims, "--gen-io", "xdp_live", "--duration", "1", "--warmup", "0.5",
             "--rate", "20000", "--legit-rate", Integer.toString(LEGIT_RATE), "--out", dir.toString());
         assertEquals(0, rc, () -> out + "\n" + err);
-        List<String> rows = Files.readAllLines(dir.resolve("results.json")).stream()
-            .filter(l -> l.contains("\"name\":")).toList();
+        List<Map<String, Object>> rows = victims(dir.resolve("results.json"));
         assertEquals(victims.split(",").length, rows.size());
-        for (String v : rows) {
-            assertTrue(v.contains("\"error\":null"), v);
-            assertTrue(num(v, "synAcks") > 0 && num(v, "validLooking") == num(v, "synAcks"), v);
+        for (Map<String, Object> v : rows) {
+            assertEquals(null, v.get("error"), v::toString);
+            assertTrue(num(v, "synAcks") > 0 && num(v, "validLooking") == num(v, "synAcks"), v::toString);
             assertTrue(num(v, "driverDrops") >= 0, "veth's drops of live frames are read: " + v);
             // 1 s at 20,000/s, plus the measured span's overrun of one test run and a catch-up burst of 256.
             assertTrue(num(v, "sent") <= 20_000 * 1.01 + 256 + 20, "paced: " + v);
-            assertEquals(num(v, "legitAttempted"), num(v, "legitCompleted") + num(v, "legitFailed"), v);
-            assertTrue(num(v, "legitCompleted") > 0, v);
+            assertEquals(num(v, "legitAttempted"), num(v, "legitCompleted") + num(v, "legitFailed"), v::toString);
+            assertTrue(num(v, "legitCompleted") > 0, v::toString);
         }
     }
 
@@ -178,9 +179,9 @@ class SynFloodSmokeTest {
             "--rate", "20000", "--legit-rate", Integer.toString(LEGIT_RATE), "--out", dir.toString());
         assertEquals(0, rc, () -> out + "\n" + err);
         for (String round : List.of("round-1", "round-2")) {
-            String json = Files.readString(dir.resolve(round).resolve("results.json"));
-            assertTrue(json.contains("\"name\":\"kernel-syncookies2\""), json);
-            assertTrue(json.contains("\"name\":\"fastpath-af_xdp\""), json);
+            List<Object> names = victims(dir.resolve(round).resolve("results.json")).stream()
+                .map(r -> r.get("name")).toList();
+            assertEquals(List.of("kernel-syncookies2", "fastpath-af_xdp"), names);
             assertTrue(Files.size(dir.resolve(round).resolve("synack-rate.png")) > 0, round);
         }
         String summary = Files.readString(dir.resolve("summary.md"));
@@ -188,15 +189,22 @@ class SynFloodSmokeTest {
         assertTrue(summary.matches("(?s).*- fastpath-af_xdp: goal met in [0-2] of 2 rounds.*"), summary);
     }
 
-    private static String text(String json, String key) {
-        Matcher m = Pattern.compile("\"" + key + "\":\"([^\"]*)\"").matcher(json);
-        assertTrue(m.find(), key + " in " + json);
-        return m.group(1);
+    /** The victims of a results.json, read as JSON. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> victims(Path file) throws IOException {
+        Object victims = JSON.std.mapFrom(Files.readString(file)).get("victims");
+        assertTrue(victims instanceof List<?>, "results.json has a list of victims: " + file);
+        return (List<Map<String, Object>>) victims;
     }
 
-    private static double num(String json, String key) {
-        Matcher m = Pattern.compile("\"" + key + "\":(-?[0-9.]+)").matcher(json);
-        assertTrue(m.find(), key + " in " + json);
-        return Double.parseDouble(m.group(1));
+    private static double num(Map<String, Object> v, String key) {
+        assertTrue(v.get(key) instanceof Number, key + " in " + v);
+        return ((Number) v.get(key)).doubleValue();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static double num(Map<String, Object> v, String outer, String key) {
+        assertTrue(v.get(outer) instanceof Map<?, ?>, outer + " in " + v);
+        return num((Map<String, Object>) v.get(outer), key);
     }
 }
