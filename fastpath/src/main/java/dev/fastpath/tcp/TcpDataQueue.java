@@ -334,7 +334,8 @@ final class TcpDataQueue {
         }
         if (pruned) {
             e.counters.inc(TcpStat.TcpExtOfoPruned);
-            s.rx.numSacks = 0; // tcp_sack_reset()
+            s.rx.numSacks = 0; // tcp_sack_reset(): a pending D-SACK goes too
+            s.rx.dsackPending = false;
         }
     }
 

@@ -134,7 +134,8 @@ final class TcpInput {
         s.ofo.clear();
         s.rx.ofoBytes = 0;
         s.rx.finPending = false;
-        s.rx.numSacks = 0;
+        s.rx.numSacks = 0; // tcp_sack_reset(): the SACK blocks and a pending D-SACK go
+        s.rx.dsackPending = false;
         switch (s.state) {
             case TcpState.SYN_RECV, TcpState.ESTABLISHED -> {
                 e.tcpSetState(s, TcpState.CLOSE_WAIT);
