@@ -250,6 +250,12 @@ public final class TcpEngine implements TimerHandler {
             counters.inc(TcpStat.TcpEstabResets);
         }
         s.state = state;
+        if (s.lingerTimer != TimerWheel.NONE && state != TcpState.FIN_WAIT1 && state != TcpState.CLOSING
+                && state != TcpState.LAST_ACK) {
+            timers.cancel(s.lingerTimer); // F9: our FIN is acknowledged; Kernel: sk_stream_wait_close()
+            s.lingerTimer = TimerWheel.NONE;
+            events.onLingerDone(s.id, 0);
+        }
     }
 
     void hash(TcpSock s) {

@@ -31,4 +31,15 @@ public interface TcpEvents {
      */
     default void onClosed(int id, int errno) {
     }
+
+    /**
+     * A close() that lingers (SO_LINGER with a time, F5) would have blocked until now; the id is the
+     * closed socket's, still held by the engine until the connection ends.
+     *
+     * @param id    the socket
+     * @param errno 0 when our FIN was acknowledged (F9: the ACK of the FIN wakes it), ETIMEDOUT when
+     *              the linger time ran out first and the connection was reset
+     */
+    default void onLingerDone(int id, int errno) {
+    }
 }

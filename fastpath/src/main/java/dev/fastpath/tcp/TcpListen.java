@@ -41,16 +41,19 @@ final class TcpListen {
         return id == ConnectionTable.MISSING ? null : pool[id];
     }
 
-    /** H5 for a listener: a SYN starts a request, an ACK completes one, a RST is ignored. */
+    /**
+     * H5 for a listener: a segment for a pending request goes to it (tcp_check_req), a SYN starts a
+     * request, an ACK completes one, any other RST is ignored.
+     */
     void tcpV4DoRcvListen(TcpSock l, ParsedFrame f, long nowNs) {
         int flags = f.flags();
-        if ((flags & TcpHeader.RST) != 0) {
-            return;
-        }
         int id = requests.get(ConnectionTable.addresses(f.dstIp(), f.srcIp()),
                 ConnectionTable.ports(f.dstPort(), f.srcPort()));
         if (id != ConnectionTable.MISSING) {
             tcpCheckReq(pool[id], f, nowNs);
+            return;
+        }
+        if ((flags & TcpHeader.RST) != 0) {
             return;
         }
         if ((flags & TcpHeader.ACK) != 0) {
@@ -273,24 +276,34 @@ final class TcpListen {
     /**
      * Kernel: tcp_check_req(). H6: a retransmitted SYN gets the SYN-ACK again. H12: the ACK of our
      * SYN-ACK creates the child, unless the accept queue is full (drop, or RST with
-     * tcp_abort_on_overflow). An ACK for another ISN gets a RST.
+     * tcp_abort_on_overflow). An ACK for another ISN gets a RST; a RST in the window drops the request (W1).
      */
     void tcpCheckReq(RequestSock r, ParsedFrame f, long nowNs) {
         int flags = f.flags();
-        if ((flags & TcpHeader.SYN) != 0 && (flags & TcpHeader.ACK) == 0) {
+        boolean rst = (flags & TcpHeader.RST) != 0;
+        if ((flags & (TcpHeader.SYN | TcpHeader.ACK | TcpHeader.RST)) == TcpHeader.SYN) {
             if (f.seq() == r.irs) {
                 tcpV4SendSynack(r, nowNs);
             }
             return;
         }
-        if ((flags & TcpHeader.ACK) == 0) {
-            return;
-        }
-        if (f.ack() != r.iss + 1 || (flags & TcpHeader.SYN) != 0) {
-            e.tcpV4SendReset(f);
+        if ((flags & TcpHeader.ACK) != 0 && f.ack() != r.iss + 1) {
+            e.tcpV4SendReset(f); // not for our SYN-ACK: the listener resets it (never a RST)
             return;
         }
         if (f.seq() != r.irs + 1 && !Seq.between(f.seq(), r.irs + 1, r.irs + 1 + 65535)) {
+            return;
+        }
+        if (rst || (flags & TcpHeader.SYN) != 0) {
+            // W1: the client has no such connection and reset our SYN-ACK: the request dies
+            // (an in-window SYN is reset too). Kernel: tcp_check_req() embryonic_reset.
+            e.counters.inc(TcpStat.TcpAttemptFails);
+            e.tcpV4SendReset(f);
+            drop(r);
+            e.counters.inc(TcpStat.TcpExtEmbryonicRsts);
+            return;
+        }
+        if ((flags & TcpHeader.ACK) == 0) {
             return;
         }
         TcpSock l = r.listener;

@@ -311,6 +311,7 @@ final class TcpTimers {
         if (s.state != TcpState.CLOSE && s.state != TcpState.TIME_WAIT && s.sndUna != s.sndNxt) {
             TcpXmit.tcpSendActiveReset(e, s, nowNs);
             e.counters.inc(TcpStat.TcpExtTCPAbortOnLinger);
+            e.events.onLingerDone(s.id, Errno.ETIMEDOUT);
             e.tcpDone(s, 0);
         }
     }

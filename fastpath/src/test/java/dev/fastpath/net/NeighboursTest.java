@@ -237,7 +237,7 @@ class NeighboursTest {
     }
 
     @Test
-    @DisplayName("H9 under a flood: an off-subnet SYN is answered through the router it came from while the gateway "
+    @DisplayName("under a flood: an off-subnet SYN is answered through the router it came from while the gateway "
             + "is unresolved or FAILED; nothing is learned from it")
     void offSubnetSynAnsweredThroughTheRouterItCameFrom() {
         start(0xC61200FE);

@@ -27,6 +27,7 @@ class CookieTest {
     }
 
     @Test
+    @Seed({"H8"})
     @DisplayName("H8: with tcp_syncookies=1 a full SYN queue answers with a cookie; its ACK builds the child")
     void cookieWhenQueueFull() {
         EngineFixture t = new EngineFixture();
@@ -48,6 +49,7 @@ class CookieTest {
     }
 
     @Test
+    @Seed({"H8"})
     @DisplayName("H8: with tcp_syncookies=2 every SYN gets a cookie; window scale and SACK ride in the TSval")
     void alwaysCookies() {
         EngineFixture t = new EngineFixture(Config.defaults().withOverrides(List.of("tcp.syncookies=2")));
@@ -70,6 +72,7 @@ class CookieTest {
     }
 
     @Test
+    @Seed({"H12"})
     @DisplayName("H12: an ACK with a forged cookie is counted as failed and reset; nothing is created")
     void forgedCookie() {
         EngineFixture t = new EngineFixture(Config.defaults().withOverrides(List.of("tcp.syncookies=2")));
@@ -83,6 +86,7 @@ class CookieTest {
     }
 
     @Test
+    @Seed({"H12"})
     @DisplayName("H12: a cookie ACK more than two minutes old fails")
     void expiredCookie() {
         EngineFixture t = new EngineFixture(Config.defaults().withOverrides(List.of("tcp.syncookies=2")));

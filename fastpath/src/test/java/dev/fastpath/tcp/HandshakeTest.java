@@ -25,6 +25,7 @@ class HandshakeTest {
         final EngineFixture t = new EngineFixture(Config.defaults());
 
         @Test
+        @Seed({"H5", "H9"})
         @DisplayName("H5 H9: a SYN to a listener gets a SYN-ACK acking ISN+1 whose options mirror the SYN's")
         void synGetsSynAck() {
             t.listener(80, 16);
@@ -39,6 +40,7 @@ class HandshakeTest {
         }
 
         @Test
+        @Seed({"H9"})
         @DisplayName("H9: without options in the SYN the SYN-ACK carries only the MSS")
         void bareSynBareSynAck() {
             t.listener(80, 16);
@@ -47,6 +49,7 @@ class HandshakeTest {
         }
 
         @Test
+        @Seed({"H10"})
         @DisplayName("H10: the SYN-ACK is retransmitted after 1, 2, 4, 8, 16 s and the request dropped after "
                 + "tcp_synack_retries")
         void synAckRetransmission() {
@@ -68,6 +71,7 @@ class HandshakeTest {
         }
 
         @Test
+        @Seed({"H6", "H7"})
         @DisplayName("H6 H7: a retransmitted SYN for a pending request gets the same SYN-ACK again")
         void retransmittedSyn() {
             t.listener(80, 16);
@@ -78,6 +82,7 @@ class HandshakeTest {
         }
 
         @Test
+        @Seed({"H12"})
         @DisplayName("H12: the third ACK creates an ESTABLISHED child that accept() hands out")
         void thirdAckCreatesChild() {
             int[] lc = t.established(5000);
@@ -87,6 +92,7 @@ class HandshakeTest {
         }
 
         @Test
+        @Seed({"H12"})
         @DisplayName("H12: an ACK for another ISN gets a RST and creates nothing")
         void wrongAckGetsRst() {
             int l = t.listener(80, 16);
@@ -101,6 +107,7 @@ class HandshakeTest {
     @Nested
     class Queues {
         @Test
+        @Seed({"H8"})
         @DisplayName("H8: SYN queue full without syncookies drops the SYN")
         void synQueueFullDrops() {
             EngineFixture t = new EngineFixture(Config.defaults().withOverrides(List.of("tcp.syncookies=0")));
@@ -116,6 +123,7 @@ class HandshakeTest {
         }
 
         @Test
+        @Seed({"H12"})
         @DisplayName("H12: accept queue full drops the third ACK; the request stays and the SYN-ACK timer retries")
         void acceptQueueFullDropsAck() {
             EngineFixture t = new EngineFixture(Config.defaults().withOverrides(List.of("tcp.timestamps=0")));
@@ -135,6 +143,7 @@ class HandshakeTest {
         }
 
         @Test
+        @Seed({"H12"})
         @DisplayName("H12: with tcp_abort_on_overflow a full accept queue answers the third ACK with a RST")
         void abortOnOverflow() {
             EngineFixture t = new EngineFixture(Config.defaults().withOverrides(
@@ -161,6 +170,7 @@ class HandshakeTest {
         final EngineFixture t = new EngineFixture();
 
         @Test
+        @Seed({"H1", "H3"})
         @DisplayName("H1 H3: connect() sends one SYN at once, states SYN_SENT / SS_CONNECTING; "
                 + "a second connect() is EALREADY")
         void connectSendsSyn() {
@@ -176,6 +186,7 @@ class HandshakeTest {
         }
 
         @Test
+        @Seed({"H4", "R1"})
         @DisplayName("H4 R1: the SYN is retransmitted after 1, 2, 4, 8, 16, 32 s, then connect fails with ETIMEDOUT")
         void synRetransmission() {
             int c = t.api.socket();
@@ -194,6 +205,7 @@ class HandshakeTest {
         }
 
         @Test
+        @Seed({"H11"})
         @DisplayName("H11: a SYN-ACK completes the connection: ESTABLISHED, SS_CONNECTED, the ACK goes out")
         void synAckCompletes() {
             int[] c = t.connected(9000);
@@ -202,6 +214,7 @@ class HandshakeTest {
         }
 
         @Test
+        @Seed({"H2"})
         @DisplayName("H2: with a flow filter (a worker's RSS share) connect() only takes 4-tuples it accepts; "
                 + "none left → EADDRNOTAVAIL")
         void flowFilterSteersPortChoice() {
@@ -216,7 +229,7 @@ class HandshakeTest {
         }
 
         @Test
-        @DisplayName("H3: TCP Fast Open client: a cookie request, the cookie cached, then connect() defers the SYN "
+        @DisplayName("TCP Fast Open client: a cookie request, the cookie cached, then connect() defers the SYN "
                 + "carrying it to the first write (RFC 7413)")
         void fastOpenClient() {
             SocketOptions o = t.opts;
@@ -242,7 +255,7 @@ class HandshakeTest {
         }
 
         @Test
-        @DisplayName("H11: simultaneous open: a SYN in SYN_SENT → SYN_RECV and a SYN-ACK; the peer's SYN-ACK "
+        @DisplayName("simultaneous open: a SYN in SYN_SENT → SYN_RECV and a SYN-ACK; the peer's SYN-ACK "
                 + "completes it and is ACKed")
         void simultaneousOpen() {
             int c = t.api.socket();
@@ -262,7 +275,7 @@ class HandshakeTest {
         }
 
         @Test
-        @DisplayName("H11: simultaneous open: the SYN-ACK is retransmitted on timeout; a plain ACK completes it")
+        @DisplayName("simultaneous open: the SYN-ACK is retransmitted on timeout; a plain ACK completes it")
         void simultaneousOpenPlainAck() {
             int c = t.api.socket();
             t.api.connect(c, EngineFixture.PEER_IP, 80, t.now());
@@ -277,6 +290,7 @@ class HandshakeTest {
         }
 
         @Test
+        @Seed({"H11"})
         @DisplayName("H11: a SYN-ACK that does not acknowledge our SYN gets a RST; the connection keeps waiting")
         void badSynAckGetsRst() {
             int c = t.api.socket();
@@ -288,7 +302,7 @@ class HandshakeTest {
         }
 
         @Test
-        @DisplayName("H11: a RST with an acceptable ACK refuses the connection (ECONNREFUSED)")
+        @DisplayName("a RST with an acceptable ACK refuses the connection (ECONNREFUSED)")
         void refused() {
             int c = t.api.socket();
             t.api.connect(c, EngineFixture.PEER_IP, 80, t.now());
@@ -299,6 +313,7 @@ class HandshakeTest {
         }
 
         @Test
+        @Seed({"H2"})
         @DisplayName("H2: with every port of ip_local_port_range taken, connect fails with EADDRNOTAVAIL")
         void portsExhausted() {
             EngineFixture small = new EngineFixture(Config.defaults().withOverrides(
@@ -313,6 +328,7 @@ class HandshakeTest {
         }
 
         @Test
+        @Seed({"W2"})
         @DisplayName("W2: a late duplicate SYN-ACK after the handshake changes nothing (it earns a duplicate ACK)")
         void lateSynAck() {
             int[] c = t.connected(9000);
@@ -331,6 +347,7 @@ class HandshakeTest {
         final EngineFixture t = new EngineFixture();
 
         @Test
+        @Seed({"R3"})
         @DisplayName("R3: a SYN to a closed port gets RST|ACK acking it")
         void closedPort() {
             t.send(seg(81, SYN, 1000, 0));
@@ -338,6 +355,7 @@ class HandshakeTest {
         }
 
         @Test
+        @Seed({"W1"})
         @DisplayName("W1: a SYN-ACK for no connection (an old duplicate) gets a RST taken from its ACK")
         void strayAck() {
             t.send(seg(81, SYN | ACK, 1000, 777));

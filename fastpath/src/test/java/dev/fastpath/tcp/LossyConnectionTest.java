@@ -118,7 +118,7 @@ class LossyConnectionTest {
     }
 
     @ParameterizedTest(name = "{0} seed {1}")
-    @DisplayName("W2 W3 T3: lost SYNs, SYN-ACKs, third ACKs and FINs; every teardown ends clean over 10 % loss")
+    @DisplayName("lost SYNs, SYN-ACKs, third ACKs and FINs; every teardown ends clean over 10 % loss")
     @MethodSource("cases")
     void teardownOverALossyLink(Teardown how, long seed) {
         VirtualClock clock = new VirtualClock(0);

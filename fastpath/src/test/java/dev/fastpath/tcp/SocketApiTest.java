@@ -91,6 +91,7 @@ class SocketApiTest {
     }
 
     @Test
+    @Seed({"H1"})
     @DisplayName("H1: connect() → EINPROGRESS, again → EALREADY, established → EISCONN; write before → EAGAIN")
     void connectStates() {
         int fd = api.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
@@ -108,7 +109,7 @@ class SocketApiTest {
     }
 
     @Test
-    @DisplayName("H11 R2: connect() to a closed port: SO_ERROR ECONNREFUSED once, poll ERR|HUP, then EOF")
+    @DisplayName("connect() to a closed port: SO_ERROR ECONNREFUSED once, poll ERR|HUP, then EOF")
     void refused() {
         int fd = api.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
         api.connect(fd, PEER_IP, 80, t.now());
@@ -169,6 +170,7 @@ class SocketApiTest {
     }
 
     @Test
+    @Seed({"F7"})
     @DisplayName("F7: data → POLLIN and SIOCINQ; peer FIN → POLLRDHUP and read 0; SIOCOUTQ counts unacked bytes")
     void pollAndIoctl() {
         int[] st = accepted();
@@ -195,6 +197,7 @@ class SocketApiTest {
     }
 
     @Test
+    @Seed({"R2"})
     @DisplayName("R2: after the peer's RST read gives ECONNRESET once, then write gives EPIPE")
     void resetErrors() {
         int[] st = accepted();
@@ -209,6 +212,7 @@ class SocketApiTest {
     }
 
     @Test
+    @Seed({"F1"})
     @DisplayName("F1: dup() then close() of one descriptor keeps the connection; the last close sends the FIN")
     void dupAndClose() {
         int[] st = accepted();

@@ -103,6 +103,7 @@ class SynFloodTest {
     }
 
     @Test
+    @Seed({"H8", "H12"})
     @DisplayName("H8 H12: 1M SYNs with a backlog of 8 and tcp_syncookies=1: bounded state, every SYN answered "
             + "once, interleaved legitimate clients all connect through cookies")
     void millionSynFlood() {

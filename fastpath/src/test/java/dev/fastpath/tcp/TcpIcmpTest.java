@@ -31,7 +31,7 @@ class TcpIcmpTest {
     @Nested
     class SynQueue {
         @Test
-        @DisplayName("H10: host unreachable quoting our SYN-ACK drops the request silently (tcp_req_err); a wrong "
+        @DisplayName("host unreachable quoting our SYN-ACK drops the request silently (tcp_req_err); a wrong "
                 + "sequence number or a soft error leaves it")
         void requestDroppedOnHardError() {
             t.listener(80, 8);

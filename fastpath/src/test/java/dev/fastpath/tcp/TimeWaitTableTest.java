@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class TimeWaitTableTest {
     @Test
-    @DisplayName("T1 T2 F12: TIME_WAIT records are found by 4-tuple through adds and removes, as a HashMap would")
+    @DisplayName("TIME_WAIT records are found by 4-tuple through adds and removes, as a HashMap would")
     void agreesWithAModel() {
         SplittableRandom r = new SplittableRandom(11);
         TimeWaitTable t = new TimeWaitTable(3000, 5);

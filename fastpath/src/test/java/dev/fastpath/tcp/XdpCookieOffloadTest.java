@@ -166,7 +166,7 @@ class XdpCookieOffloadTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("synsAndSettings")
-    @DisplayName("H9 with cookies (T3): the program's SYN-ACK is the engine's, byte for byte")
+    @DisplayName("the program's SYN-ACK is the engine's, byte for byte")
     void theProgramAnswersAsTheEngineWould(String name, List<TcpOption> options, String[] settings) {
         try (Rig r = rig(settings)) {
             r.t.listener(PORT, 16);
@@ -189,7 +189,7 @@ class XdpCookieOffloadTest {
     }
 
     @Test
-    @DisplayName("H5: a SYN with the unfinished checksum a kernel peer on veth leaves is answered as the engine does")
+    @DisplayName("a SYN with the unfinished checksum a kernel peer on veth leaves is answered as the engine does")
     void partialChecksumsAreAcceptedAsTheEngineAcceptsThem() {
         try (Rig r = rig("tcp.syncookies=2")) {
             r.t.listener(PORT, 16);
@@ -253,7 +253,7 @@ class XdpCookieOffloadTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("synsForTheEngine")
-    @DisplayName("H5: what only the engine can judge goes on to it")
+    @DisplayName("what only the engine can judge goes on to it")
     void theProgramPassesWhatItDoesNotAnswer(String name, byte[] frame) {
         try (Rig r = rig("tcp.syncookies=2")) {
             r.t.listener(PORT, 16);
@@ -264,7 +264,7 @@ class XdpCookieOffloadTest {
     }
 
     @Test
-    @DisplayName("H5/F12: a SYN for a 4-tuple the engine holds goes to the engine; when the tuple is gone, to XDP")
+    @DisplayName("a SYN for a 4-tuple the engine holds goes to the engine; when the tuple is gone, to XDP")
     void heldTuplesGoToTheEngine() throws Exception {
         try (Rig r = rig("tcp.syncookies=2")) {
             int l = r.t.listener(PORT, 16);
@@ -289,7 +289,7 @@ class XdpCookieOffloadTest {
     }
 
     @Test
-    @DisplayName("T3: the ACK of a cookie the program sent is accepted even when it arrives before the next poll")
+    @DisplayName("the ACK of a cookie the program sent is accepted even when it arrives before the next poll")
     void theAckMayOvertakeThePoll() throws Exception {
         try (Rig r = rig("tcp.syncookies=2")) {
             int l = r.t.listener(PORT, 16);
@@ -306,7 +306,7 @@ class XdpCookieOffloadTest {
     }
 
     @Test
-    @DisplayName("H5: a SYN from beyond the subnet is answered only when a gateway routes the answer back")
+    @DisplayName("a SYN from beyond the subnet is answered only when a gateway routes the answer back")
     void offSubnetSourcesNeedAGateway() {
         byte[] far = mutate(EngineFixture.frame(syn(40000, 1, LINUX)), f -> {
             f[14 + 13] = 19; // 198.19.0.2: off the /24
@@ -325,7 +325,7 @@ class XdpCookieOffloadTest {
     }
 
     @Test
-    @DisplayName("T3: after a rekey the program answers with the new keys, as the engine does")
+    @DisplayName("after a rekey the program answers with the new keys, as the engine does")
     void rekeyFlipsTheKeySet() {
         try (Rig r = rig("tcp.syncookies=2")) {
             r.t.listener(PORT, 16);
@@ -367,7 +367,7 @@ class XdpCookieOffloadTest {
     }
 
     @Test
-    @DisplayName("H8: with tcp_syncookies=1 the program answers only while the SYN queue is full; counters follow")
+    @DisplayName("with tcp_syncookies=1 the program answers only while the SYN queue is full; counters follow")
     void syncookiesOneFollowsTheQueue() {
         try (Rig r = rig("tcp.syncookies=1")) {
             r.t.listener(PORT, 1);
@@ -396,7 +396,7 @@ class XdpCookieOffloadTest {
     }
 
     @Test
-    @DisplayName("H8: tcp_syncookies=0, or no listener: nothing is answered in XDP")
+    @DisplayName("tcp_syncookies=0, or no listener: nothing is answered in XDP")
     void noCookiesNoAnswers() {
         try (Rig r = rig("tcp.syncookies=0")) {
             r.t.listener(PORT, 1);

@@ -66,6 +66,7 @@ class ZeroWindowTest {
     }
 
     @Test
+    @Seed({"R1"})
     @DisplayName("R1: probes nobody answers end the connection after tcp_retries2 of them, ETIMEDOUT, no RST")
     void silentPeerTimesOut() {
         EngineFixture t = new EngineFixture(Config.defaults().withOverrides(List.of("tcp.timestamps=0",
@@ -90,6 +91,7 @@ class ZeroWindowTest {
     }
 
     @Test
+    @Seed({"R1"})
     @DisplayName("R1: TCP_USER_TIMEOUT ends a connection whose data goes unacknowledged that long, before tcp_retries2")
     void userTimeout() {
         EngineFixture t = new EngineFixture();
@@ -114,6 +116,7 @@ class ZeroWindowTest {
     }
 
     @Test
+    @Seed({"R1"})
     @DisplayName("R1: a device that refuses frames: data stays unsent, probed every 500 ms without backoff, "
             + "TCP_USER_TIMEOUT ends it")
     void localCongestion() {

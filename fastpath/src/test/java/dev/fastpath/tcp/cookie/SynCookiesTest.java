@@ -27,7 +27,7 @@ class SynCookiesTest {
     }
 
     @Test
-    @DisplayName("H8: a cookie round-trips the MSS table entry for every peer MSS")
+    @DisplayName("a cookie round-trips the MSS table entry for every peer MSS")
     void mssRoundTrip() {
         SynCookies c = new SynCookies(RandomSource.seeded(1));
         int[][] cases = {{536, 536}, {1000, 536}, {1299, 536}, {1300, 1300}, {1400, 1300}, {1440, 1440},
@@ -42,7 +42,7 @@ class SynCookiesTest {
     }
 
     @Test
-    @DisplayName("H8: a cookie is valid for the Linux age window only, and only for its own tuple and ISN")
+    @DisplayName("a cookie is valid for the Linux age window only, and only for its own tuple and ISN")
     void validity() {
         SynCookies c = new SynCookies(RandomSource.seeded(2));
         long now = 100 * MINUTE + 59_000_000_000L; // late in a minute
@@ -62,7 +62,7 @@ class SynCookiesTest {
     }
 
     @Test
-    @DisplayName("H8: random ACKs almost never pass as cookies")
+    @DisplayName("random ACKs almost never pass as cookies")
     void forgeriesFail() {
         SynCookies c = new SynCookies(RandomSource.seeded(4));
         RandomSource r = RandomSource.seeded(5);
@@ -76,7 +76,7 @@ class SynCookiesTest {
     }
 
     @Test
-    @DisplayName("H8: the low 6 bits of the cookie TSval carry window scale, SACK and ECN, never ahead of now")
+    @DisplayName("the low 6 bits of the cookie TSval carry window scale, SACK and ECN, never ahead of now")
     void timestampOptions() {
         for (int w = -1; w <= 14; w++) {
             for (int flags = 0; flags < 4; flags++) {
