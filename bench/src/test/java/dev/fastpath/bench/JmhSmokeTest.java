@@ -20,6 +20,12 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 /**
  * Issue 7: every JMH benchmark runs for one short iteration and produces a plausible result (a
  * finite, positive score, and the GC profiler's allocation figure). Never a timing assertion.
+ *
+ * <p>Issue 17: every benchmark class checks in its {@code @TearDown} that each operation did what it claims
+ * (SYNs answered with a cookie that validates, connections opened and closed once, lookups that hit, timers
+ * that fired, sums and parses that are right) and throws otherwise; {@code shouldFailOnError} turns that into
+ * a failed run here, so a broken path fails the build instead of reporting a fast number (checked by
+ * mutation: a table lookup that always misses fails this test).
  */
 class JmhSmokeTest {
 

@@ -2,6 +2,7 @@ package dev.fastpath.bench.engine;
 
 import dev.fastpath.tcp.TcpStat;
 import dev.fastpath.tcp.TcpState;
+import dev.fastpath.wire.DropReason;
 import dev.fastpath.wire.TcpHeader;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +38,8 @@ public class AckProcessingBenchmark {
     private final byte[] payload = new byte[MSS];
     private long acks;
     private long framesAtStart;
+    private long clientAcks;
+    private long clientAcksParsed;
 
     /** A connection accepted from the rig's client (no timestamps, MSS 1460), with 64 KiB in flight. */
     @Setup(Level.Trial)
@@ -83,14 +86,23 @@ public class AckProcessingBenchmark {
     public int clientAckOnly() {
         ackNext += MSS;
         int length = rig.build(rig.rx, 0, PORT, clientSeq, ackNext, TcpHeader.ACK);
-        rig.parser.parse(rig.rx, 0, length, 0, rig.frame);
+        clientAcks++;
+        if (rig.parser.parse(rig.rx, 0, length, 0, rig.frame) == DropReason.NONE && rig.frame.ack() == ackNext) {
+            clientAcksParsed++;
+        }
         return length;
     }
 
     /** Every ACK must have been accepted (no bad-ACK drops, no retransmission) and answered by a new segment. */
     @TearDown(Level.Iteration)
     public void check() {
+        if (clientAcks != clientAcksParsed) {
+            throw new IllegalStateException("ACKs that did not parse back: " + (clientAcks - clientAcksParsed));
+        }
         if (acks == 0) {
+            if (clientAcks == 0) {
+                throw new IllegalStateException("no operation ran");
+            }
             return; // clientAckOnly: the engine was not involved
         }
         long sent = rig.frames - framesAtStart;

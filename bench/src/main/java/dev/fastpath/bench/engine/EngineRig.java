@@ -34,6 +34,10 @@ final class EngineRig implements PacketIo {
     int lastFlags;
     int lastSeq;
     long frames;
+    /** Frames that were a SYN-ACK acknowledging the SYN just parsed (ack = its seq + 1). */
+    long synAcksForTheSyn;
+    /** Frames with FIN set. */
+    long fins;
     long nowNs = 1_000_000_000_000L;
     private final EthernetHeader eth = new EthernetHeader();
     private final Ipv4Header ip = new Ipv4Header();
@@ -102,6 +106,12 @@ final class EngineRig implements PacketIo {
         lastFlags = txTcp.flags();
         lastSeq = txTcp.seq();
         frames++;
+        if (lastFlags == (TcpHeader.SYN | TcpHeader.ACK) && txTcp.ack() == frame.seq() + 1) {
+            synAcksForTheSyn++;
+        }
+        if ((lastFlags & TcpHeader.FIN) != 0) {
+            fins++;
+        }
     }
 
     @Override

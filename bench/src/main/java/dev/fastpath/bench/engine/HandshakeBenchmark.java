@@ -1,5 +1,6 @@
 package dev.fastpath.bench.engine;
 
+import dev.fastpath.tcp.TcpStat;
 import dev.fastpath.wire.TcpHeader;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +23,17 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class HandshakeBenchmark {
+    /** The four client frames: a SYN with MSS, SACK-permitted and window scale (66 B), three bare ACKs (54 B). */
+    private static final int CLIENT_BYTES = 66 + 3 * 54;
     private EngineRig rig;
     private int port;
+    private long connections;
+    private long accepted;
+    private long clientFrameSets;
+    private long wellBuilt;
+    private long opensBefore;
+    private long synAcksBefore;
+    private long finsBefore;
 
     /** A listener with tcp_syncookies=0 so that every connection takes the request path. */
     @Setup
@@ -43,6 +53,10 @@ public class HandshakeBenchmark {
         rig.deliver(port, isn + 1, serverIsn + 1, TcpHeader.ACK | TcpHeader.FIN);
         rig.api.close(c, rig.nowNs);
         rig.deliver(port, isn + 2, serverIsn + 2, TcpHeader.ACK);
+        connections++;
+        if (c >= 0) {
+            accepted++;
+        }
         return c;
     }
 
@@ -56,21 +70,48 @@ public class HandshakeBenchmark {
     public int clientFramesOnly() {
         port = port == 65535 ? 1024 : port + 1;
         int isn = port * 7919;
-        return rig.build(rig.rx, 0, port, isn, 0, TcpHeader.SYN) + rig.build(rig.rx, 0, port, isn + 1, 5, TcpHeader.ACK)
+        int n = rig.build(rig.rx, 0, port, isn, 0, TcpHeader.SYN)
+                + rig.build(rig.rx, 0, port, isn + 1, 5, TcpHeader.ACK)
                 + rig.build(rig.rx, 0, port, isn + 1, 5, TcpHeader.ACK | TcpHeader.FIN)
                 + rig.build(rig.rx, 0, port, isn + 2, 6, TcpHeader.ACK);
+        clientFrameSets++;
+        if (n == CLIENT_BYTES) {
+            wellBuilt++;
+        }
+        return n;
     }
 
-    /** A benchmark that measured failures would lie: every connection must have completed and been freed. */
+    /** Where the engine's counts stood when the iteration began. */
+    @Setup(Level.Iteration)
+    public void mark() {
+        connections = 0;
+        accepted = 0;
+        opensBefore = rig.engine.counters().get(TcpStat.TcpPassiveOpens);
+        synAcksBefore = rig.synAcksForTheSyn;
+        finsBefore = rig.fins;
+    }
+
+    /**
+     * A benchmark that measured failures would lie: every invocation opened exactly one connection (a
+     * SYN-ACK for its SYN, one passive open, one accept), closed it once (one FIN), and freed it.
+     */
     @TearDown(Level.Iteration)
     public void check() {
-        if (rig.frames == 0) {
-            return; // clientFramesOnly: the engine was not involved
+        if (connections + clientFrameSets == 0) {
+            throw new IllegalStateException("no operation ran");
         }
-        if (rig.engine.socketsInUse() != 1 || rig.engine.establishedCount() != 0
-                || rig.engine.counters().get(dev.fastpath.tcp.TcpStat.TcpPassiveOpens) == 0) {
-            throw new IllegalStateException("connections did not complete and close: " + rig.engine.socketsInUse()
-                    + " sockets, " + rig.engine.establishedCount() + " established");
+        if (wellBuilt != clientFrameSets) {
+            throw new IllegalStateException("client frames of the wrong size: " + (clientFrameSets - wellBuilt));
+        }
+        long opens = rig.engine.counters().get(TcpStat.TcpPassiveOpens) - opensBefore;
+        long synAcks = rig.synAcksForTheSyn - synAcksBefore;
+        long fins = rig.fins - finsBefore;
+        if (opens != connections || accepted != connections || synAcks != connections || fins != connections
+                || rig.engine.socketsInUse() != 1 || rig.engine.establishedCount() != 0) {
+            throw new IllegalStateException("connections did not open and close once each: " + connections
+                    + " invocations, " + synAcks + " SYN-ACKs, " + opens + " opens, " + accepted + " accepted, " + fins
+                    + " FINs, " + rig.engine.socketsInUse() + " sockets, " + rig.engine.establishedCount()
+                    + " established");
         }
     }
 }

@@ -7,12 +7,14 @@ import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 import dev.fastpath.wire.Checksum;
 
@@ -27,6 +29,9 @@ public class ChecksumBenchmark {
     public int length;
 
     private MemorySegment data;
+    private int expected;
+    private long sums;
+    private long right;
 
     /** Fills the region with non-trivial bytes. */
     @Setup
@@ -35,6 +40,21 @@ public class ChecksumBenchmark {
         for (int i = 0; i < 2048; i++) {
             data.set(ValueLayout.JAVA_BYTE, i, (byte) (i * 31));
         }
+        expected = reference(length);
+    }
+
+    /** RFC 1071 the slow way, 16 bits at a time, folded: what every sum must equal. */
+    private int reference(int n) {
+        long sum = 0;
+        for (int i = 0; i < n; i += 2) {
+            int hi = data.get(ValueLayout.JAVA_BYTE, i) & 0xFF;
+            int lo = i + 1 < n ? data.get(ValueLayout.JAVA_BYTE, i + 1) & 0xFF : 0;
+            sum += hi << 8 | lo;
+        }
+        while (sum >>> 16 != 0) {
+            sum = (sum & 0xFFFF) + (sum >>> 16);
+        }
+        return (int) sum;
     }
 
     /**
@@ -44,6 +64,20 @@ public class ChecksumBenchmark {
      */
     @Benchmark
     public int sum16() {
-        return Checksum.sum16(data, 0, length, 0);
+        int s = Checksum.sum16(data, 0, length, 0);
+        sums++;
+        if (s == expected) {
+            right++;
+        }
+        return s;
+    }
+
+    /** Every sum equals the reference sum of the same bytes. */
+    @TearDown(Level.Iteration)
+    public void check() {
+        if (sums == 0 || right != sums) {
+            throw new IllegalStateException("wrong sums: " + (sums - right) + " of " + sums + " (expected 0x"
+                    + Integer.toHexString(expected) + ")");
+        }
     }
 }

@@ -6,12 +6,14 @@ import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 import dev.fastpath.wire.ChecksumPolicy;
 import dev.fastpath.wire.DropReason;
@@ -39,6 +41,8 @@ public class WireBenchmark {
     private final ParsedFrame parsed = new ParsedFrame();
     private MemorySegment frame;
     private int frameLength;
+    private long parses;
+    private long accepted;
 
     /** Builds the frame once. */
     @Setup
@@ -80,6 +84,25 @@ public class WireBenchmark {
      */
     @Benchmark
     public DropReason parse() {
-        return parser.parse(frame, 0, frameLength, 0, parsed);
+        DropReason r = parser.parse(frame, 0, frameLength, 0, parsed);
+        parses++;
+        if (r == DropReason.NONE) {
+            accepted++;
+        }
+        return r;
+    }
+
+    /** Every parse accepted the frame, and the parsed view holds the frame's own fields. */
+    @TearDown(Level.Iteration)
+    public void check() {
+        if (parses == 0 || accepted != parses) {
+            throw new IllegalStateException("parses that refused a valid frame: " + (parses - accepted) + " of "
+                    + parses);
+        }
+        if (parsed.srcPort() != 40000 || parsed.dstPort() != 80 || parsed.payloadLength() != payload
+                || parsed.kind() != ParsedFrame.Kind.TCP) {
+            throw new IllegalStateException("the parsed view does not hold the frame: " + parsed.srcPort() + " -> "
+                    + parsed.dstPort() + ", " + parsed.payloadLength() + " B");
+        }
     }
 }
