@@ -61,8 +61,10 @@ class XdpLiveLabTest {
             assertEquals(0, tcpdump.awaitExit(CHILD_MS), tcpdump::output);
             String result = Files.readString(json);
             assertTrue(result.contains("\"exhausted\":true"), "stopped at --count: " + flood.output());
-            assertTrue(result.contains("\"sent\":" + COUNT + ",") && result.contains("\"driverDrops\":0,"),
-                "veth took every SYN, and the count says so: " + result);
+            // Every SYN the program made is accounted for: taken by veth, or counted as not taken (a full queue
+            // on a loaded machine is a count, not a failure: no rate is asserted here).
+            assertEquals(COUNT, num(result, "sent") + num(result, "driverDrops"), result);
+            assertTrue(num(result, "sent") >= N, "tcpdump captured " + N + " of them: " + result);
         }
         List<String> rows = FloodPcapTsharkTest.tshark(pcap, "ip.src", "tcp.srcport", "tcp.flags", "ip.checksum.status",
             "tcp.checksum.status", "_ws.malformed", "tcp.options.mss_val", "tcp.options.wscale.shift",
@@ -82,5 +84,11 @@ class XdpLiveLabTest {
             tuples.add(c[0] + ":" + c[1]);
         }
         assertEquals(N, tuples.size(), "distinct 4-tuples");
+    }
+
+    private static long num(String json, String key) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + key + "\":(-?\\d+)").matcher(json);
+        assertTrue(m.find(), key + " in " + json);
+        return Long.parseLong(m.group(1));
     }
 }
