@@ -154,6 +154,9 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
         DropReason r = parser.parse(buffer, offset, length, flags, frame);
         if (r != DropReason.NONE) {
             parseDrops.inc(r);
+            if (r == DropReason.BAD_TCP_CHECKSUM || r == DropReason.BAD_DATA_OFFSET) {
+                engine.tcpInError(r == DropReason.BAD_TCP_CHECKSUM);
+            }
             return;
         }
         long dst = frame.ethernet().destination();
@@ -313,6 +316,33 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
             return t.getCurrentThreadAllocatedBytes();
         }
         return -1;
+    }
+
+    /**
+     * Every counter name {@link #report} can print (without the {@code workerN.} prefix): a test that looks a
+     * counter up by a name not in here has a typo or names a counter that does not exist.
+     *
+     * @return the names
+     */
+    public static java.util.Set<String> counterNames() {
+        java.util.Set<String> names = new java.util.TreeSet<>(java.util.List.of("FpXdpSynAcks", "FpPcapRecords",
+                "FpPcapErrors"));
+        for (WorkerStat s : WorkerStat.values()) {
+            names.add(s.name());
+        }
+        for (DropReason r : DropReason.values()) {
+            names.add("FpParseDrop_" + r.name());
+        }
+        for (NetStat s : NetStat.values()) {
+            names.add(s.name());
+        }
+        for (NetDropReason r : NetDropReason.values()) {
+            names.add("FpNetDrop_" + r.name());
+        }
+        for (TcpStat s : TcpStat.values()) {
+            names.add(s.name());
+        }
+        return names;
     }
 
     private static void line(StringBuilder sb, String prefix, String name, long value) {

@@ -258,6 +258,19 @@ public final class TcpEngine implements TimerHandler {
         }
     }
 
+    /**
+     * A TCP segment the parser refused: a bad checksum or data offset. Kernel: tcp_v4_rcv() csum_error
+     * (TcpInCsumErrors) falling through to bad_packet (TcpInErrs).
+     *
+     * @param checksum whether it was the checksum
+     */
+    public void tcpInError(boolean checksum) {
+        if (checksum) {
+            counters.inc(TcpStat.TcpInCsumErrors);
+        }
+        counters.inc(TcpStat.TcpInErrs);
+    }
+
     void hash(TcpSock s) {
         if (!established.put(ConnectionTable.addresses(s.localIp, s.remoteIp),
                 ConnectionTable.ports(s.localPort, s.remotePort), s.id)) {

@@ -8,7 +8,7 @@ import dev.fastpath.stat.EnumCounters;
  */
 public enum TcpStat {
     TcpActiveOpens, TcpPassiveOpens, TcpAttemptFails, TcpEstabResets, TcpCurrEstab, TcpInSegs, TcpOutSegs,
-    TcpRetransSegs, TcpOutRsts, TcpInErrs,
+    TcpRetransSegs, TcpOutRsts, TcpInErrs, TcpInCsumErrors,
     TcpExtListenOverflows, TcpExtListenDrops, TcpExtSyncookiesSent, TcpExtSyncookiesRecv, TcpExtSyncookiesFailed,
     TcpExtTCPReqQFullDrop, TcpExtTCPReqQFullDoCookies, TcpExtEmbryonicRsts,
     TcpExtTCPAbortOnData, TcpExtTCPAbortOnClose, TcpExtTCPAbortOnLinger, TcpExtTCPAbortOnMemory,

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +39,6 @@ class AfPacketStackClientKernelServerTest extends StackClientKernelServerTest {
     }
 
     private static long counter(Run r, int worker, String name) {
-        Matcher m = Pattern.compile("(?m)^worker" + worker + "\\." + name + " (\\d+)$").matcher(r.output());
-        return m.find() ? Long.parseLong(m.group(1)) : 0;
+        return Counters.of(r.output(), worker, name);
     }
 }

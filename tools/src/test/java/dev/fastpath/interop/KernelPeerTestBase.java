@@ -19,8 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -146,8 +144,7 @@ abstract class KernelPeerTestBase {
         }
 
         long counter(int worker, String name) {
-            Matcher m = Pattern.compile("(?m)^worker" + worker + "\\." + name + " (\\d+)$").matcher(counters);
-            return m.find() ? Long.parseLong(m.group(1)) : 0;
+            return Counters.of(counters, worker, name);
         }
 
         @Override

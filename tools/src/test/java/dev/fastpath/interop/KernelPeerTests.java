@@ -65,7 +65,7 @@ abstract class KernelPeerTests extends KernelPeerTestBase {
         Path pcap = dir.resolve("s.pcap");
         try (Server s = new Server("http", 80, pcap)) {
             String out = python(20, HTTP_SERVER_CLOSES, IP, "0");
-            assertTrue(out.contains("HTTP 200 eof=True"), out);
+            assertTrue(out.contains("HTTP 200 body=ok eof=True"), out);
             assertTrue(out.contains("CLIENT_TIME_WAIT 0"), out); // the server closed first: TIME_WAIT is its
             s.stop();
             assertEquals(1, s.counter("TcpPassiveOpens"), s.counters);
@@ -80,7 +80,7 @@ abstract class KernelPeerTests extends KernelPeerTestBase {
         Path pcap = dir.resolve("s.pcap");
         try (Server s = new Server("http", 80, pcap)) {
             String out = python(20, HTTP_SERVER_CLOSES, IP, "1");
-            assertTrue(out.contains("HTTP 200 eof=True"), out);
+            assertTrue(out.contains("HTTP 200 body=ok eof=True"), out);
             s.stop();
         }
         Sent sent = sentByStack(pcap);
@@ -107,11 +107,13 @@ abstract class KernelPeerTests extends KernelPeerTestBase {
     void lingerZeroAbortFromClient() throws Exception {
         try (Server s = new Server("echo", 7, null)) {
             String out = python(20, LINGER_ZERO, IP);
-            assertTrue(out.contains("ABORTED"), out);
+            assertTrue(out.contains("LINGER (1, 0)"), out);
             String again = python(20, PING_AND_CONNECT, IP);
             assertTrue(again.contains("CONNECTED"), again);
             s.stop();
             assertEquals(2, s.counter("TcpPassiveOpens"), s.counters);
+            assertEquals(1, s.counter("TcpEstabResets"), "the client's RST reset the echoing connection\n"
+                    + s.counters);
         }
     }
 
@@ -242,10 +244,11 @@ abstract class KernelPeerTests extends KernelPeerTestBase {
         s.sendall(b"GET / HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n")
         if sys.argv[2] == "1":
             s.shutdown(socket.SHUT_WR)
-        resp = b""
+        resp = b""; eof = False
         while True:
             b = s.recv(4096)
-            if not b: break
+            if not b:
+                eof = True; break
             resp += b
         port = s.getsockname()[1]
         time.sleep(0.2)
@@ -254,7 +257,8 @@ abstract class KernelPeerTests extends KernelPeerTestBase {
         # this connection only: an older TIME_WAIT may hold the same local port towards another server port
         out = subprocess.run(["ss", "-Htn", "state", "time-wait", "sport", "= :%d" % port, "and", "dport", "= :80"],
                              capture_output=True, text=True).stdout
-        print("HTTP", resp.split(b" ")[1].decode(), "eof=True", resp.endswith(b"ok\\n"))
+        body = "ok" if resp.endswith(b"\\r\\n\\r\\nok\\n") else "BAD"
+        print("HTTP", resp.split(b" ")[1].decode(), "body=" + body, "eof=" + str(eof))
         if sys.argv[2] == "0":
             print("CLIENT_TIME_WAIT", len([l for l in out.splitlines() if l.strip()]))
         """;
@@ -268,8 +272,8 @@ abstract class KernelPeerTests extends KernelPeerTestBase {
         while len(got) < 1000:
             got += s.recv(4096)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        print("LINGER", struct.unpack("ii", s.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER, 8)))
         s.close()
-        print("ABORTED")
         """;
 
     static final String REFUSED = """

@@ -108,8 +108,7 @@ abstract class StackClientKernelServerTest extends KernelPeerTestBase {
     /** What {@code connect} printed and its exit code. */
     record Run(int exitCode, String output) {
         long counter(String name) {
-            Matcher m = Pattern.compile("(?m)^worker0\\." + name + " (\\d+)$").matcher(output);
-            return m.find() ? Long.parseLong(m.group(1)) : 0;
+            return Counters.of(output, 0, name);
         }
 
         String summary(String key) {
