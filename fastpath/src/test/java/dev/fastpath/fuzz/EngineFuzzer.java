@@ -24,7 +24,16 @@ import java.util.List;
  * from a peer (flags, sequence and acknowledgment numbers near or far from the connection's, windows,
  * raw option bytes, payloads) to a listener, an accepted connection and a connecting socket,
  * interleaved with virtual time passing and with the application's calls. The engine must never
- * throw, every frame it sends must parse with strict checksums, and its pools must stay bounded.
+ * throw, and these properties, any of which a bug can break, must hold:
+ * <ul>
+ *   <li>every frame it sends parses with strict checksums;</li>
+ *   <li>what a Linux receiver would accept (tcp_sequence(), tcp_ack()): an ACK it sends acknowledges only
+ *       sequence space some segment from the peer on that 4-tuple carried (no ACK of unsent data), and its
+ *       data stays inside a window the peer advertised on that 4-tuple (right edge = ack + window, scaled by
+ *       the largest window scale the peer offered);</li>
+ *   <li>once the program ends, every socket is closed and the timers run out (virtual time), no
+ *       connection state is left: no socket, no TIME_WAIT record, no request, no timer.</li>
+ * </ul>
  */
 public final class EngineFuzzer {
     private static final int LOCAL = 0xC6120001;
@@ -32,7 +41,11 @@ public final class EngineFuzzer {
     private static final long MS = 1_000_000L;
     private static final int MAX_SOCKETS = 32;
     private static final Config CONFIG = Config.defaults().withOverrides(List.of(
-            "stack.max_connections=" + MAX_SOCKETS, "tcp.max_tw_buckets=16", "tcp.timestamps=1"));
+            "stack.max_connections=" + MAX_SOCKETS, "tcp.max_tw_buckets=16", "tcp.timestamps=1",
+            "tcp.retries2=5", "tcp.orphan_retries=3", "tcp.synack_retries=2", "tcp.fin_timeout_s=10",
+            "tcp.timewait_len_s=10"));
+    /** Virtual time after the last socket closed within which everything must be gone (all timers above). */
+    private static final long DRAIN_NS = 900_000L * MS;
     private static final FrameParser STRICT = new FrameParser(ChecksumPolicy.STRICT);
     private static final ParsedFrame FRAME = new ParsedFrame();
 
@@ -83,10 +96,11 @@ public final class EngineFuzzer {
         api.connect(client, PEER, 80, clock.nowNs());
         Input in = new Input(data);
         int[] isn = {1000, 5000};
+        Peer peer = new Peer();
         for (int step = 0; step < 200 && in.more(); step++) {
             int op = in.u8() % 8;
             if (op <= 4) {
-                inject(e, link, in, isn, clock.nowNs());
+                inject(e, link, in, isn, clock.nowNs(), peer);
             } else if (op == 5) {
                 long ms = in.u8() * (long) (1 + in.u8() % 64);
                 for (long t = 0; t < ms; t += 10) {
@@ -96,14 +110,104 @@ public final class EngineFuzzer {
             } else {
                 application(api, in, listener, clock.nowNs());
             }
-            drainAndCheck(link);
+            drainAndCheck(link, peer);
             Fuzz.check(e.socketsInUse() <= MAX_SOCKETS, "socket pool overflowed: " + e.socketsInUse());
             Fuzz.check(e.timeWaitCount() <= 16, "TIME_WAIT past tcp_max_tw_buckets");
+        }
+        closeEverythingAndDrain(e, api, link, clock, peer);
+    }
+
+    /** Closes every socket id, lets the timers run out on virtual time: nothing may be left. */
+    private static void closeEverythingAndDrain(TcpEngine e, SocketOps api, InMemoryLink link, VirtualClock clock,
+            Peer peer) {
+        for (int id = 0; id < MAX_SOCKETS; id++) {
+            for (int refs = 0; refs < 8 && api.close(id, clock.nowNs()) == 0; refs++) {
+                // close() drops one reference a call (F1): until the id is gone
+            }
+        }
+        drainAndCheck(link, peer);
+        long end = clock.nowNs() + DRAIN_NS;
+        while (clock.nowNs() - end < 0 && (e.socketsInUse() > 0 || e.timersPending() > 0 || e.timeWaitCount() > 0)) {
+            clock.advance(50 * MS);
+            e.pollTimers(clock.nowNs());
+            drainAndCheck(link, peer);
+        }
+        Fuzz.check(e.socketsInUse() == 0 && e.timeWaitCount() == 0 && e.establishedCount() == 0
+                && e.orphanCount() == 0 && e.timersPending() == 0, "state left " + DRAIN_NS / MS / 1000
+                + " s after every socket closed: " + e.socketsInUse() + " sockets, " + e.timeWaitCount()
+                + " TIME_WAIT, " + e.orphanCount() + " orphans, " + e.timersPending() + " timers");
+    }
+
+    /**
+     * What the peer sent on each 4-tuple (keyed by the engine's local and the peer's port): the sequence space
+     * its segments covered, the right edges of the windows it advertised, and the largest window scale it
+     * offered. A Linux receiver in the peer's place would accept nothing outside these.
+     */
+    static final class Peer {
+        private final java.util.Map<Integer, java.util.List<long[]>> spans = new java.util.HashMap<>();
+        private final java.util.Map<Integer, java.util.List<long[]>> windows = new java.util.HashMap<>();
+        private final java.util.Map<Integer, Integer> scale = new java.util.HashMap<>();
+
+        static int key(int localPort, int peerPort) {
+            return localPort << 16 | peerPort;
+        }
+
+        void sent(TcpSegment s) {
+            int k = key(s.destinationPort(), s.sourcePort());
+            int len = s.payload().length + ((s.flags() & TcpHeader.SYN) != 0 ? 1 : 0)
+                    + ((s.flags() & TcpHeader.FIN) != 0 ? 1 : 0);
+            spans.computeIfAbsent(k, x -> new java.util.ArrayList<>()).add(new long[] {s.seq(), len});
+            if ((s.flags() & TcpHeader.ACK) != 0) {
+                windows.computeIfAbsent(k, x -> new java.util.ArrayList<>()).add(new long[] {s.ack(), s.window()});
+            }
+            if ((s.flags() & TcpHeader.SYN) != 0) {
+                for (TcpOption o : s.options()) {
+                    if (o instanceof TcpOption.WindowScale w) {
+                        scale.merge(k, Math.min(14, w.shift()), Math::max);
+                    }
+                }
+            }
+        }
+
+        /** @return why a Linux receiver would refuse this segment from the engine, or null */
+        String refuses(TcpSegment s) {
+            int k = key(s.sourcePort(), s.destinationPort());
+            if ((s.flags() & TcpHeader.ACK) != 0 && (s.flags() & TcpHeader.RST) == 0 && !acksSentSpace(k, s.ack())) {
+                return "ACK of sequence space the peer never sent: ack " + Integer.toUnsignedString(s.ack());
+            }
+            int data = s.payload().length + ((s.flags() & TcpHeader.FIN) != 0 ? 1 : 0);
+            if (data > 0 && (s.flags() & TcpHeader.SYN) == 0 && !insideAWindow(k, s.seq(), data)) {
+                return "data beyond every window the peer advertised: seq " + Integer.toUnsignedString(s.seq())
+                        + " + " + data;
+            }
+            return null;
+        }
+
+        private boolean acksSentSpace(int k, int ack) {
+            for (long[] sp : spans.getOrDefault(k, java.util.List.of())) {
+                long off = (ack - (int) sp[0]) & 0xFFFF_FFFFL;
+                if (off <= sp[1]) {
+                    return true; // within or at the end of what that segment carried
+                }
+            }
+            return false;
+        }
+
+        private boolean insideAWindow(int k, int seq, int len) {
+            int shift = scale.getOrDefault(k, 0);
+            for (long[] w : windows.getOrDefault(k, java.util.List.of())) {
+                long room = w[1] << shift;
+                long end = ((seq + len) - (int) w[0]) & 0xFFFF_FFFFL;
+                if (end <= room || room == 0 && len == 1) {
+                    return true; // inside the window, or a one-byte zero-window probe
+                }
+            }
+            return false;
         }
     }
 
     /** One segment from the peer, its numbers drawn near the ones in play or anywhere. */
-    private static void inject(TcpEngine e, InMemoryLink link, Input in, int[] isn, long nowNs) {
+    private static void inject(TcpEngine e, InMemoryLink link, Input in, int[] isn, long nowNs, Peer peer) {
         int portChoice = in.u8() % 4;
         int srcPort = portChoice == 0 ? 40000 + in.u8() % 4 : portChoice == 1 ? 80 : in.u8() << 8 | in.u8();
         int dstPort = portChoice == 1 ? 32768 + (in.u8() << 8 | in.u8()) % 28232 : in.u8() % 3 == 0 ? in.u8() : 80;
@@ -124,6 +228,7 @@ public final class EngineFuzzer {
         }
         TcpSegment s = TcpSegment.of(srcPort, dstPort, seq, ack, flags, window, options, payload)
                 .withComputedChecksum(PEER, LOCAL);
+        peer.sent(s);
         byte[] l4 = new byte[s.length()];
         s.emit(MemorySegment.ofArray(l4), 0);
         Ipv4Packet ip = Ipv4Packet.of(PEER, LOCAL, Ipv4Header.PROTO_TCP, l4);
@@ -159,9 +264,26 @@ public final class EngineFuzzer {
         }
     }
 
-    /** Every frame the engine sent parses with checksums verified. */
-    private static void drainAndCheck(InMemoryLink link) {
-        link.b().receive((buf, off, len, fl) -> Fuzz.check(STRICT.parse(buf, off, len, fl, FRAME) == DropReason.NONE,
-                "the engine sent a frame that does not parse: " + STRICT.parse(buf, off, len, fl, FRAME)), 1000);
+    /** Every frame the engine sent parses with checksums verified, and the peer's model would accept it. */
+    private static void drainAndCheck(InMemoryLink link, Peer peer) {
+        link.b().receive((buf, off, len, fl) -> {
+            DropReason r = STRICT.parse(buf, off, len, fl, FRAME);
+            Fuzz.check(r == DropReason.NONE, "the engine sent a frame that does not parse: " + r);
+            if (FRAME.kind() == ParsedFrame.Kind.TCP) {
+                TcpSegment s = segment(buf, off, len);
+                String why = peer.refuses(s);
+                Fuzz.check(why == null, why + " in " + s);
+            }
+        }, 1000);
+    }
+
+    private static TcpSegment segment(MemorySegment buf, long off, int len) {
+        try {
+            EthernetFrame eth = EthernetFrame.parse(buf, off, len);
+            Ipv4Packet ip = Ipv4Packet.parse(MemorySegment.ofArray(eth.payload()), 0, eth.payload().length);
+            return TcpSegment.parse(MemorySegment.ofArray(ip.payload()), 0, ip.payload().length);
+        } catch (dev.fastpath.wire.MalformedPacketException e) {
+            throw new IllegalStateException("a frame that parsed does not parse as records", e);
+        }
     }
 }

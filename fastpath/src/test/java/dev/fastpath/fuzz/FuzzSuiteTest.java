@@ -36,6 +36,13 @@ class FuzzSuiteTest {
         assertEquals(0, rc, "finding in " + target + ":\n" + tail(log));
         assertTrue(log.contains("Done "), "Jazzer did not run to completion:\n" + tail(log));
         assertTrue(!log.contains("no interesting inputs"), "no coverage instrumentation:\n" + tail(log));
+        java.util.regex.Matcher done = java.util.regex.Pattern.compile("Done (\\d+) runs in (\\d+) second")
+                .matcher(log);
+        assertTrue(done.find(), "Jazzer printed no execution count:\n" + tail(log));
+        long runs = Long.parseLong(done.group(1));
+        assertTrue(runs > 0, "no executions");
+        System.out.printf("fuzz %s: %d executions in %s s (%d/s), seeded from %s%n", target, runs, done.group(2),
+                runs / Math.max(1, Long.parseLong(done.group(2))), seeds.getFileName());
     }
 
     private static String tail(String log) {
