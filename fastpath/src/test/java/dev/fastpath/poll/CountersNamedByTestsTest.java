@@ -29,10 +29,10 @@ class CountersNamedByTestsTest {
 
     static Path root() {
         Path p = Path.of("").toAbsolutePath();
-        while (p != null && !Files.isDirectory(p.resolve("stack/src/main/java"))) {
+        while (p != null && !Files.isDirectory(p.resolve("fastpath/src/main/java"))) {
             p = p.getParent();
         }
-        assertTrue(p != null, "cannot find stack/src/main/java above " + Path.of("").toAbsolutePath());
+        assertTrue(p != null, "cannot find fastpath/src/main/java above " + Path.of("").toAbsolutePath());
         return p;
     }
 
@@ -51,14 +51,14 @@ class CountersNamedByTestsTest {
     @Test
     void everyCounterATestNamesExistsAndIsProduced() {
         Path root = root();
-        String tests = all(root.resolve("stack/src/test/java"));
-        String main = all(root.resolve("stack/src/main/java"));
+        String tests = all(root.resolve("fastpath/src/test/java")) + all(root.resolve("tools/src/test/java"));
+        String main = all(root.resolve("fastpath/src/main/java"));
         Set<String> named = new TreeSet<>();
         Matcher m = ENUM.matcher(tests);
         while (m.find()) {
             named.add(m.group(2));
         }
-        String interop = all(root.resolve("stack/src/test/java/dev/fastpath/interop"));
+        String interop = all(root.resolve("tools/src/test/java/dev/fastpath/interop"));
         m = NAME.matcher(interop);
         while (m.find()) {
             named.add(m.group(1));
