@@ -104,8 +104,10 @@ class CookiesAgainstLinuxTest {
             for (String s : new String[] {"net.ipv4.tcp_syncookies=2", "net.ipv4.tcp_timestamps=2"}) {
                 assertEquals(0, lab.run(lab.nsB(), 5, "sysctl", "-w", s).exitCode(), s);
             }
-            Process capture = lab.spawn(lab.nsB(), "tcpdump", "-Z", "root", "-i", Lab.IF_B, "-U", "-s", "0", "-w",
-                    pcap.toString(), "tcp", "port", Integer.toString(PORT));
+            // --immediate-mode: no packet waits in the capture ring for its block to retire (tcpdump is stopped
+            // soon after the last connection)
+            Process capture = lab.spawn(lab.nsB(), "tcpdump", "-Z", "root", "-i", Lab.IF_B, "--immediate-mode", "-U",
+                    "-s", "0", "-w", pcap.toString(), "tcp", "port", Integer.toString(PORT));
             Child tcpdump = new Child(capture, "tcpdump");
             assertTrue(tcpdump.awaitLine("listening on", 20_000).isPresent(), tcpdump::output);
             Child server = new Child(lab.spawn(lab.nsB(), "python3", "-c", SERVER, Integer.toString(SHAPES.size())),
@@ -127,7 +129,7 @@ class CookiesAgainstLinuxTest {
             while (info.find()) {
                 infoByPort.put(Integer.parseInt(info.group(1)), info.group(2).trim());
             }
-            Thread.sleep(300);
+            Thread.sleep(1000);
             capture.destroy(); // SIGTERM to this tcpdump only; -U wrote every packet as it came
             tcpdump.awaitExit(10_000);
         }
