@@ -34,6 +34,8 @@ public final class SocketConstants {
     public static final int TCP_QUICKACK = 12;
     public static final int TCP_WINDOW_CLAMP = 10;
     public static final int TCP_USER_TIMEOUT = 18;
+    /** Unsent bytes past which the socket is not writeable (poll, blocking writes). */
+    public static final int TCP_NOTSENT_LOWAT = 25;
     public static final int TCP_FASTOPEN_CONNECT = 30;
     /** Reads report the bytes left in the receive queue (a TCP_CM_INQ control message in Linux). */
     public static final int TCP_INQ = 36;
@@ -46,6 +48,10 @@ public final class SocketConstants {
     /** End of record: what follows goes into new segments, never into this record's (tcp_sendmsg(), eor). */
     public static final int MSG_EOR = 0x80;
     public static final int MSG_DONTWAIT = 0x40;
+    /** Urgent ("out-of-band") data: send sets the urgent pointer after it; recv reads the urgent byte. */
+    public static final int MSG_OOB = 0x1;
+    /** recv flag: look without consuming. */
+    public static final int MSG_PEEK = 0x2;
     public static final int MSG_NOSIGNAL = 0x4000;
 
     public static final int SHUT_RD = 0;

@@ -4,19 +4,14 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * A fixed-capacity byte ring for a connection's send or receive queue. Bytes are appended at the
- * tail and consumed from the head; {@link #copyOut} reads at an offset from the head without
- * consuming (retransmission reads unacknowledged bytes again). A send queue may also mark where records
- * end ({@link #markRecordEnd}, MSG_EOR); the marks travel with the bytes and go when they are consumed.
+ * A fixed-capacity byte ring for a connection's receive queue. Bytes are appended at the tail and
+ * consumed from the head; {@link #copyOut} reads at an offset from the head without consuming.
+ * (The send queue, which also keeps skbs, is {@link SendQueue}.)
  */
 final class ByteRing {
     private byte[] data;
     private int head;
     private int size;
-    /** Bytes consumed so far (wrapping): record marks are positions in this count. */
-    private int consumed;
-    /** Record ends, allocated at the first one (most queues never have any). */
-    private RecordMarks records;
 
     ByteRing(int capacity) {
         this.data = new byte[capacity];
@@ -98,44 +93,10 @@ final class ByteRing {
     void consume(int n) {
         head = (head + n) % data.length;
         size -= n;
-        consumed += n;
-        if (records != null) {
-            records.ackedTo(consumed);
-        }
     }
 
     void clear() {
         head = 0;
         size = 0;
-        consumed = 0;
-        if (records != null) {
-            records.clear();
-        }
-    }
-
-    /** @return whether another record end can be marked ({@link RecordMarks#MAX} at most wait) */
-    boolean canMarkRecord() {
-        return records == null || records.hasRoom();
-    }
-
-    /** Marks the end of a record at the tail: later bytes belong to the next record. */
-    void markRecordEnd() {
-        if (records == null) {
-            records = new RecordMarks();
-        }
-        records.add(consumed + size);
-    }
-
-    /**
-     * @param from an offset from the head
-     * @return bytes from there to the end of its record, or {@link Integer#MAX_VALUE} when no record ends later
-     */
-    int toRecordEnd(int from) {
-        return records == null ? Integer.MAX_VALUE : records.room(consumed + from);
-    }
-
-    /** @return whether a record ends at offset {@code at} from the head */
-    boolean recordEndsAt(int at) {
-        return records != null && records.endsAt(consumed + at);
     }
 }

@@ -4,7 +4,6 @@ import static dev.fastpath.api.SocketConstants.SHUT_RD;
 import static dev.fastpath.api.SocketConstants.SHUT_RDWR;
 import static dev.fastpath.api.SocketConstants.SHUT_WR;
 
-import dev.fastpath.api.SocketConstants;
 
 import dev.fastpath.api.Errno;
 import dev.fastpath.config.Knob;
@@ -241,53 +240,34 @@ public final class SocketOps {
     }
 
     /**
-     * send() with flags: MSG_MORE holds a partial segment for what follows (and leaves PSH off); MSG_EOR ends a
-     * record when the whole buffer was taken (as tcp_sendmsg() sets eor only then): later data never shares a
-     * segment with it.
+     * send() with flags. Kernel: tcp_sendmsg_locked() (the steps are in {@link TcpSend}): MSG_MORE leaves the
+     * tail skb unpushed (no PSH, corked for this push); MSG_EOR ends a record when the whole buffer was taken
+     * (later data never shares an skb with it). A blocking socket that must wait returns what it took (or
+     * −EAGAIN): the caller waits for POLLOUT and calls again with the rest, which continues the same write.
      */
     public int send(int id, byte[] src, int off, int len, int flags, long nowNs) {
         TcpSock s = e.sock(id);
         if (s == null) {
             return -Errno.EBADF;
         }
-        s.moreComing = (flags & SocketConstants.MSG_MORE) != 0;
         if (src == null) {
             return -Errno.EFAULT;
-        }
-        if (s.error != 0) {
-            return -e.takeError(id);
-        }
-        if (s.sndShutdown) {
-            return -Errno.EPIPE;
         }
         if (s.deferConnect) {
             tcpSendSynNow(s, nowNs); // TCP_FASTOPEN_CONNECT: the first write starts the handshake
             return -Errno.EINPROGRESS;
         }
-        if (s.state == TcpState.SYN_SENT || s.state == TcpState.SYN_RECV) {
-            return -Errno.EAGAIN; // a blocking caller waits for the handshake (sk_stream_wait_connect)
-        }
         if (s.state != TcpState.ESTABLISHED && s.state != TcpState.CLOSE_WAIT) {
-            return -Errno.EPIPE; // Linux: also for a socket that never connected
+            // sk_stream_wait_connect(): a pending error first, then EPIPE unless the handshake is under way
+            if (s.error != 0) {
+                return -e.takeError(id);
+            }
+            return s.state == TcpState.SYN_SENT || s.state == TcpState.SYN_RECV ? -Errno.EAGAIN : -Errno.EPIPE;
         }
-        boolean eor = (flags & SocketConstants.MSG_EOR) != 0;
-        if (eor && !s.sendQueue.canMarkRecord()) {
-            return -Errno.EAGAIN; // RecordMarks.MAX records unacknowledged: wait for ACKs, as for a full buffer
+        if (s.error != 0 || s.sndShutdown) {
+            return s.error != 0 ? -e.takeError(id) : -Errno.EPIPE; // sk_stream_error()
         }
-        int n = s.sendQueue.append(src, off, len);
-        if (n == 0 && len > 0) {
-            return -Errno.EAGAIN;
-        }
-        if (eor && n == len && n > 0) { // tcp_sendmsg() sets eor on the skb that took the last byte
-            s.sendQueue.markRecordEnd();
-        }
-        e.xmitForMoreSend = s.moreComing;
-        try {
-            TcpXmit.tcpWriteXmit(e, s, nowNs);
-        } finally {
-            e.xmitForMoreSend = false;
-        }
-        return n;
+        return TcpSend.tcpSendmsgLocked(e, s, src, off, len, flags, nowNs);
     }
 
     /**

@@ -78,12 +78,14 @@ public final class SocketOptions {
                     TcpTimers.armKeepalive(e, s, nowNs);
                 }
             }
-            // sock_setsockopt(): the value is doubled for bookkeeping overhead, within [min, max × 2].
+            // sock_setsockopt(): the value (unsigned, at most wmem_max) is doubled for bookkeeping overhead, at
+            // least SOCK_MIN_SNDBUF; the buffer is no longer tuned (SOCK_SNDBUF_LOCK) and writers may wake.
             case SocketConstants.SO_SNDBUF -> {
-                s.sndBuf = Math.max(SOCK_MIN_SNDBUF,
-                        (int) Math.min(2L * Math.max(value, 0), 2L * e.config.intValue(Knob.NET_WMEM_MAX)));
-                if (s.sendQueue != null && s.sndBuf > s.sendQueue.capacity()) {
-                    s.sendQueue.resize(s.sndBuf); // a connected socket's queue grows; queued data is kept
+                long v = Math.min(Integer.toUnsignedLong(value), e.config.intValue(Knob.NET_WMEM_MAX));
+                s.sndBuf = (int) Math.max(2 * Math.min(v, Integer.MAX_VALUE / 2), SOCK_MIN_SNDBUF);
+                s.sndBufLocked = true;
+                if (s.sendQueue != null) {
+                    TcpSend.skStreamWriteSpace(e, s);
                 }
             }
             case SocketConstants.SO_RCVBUF -> {
@@ -150,16 +152,28 @@ public final class SocketOptions {
     private int setTcpLevel(TcpSock s, int name, int value, long nowNs) {
         switch (name) {
             case SocketConstants.TCP_NODELAY -> {
-                s.nodelay = value != 0;
-                if (s.nodelay && s.synchronizedState()) {
-                    s.pushOnce = true; // __tcp_sock_set_nodelay(): TCP_NAGLE_PUSH, past cork and MSG_MORE
-                    TcpXmit.tcpWriteXmit(e, s, nowNs);
+                if (value != 0) { // __tcp_sock_set_nodelay(): TCP_NAGLE_OFF | TCP_NAGLE_PUSH, then push
+                    s.nonagle |= TcpXmit.NAGLE_OFF | TcpXmit.NAGLE_PUSH;
+                    pushPending(s, nowNs);
+                } else {
+                    s.nonagle &= ~TcpXmit.NAGLE_OFF;
                 }
             }
             case SocketConstants.TCP_CORK -> {
-                s.cork = value != 0;
-                if (!s.cork && s.synchronizedState()) {
-                    TcpXmit.tcpWriteXmit(e, s, nowNs); // uncorking pushes what waited
+                if (value != 0) {
+                    s.nonagle |= TcpXmit.NAGLE_CORK;
+                } else { // __tcp_sock_set_cork(): uncorking pushes what waited (past Nagle with TCP_NODELAY)
+                    s.nonagle &= ~TcpXmit.NAGLE_CORK;
+                    if ((s.nonagle & TcpXmit.NAGLE_OFF) != 0) {
+                        s.nonagle |= TcpXmit.NAGLE_PUSH;
+                    }
+                    pushPending(s, nowNs);
+                }
+            }
+            case SocketConstants.TCP_NOTSENT_LOWAT -> {
+                s.notsentLowat = value; // unsigned, as Linux stores it; 0 falls back to the sysctl
+                if (s.sendQueue != null) {
+                    TcpSend.skStreamWriteSpace(e, s);
                 }
             }
             case SocketConstants.TCP_MAXSEG -> {
@@ -227,6 +241,12 @@ public final class SocketOptions {
         return 0;
     }
 
+    private void pushPending(TcpSock s, long nowNs) {
+        if (s.synchronizedState() && s.sendQueue != null) {
+            TcpXmit.tcpWriteXmit(e, s, nowNs);
+        }
+    }
+
     /**
      * getsockopt() for integer-valued options. SO_ERROR reads and clears the pending error.
      *
@@ -252,8 +272,8 @@ public final class SocketOptions {
         }
         if (level == IPPROTO_TCP) {
             return switch (name) {
-                case SocketConstants.TCP_NODELAY -> s.nodelay ? 1 : 0;
-                case SocketConstants.TCP_CORK -> s.cork ? 1 : 0;
+                case SocketConstants.TCP_NODELAY -> (s.nonagle & TcpXmit.NAGLE_OFF) != 0 ? 1 : 0;
+                case SocketConstants.TCP_CORK -> (s.nonagle & TcpXmit.NAGLE_CORK) != 0 ? 1 : 0;
                 case SocketConstants.TCP_MAXSEG -> s.synchronizedState() ? s.mss
                         : s.userMss > 0 ? s.userMss : 536; // Linux: TCP_MSS_DEFAULT before the handshake
                 case SocketConstants.TCP_KEEPIDLE -> s.keepIdle;
@@ -268,6 +288,7 @@ public final class SocketOptions {
                 case SocketConstants.TCP_WINDOW_CLAMP -> s.windowClamp;
                 case SocketConstants.TCP_FASTOPEN_CONNECT -> s.fastOpenConnect ? 1 : 0;
                 case SocketConstants.TCP_INQ -> s.inqHint ? 1 : 0;
+                case SocketConstants.TCP_NOTSENT_LOWAT -> s.notsentLowat;
                 default -> -Errno.ENOPROTOOPT;
             };
         }
@@ -315,9 +336,13 @@ public final class SocketOptions {
             if (s.recvQueue != null && s.recvQueue.size() >= Math.max(s.rcvLowat, 1)) {
                 mask |= POLLIN | POLLRDNORM;
             }
-            if (s.sndShutdown || s.sendQueue == null || s.sendQueue.free() > 0) {
+            if (s.sndShutdown || TcpSend.skStreamIsWriteable(e, s)) {
                 mask |= POLLOUT | POLLWRNORM;
+            } else if (s.sendQueue != null) {
+                s.sendQueue.noSpace = true; // SOCK_NOSPACE: the ACK that frees enough space wakes the poller
             }
+        } else if (s.state == TcpState.SYN_SENT && s.deferConnect) {
+            mask |= POLLOUT | POLLWRNORM; // TCP_FASTOPEN_CONNECT: the write that sends the SYN may come
         }
         if (s.error != 0) {
             mask |= POLLERR;
@@ -334,11 +359,12 @@ public final class SocketOptions {
         if (s.state == TcpState.LISTEN) {
             return -Errno.EINVAL;
         }
-        int queued = s.sendQueue == null ? 0 : s.sendQueue.size();
+        boolean handshake = s.state == TcpState.SYN_SENT || s.state == TcpState.SYN_RECV;
+        int queued = s.sendQueue == null || handshake ? 0 : s.sendQueue.size();
         return switch (request) {
             case SIOCINQ -> s.recvQueue == null ? 0 : s.recvQueue.size();
-            case SIOCOUTQ -> queued;
-            case SIOCOUTQNSD -> Math.max(0, queued - (s.sndNxt - s.sndUna));
+            case SIOCOUTQ -> queued; // write_seq - snd_una
+            case SIOCOUTQNSD -> handshake ? 0 : Math.max(0, TcpSend.writeSeq(s) - TcpXmit.sndHigh(s));
             default -> -Errno.ENOTTY;
         };
     }

@@ -32,8 +32,12 @@ final class TcpInput {
         if ((f.flags() & TcpHeader.ACK) == 0) {
             return;
         }
+        int priorPackets = s.sendQueue == null ? 0 : s.sendQueue.packetsOut();
         if (tcpAck(s, f, nowNs) < 0) {
             return;
+        }
+        if (priorPackets > 0) {
+            TcpSend.tcpUpdatePacingRate(e, s); // tcp_ack() → tcp_cong_control()
         }
         if (s.tsOk && f.options().hasTimestamps() && Seq.beforeEq(f.seq(), s.rcvNxt)) {
             s.tsRecent = f.options().tsVal(); // tcp_replace_ts_recent(): only from an acceptable segment
@@ -55,8 +59,14 @@ final class TcpInput {
         if (!dataStep(s, f, nowNs)) {
             return;
         }
-        TcpXmit.tcpWriteXmit(e, s, nowNs); // tcp_data_snd_check(): data may carry the ACK
+        tcpDataSndCheck(s, nowNs); // data may carry the ACK
         TcpAck.tcpAckSndCheck(e, s, nowNs);
+    }
+
+    /** Kernel: tcp_data_snd_check(): send what the ACK allows, then wake a writer the ACK made room for. */
+    private void tcpDataSndCheck(TcpSock s, long nowNs) {
+        TcpXmit.tcpWriteXmit(e, s, nowNs);
+        TcpSend.tcpCheckSpace(e, s);
     }
 
     /** State changes the ACK of our FIN makes: F9, F13, F14 (CLOSING). @return false when s is gone */
@@ -440,7 +450,7 @@ final class TcpInput {
         s.sendQueue.consume(Math.min(bytes, s.sendQueue.size()));
         s.sndUna = ack;
         if (s.rttPending && Seq.after(ack, s.rttSeq)) {
-            rttSample(s, nowNs - s.rttSeqSentNs);
+            rttSample(s, nowNs - s.rttSeqSentNs, nowNs);
         }
         s.retransmits = 0;
         s.backoff = 0;
@@ -448,9 +458,6 @@ final class TcpInput {
         s.tlpOut = false;
         TcpRecovery.onNewAck(e, s, (acked + s.mss - 1) / s.mss, nowNs);
         TcpTimers.armXmitTimer(e, s, nowNs, true);
-        if (s.sendQueue.free() > 0) {
-            e.events.onWritable(s.id);
-        }
         return 1;
     }
 
@@ -458,8 +465,11 @@ final class TcpInput {
      * RFC 6298 §2: SRTT and RTTVAR from one sample. As Linux's tcp_set_rto(), the variance term is
      * at least TCP_RTO_MIN, so the first RTO is RTT + max(2 × RTT, 200 ms).
      */
-    void rttSample(TcpSock s, long rttNs) {
+    void rttSample(TcpSock s, long rttNs, long nowNs) {
         s.rttPending = false;
+        if (s.sendQueue != null) {
+            MinRtt.update(s.sendQueue.minRtt, rttNs / 1000, nowNs); // tcp_update_rtt_min()
+        }
         if (s.srttNs == 0) {
             s.srttNs = rttNs;
             s.rttvarNs = rttNs / 2;
@@ -513,6 +523,7 @@ final class TcpInput {
         s.initQueues();
         TcpWindow.tcpInitBufferSpace(e, s, nowNs);
         s.sndCwnd = e.config.intValue(Knob.TCP_INIT_CWND);
+        TcpSend.tcpInitTransfer(e, s, true);
         e.timers.cancel(s.rtoTimer);
         s.rtoTimer = TimerWheel.NONE;
         s.retransmits = 0;
@@ -552,6 +563,7 @@ final class TcpInput {
         s.sndWl2 = f.ack();
         s.retransmits = 0;
         e.tcpSetState(s, TcpState.ESTABLISHED);
+        TcpSend.tcpInitTransfer(e, s, true);
         s.socketState = TcpState.SS_CONNECTED;
         TcpTimers.armKeepalive(e, s, nowNs);
         if ((f.flags() & TcpHeader.SYN) != 0) {

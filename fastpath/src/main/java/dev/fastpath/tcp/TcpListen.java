@@ -357,16 +357,17 @@ final class TcpListen {
         c.sndWl1 = f.seq();
         c.sndWl2 = f.ack();
         c.rtoNs = e.config.get(Knob.TCP_TIMEOUT_INIT) * TcpEngine.MS;
-        if (r.retransmits == 0 && r.synackSentNs != 0) {
-            e.input.rttSample(c, nowNs - r.synackSentNs); // Karn: no sample once the SYN-ACK was resent
-        }
         c.inheritOptions(l);
         c.sndCwnd = e.config.intValue(Knob.TCP_INIT_CWND);
         c.advMss = c.mssClamp; // tcp_v4_syn_recv_sock(): the route's advmss, timestamps not taken off
         c.advertisedWnd = r.rcvWnd;
         c.windowClamp = r.windowClamp;
         c.initQueues();
+        if (r.retransmits == 0 && r.synackSentNs != 0) {
+            e.input.rttSample(c, nowNs - r.synackSentNs, nowNs); // Karn: no sample once the SYN-ACK was resent
+        }
         TcpWindow.tcpInitBufferSpace(e, c, nowNs); // tcp_init_transfer(): the child is established
+        TcpSend.tcpInitTransfer(e, c, false);
         c.lastRcvNs = nowNs;
         c.parent = l;
         e.tcpSetState(c, TcpState.ESTABLISHED);

@@ -12,6 +12,8 @@ final class TcpSock {
     static final int OFO_RANGES = 16;
     /** SACKed ranges a sender remembers. */
     static final int SACK_RANGES = 16;
+    /** The send ring starts at most this big and doubles as the send buffer fills (SendQueue#ensureRoom). */
+    static final int INITIAL_SEND_RING = 64 * 1024;
     final int id;
     int state = TcpState.CLOSE;
     int socketState = TcpState.SS_UNCONNECTED;
@@ -55,7 +57,7 @@ final class TcpSock {
     int tsRecent;
     int tsOffset;
 
-    ByteRing sendQueue;
+    SendQueue sendQueue;
     ByteRing recvQueue;
     /** Received out-of-order ranges beyond rcv_nxt; their bytes already sit in recvQueue past its tail. */
     SeqRanges ofo;
@@ -130,6 +132,11 @@ final class TcpSock {
     int pingpong;
     /** The largest window the peer has offered (Linux max_window), bounds acceptable old ACKs. */
     int maxWindow;
+    /** SO_SNDBUF was set (SOCK_SNDBUF_LOCK): the send buffer is no longer tuned. */
+    boolean sndBufLocked;
+    /** TCP_NOTSENT_LOWAT (0: net.ipv4.tcp_notsent_lowat). */
+    int notsentLowat;
+
     long lastRcvNs;
     long lastDupAckNs = Long.MIN_VALUE;
     int keepaliveProbes;
@@ -139,25 +146,23 @@ final class TcpSock {
     boolean lingerOn;
     int lingerSeconds;
     int linger2 = Integer.MIN_VALUE;
-    boolean nodelay;
+    /**
+     * Linux tp->nonagle: TcpXmit.NAGLE_OFF (TCP_NODELAY), NAGLE_CORK (TCP_CORK), NAGLE_PUSH (push once past
+     * Nagle and cork, until the next skb is queued).
+     */
+    byte nonagle;
     int userMss;
     int keepIdle;
     int keepIntvl;
     int keepCnt;
     int userTimeoutMs;
     boolean nonBlocking;
+    /** Linux sk_sndbuf: SO_SNDBUF doubled, or tcp_wmem[1] grown by tcp_sndbuf_expand(); bounds sk_wmem_queued. */
     int sndBuf;
     int rcvBuf;
     int rcvLowat = 1;
     boolean reuseAddr;
     boolean reusePort;
-    boolean cork;
-    /** The last write said MSG_MORE: hold a partial segment, and do not mark PSH (tcp_push()). */
-    boolean moreComing;
-    /** One push that ignores TCP_CORK and MSG_MORE (Linux TCP_NAGLE_PUSH, set by TCP_NODELAY). */
-    boolean pushOnce;
-    /** The segment tcp_write_wakeup() sends carries PSH even after MSG_MORE. */
-    boolean wakeupPush;
     /** TCP_FASTOPEN_CONNECT; deferConnect: connect() returned 0 and the SYN waits for the first write. */
     boolean fastOpenConnect;
     boolean deferConnect;
@@ -254,7 +259,7 @@ final class TcpSock {
     /** Sizes the queues from SO_RCVBUF/SO_SNDBUF as the connection synchronizes (reused from the pool). */
     void initQueues() {
         recvQueue = ByteRing.reuse(recvQueue, TcpWindow.ringCapacity(rcvBuf));
-        sendQueue = ByteRing.reuse(sendQueue, sndBuf);
+        sendQueue = SendQueue.reuse(sendQueue, Math.min(sndBuf, INITIAL_SEND_RING));
         sndMax = sndNxt;
         sndSml = sndNxt;
         copiedSeq = rcvNxt;
@@ -316,7 +321,7 @@ final class TcpSock {
         lingerOn = false;
         lingerSeconds = 0;
         linger2 = Integer.MIN_VALUE;
-        nodelay = false;
+        nonagle = 0;
         userMss = 0;
         keepIdle = 0;
         keepIntvl = 0;
@@ -328,10 +333,8 @@ final class TcpSock {
         rcvLowat = 1;
         reuseAddr = false;
         reusePort = false;
-        cork = false;
-        moreComing = false;
-        pushOnce = false;
-        wakeupPush = false;
+        sndBufLocked = false;
+        notsentLowat = 0;
         synRetries = 0;
         fastOpenConnect = false;
         deferConnect = false;
@@ -351,11 +354,12 @@ final class TcpSock {
         lingerOn = l.lingerOn;
         lingerSeconds = l.lingerSeconds;
         linger2 = l.linger2;
-        nodelay = l.nodelay;
-        cork = l.cork;
+        nonagle = (byte) (l.nonagle & ~TcpXmit.NAGLE_PUSH);
         userMss = l.userMss;
         userTimeoutMs = l.userTimeoutMs;
         sndBuf = l.sndBuf;
+        sndBufLocked = l.sndBufLocked;
+        notsentLowat = l.notsentLowat;
         rcvBuf = l.rcvBuf;
         rcvBufLocked = l.rcvBufLocked;
         windowClamp = l.windowClamp;

@@ -176,7 +176,8 @@ final class TcpTimers {
      */
     static void tcpProbeTimer(TcpEngine e, TcpSock s, long nowNs) {
         s.probeTimer = TimerWheel.NONE;
-        if (s.sndUna != s.sndNxt || s.sendQueue == null || s.sendQueue.size() == s.sndNxt - s.sndUna) {
+        if (s.sndUna != s.sndNxt || s.sendQueue == null
+                || s.sendQueue.size() == s.sndNxt - s.sndUna && !(s.finQueued && s.sndNxt == s.finSeq)) {
             s.probesOut = 0;
             s.probesStartNs = 0;
             return;
@@ -219,20 +220,9 @@ final class TcpTimers {
     /** Linux TCP_RESOURCE_PROBE_INTERVAL. */
     private static final long RESOURCE_PROBE_INTERVAL_NS = 500 * TcpEngine.MS;
 
-    /**
-     * Kernel: tcp_write_wakeup(). Room in the peer's window: send one new segment; none: the
-     * zero-window probe. @return whether the device took the frame
-     */
+    /** Kernel: tcp_write_wakeup(). @return whether the device took the frame */
     private static boolean tcpWriteWakeup(TcpEngine e, TcpSock s, long nowNs) {
-        if (Seq.before(s.sndNxt, s.sndUna + s.sndWnd)) {
-            int before = s.sndNxt;
-            s.pushOnce = true; // the wakeup sends what Nagle, TCP_CORK or MSG_MORE held back, with PSH
-            s.wakeupPush = true;
-            TcpXmit.writeXmit(e, s, nowNs, 1, true);
-            return s.sndNxt != before;
-        }
-        e.counters.inc(TcpStat.TcpExtTCPWinProbe);
-        return TcpXmit.send(e, s, s.sndUna - 1, TcpHeader.ACK, null, 0, 0, nowNs);
+        return TcpResend.tcpWriteWakeup(e, s, nowNs);
     }
 
     private static void abort(TcpEngine e, TcpSock s) {

@@ -18,6 +18,9 @@ final class TcpXmit {
         if (s.sackOk && (flags & TcpHeader.ACK) != 0 && (flags & TcpHeader.RST) == 0 && sackBlocks(e.out, s)) {
             bits |= TcpOutput.OPT_SACK;
         }
+        if (s.sendQueue != null) {
+            s.sendQueue.lastXmitNs = nowNs; // tp->tcp_wstamp_ns
+        }
         int window = s.recvQueue == null ? 0 : TcpWindow.tcpSelectWindow(e, s);
         boolean sent = e.out.tuple(s.localIp, s.remoteIp, s.localPort, s.remotePort)
                 .header(seq, s.rcvNxt, flags, window)
@@ -108,114 +111,96 @@ final class TcpXmit {
                 .send(null, 0, 0);
     }
 
-    /**
-     * Sends what the window allows from the send queue, the FIN last (riding on the last data
-     * segment when it fits: F4). Kernel: tcp_write_xmit().
-     */
-    static void tcpWriteXmit(TcpEngine e, TcpSock s, long nowNs) {
-        writeXmit(e, s, nowNs, Integer.MAX_VALUE, false);
+    /** Linux tp->nonagle bits: TCP_NAGLE_OFF (TCP_NODELAY), TCP_NAGLE_CORK, TCP_NAGLE_PUSH (push once). */
+    static final int NAGLE_OFF = 1;
+    static final int NAGLE_CORK = 2;
+    static final int NAGLE_PUSH = 4;
+
+    /** @return the socket's Linux nonagle bits */
+    static int nonagle(TcpSock s) {
+        return s.nonagle;
     }
 
     /**
-     * @param maxSegments  the most segments to send now
-     * @param ignoreCwnd   a loss probe may go one segment beyond the congestion window (RFC 8985 §7.3)
+     * Kernel: tcp_current_mss(). The MSS for the next data segment: the negotiated one (timestamps already
+     * taken off), less the room SACK blocks will take when they ride along, at most what a frame holds.
+     */
+    static int tcpCurrentMss(TcpEngine e, TcpSock s) {
+        int mss = Math.min(s.mss, e.out.maxPayload());
+        if (s.sackOk && s.rx != null) {
+            int blocks = Math.min(s.rx.numSacks + (s.rx.dsackPending ? 1 : 0), s.tsOk ? 3 : 4);
+            if (blocks > 0) {
+                mss -= 4 + 8 * blocks; // TCPOLEN_SACK_BASE_ALIGNED + blocks
+            }
+        }
+        return Math.max(mss, 1);
+    }
+
+    /**
+     * Kernel: tcp_packets_in_flight(). Segments sent and not yet acknowledged, counted per skb as Linux's
+     * packets_out (a short segment counts one); after a timeout rewound snd_nxt, only those before it.
+     */
+    static int packetsInFlight(TcpSock s) {
+        if (s.sendQueue == null) {
+            return 0;
+        }
+        if (!Seq.before(s.sndNxt, s.sndMax)) {
+            return s.sendQueue.packetsOut();
+        }
+        return s.sendQueue.packetsBefore(s.sndNxt - s.sndUna);
+    }
+
+    /** Linux tcp_urg_mode(): urgent data not yet acknowledged. */
+    static boolean urgMode(TcpSock s) {
+        return false;
+    }
+
+    /** Kernel: tcp_push_pending_frames() / __tcp_push_pending_frames(). */
+    static void tcpPushPendingFrames(TcpEngine e, TcpSock s, int nonagle, long nowNs) {
+        if (s.state == TcpState.CLOSE || s.sendQueue == null) {
+            return;
+        }
+        if (TcpWriteXmit.tcpWriteXmit(e, s, tcpCurrentMss(e, s), nonagle, 0, Integer.MAX_VALUE, nowNs)) {
+            TcpTimers.armProbe(e, s, nowNs); // tcp_check_probe_timer(): nothing in flight will bring an ACK
+        }
+    }
+
+    /** Sends what the windows allow from the send queue, the FIN last (F4). Kernel: tcp_push_pending_frames(). */
+    static void tcpWriteXmit(TcpEngine e, TcpSock s, long nowNs) {
+        tcpPushPendingFrames(e, s, nonagle(s), nowNs);
+    }
+
+    /** Kernel: tcp_write_xmit() with an explicit nonagle and push_one. */
+    static boolean tcpWriteXmit(TcpEngine e, TcpSock s, int mssNow, int nonagle, int pushOne, long nowNs) {
+        return TcpWriteXmit.tcpWriteXmit(e, s, mssNow, nonagle, pushOne, Integer.MAX_VALUE, nowNs);
+    }
+
+    /**
+     * At most {@code maxSegments} segments now, beyond the congestion window when {@code ignoreCwnd} (a loss
+     * probe, RFC 8985 §7.3; limited transmit, RFC 3042).
      */
     static void writeXmit(TcpEngine e, TcpSock s, long nowNs, int maxSegments, boolean ignoreCwnd) {
-        if (s.state != TcpState.ESTABLISHED && s.state != TcpState.CLOSE_WAIT && s.state != TcpState.FIN_WAIT1
-                && s.state != TcpState.LAST_ACK && s.state != TcpState.CLOSING) {
-            return; // H3: nothing but the SYN goes out before the handshake completes
+        if (s.sendQueue == null) {
+            return;
         }
-        int queued = s.sendQueue.size();
-        byte[] scratch = e.scratch;
-        tcpCwndRestart(e, s, nowNs);
-        int budget = maxSegments;
-        boolean cwndLimited = false;
-        while (true) {
-            int offset = s.sndNxt - s.sndUna;
-            int unsent = queued - offset;
-            boolean finDue = s.finQueued && s.sndNxt == s.finSeq;
-            if (unsent <= 0 && !finDue) {
-                break;
-            }
-            if (budget-- <= 0) {
-                break;
-            }
-            if (!ignoreCwnd && unsent > 0 && (s.sndNxt - s.sndUna + s.mss - 1) / s.mss >= s.sndCwnd) {
-                cwndLimited = true;
-                break; // RFC 5681; a lone FIN is exempt, as in Linux's tcp_cwnd_test()
-            }
-            if (s.sackOk && s.sacked.count() > 0 && Seq.before(s.sndNxt, s.sndMax)) {
-                int next = s.sacked.nextUncovered(s.sndNxt); // resending after an RTO: skip what was SACKed
-                if (next != s.sndNxt) {
-                    s.sndNxt = Seq.before(next, s.sndMax) ? next : s.sndMax;
-                    continue;
-                }
-            }
-            int room = s.sndUna + s.sndWnd - s.sndNxt;
-            int len = Math.min(Math.max(unsent, 0), Math.min(s.mss, e.out.maxPayload()));
-            len = Math.min(len, s.sendQueue.toRecordEnd(offset)); // a MSG_EOR record ends: the next starts anew
-            if (len > 0 && len < s.mss && len == unsent && !finDue(s, len) && tcpNagleHold(e, s)) {
-                if (s.sndUna == s.sndNxt) {
-                    // Nothing in flight will bring an ACK: tcp_check_probe_timer() sends the held segment
-                    // after ~200 ms (how TCP_CORK and MSG_MORE are bounded in Linux).
-                    TcpTimers.armProbe(e, s, nowNs);
-                }
-                break; // a partial segment waits (Nagle / TCP_CORK / MSG_MORE)
-            }
-            if (len > room) {
-                len = Math.max(room, 0);
-                if (len == 0) {
-                    TcpTimers.armProbe(e, s, nowNs);
-                    break;
-                }
-            }
-            int flags = TcpHeader.ACK;
-            boolean last = offset + len == queued;
-            if (last && len > 0 && (!s.moreComing || s.wakeupPush)) {
-                flags |= TcpHeader.PSH;
-            }
-            if (len > 0 && s.sendQueue.recordEndsAt(offset + len)) {
-                flags |= TcpHeader.PSH; // the record's skb was pushed at the end of its send() (tcp_push())
-            }
-            if (last && s.finQueued && s.sndNxt + len == s.finSeq) {
-                flags |= TcpHeader.FIN;
-            }
-            if (len > 0) {
-                s.sendQueue.copyOut(offset, scratch, 0, len);
-            }
-            if (!send(e, s, s.sndNxt, flags, scratch, 0, len, nowNs)) {
-                // Not sent (TX ring full, no route): the data stays unsent, as Linux keeps an skb that
-                // tcp_transmit_skb() could not hand down; with nothing in flight the probe timer retries.
-                TcpTimers.armProbe(e, s, nowNs);
-                break;
-            }
-            if (len < s.mss) {
-                s.sndSml = s.sndNxt + len; // Minshall: remember the end of the last small segment
-            }
-            if (len > 0) {
-                TcpAck.tcpEventDataSent(s, nowNs); // a reply within ato counts towards interactive mode
-                s.lastSendNs = nowNs;
-            }
-            if (!s.rttPending && len > 0) {
-                s.rttPending = true;
-                s.rttSeq = s.sndNxt;
-                s.rttSeqSentNs = nowNs;
-            }
-            if (s.retransmits == 0) {
-                s.lastSegSeq = s.sndNxt; // new data (go-back-N resends after an RTO are not)
-            }
-            s.sndNxt += len + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
-            if (Seq.after(s.sndNxt, s.sndMax)) {
-                s.sndMax = s.sndNxt;
-            }
-            TcpTimers.armXmitTimer(e, s, nowNs, false);
-            if ((flags & TcpHeader.FIN) != 0) {
-                break;
-            }
+        TcpWriteXmit.tcpWriteXmit(e, s, tcpCurrentMss(e, s), NAGLE_OFF, ignoreCwnd ? 2 : 0, maxSegments, nowNs);
+    }
+
+    /**
+     * Kernel: tcp_event_data_sent() for a data segment: lsndtime, pingpong (a reply within the ACK timeout
+     * is interactive), and the RTT sample's start.
+     */
+    static void tcpEventDataSent(TcpEngine e, TcpSock s, int seq, int len, long nowNs) {
+        if (len <= 0) {
+            return;
         }
-        tcpCwndValidate(s, cwndLimited);
-        s.pushOnce = false;
-        s.wakeupPush = false;
+        TcpAck.tcpEventDataSent(s, nowNs); // a reply within ato counts towards interactive mode
+        s.lastSendNs = nowNs;
+        if (!s.rttPending) {
+            s.rttPending = true;
+            s.rttSeq = seq;
+            s.rttSeqSentNs = nowNs;
+        }
     }
 
     /**
@@ -223,8 +208,8 @@ final class TcpXmit {
      * whether the congestion window (not the application) held us back; the window only grows when
      * it was being used (RFC 7661; Linux tcp_is_cwnd_limited()).
      */
-    private static void tcpCwndValidate(TcpSock s, boolean cwndLimited) {
-        int packetsOut = (s.sndNxt - s.sndUna + s.mss - 1) / Math.max(s.mss, 1);
+    static void tcpCwndValidate(TcpSock s, boolean cwndLimited) {
+        int packetsOut = s.sendQueue.packetsOut();
         if (!Seq.before(s.sndUna, s.cwndUsageSeq) || cwndLimited || packetsOut > s.maxPacketsOut) {
             s.maxPacketsOut = packetsOut;
             s.cwndUsageSeq = s.sndNxt;
@@ -233,13 +218,13 @@ final class TcpXmit {
     }
 
     /**
-     * Kernel: tcp_cwnd_restart() via tcp_slow_start_after_idle_check(). Nothing in flight and
-     * silent for longer than the RTO: the window learned before may no longer fit the path
-     * (RFC 5681 §4.1). As Linux: halve it for every RTO of silence, not below the initial window,
-     * and keep three quarters of it as ssthresh.
+     * Kernel: tcp_slow_start_after_idle_check() → tcp_cwnd_restart(), run as a write queues a new skb.
+     * Nothing in flight and silent for longer than the RTO: the window learned before may no longer fit the
+     * path (RFC 5681 §4.1). As Linux: halve it for every RTO of silence, not below the initial window, and keep
+     * three quarters of it as ssthresh.
      */
-    private static void tcpCwndRestart(TcpEngine e, TcpSock s, long nowNs) {
-        if (s.sndUna != s.sndNxt || s.lastSendNs == 0 || !e.config.enabled(Knob.TCP_SLOW_START_AFTER_IDLE)
+    static void tcpSlowStartAfterIdleCheck(TcpEngine e, TcpSock s, long nowNs) {
+        if (s.sendQueue.packetsOut() > 0 || s.lastSendNs == 0 || !e.config.enabled(Knob.TCP_SLOW_START_AFTER_IDLE)
                 || nowNs - s.lastSendNs <= s.rtoNs) {
             return;
         }
@@ -255,55 +240,23 @@ final class TcpXmit {
         s.sndCwnd = Math.max(cwnd, restart);
     }
 
-    /** Whether this partial segment would carry our FIN (a closing sender does not wait). */
-    private static boolean finDue(TcpSock s, int len) {
-        return s.finQueued && s.sndNxt + len == s.finSeq;
-    }
-
-    /**
-     * Kernel: tcp_nagle_check(). TCP_CORK holds every partial segment, MSG_MORE only in the send() that
-     * carried it ({@link TcpEngine#xmitForMoreSend}); Nagle's algorithm (RFC 896, Minshall's variant as in
-     * Linux) holds one while an earlier small segment is unacknowledged, unless TCP_NODELAY. Resends after an
-     * RTO are never held.
-     */
-    private static boolean tcpNagleHold(TcpEngine e, TcpSock s) {
-        if (Seq.before(s.sndNxt, s.sndMax) || s.pushOnce) {
-            return false;
-        }
-        if (s.cork || s.moreComing && e.xmitForMoreSend) {
-            return true;
-        }
-        return !s.nodelay && Seq.after(s.sndSml, s.sndUna) && !Seq.after(s.sndSml, s.sndNxt);
-    }
-
     /**
      * Resends the segment starting at {@code from} (at most one MSS, with the FIN when it ends at
      * it), leaving snd_nxt alone. Kernel: tcp_retransmit_skb() for one skb.
      */
     static void retransmitFrom(TcpEngine e, TcpSock s, int from, long nowNs) {
-        int dataEnd = s.finQueued && Seq.after(s.sndNxt, s.finSeq) ? s.finSeq : s.sndNxt;
-        int len = Math.max(0, Math.min(Math.min(s.mss, e.out.maxPayload()), dataEnd - from));
-        len = Math.min(len, s.sendQueue.toRecordEnd(from - s.sndUna));
-        int flags = TcpHeader.ACK;
-        int end = from + len - s.sndUna;
-        if (len > 0 && (end == s.sendQueue.size() || s.sendQueue.recordEndsAt(end))) {
-            flags |= TcpHeader.PSH;
-        }
-        if (s.finQueued && from + len == s.finSeq && Seq.after(s.sndNxt, s.finSeq)) {
-            flags |= TcpHeader.FIN;
-        }
-        if (len > 0) {
-            s.sendQueue.copyOut(from - s.sndUna, e.scratch, 0, len);
-        }
-        send(e, s, from, flags, e.scratch, 0, len, nowNs);
+        TcpResend.retransmitFrom(e, s, from, nowNs);
     }
 
-    /** Queues the FIN after any data (F4, F10, shutdown SHUT_WR) and sends what it can. Kernel: tcp_send_fin(). */
+    /**
+     * Queues the FIN after any data (F4, F10, shutdown SHUT_WR) and sends what it can, past Nagle. Kernel:
+     * tcp_send_fin() (the FIN joins the last unsent skb, or goes alone), __tcp_push_pending_frames(NAGLE_OFF).
+     */
     static void tcpSendFin(TcpEngine e, TcpSock s, long nowNs) {
         if (!s.finQueued) {
             s.finQueued = true;
             s.finSeq = s.sndUna + s.sendQueue.size();
         }
-        tcpWriteXmit(e, s, nowNs);
+        tcpPushPendingFrames(e, s, NAGLE_OFF, nowNs);
     }
 }

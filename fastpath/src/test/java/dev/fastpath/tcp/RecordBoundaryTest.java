@@ -2,6 +2,9 @@ package dev.fastpath.tcp;
 
 import static dev.fastpath.api.SocketConstants.IPPROTO_TCP;
 import static dev.fastpath.api.SocketConstants.MSG_EOR;
+import static dev.fastpath.api.SocketConstants.SOL_SOCKET;
+import static dev.fastpath.api.SocketConstants.SO_SNDBUF;
+import static dev.fastpath.api.SocketConstants.TCP_CORK;
 import static dev.fastpath.api.SocketConstants.TCP_NODELAY;
 import static dev.fastpath.tcp.EngineFixture.PEER_PORT;
 import static dev.fastpath.tcp.EngineFixture.seg;
@@ -107,39 +110,46 @@ class RecordBoundaryTest {
     void partialOrEmptySendEndsNoRecord() {
         EngineFixture t = new EngineFixture();
         int[] c = accepted(t);
-        ByteRing q = t.engine.sock(c[0]).sendQueue;
-        int free = q.free();
-        assertEquals(free, t.api.send(c[0], new byte[free + 100], 0, free + 100, MSG_EOR, t.now()));
-        assertFalse(q.recordEndsAt(q.size()), "the rest of that send() is still to come: no record end yet");
-        t.recv();
+        assertEquals(0, t.opts.setInt(c[0], SOL_SOCKET, SO_SNDBUF, 1, t.now())); // SOCK_MIN_SNDBUF
+        SendQueue q = t.engine.sock(c[0]).sendQueue;
+        int taken = t.api.send(c[0], new byte[100_000], 0, 100_000, MSG_EOR, t.now());
+        assertTrue(taken > 0 && taken < 100_000, "a send larger than the buffer is taken in part: " + taken);
+        int last = q.writeQueueSkbs() - 1;
+        assertTrue(last >= 0, "data waits unsent");
+        assertEquals(0, q.wqFlags(last) & SendQueue.F_EOR, "the rest of that send() is still to come: no record end");
         EngineFixture u = new EngineFixture();
         int[] d = accepted(u);
+        assertEquals(0, u.opts.setInt(d[0], IPPROTO_TCP, TCP_CORK, 1, u.now()));
         assertEquals(10, u.api.send(d[0], new byte[10], 0, 10, u.now()));
         assertEquals(0, u.api.send(d[0], new byte[0], 0, 0, MSG_EOR, u.now()));
-        assertFalse(u.engine.sock(d[0]).sendQueue.recordEndsAt(10), "a send() of no bytes marks nothing");
+        SendQueue r = u.engine.sock(d[0]).sendQueue;
+        assertEquals(1, r.writeQueueSkbs());
+        assertEquals(0, r.wqFlags(0) & SendQueue.F_EOR, "a send() of no bytes marks nothing");
     }
 
     @Test
-    @DisplayName("record marks: one per end, found from any position, gone when consumed, bounded, wrapping")
-    void recordMarksKeepEndsInOrder() {
-        RecordMarks m = new RecordMarks();
-        m.add(100);
-        m.add(100);
-        assertEquals(1, m.size(), "one record, marked twice");
-        m.add(300);
-        assertEquals(100, m.room(0));
-        assertEquals(200, m.room(100));
-        assertEquals(Integer.MAX_VALUE, m.room(300));
-        assertTrue(m.endsAt(300));
-        m.ackedTo(100);
-        assertEquals(1, m.size());
-        assertFalse(m.endsAt(100));
-        m.ackedTo(300);
-        assertEquals(0, m.size());
-        for (int i = 1; i <= RecordMarks.MAX; i++) {
-            m.add(-2_000_000_000 + i); // grows past its first array; wraps through 2^31 like sequence numbers
-        }
-        assertFalse(m.hasRoom());
-        assertEquals(1, m.room(-2_000_000_000));
+    @DisplayName("skbs: a sent prefix is split off without PSH; acked skbs leave with their truesize and pcount")
+    void sendQueueKeepsSkbs() {
+        SendQueue q = new SendQueue(64);
+        q.entail();
+        q.ensureRoom(3000);
+        q.append(new byte[3000], 0, 3000);
+        q.growTail(3000);
+        q.wqSetFlags(0, SendQueue.F_PSH | SendQueue.F_EOR, 0);
+        assertEquals(SendQueue.SKB_TRUESIZE + 3000, q.wmemQueued());
+        assertEquals(0, q.transmitHead(2000, 1000, 5), "the part sent before the skb's end carries no PSH or eor");
+        assertEquals(2, q.skbCount());
+        assertEquals(2, q.packetsOut());
+        assertEquals(SendQueue.F_PSH | SendQueue.F_EOR, q.transmitHead(1000, 1000, 6));
+        assertEquals(3, q.packetsOut());
+        assertEquals(1000, q.toRecordEnd(2000));
+        assertEquals(SendQueue.F_PSH | SendQueue.F_EOR, q.flagsWithin(1500, 3000));
+        assertEquals(0, q.flagsWithin(0, 1500));
+        q.consume(1500);
+        assertEquals(2, q.packetsOut(), "the head skb trimmed to 500 bytes counts one segment");
+        assertEquals(2 * SendQueue.SKB_TRUESIZE + 1500, q.wmemQueued());
+        q.consume(1500);
+        assertEquals(0, q.packetsOut());
+        assertEquals(0, q.wmemQueued());
     }
 }

@@ -89,12 +89,6 @@ public final class PdRunner {
     private final ParsedFrame frame = new ParsedFrame();
     private final ArrayDeque<Out> outbound = new ArrayDeque<>();
     private long localIsn;
-    /** Relative sequence ranges [start, end) of data written with MSG_MORE, and where the written data ends. */
-    private final java.util.ArrayList<long[]> moreRanges = new java.util.ArrayList<>();
-    private long writtenEnd = 1;
-    /** End of the highest data sequence the stack has sent so far (absolute, valid once data went out). */
-    private long sentEnd;
-    private boolean sentAny;
     private boolean isnKnown;
     private long remoteIsn;
     private long tsOffset;
@@ -344,39 +338,15 @@ public final class PdRunner {
     }
 
     /**
-     * Notes {@code n} bytes accepted by a write.
-     *
-     * @param n    bytes the call took
-     * @param more whether it was sent with MSG_MORE
+     * TSO: back-to-back data segments sent at the same instant merge into one, as packetdrill's
+     * aggregate_packets() merges the frames of a GSO packet: the sequence number of the first, every other
+     * header field — the flags too — of the last. The engine puts PSH where Linux's GSO puts it (on the last
+     * frame of each GSO packet), so nothing is added here.
      */
-    void noteWritten(int n, boolean more) {
-        if (n <= 0) {
-            return;
-        }
-        if (more) {
-            moreRanges.add(new long[] {writtenEnd, writtenEnd + n});
-        }
-        writtenEnd += n;
-    }
-
-    private boolean writtenWithMore(long relativeEnd) {
-        long last = relativeEnd - 1;
-        for (long[] r : moreRanges) {
-            if (last >= r[0] && last < r[1]) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** TSO: back-to-back data segments sent at the same instant merge into one, as on a GSO device. */
     private TcpSegment coalesce(Out first, int want) {
         TcpSegment s = first.seg();
         int len = s.payload().length;
         int flags = s.flags();
-        // A retransmission is cut from an skb that was sent before (tcp_fragment): only the piece holding the
-        // skb's end keeps its PSH, so a burst of retransmitted segments has PSH only if one of them has it.
-        boolean retransmission = sentAny && (int) (s.seq() - sentEnd) < 0;
         while (tso && len > 0 && len < want && !outbound.isEmpty()) {
             Out n = outbound.peek();
             TcpSegment ns = n.seg();
@@ -386,21 +356,7 @@ public final class PdRunner {
             }
             outbound.poll();
             len += ns.payload().length;
-            // Linux's GSO bursts of two or more new segments carry PSH in every upstream script
-            // (slow_start, limited_transmit, mss, fast_retransmit): model that, and keep a FIN.
-            flags |= ns.flags() & (TcpHeader.PSH | TcpHeader.FIN);
-        }
-        // An skb whose data ends inside a MSG_MORE write is not pushed (tcp_push() skips tcp_mark_push()).
-        long relativeEnd = (s.seq() + len - localIsn) & 0xFFFFFFFFL;
-        if (len > s.payload().length && !retransmission && !writtenWithMore(relativeEnd)) {
-            flags |= TcpHeader.PSH;
-        }
-        if (s.payload().length > 0) {
-            long end = (s.seq() + len) & 0xFFFFFFFFL;
-            if (!sentAny || (int) (end - sentEnd) > 0) {
-                sentEnd = end;
-            }
-            sentAny = true;
+            flags = ns.flags();
         }
         if (len == s.payload().length) {
             return s;

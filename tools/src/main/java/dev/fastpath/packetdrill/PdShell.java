@@ -37,7 +37,7 @@ final class PdShell {
      */
     Config apply(Config c, String command, boolean beforeStart) {
         Config out = c;
-        for (String raw : command.split("\n")) {
+        for (String raw : command.replaceAll("\\\\\\s*\n", " ").split("\n")) { // a trailing \ continues the line
             String line = raw.strip();
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;

@@ -319,7 +319,6 @@ final class PdSyscalls {
             default -> {
                 int n = buf == null ? api.write(p.fd(), null, 0, p.length() - p.done(), r.nowNs())
                         : api.send(p.fd(), buf, 0, p.length() - p.done(), sendFlags, r.nowNs());
-                r.noteWritten(n, buf != null && (sendFlags & SocketConstants.MSG_MORE) != 0);
                 if (n >= 0 && p.done() + n == p.length()) {
                     return p.length();
                 }
