@@ -418,7 +418,12 @@ final class TcpInput {
         int windowBefore = s.sndWnd;
         if (Seq.after(ack, s.sndUna) || Seq.after(f.seq(), s.sndWl1)
                 || (f.seq() == s.sndWl1 && Seq.afterEq(ack, s.sndWl2))) {
-            s.sndWnd = f.window() << s.sndWscale;
+            int nwin = f.window() << s.sndWscale;
+            if (nwin != s.sndWnd && s.sendQueue.writeQueueSkbs() > 0) {
+                s.sndWnd = nwin;
+                TcpXmit.tcpSlowStartAfterIdleCheck(e, s, nowNs); // tcp_ack_update_window()
+            }
+            s.sndWnd = nwin;
             s.maxWindow = Math.max(s.maxWindow, s.sndWnd);
             s.sndWl1 = f.seq();
             s.sndWl2 = ack;
