@@ -68,8 +68,8 @@ public class AckProcessingBenchmark {
             throw new IllegalStateException("no connection accepted: " + conn);
         }
         SocketOptions options = SocketOptions.of(rig.engine);
-        if (options.setNonBlocking(conn, true) != 0
-                || options.setInt(conn, SocketConstants.SOL_SOCKET, SocketConstants.SO_SNDBUF, SNDBUF, rig.nowNs) != 0) {
+        int sndbuf = options.setInt(conn, SocketConstants.SOL_SOCKET, SocketConstants.SO_SNDBUF, SNDBUF, rig.nowNs);
+        if (options.setNonBlocking(conn, true) != 0 || sndbuf != 0) {
             throw new IllegalStateException("socket options refused");
         }
         ackNext = serverIsn + 1;
