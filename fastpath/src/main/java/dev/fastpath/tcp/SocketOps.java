@@ -36,7 +36,7 @@ public final class SocketOps {
 
     /** Another handle on the same socket (F1: close() then only drops a reference). */
     public int dup(int id) {
-        TcpSock s = e.sock(id);
+        TcpSock s = e.userSock(id);
         if (s == null) {
             return -Errno.EBADF;
         }
@@ -46,7 +46,7 @@ public final class SocketOps {
 
     /** bind(): the local address must be ours (or 0.0.0.0); a port a listener holds is EADDRINUSE. */
     public int bind(int id, int ip, int port) {
-        TcpSock s = e.sock(id);
+        TcpSock s = e.userSock(id);
         if (s == null) {
             return -Errno.EBADF;
         }
@@ -67,7 +67,7 @@ public final class SocketOps {
 
     /** listen(): backlog capped by somaxconn. */
     public int listen(int id, int backlog) {
-        TcpSock s = e.sock(id);
+        TcpSock s = e.userSock(id);
         if (s == null) {
             return -Errno.EBADF;
         }
@@ -91,7 +91,7 @@ public final class SocketOps {
 
     /** accept(): H12, a connected child from the accept queue, or −EAGAIN. */
     public int accept(int id) {
-        TcpSock s = e.sock(id);
+        TcpSock s = e.userSock(id);
         if (s == null) {
             return -Errno.EBADF;
         }
@@ -113,7 +113,7 @@ public final class SocketOps {
      * @return −EINPROGRESS once the SYN is out, or −errno
      */
     public int connect(int id, int ip, int port, long nowNs) {
-        TcpSock s = e.sock(id);
+        TcpSock s = e.userSock(id);
         if (s == null) {
             return -Errno.EBADF;
         }
@@ -178,7 +178,7 @@ public final class SocketOps {
      * @return −EINPROGRESS once the SYN is out, or −errno
      */
     public int sendFastOpen(int id, byte[] src, int off, int len, int ip, int port, long nowNs) {
-        TcpSock s = e.sock(id);
+        TcpSock s = e.userSock(id);
         if (s == null) {
             return -Errno.EBADF;
         }
@@ -246,7 +246,7 @@ public final class SocketOps {
      * −EAGAIN): the caller waits for POLLOUT and calls again with the rest, which continues the same write.
      */
     public int send(int id, byte[] src, int off, int len, int flags, long nowNs) {
-        TcpSock s = e.sock(id);
+        TcpSock s = e.userSock(id);
         if (s == null) {
             return -Errno.EBADF;
         }
@@ -277,7 +277,7 @@ public final class SocketOps {
      * @return the hint, −EBADF, or −EINVAL when TCP_INQ is off (Linux adds no message then)
      */
     public int inq(int id) {
-        TcpSock s = e.sock(id);
+        TcpSock s = e.userSock(id);
         if (s == null) {
             return -Errno.EBADF;
         }
@@ -292,7 +292,7 @@ public final class SocketOps {
 
     /** read(): data, 0 at end of stream (F7), −EAGAIN when none yet, −errno after a reset. */
     public int recv(int id, byte[] dst, int off, int len, long nowNs) {
-        TcpSock s = e.sock(id);
+        TcpSock s = e.userSock(id);
         if (s == null) {
             return -Errno.EBADF;
         }
@@ -325,7 +325,7 @@ public final class SocketOps {
 
     /** shutdown(). Kernel: tcp_shutdown(). F1: acts on the connection whatever the references. */
     public int shutdown(int id, int how, long nowNs) {
-        TcpSock s = e.sock(id);
+        TcpSock s = e.userSock(id);
         if (s == null) {
             return -Errno.EBADF;
         }
@@ -369,7 +369,7 @@ public final class SocketOps {
      * RST; F4/F10 FIN (riding on queued data); F5 linger timer; F6 orphan limit.
      */
     public int close(int id, long nowNs) {
-        TcpSock s = e.sock(id);
+        TcpSock s = e.userSock(id);
         if (s == null) {
             return -Errno.EBADF;
         }

@@ -55,7 +55,7 @@ public final class SocketOptions {
      * @return 0 or −errno (ENOPROTOOPT for an option Fastpath lacks, EINVAL for a bad value)
      */
     public int setInt(int id, int level, int name, int value, long nowNs) {
-        TcpSock s = e.sock(id);
+        TcpSock s = e.userSock(id);
         if (s == null) {
             return -Errno.EBADF;
         }
@@ -253,7 +253,7 @@ public final class SocketOptions {
      * @return the value (≥ 0) or −errno
      */
     public int getInt(int id, int level, int name) {
-        TcpSock s = e.sock(id);
+        TcpSock s = e.userSock(id);
         if (s == null) {
             return -Errno.EBADF;
         }
@@ -297,7 +297,7 @@ public final class SocketOptions {
 
     /** SO_LINGER (struct linger: l_onoff, l_linger in seconds). */
     public int setLinger(int id, boolean on, int seconds) {
-        TcpSock s = e.sock(id);
+        TcpSock s = e.userSock(id);
         if (s == null) {
             return -Errno.EBADF;
         }
@@ -308,7 +308,7 @@ public final class SocketOptions {
 
     /** @return SO_LINGER as {l_onoff, l_linger}, or null for an unknown id */
     public int[] getLinger(int id) {
-        TcpSock s = e.sock(id);
+        TcpSock s = e.userSock(id);
         return s == null ? null : new int[] {s.lingerOn ? 1 : 0, s.lingerSeconds};
     }
 
@@ -318,7 +318,7 @@ public final class SocketOptions {
      * @return POLL* bits, or −EBADF
      */
     public int poll(int id) {
-        TcpSock s = e.sock(id);
+        TcpSock s = e.userSock(id);
         if (s == null) {
             return -Errno.EBADF;
         }
@@ -352,7 +352,7 @@ public final class SocketOptions {
 
     /** Kernel: tcp_ioctl(): SIOCINQ, SIOCOUTQ, SIOCOUTQNSD. */
     public int ioctl(int id, int request) {
-        TcpSock s = e.sock(id);
+        TcpSock s = e.userSock(id);
         if (s == null) {
             return -Errno.EBADF;
         }
@@ -371,7 +371,7 @@ public final class SocketOptions {
 
     /** O_NONBLOCK. */
     public int setNonBlocking(int id, boolean on) {
-        TcpSock s = e.sock(id);
+        TcpSock s = e.userSock(id);
         if (s == null) {
             return -Errno.EBADF;
         }
@@ -381,7 +381,7 @@ public final class SocketOptions {
 
     /** @return whether O_NONBLOCK is set (false for an unknown id) */
     public boolean nonBlocking(int id) {
-        TcpSock s = e.sock(id);
+        TcpSock s = e.userSock(id);
         return s != null && s.nonBlocking;
     }
 
@@ -392,7 +392,7 @@ public final class SocketOptions {
 
     /** TCP_INFO. @return a snapshot, or null for an unknown id */
     public TcpInfo tcpInfo(int id) {
-        TcpSock s = e.sock(id);
+        TcpSock s = e.userSock(id);
         if (s == null) {
             return null;
         }

@@ -169,6 +169,16 @@ public final class TcpEngine implements TimerHandler {
         return id >= 0 && id < socks.length ? socks[id] : null;
     }
 
+    /**
+     * The socket behind an application's descriptor, or null (EBADF): close() gave an orphan's descriptor up,
+     * and a child still in its listener's accept queue has none yet. Kernel: the fd table (fdget) — after
+     * tcp_close() the sock lives on for the protocol only.
+     */
+    TcpSock userSock(int id) {
+        TcpSock s = sock(id);
+        return s == null || s.orphan || s.parent != null ? null : s;
+    }
+
     /** @return sockets in use (connections, listeners, handles not yet closed) */
     public int socketsInUse() {
         return socks.length - freeIds.size();

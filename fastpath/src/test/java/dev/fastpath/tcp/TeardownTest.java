@@ -295,6 +295,49 @@ class TeardownTest {
         }
 
         @Test
+        @Seed({"F1"})
+        @DisplayName("F1: after the last close() the descriptor is gone (EBADF) while the orphan finishes; "
+                + "closing it again counts no second orphan")
+        void closedDescriptorIsGone() {
+            assertEquals(0, t.api.close(c, t.now()));
+            t.recvOne(ACK | FIN, iss + 1, 1001);
+            assertEquals(1, t.engine.orphanCount());
+            assertEquals(-Errno.EBADF, t.api.close(c, t.now()));
+            assertEquals(-Errno.EBADF, t.api.send(c, HELLO, 0, 5, t.now()));
+            assertEquals(-Errno.EBADF, t.api.dup(c));
+            t.recvNothing();
+            assertEquals(1, t.engine.orphanCount(), "one connection, one orphan");
+            assertEquals(TcpState.FIN_WAIT1, t.engine.state(c), "the protocol still finishes the close");
+            t.send(seg(80, ACK | FIN, 1001, iss + 2));
+            t.recvOne(ACK, iss + 2, 1002);
+            assertEquals(0, t.engine.orphanCount(), "TIME_WAIT holds no orphan");
+        }
+
+        @Test
+        @Seed({"F1"})
+        @DisplayName("F1: a child not yet accept()ed has no descriptor: close() on its id is EBADF, the queue keeps it")
+        void unacceptedChildHasNoDescriptor() {
+            int port = 50001; // a second client beside the fixture's connection
+            t.send(TcpSegment.of(port, 80, 5000, 0, SYN, 65535, List.of(new dev.fastpath.wire.TcpOption.Mss(1460)),
+                    new byte[0]));
+            TcpSegment synAck = t.recvFlags(SYN | ACK);
+            t.send(TcpSegment.of(port, 80, 5001, synAck.seq() + 1, ACK, 65535, List.of(), new byte[0]));
+            t.recvNothing();
+            int before = t.engine.socketsInUse();
+            int child = -1;
+            for (int id = 0; id < 64; id++) {
+                if (id != c && id != lc[0] && t.engine.sock(id) != null) {
+                    child = id;
+                }
+            }
+            assertTrue(child >= 0, "the child exists in the engine");
+            assertEquals(-Errno.EBADF, t.api.close(child, t.now()));
+            assertEquals(0, t.engine.orphanCount());
+            assertEquals(before, t.engine.socketsInUse());
+            assertEquals(child, t.api.accept(lc[0]), "accept() still hands it out");
+        }
+
+        @Test
         @Seed({"F6", "R5"})
         @DisplayName("F6 R5: beyond tcp_max_orphans a closing connection is reset")
         void orphanLimit() {
