@@ -121,8 +121,11 @@ public final class EngineFuzzer {
     private static void closeEverythingAndDrain(TcpEngine e, SocketOps api, InMemoryLink link, VirtualClock clock,
             Peer peer) {
         for (int id = 0; id < MAX_SOCKETS; id++) {
-            for (int refs = 0; refs < 8 && api.close(id, clock.nowNs()) == 0; refs++) {
-                // close() drops one reference a call (F1): until the id is gone
+            // close() drops one reference a call (F1) until the descriptor is gone (EBADF); an input dup()s at most
+            // once a step, so a bound past the step count only stops a close() that never gives the id up
+            int refs = 0;
+            while (api.close(id, clock.nowNs()) == 0) {
+                Fuzz.check(++refs <= 256, "close() never gives descriptor " + id + " up");
             }
         }
         drainAndCheck(link, peer);
