@@ -29,6 +29,9 @@ public final class bpf_h {
     public static final int BPF_OBJ_GET_INFO_BY_FD = 15;
     public static final int BPF_LINK_CREATE = 28;
     public static final int BPF_LINK_DETACH = 34;
+    public static final int BPF_ENABLE_STATS = 32;
+    /** enum bpf_stats_type: run time and run count per program. */
+    public static final int BPF_STATS_RUN_TIME = 0;
     /** BPF_PROG_TEST_RUN flag: an XDP program's verdicts take effect (XDP_TX sends), Linux 5.18+. */
     public static final int BPF_F_TEST_XDP_LIVE_FRAMES = 1 << 1;
 
@@ -164,6 +167,39 @@ public final class bpf_h {
             return (int) Errno.result((long) SYSCALL3.invokeExact(st, (long) SYS_bpf, (long) cmd, attr, size), st);
         } catch (Throwable t) {
             throw Errno.rethrow(t);
+        }
+    }
+
+    /**
+     * {@code BPF_ENABLE_STATS} with {@code BPF_STATS_RUN_TIME}: while the returned fd is open (or
+     * {@code kernel.bpf_stats_enabled} is 1) the kernel adds every program run's time to its {@code run_time_ns}
+     * and counts it in {@code run_cnt} — two clock reads a run, for every program on the machine, so for a
+     * measurement's breakdown only.
+     *
+     * @return the fd (close it to switch the counting off again), or {@code -errno}
+     */
+    public static int enableRunTimeStats() {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment attr = arena.allocate(bpf_attr_info.sizeof(), 8); // the union, zeroed; type is its first u32
+            attr.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, BPF_STATS_RUN_TIME);
+            return bpf(BPF_ENABLE_STATS, attr, bpf_attr_info.sizeof());
+        }
+    }
+
+    /**
+     * {@code BPF_OBJ_GET_INFO_BY_FD} on a program.
+     *
+     * @param progFd the program
+     * @param info   a {@link bpf_prog_info} to fill
+     * @return 0 or {@code -errno}
+     */
+    public static int progInfo(int progFd, MemorySegment info) {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment attr = bpf_attr_info.allocate(arena);
+            bpf_attr_info.bpf_fd(attr, progFd);
+            bpf_attr_info.info_len(attr, (int) Math.min(info.byteSize(), bpf_prog_info.sizeof()));
+            bpf_attr_info.info(attr, info.address());
+            return bpf(BPF_OBJ_GET_INFO_BY_FD, attr, bpf_attr_info.sizeof());
         }
     }
 

@@ -74,8 +74,32 @@ public final class FloodCommand implements Callable<Integer> {
     @Option(names = "--dst", required = true, paramLabel = "IP:PORT", description = "the victim")
     private String dst;
 
-    @Option(names = "--rate", paramLabel = "N|max", description = "SYNs per second, or max (default: ${DEFAULT-VALUE})")
+    @Option(names = "--rate", paramLabel = "N|max|unpaced", description = "SYNs per second; max: as fast as the TX "
+        + "ring drains (xdp_live: as fast as the driver takes them, plus a quarter); unpaced: xdp_live as fast as this "
+        + "core makes them, however many the driver drops (default: ${DEFAULT-VALUE})")
     private String rate = "10000";
+
+    /** Which answers the receiver checks in full. */
+    public enum Check {
+        /** sample with xdp_live, all otherwise. */
+        AUTO,
+        /** Every answer goes to the socket and is checked in Java. */
+        ALL,
+        /** Answers counted in XDP, one source address in 16 checked in full ({@link SynAckCounter}). */
+        SAMPLE
+    }
+
+    @Option(names = "--check", description = "auto, all or sample: all hands every answer to the AF_XDP socket and "
+        + "checks it in Java; sample counts SYN-ACKs and RSTs in XDP (the acknowledgment number checked there) and "
+        + "checks one source address in 16 in full (the others' valid-looking and ts-encoded counts are estimated "
+        + "from it); auto: sample with xdp_live (AF_XDP receive of a million answers a second takes the generator's "
+        + "core), all otherwise (default: ${DEFAULT-VALUE})")
+    private Check check = Check.AUTO;
+    /** The XDP counters of the answers, when they are counted there. */
+    private SynAckCounter counter;
+    private boolean counterAttached;
+    private int victimIp;
+    private int victimPort;
 
     @Option(names = "--duration", paramLabel = "S", description = "seconds to send (default: ${DEFAULT-VALUE})")
     private double duration = 5;
@@ -150,22 +174,34 @@ public final class FloodCommand implements Callable<Integer> {
                 return 1;
             }
         }
+        victimIp = settings.dstIp();
+        victimPort = settings.dstPort();
         PacketIo device;
         try {
+            if (check == Check.SAMPLE || check == Check.AUTO && io == Io.XDP_LIVE) {
+                counter = SynAckCounter.create();
+            }
             device = open();
         } catch (NativeException e) {
             // A socket the kernel refuses (the queue taken by another AF_XDP socket, no CAP_NET_RAW): say so.
             System.err.println("flood: cannot open " + iface + " with --io " + io.name().toLowerCase() + ": "
                 + e.getMessage());
+            if (counter != null) {
+                counter.close();
+            }
             return 1;
         }
-        try (PacketIo packetIo = device;
+        try (SynAckCounter counted = counter;
+             PacketIo packetIo = device;
              PcapWriter pcap = pcapFile == null ? null : new PcapWriter(pcapFile)) {
             FloodReceiver receiver = new FloodReceiver(walker, settings.dstIp(), settings.dstPort(), options,
                 settings.srcMac(),
                 opened == Io.AF_XDP || opened == Io.XDP_LIVE ? ChecksumPolicy.ACCEPT_PARTIAL
                     : ChecksumPolicy.TRUST_FLAG);
             receiver.answerArpOn(packetIo);
+            if (counterAttached) {
+                receiver.countedInXdp(counted);
+            }
             if (settings.dstMac() < 0) {
                 settings = withDstMac(settings, ArpResolver.resolve(packetIo, receiver, iface, settings));
             }
@@ -232,9 +268,14 @@ public final class FloodCommand implements Callable<Integer> {
         if (io != Io.NONE && iface == null) {
             throw new IllegalArgumentException("--iface is required with --io " + io.name().toLowerCase());
         }
-        long perSecond = "max".equalsIgnoreCase(rate) ? 0 : Long.parseLong(rate);
-        if (!"max".equalsIgnoreCase(rate) && perSecond < 1) {
-            throw new IllegalArgumentException("--rate must be a positive number or max, not '" + rate + "'");
+        long perSecond = "max".equalsIgnoreCase(rate) ? FloodSettings.MAX
+            : "unpaced".equalsIgnoreCase(rate) ? FloodSettings.UNPACED : parseRate(rate);
+        if (perSecond == FloodSettings.UNPACED && io != Io.XDP_LIVE) {
+            throw new IllegalArgumentException("--rate unpaced needs --io xdp_live (the other backends are paced by "
+                + "their TX ring: use max)");
+        }
+        if (check == Check.SAMPLE && (io == Io.AF_PACKET || io == Io.NONE)) {
+            throw new IllegalArgumentException("--check sample needs AF_XDP answers (--io xdp_live, af_xdp or auto)");
         }
         if (!(duration > 0 && duration <= 3600)) {
             throw new IllegalArgumentException("--duration must be in (0, 3600] seconds");
@@ -246,7 +287,7 @@ public final class FloodCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--warmup must be in [0, 600] seconds");
         }
         long durationNs = (long) (duration * 1e9);
-        long planned = perSecond == 0 ? count : (long) Math.ceil(perSecond * (duration + warmup));
+        long planned = perSecond <= 0 ? count : (long) Math.ceil(perSecond * (duration + warmup));
         if (perSecond > 0 && planned > walker.size() || count != Long.MAX_VALUE && count > walker.size()) {
             throw new IllegalArgumentException(String.format("%d SYNs (rate × duration or --count) exceed the tuple "
                 + "space of %d (%d addresses × %d ports in --src %s, --ports %s): widen --src or --ports, or "
@@ -260,6 +301,19 @@ public final class FloodCommand implements Callable<Integer> {
         long dMac = dstMac != null ? EthernetHeader.parseMac(dstMac) : (io == Io.NONE ? EthernetHeader.BROADCAST : -1);
         return new FloodSettings(dstIp, dstPort, sMac, dMac, options, perSecond, durationNs, (long) (warmup * 1e9),
             Math.min(count, walker.size()), lingerMs * 1_000_000L, progressEvery());
+    }
+
+    private static long parseRate(String rate) {
+        long perSecond;
+        try {
+            perSecond = Long.parseLong(rate);
+        } catch (NumberFormatException e) {
+            perSecond = 0;
+        }
+        if (perSecond < 1) {
+            throw new IllegalArgumentException("--rate must be a positive number, max or unpaced, not '" + rate + "'");
+        }
+        return perSecond;
     }
 
     private int progressEvery() {
@@ -320,18 +374,29 @@ public final class FloodCommand implements Callable<Integer> {
         AfXdpConfig skb = AfXdpConfig.defaults().withRxFrames(RX_FRAMES);
         AfXdpConfig drv = skb.withXdpFlags(bpf_h.XDP_FLAGS_DRV_MODE);
         return switch (xdpMode) {
-            case "skb" -> AfXdpIo.openForBlock(iface, skb, net, prefix);
-            case "native" -> AfXdpIo.openForBlock(iface, drv, net, prefix);
+            case "skb" -> openXdp(skb, net, prefix);
+            case "native" -> openXdp(drv, net, prefix);
             default -> {
                 try {
-                    yield AfXdpIo.openForBlock(iface, drv, net, prefix);
+                    yield openXdp(drv, net, prefix);
                 } catch (RuntimeException e) {
                     System.err.println("flood: AF_XDP native mode refused on " + iface + " (" + e.getMessage()
                         + "); using skb (generic) mode");
-                    yield AfXdpIo.openForBlock(iface, skb, net, prefix);
+                    yield openXdp(skb, net, prefix);
                 }
             }
         };
+    }
+
+    /** The socket behind the block program, or behind {@link SynAckCounter}'s when answers are counted in XDP. */
+    private PacketIo openXdp(AfXdpConfig config, int net, int prefix) {
+        if (counter == null) {
+            return AfXdpIo.openForBlock(iface, config, net, prefix);
+        }
+        AfXdpIo x = AfXdpIo.openWithProgram(iface, config,
+            xsks -> counter.program(xsks, victimIp, victimPort, net, prefix), "XDP SYN-ACK counter");
+        counterAttached = true;
+        return x;
     }
 
     private static FloodSettings withDstMac(FloodSettings s, long mac) {

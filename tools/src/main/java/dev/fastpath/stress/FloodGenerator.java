@@ -1,6 +1,7 @@
 package dev.fastpath.stress;
 
 import dev.fastpath.io.PacketIo;
+import dev.fastpath.io.xdp.EthtoolStats;
 import dev.fastpath.pcap.PcapWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -8,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The flood loop: one thread, busy-polling one {@link PacketIo}. Each turn it hands received frames to the
@@ -32,6 +35,7 @@ public final class FloodGenerator {
     /** Length of one live-frames test run: ~2 % of it is the call's own cost (15-20 µs measured). */
     private static final long LIVE_CALL_NS = 1_000_000L;
 
+    private static final Logger LOG = LoggerFactory.getLogger(FloodGenerator.class);
     private final FloodSettings settings;
     private final PacketIo io;
     private final TupleWalker walker;
@@ -44,6 +48,10 @@ public final class FloodGenerator {
     private long txRingFull;
     /** Sends instead of {@link #io} when set ({@link #useLiveFrames}); {@link #io} then only receives. */
     private XdpLiveSender live;
+    /** {@code --rate max} with live frames: paces to what the driver takes ({@link MaxPacer}); null otherwise. */
+    private MaxPacer pacer;
+    private EthtoolStats.Reader taken;
+    private long nextPaceNs;
     private boolean closed;
     private int tsBase;
     private long startNs;
@@ -79,6 +87,14 @@ public final class FloodGenerator {
         tsBase = (int) System.currentTimeMillis();
         template.tsVal(tsBase);
         live = XdpLiveSender.open(iface, template, walker, settings.maxCount(), settings.ratePerSecond());
+        if (settings.ratePerSecond() == FloodSettings.MAX) {
+            taken = EthtoolStats.Reader.open(iface, "tx_queue_N_xdp_xmit");
+            if (taken != null) {
+                pacer = new MaxPacer();
+            } else if (progressOut != null) {
+                progressOut.println("flood: " + iface + " has no tx_queue_N_xdp_xmit counter: max sends unpaced");
+            }
+        }
     }
 
     /**
@@ -122,6 +138,9 @@ public final class FloodGenerator {
         if (live != null) {
             live.close();
         }
+        if (taken != null) {
+            taken.close();
+        }
     }
 
     private FloodResult runAll() {
@@ -147,11 +166,12 @@ public final class FloodGenerator {
         if (settings.warmupNs() > 0 || live != null) {
             start = System.nanoTime();
         }
-        long[] base = {sent, receiver.synAcks(), receiver.validLooking(), receiver.tsEncoded(), receiver.resets(),
-            receiver.arpReplies(), txRingFull};
+        long[] base = {sent, receiver.synAcks(), receiver.resets(), receiver.arpReplies(), txRingFull,
+            receiver.checked()};
+        long[] mark = receiver.mark();
         announce("measuring");
         int seconds = (int) ((settings.durationNs() + NS_PER_S - 1) / NS_PER_S) + 1;
-        Marks marks = new Marks(start, seconds, base[0], base[1], base[2]);
+        Marks marks = new Marks(start, seconds, base[0], base[1], receiver.validLooking());
         if (!exhausted) {
             exhausted = sendUntil(start + settings.durationNs(), bucket, wallOffsetNs, marks);
         }
@@ -162,10 +182,12 @@ public final class FloodGenerator {
         long delivered = deliveredBase < 0 ? -1 : live.delivered();
         // Live frames: sent is what the driver took, the rest of what the program made was dropped on the way.
         long drops = delivered < 0 ? -1 : made - (delivered - deliveredBase);
-        return new FloodResult(made - Math.max(drops, 0), receiver.synAcks() - base[1],
-            receiver.validLooking() - base[2], receiver.tsEncoded() - base[3], receiver.resets() - base[4],
-            receiver.arpReplies() - base[5], txRingFull - base[6], (sendEnd - start) / 1e9, exhausted,
-            settings.ratePerSecond(), deltas(marks.sentAt, used), deltas(marks.acksAt, used), drops);
+        long[] valid = receiver.validSince(mark);
+        return new FloodResult(made - Math.max(drops, 0), receiver.synAcks() - base[1], valid[0], valid[1],
+            receiver.resets() - base[2], receiver.arpReplies() - base[3], txRingFull - base[4],
+            (sendEnd - start) / 1e9, exhausted,
+            settings.ratePerSecond(), deltas(marks.sentAt, used), deltas(marks.acksAt, used), drops,
+            receiver.checked() - base[5], pacer == null ? -1 : pacer.rate());
     }
 
     private void announce(String line) {
@@ -225,6 +247,15 @@ public final class FloodGenerator {
                 return true;
             }
             now = System.nanoTime();
+            if (pacer != null && now >= nextPaceNs) {
+                long tk = taken.read(0);
+                long rate = pacer.step(now, sent, tk);
+                LOG.debug("pace {} made={} taken={} -> {}", now, sent, tk, rate);
+                if (rate >= 0) {
+                    live.pace(rate);
+                }
+                nextPaceNs = now + MaxPacer.PERIOD_NS;
+            }
             if (marks != null) {
                 marks.tick(now);
             }

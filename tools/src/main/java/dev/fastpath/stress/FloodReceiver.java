@@ -37,6 +37,10 @@ import java.lang.foreign.MemorySegment;
  *       {@code net.ipv4.tcp_timestamps=2}); otherwise a non-cookie SYN-ACK matches by chance 1 in 64.</li>
  *   <li>{@code resets}: RSTs to our sources (a victim refusing, e.g. a closed port).</li>
  * </ul>
+ *
+ * <p>With {@link #countedInXdp} the SYN-ACKs and RSTs are counted in XDP ({@link SynAckCounter}) and only a sample
+ * reaches this receiver: {@code synAcks} and {@code resets} are then the program's counts, and {@code validLooking}
+ * and {@code tsEncoded} are estimated from the sample's shares ({@link #checked()} says how many were checked).
  */
 public final class FloodReceiver implements PacketIo.RxHandler {
 
@@ -54,6 +58,7 @@ public final class FloodReceiver implements PacketIo.RxHandler {
     private final SynOptions options;
     private final long ownMac;
     private PacketIo io;
+    private SynAckCounter counted;
 
     private int tsLow;
     private int tsHigh;
@@ -90,6 +95,15 @@ public final class FloodReceiver implements PacketIo.RxHandler {
      */
     public void answerArpOn(PacketIo txIo) {
         this.io = txIo;
+    }
+
+    /**
+     * The answers are counted in XDP from now on; this receiver sees the sample the program passes on.
+     *
+     * @param counter the program's counters
+     */
+    public void countedInXdp(SynAckCounter counter) {
+        this.counted = counter;
     }
 
     /**
@@ -198,22 +212,68 @@ public final class FloodReceiver implements PacketIo.RxHandler {
 
     /** @return SYN-ACKs to our sources */
     public long synAcks() {
-        return synAcks;
+        return counted == null ? synAcks : counted.synAcks();
     }
 
-    /** @return SYN-ACKs that look like cookies answering exactly our SYNs */
+    /** @return SYN-ACKs that look like cookies answering exactly our SYNs (estimated from the sample in XDP mode) */
     public long validLooking() {
-        return validLooking;
+        return counted == null ? validLooking : scaled(validLooking);
     }
 
-    /** @return valid-looking SYN-ACKs whose TSval low bits carry Linux's cookie encoding of our options */
+    /**
+     * @return valid-looking SYN-ACKs whose TSval low bits carry Linux's cookie encoding of our options (estimated from
+     *         the sample in XDP mode)
+     */
     public long tsEncoded() {
-        return tsEncoded;
+        return counted == null ? tsEncoded : scaled(tsEncoded);
     }
 
     /** @return RSTs to our sources */
     public long resets() {
-        return resets;
+        return counted == null ? resets : counted.resets();
+    }
+
+    /** @return SYN-ACKs checked here in full: all of them, or the sample the XDP program passed on */
+    public long checked() {
+        return synAcks;
+    }
+
+    /** A count in the sample, scaled to every SYN-ACK the program counted. */
+    private long scaled(long inSample) {
+        return scale(counted.synAcks(), inSample, synAcks);
+    }
+
+    /** {@code share} of {@code checked}, applied to {@code all}; 0 when nothing was checked. */
+    private static long scale(long all, long share, long checked) {
+        return checked <= 0 ? 0 : Math.round((double) all * share / checked);
+    }
+
+    /**
+     * The start of a span, for {@link #validSince}.
+     *
+     * @return the counts now: SYN-ACKs, those checked here, valid-looking and ts-encoded among those checked
+     */
+    public long[] mark() {
+        return new long[] {synAcks(), synAcks, validLooking, tsEncoded};
+    }
+
+    /**
+     * Valid-looking and ts-encoded SYN-ACKs since a mark: counted, or — when the answers are counted in XDP — the
+     * span's own sample shares applied to the span's SYN-ACKs (shares over the whole run would carry the warm-up's
+     * into the measured part).
+     *
+     * @param mark what {@link #mark} returned at the span's start
+     * @return {valid-looking, ts-encoded}
+     */
+    public long[] validSince(long[] mark) {
+        long checkedNow = synAcks - mark[1];
+        long valid = validLooking - mark[2];
+        long ts = tsEncoded - mark[3];
+        if (counted == null) {
+            return new long[] {valid, ts};
+        }
+        long all = synAcks() - mark[0];
+        return new long[] {scale(all, valid, checkedNow), scale(all, ts, checkedNow)};
     }
 
     /** @return ARP replies sent for the sources */

@@ -27,10 +27,12 @@ import java.util.Map;
  *                         full, or the peer runs no NAPI); not in {@code sent}, but in {@code sentPerSecond}, whose
  *                         sum is {@code sent + driverDrops}. -1 when not known (the other backends are pushed back
  *                         by a full queue instead of dropping)
+ * @param checked          SYN-ACKs checked in full in Java (all of them, or the sample when they are counted in XDP)
+ * @param pacedRate        {@code --rate max} with live frames: the pace at the end ({@link MaxPacer}); -1 otherwise
  */
 public record FloodResult(long sent, long synAcks, long validLooking, long tsEncoded, long resets, long arpReplies,
         long txRingFull, double sendSeconds, boolean exhausted, long offeredRate, long[] sentPerSecond,
-        long[] synAcksPerSecond, long driverDrops) {
+        long[] synAcksPerSecond, long driverDrops, long checked, long pacedRate) {
 
     /** @return SYNs per second actually sent */
     public double sentRate() {
@@ -49,16 +51,28 @@ public record FloodResult(long sent, long synAcks, long validLooking, long tsEnc
               offered rate   %s
               sent           %d SYNs in %.3f s (%.0f/s)%s%s
               SYN-ACKs       %d (%.0f/s, %.1f %% of sent)
-              valid-looking  %d cookies (acks our ISN + 1, options consistent with our SYN)
+              valid-looking  %d cookies (acks our ISN + 1, options consistent with our SYN)%s
               ts-encoded     %d (TSval low 6 bits = Linux cookie encoding of our options)
               RSTs           %d
               ARP replies    %d, TX ring full %d times""",
-            offeredRate == 0 ? "max" : offeredRate + "/s", sent, sendSeconds, sentRate(),
+            offered(), sent, sendSeconds, sentRate(),
             exhausted ? " (stopped early: tuple space or --count used up)" : "",
             driverDrops > 0 ? "; " + driverDrops + " more made but not taken by the driver (the peer's queue full, or "
                 + "no NAPI on the peer)" : "",
-            synAcks, answeredRate(), sent == 0 ? 0.0 : 100.0 * synAcks / sent, validLooking, tsEncoded, resets,
-            arpReplies, txRingFull);
+            synAcks, answeredRate(), sent == 0 ? 0.0 : 100.0 * synAcks / sent, validLooking,
+            checked < synAcks ? String.format(Locale.ROOT, " (estimated: %d checked in full, the rest counted in XDP)",
+                checked) : "", tsEncoded, resets, arpReplies, txRingFull);
+    }
+
+    private String offered() {
+        if (offeredRate == FloodSettings.UNPACED) {
+            return "unpaced (as fast as the generator makes them)";
+        }
+        if (offeredRate != FloodSettings.MAX) {
+            return offeredRate + "/s";
+        }
+        return pacedRate > 0 ? "max (paced to what the driver takes plus a quarter: " + pacedRate + "/s at the end)"
+            : "max";
     }
 
     /** @return the result as one JSON object (the derived rates included, rounded to 0.1/s) */
@@ -79,6 +93,8 @@ public record FloodResult(long sent, long synAcks, long validLooking, long tsEnc
         m.put("exhausted", exhausted);
         m.put("sentPerSecond", sentPerSecond);
         m.put("synAcksPerSecond", synAcksPerSecond);
+        m.put("checked", checked);
+        m.put("pacedRate", pacedRate);
         try {
             return JSON.std.asString(m);
         } catch (IOException e) {
@@ -103,7 +119,7 @@ public record FloodResult(long sent, long synAcks, long validLooking, long tsEnc
         return new FloodResult(num(m, "sent"), num(m, "synAcks"), num(m, "validLooking"), num(m, "tsEncoded"),
             num(m, "resets"), num(m, "arpReplies"), num(m, "txRingFull"), number(m, "sendSeconds").doubleValue(),
             Boolean.TRUE.equals(field(m, "exhausted")), num(m, "offeredRate"), longs(m, "sentPerSecond"),
-            longs(m, "synAcksPerSecond"), num(m, "driverDrops"));
+            longs(m, "synAcksPerSecond"), num(m, "driverDrops"), num(m, "checked"), num(m, "pacedRate"));
     }
 
     private static Object field(Map<String, Object> m, String key) {

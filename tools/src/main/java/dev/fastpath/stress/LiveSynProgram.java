@@ -72,15 +72,16 @@ import java.nio.ByteOrder;
  * comes back with whatever its last user left, so the program copies the whole template (kept in the map) into the
  * frame before patching it, and sums both checksums again in full ({@code bpf_csum_diff}).
  *
- * <p>State, one array-map value: four u64 — {@code n} (next SYN), {@code next} (ktime of the next send),
- * {@code interval} (ns between SYNs, 0 = as fast as possible) and {@code limit} (SYNs in all) — then the
- * template. Pacing happens here, per frame, so SYNs leave evenly spaced rather than in bursts the victim's
- * 256-frame veth queue could not take: a frame that comes early waits for its time (up to {@link #MAX_WAIT_NS})
- * and is dropped only past that. Dropping every early frame at once was cheaper to write but not to run: a
- * dropped frame goes back to the test run's page pool through its locked ring (the batch returns frames in
- * no-direct mode), the lock the victim's core takes to return each frame it received, and ~10 M drops a second
- * showed up as that lock's contention on the victim's core. After a stall the program catches up by at most
- * {@code slackNs}, then forgets the rest; the first SYN starts the schedule.
+ * <p>State, one array-map value: five u64 — {@code n} (next SYN), {@code next} (ktime of the next send), {@code
+ * interval} (ns between SYNs, 0 = as fast as possible), {@code limit} (SYNs in all) and {@code slack} (the catch-up,
+ * below) — then the template. The sender may change the interval and the slack between test runs (the program runs
+ * only inside them). Pacing happens here, per frame, so SYNs leave evenly spaced rather than in bursts the victim's
+ * 256-frame veth queue could not take: a frame that comes early waits for its time (up to {@link #MAX_WAIT_NS}) and
+ * is dropped only past that. Dropping every early frame at once was cheaper to write but not to run: a dropped frame
+ * goes back to the test run's page pool through its locked ring (the batch returns frames in no-direct mode), the
+ * lock the victim's core takes to return each frame it received, and ~10 M drops a second showed up as that lock's
+ * contention on the victim's core. After a stall the program catches up by at most {@code slack} nanoseconds, then
+ * forgets the rest; the first SYN starts the schedule.
  *
  * <p>Only frames of the test run's interface are touched: attached to {@code lo} (to keep it in the kernel's
  * XDP dispatcher, see {@link XdpLiveSender}) it passes every frame it sees there.
@@ -92,8 +93,9 @@ final class LiveSynProgram {
     static final int NEXT = 8;
     static final int INTERVAL = 16;
     static final int LIMIT = 24;
+    static final int SLACK = 32;
     /** Where the template frame sits in the map value (the longest SYN frame, 74 bytes, rounded up to 8). */
-    static final int FRAME = 32;
+    static final int FRAME = 40;
     /** Size of the map value. */
     static final int VALUE_SIZE = FRAME + 80;
     /**
@@ -103,7 +105,7 @@ final class LiveSynProgram {
     static final int MAX_WAIT_NS = 4_000;
     /** Clock reads in that wait at most: the loop's bound for the verifier, which walks it (4 µs at ~4 ns a read). */
     static final int WAIT_READS = 1024;
-    /** The catch-up a program accepts: its immediate is a signed 32-bit number of nanoseconds. */
+    /** The longest catch-up the sender sets. */
     static final long MAX_SLACK_NS = 1_000_000_000L;
 
     private static final ValueLayout.OfInt BE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
@@ -126,13 +128,9 @@ final class LiveSynProgram {
      * @param ifindex   the interface the test run sends on; frames of any other are passed untouched
      * @param frame     the template, for its length and the destination address
      * @param walker    the tuple space (its first address, address count and first port)
-     * @param slackNs   how far behind its schedule the pacer may catch up
      * @return the instruction slots
      */
-    static long[] instructions(int mapFd, int ifindex, SynTemplate frame, TupleWalker walker, long slackNs) {
-        if (slackNs < 0 || slackNs > MAX_SLACK_NS) {
-            throw new IllegalArgumentException("slack " + slackNs + " ns is outside 0.." + MAX_SLACK_NS);
-        }
+    static long[] instructions(int mapFd, int ifindex, SynTemplate frame, TupleWalker walker) {
         int tcpLength = frame.length() - TCP;
         if (frame.length() > VALUE_SIZE - FRAME || frame.length() % 2 != 0) {
             throw new IllegalArgumentException("a " + frame.length() + "-byte frame does not fit the map value");
@@ -156,7 +154,7 @@ final class LiveSynProgram {
         a.add(call(BPF_FUNC_map_lookup_elem));
         a.jump(jmpImm(BPF_JEQ, R0, 0, 0), "abort");
         a.add(alu64Reg(BPF_MOV, R9, R0));
-        pace(a, slackNs);
+        pace(a);
         a.label("count");
         a.add(ldxMem(BPF_DW, R7, R9, N));
         a.add(ldxMem(BPF_DW, R1, R9, LIMIT));
@@ -198,7 +196,7 @@ final class LiveSynProgram {
      *   next = max(next + interval, now + interval - slack)
      * </pre>
      */
-    private static void pace(BpfAsm a, long slackNs) {
+    private static void pace(BpfAsm a) {
         a.add(ldxMem(BPF_DW, R1, R9, INTERVAL));
         a.jump(jmpImm(BPF_JEQ, R1, 0, 0), "count");
         a.add(mov64Imm(R8, WAIT_READS));
@@ -222,7 +220,8 @@ final class LiveSynProgram {
         a.add(alu64Reg(BPF_ADD, R1, R2));
         a.add(alu64Reg(BPF_MOV, R3, R0));
         a.add(alu64Reg(BPF_ADD, R3, R2));
-        a.add(alu64Imm(BPF_ADD, R3, (int) -slackNs));
+        a.add(ldxMem(BPF_DW, R2, R9, SLACK));
+        a.add(alu64Reg(BPF_SUB, R3, R2));
         a.jump(jmpReg(BPF_JGE, R1, R3, 0), "keep");
         a.add(alu64Reg(BPF_MOV, R1, R3));
         a.label("keep");

@@ -114,15 +114,14 @@ public final class XdpLiveSender implements AutoCloseable {
         if (limit < 0 || limit > walker.size()) {
             throw new IllegalArgumentException("limit " + limit + " is outside the tuple space 0.." + walker.size());
         }
-        long interval = ratePerSecond <= 0 ? 0 : Math.max(1, Math.round(1e9 / ratePerSecond));
-        long slack = Math.clamp(SLACK_INTERVALS * interval, MIN_SLACK_NS, MAX_SLACK_NS);
+        long interval = interval(ratePerSecond);
         int map = createMap();
         int prog = -1;
         int link = -1;
         XdpLiveSender s = null;
         try {
             prog = bpf_h.progLoad(bpf_h.BPF_PROG_TYPE_XDP,
-                LiveSynProgram.instructions(map, ifindex, template, walker, slack), "live-frames SYN program");
+                LiveSynProgram.instructions(map, ifindex, template, walker), "live-frames SYN program");
             int lo = net_h.if_nametoindex("lo");
             link = lo <= 0 ? lo : bpf_h.linkCreate(prog, lo, bpf_h.BPF_XDP, bpf_h.XDP_FLAGS_SKB_MODE);
             if (link < 0) {
@@ -132,6 +131,7 @@ public final class XdpLiveSender implements AutoCloseable {
             }
             s = new XdpLiveSender(iface, map, prog, link, template, ifindex);
             s.value.set(ValueLayout.JAVA_LONG, LiveSynProgram.INTERVAL, interval);
+            s.value.set(ValueLayout.JAVA_LONG, LiveSynProgram.SLACK, slack(interval));
             s.value.set(ValueLayout.JAVA_LONG, LiveSynProgram.LIMIT, limit);
             template.copyTo(s.value, LiveSynProgram.FRAME);
             Errors.check("bpf(BPF_MAP_UPDATE_ELEM, live SYN state)",
@@ -151,6 +151,32 @@ public final class XdpLiveSender implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** @return the ns between SYNs for a rate, 0 (no pacing) for 0 or less */
+    static long interval(long ratePerSecond) {
+        return ratePerSecond <= 0 ? 0 : Math.max(1, Math.round(1e9 / ratePerSecond));
+    }
+
+    /** @return the catch-up after a stall for an interval: {@link #SLACK_INTERVALS} of them, within the bounds */
+    static long slack(long interval) {
+        return Math.clamp(SLACK_INTERVALS * interval, MIN_SLACK_NS, MAX_SLACK_NS);
+    }
+
+    /**
+     * Changes the pace between test runs (the program reads its state only inside them): the interval and the
+     * catch-up for a new rate. The schedule goes on from where it is.
+     *
+     * @param ratePerSecond SYNs per second, or 0 for as fast as the kernel sends
+     */
+    public void pace(long ratePerSecond) {
+        long interval = interval(ratePerSecond);
+        Errors.check("bpf(BPF_MAP_LOOKUP_ELEM, live SYN state)",
+            bpf_h.bpf(bpf_h.BPF_MAP_LOOKUP_ELEM, lookup, bpf_attr_map_elem.sizeof()));
+        value.set(ValueLayout.JAVA_LONG, LiveSynProgram.INTERVAL, interval);
+        value.set(ValueLayout.JAVA_LONG, LiveSynProgram.SLACK, slack(interval));
+        Errors.check("bpf(BPF_MAP_UPDATE_ELEM, live SYN state)",
+            bpf_h.mapElem(bpf_h.BPF_MAP_UPDATE_ELEM, mapFd, key, value, bpf_h.BPF_ANY));
     }
 
     /**

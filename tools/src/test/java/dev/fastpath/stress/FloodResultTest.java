@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class FloodResultTest {
 
     private static final FloodResult RESULT = new FloodResult(24_256, 24_250, 24_000, 376, 3, 2, 7, 5.017341, true,
-            200_000, new long[] {1152, 2688, 0}, new long[] {1088, 2688, 64}, -1);
+            200_000, new long[] {1152, 2688, 0}, new long[] {1088, 2688, 64}, -1, 24_250, -1);
 
     @Test
     void whatIsWrittenReadsBackTheSame() {
@@ -29,6 +29,8 @@ class FloodResultTest {
         assertArrayEquals(RESULT.sentPerSecond(), back.sentPerSecond());
         assertArrayEquals(RESULT.synAcksPerSecond(), back.synAcksPerSecond());
         assertEquals(RESULT.driverDrops(), back.driverDrops());
+        assertEquals(RESULT.checked(), back.checked());
+        assertEquals(RESULT.pacedRate(), back.pacedRate());
     }
 
     @Test

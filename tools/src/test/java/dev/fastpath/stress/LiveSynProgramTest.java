@@ -48,7 +48,7 @@ class LiveSynProgramTest {
             map = XdpLiveSender.createMap();
             int p;
             try {
-                p = bpf_h.progLoad(bpf_h.BPF_PROG_TYPE_XDP, LiveSynProgram.instructions(map, ifindex, t, w, slack),
+                p = bpf_h.progLoad(bpf_h.BPF_PROG_TYPE_XDP, LiveSynProgram.instructions(map, ifindex, t, w),
                     "test");
             } catch (NativeException e) {
                 unistd_h.close(map);
@@ -62,6 +62,7 @@ class LiveSynProgramTest {
             MemorySegment v = arena.allocate(LiveSynProgram.VALUE_SIZE);
             v.set(ValueLayout.JAVA_LONG, LiveSynProgram.INTERVAL, interval);
             v.set(ValueLayout.JAVA_LONG, LiveSynProgram.LIMIT, limit);
+            v.set(ValueLayout.JAVA_LONG, LiveSynProgram.SLACK, slack);
             t.copyTo(v, LiveSynProgram.FRAME);
             mapCall(bpf_h.BPF_MAP_UPDATE_ELEM, v);
         }

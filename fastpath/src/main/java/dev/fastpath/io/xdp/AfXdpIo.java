@@ -22,6 +22,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -139,6 +140,22 @@ public final class AfXdpIo implements PacketIo {
      */
     public static AfXdpIo openForBlock(String ifname, AfXdpConfig config, int net, int prefix) {
         return openQueues(ifname, config, 1, XdpProgram.load(config.queueId() + 1, net, prefix)).get(0);
+    }
+
+    /**
+     * Opens a socket on queue {@code config.queueId()} behind a program of the caller's (it must redirect what the
+     * socket is to receive to {@code xsks[rx_queue_index]}, the XSKMAP it is given).
+     *
+     * @param ifname  the interface
+     * @param config  geometry and options
+     * @param program the instructions, given the XSKMAP's fd
+     * @param what    names the program in errors (the verifier's refusal included)
+     * @return the backend
+     * @throws NativeException naming the call that failed
+     */
+    public static AfXdpIo openWithProgram(String ifname, AfXdpConfig config, IntFunction<long[]> program,
+            String what) {
+        return openQueues(ifname, config, 1, XdpProgram.load(config.queueId() + 1, program, what)).get(0);
     }
 
     /**
@@ -614,8 +631,9 @@ public final class AfXdpIo implements PacketIo {
             k[2] = xdp_statistics.rx_fill_ring_empty_descs(statsBuf);
             k[3] = xdp_statistics.tx_invalid_descs(statsBuf);
         }
+        long[] runs = program != null && !closed ? program.runStats() : new long[2];
         return new Stats(rxFrames, txFrames, txRingFull, txKicks, txKickErrors, fillWakeups, fillDeferred, k[0], k[1],
-            k[2], k[3]);
+            k[2], k[3], runs[0], runs[1]);
     }
 
     @Override
@@ -661,9 +679,12 @@ public final class AfXdpIo implements PacketIo {
      * @param rxRingFull        kernel: frames dropped because the RX ring was full
      * @param fillRingEmpty     kernel: times the fill ring was empty
      * @param txInvalidDescs    kernel: invalid TX descriptors
+     * @param xdpRuns           kernel: runs of the interface's XDP program (every queue's), counted only while BPF
+     *                          run-time statistics are on ({@code bpf_h.enableRunTimeStats}); 0 otherwise
+     * @param xdpRunNs          kernel: their time in all, nanoseconds
      */
     public record Stats(long rxFrames, long txFrames, long txRingFull, long txKicks, long txKickErrors,
             long fillWakeups, long fillDeferred, long rxDropped, long rxRingFull, long fillRingEmpty,
-            long txInvalidDescs) {
+            long txInvalidDescs, long xdpRuns, long xdpRunNs) {
     }
 }

@@ -118,12 +118,23 @@ public final class RssTable {
 
     /** struct ifreq: the name, then ifr_data pointing at the ethtool command ({@code SIOCETHTOOL}). */
     static int ethtool(int fd, String iface, MemorySegment cmd, Arena arena) {
-        MemorySegment ifr = arena.allocate(40, 8);
+        MemorySegment ifr = ifreq(iface, arena);
+        return ifr == null ? -1 : ethtool(fd, ifr, cmd);
+    }
+
+    /** @return a struct ifreq naming {@code iface}, or null when the name is too long */
+    static MemorySegment ifreq(String iface, Arena arena) {
         byte[] name = iface.getBytes(StandardCharsets.US_ASCII);
         if (name.length > 15) {
-            return -1;
+            return null;
         }
+        MemorySegment ifr = arena.allocate(40, 8);
         MemorySegment.copy(name, 0, ifr, ValueLayout.JAVA_BYTE, 0, name.length);
+        return ifr;
+    }
+
+    /** {@code SIOCETHTOOL} with an ifreq from {@link #ifreq} (reused: nothing is allocated per call). */
+    static int ethtool(int fd, MemorySegment ifr, MemorySegment cmd) {
         ifr.set(ValueLayout.ADDRESS, 16, cmd);
         return unistd_h.ioctl(fd, SIOCETHTOOL, ifr);
     }

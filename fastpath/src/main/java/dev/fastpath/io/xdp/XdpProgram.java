@@ -2,8 +2,10 @@ package dev.fastpath.io.xdp;
 
 import dev.fastpath.nativeio.Errors;
 import dev.fastpath.nativeio.bpf_h;
+import dev.fastpath.nativeio.bpf_prog_info;
 import dev.fastpath.nativeio.unistd_h;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
@@ -115,6 +117,22 @@ final class XdpProgram implements AutoCloseable {
         NetlinkXdp.setLink(ifindex, progFd, xdpFlags | NetlinkXdp.XDP_FLAGS_UPDATE_IF_NOEXIST);
         netlinkIfindex = ifindex;
         netlinkFlags = xdpFlags;
+    }
+
+    /**
+     * The kernel's run statistics of the program (counted only while BPF run-time statistics are on:
+     * {@code bpf_h.enableRunTimeStats}, or {@code kernel.bpf_stats_enabled=1}).
+     *
+     * @return {runs, nanoseconds in all}, both 0 when not counted or the query fails
+     */
+    long[] runStats() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = bpf_prog_info.allocate(arena);
+            if (bpf_h.progInfo(progFd, info) < 0) {
+                return new long[2];
+            }
+            return new long[] {bpf_prog_info.run_cnt(info), bpf_prog_info.run_time_ns(info)};
+        }
     }
 
     /**

@@ -5,11 +5,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Issue 7's goal for one Fastpath victim, judged against the kernel with {@code tcp_syncookies=2} measured in the
- * same round: at least {@link #RATIO} times its SYN-ACK rate, at least {@link #ANSWERED} of the offered SYNs
- * answered (of the sent ones when the generator ran at its maximum, which has no offered rate), and every
- * legitimate handshake completed. A Fastpath victim that failed in a round where the kernel was measured has
- * not met it.
+ * The goal for one Fastpath victim, judged against the kernel with {@code tcp_syncookies=2} measured in the
+ * same round: at least the victim's ratio ({@link Victim#goalRatio}: issue 7's 2.5× for SYNs answered in XDP and
+ * on AF_PACKET, issue 18's 1.0× for the AF_XDP engine path) times the kernel's SYN-ACK rate, at least
+ * {@link #ANSWERED} of the offered SYNs answered (of the sent ones — those the victim's queue took — when the
+ * generator ran at its maximum, which has no offered rate), and every legitimate handshake completed. A Fastpath
+ * victim that failed in a round where the kernel was measured has not met it.
  *
  * @param victim         the Fastpath victim
  * @param kernel         the kernel victim it is compared with
@@ -20,18 +21,19 @@ import java.util.Locale;
  * @param legitCompleted legitimate handshakes completed
  * @param legitAttempted legitimate handshakes attempted
  * @param p99Ratio       legitimate p99 latency ÷ the kernel's
+ * @param target         the ratio the victim must reach
  */
 record Goal(String victim, String kernel, String failure, double ratio, double answered, boolean ofOffered,
-        long legitCompleted, long legitAttempted, double p99Ratio) {
+        long legitCompleted, long legitAttempted, double p99Ratio, double target) {
 
-    /** Times the kernel's SYN-ACK rate. */
+    /** Issue 7's: times the kernel's SYN-ACK rate. */
     static final double RATIO = 2.5;
     /** Share of the offered SYNs answered. */
     static final double ANSWERED = 0.90;
 
     /** @return whether all three parts hold */
     boolean met() {
-        return failure == null && ratio >= RATIO && answered >= ANSWERED && legitCompleted == legitAttempted
+        return failure == null && ratio >= target && answered >= ANSWERED && legitCompleted == legitAttempted
             && legitAttempted > 0;
     }
 
@@ -52,16 +54,17 @@ record Goal(String victim, String kernel, String failure, double ratio, double a
             }
             if (!r.measured()) {
                 goals.add(new Goal(r.victim().name(), kernel.victim().name(), SynFloodReport.firstLine(r.error()), 0,
-                    0, false, 0, 0, 0));
+                    0, false, 0, 0, 0, r.victim().goalRatio()));
                 continue;
             }
             boolean ofOffered = r.offeredRate() > 0;
-            // At max rate: what the generator made, those veth dropped at the victim's full queue included.
-            double base = ofOffered ? r.offeredRate() : r.generatedRate();
+            // At max rate: what the victim's queue took. The live-frames generator then makes a quarter more than
+            // that on purpose (MaxPacer: the victim never waits for a SYN), so what it made says nothing.
+            double base = ofOffered ? r.offeredRate() : r.sentRate();
             goals.add(new Goal(r.victim().name(), kernel.victim().name(), null, r.synAckRate() / kernel.synAckRate(),
                 base > 0 ? r.synAckRate() / base : 0, ofOffered, r.legitCompleted(), r.legitAttempted(),
                 (double) r.latencyUs().getValueAtPercentile(99)
-                    / Math.max(1, kernel.latencyUs().getValueAtPercentile(99))));
+                    / Math.max(1, kernel.latencyUs().getValueAtPercentile(99)), r.victim().goalRatio()));
         }
         return goals;
     }
@@ -82,7 +85,7 @@ record Goal(String victim, String kernel, String failure, double ratio, double a
         double shownAnswered = shownAnsweredPercent();
         return String.format(Locale.ROOT, "- %s ÷ %s: SYN-ACK/s × %.2f, legit p99 × %s — goal %s (× %.2f %s %.1f; "
             + "%.1f %% of %s answered %s %.0f %%; legit %d of %d completed)%n", victim, kernel, shownRatio,
-            significant(p99Ratio), met() ? "met" : "not met", shownRatio, ratio >= RATIO ? ">=" : "<", RATIO,
+            significant(p99Ratio), met() ? "met" : "not met", shownRatio, ratio >= target ? ">=" : "<", target,
             shownAnswered, ofOffered ? "offered" : "sent", answered >= ANSWERED ? ">=" : "<", ANSWERED * 100,
             legitCompleted, legitAttempted);
     }
@@ -104,7 +107,8 @@ record Goal(String victim, String kernel, String failure, double ratio, double a
 
     /** @return the goal as stated in reports */
     static String statement() {
-        return "≥ " + RATIO + "× the kernel's SYN-ACK rate, ≥ " + Math.round(ANSWERED * 100) + " % of the offered "
-            + "SYNs answered (of the sent ones at max rate), every legitimate handshake completed";
+        return "≥ " + RATIO + "× the kernel's SYN-ACK rate answered in XDP or on AF_PACKET, ≥ 1.0× on the AF_XDP "
+            + "engine path, ≥ " + Math.round(ANSWERED * 100) + " % of the offered SYNs answered (of the sent ones at "
+            + "max rate), every legitimate handshake completed";
     }
 }

@@ -48,6 +48,44 @@ final class Host {
         return p;
     }
 
+    /**
+     * Time a process (all its threads) or a kernel thread has run, from the scheduler's own accounting
+     * ({@code /proc/PID/task/TID/schedstat}, first field, nanoseconds).
+     *
+     * @param pid the process or thread
+     * @return nanoseconds, or -1 when it cannot be read (gone, or no schedstat)
+     */
+    static long runNs(long pid) {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            long sum = 0;
+            for (Path t : tasks.toList()) {
+                String f = Files.readString(t.resolve("schedstat")).trim();
+                sum += Long.parseLong(f.substring(0, f.indexOf(' ')));
+            }
+            return sum;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * @param prefix the start of a kernel thread's name, e.g. {@code napi/veth-b-}
+     * @return the ids of the threads whose name starts so ({@code /proc/PID/comm})
+     */
+    static List<Long> kernelThreads(String prefix) {
+        try (var procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().matches("\\d+")).filter(p -> {
+                try {
+                    return Files.readString(p.resolve("comm")).startsWith(prefix);
+                } catch (IOException e) {
+                    return false;
+                }
+            }).map(p -> Long.parseLong(p.getFileName().toString())).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
     /** Peak resident set (VmHWM) of a live process in KiB, or −1 when it cannot be read. */
     static long peakRssKb(long pid) {
         try {

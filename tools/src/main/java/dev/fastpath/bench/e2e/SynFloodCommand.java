@@ -2,6 +2,9 @@ package dev.fastpath.bench.e2e;
 
 import dev.fastpath.bench.cli.ProjectHome;
 import dev.fastpath.lab.Lab;
+import dev.fastpath.nativeio.Errors;
+import dev.fastpath.nativeio.bpf_h;
+import dev.fastpath.nativeio.unistd_h;
 import dev.fastpath.stress.XdpLiveSender;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,12 +65,18 @@ public final class SynFloodCommand implements Callable<Integer> {
         + "and later, af_xdp before (default: ${DEFAULT-VALUE})")
     private String genIo = "auto";
 
-    @Option(names = "--victim-napi", paramLabel = "pin|free", description = "pin: an XDP victim's NAPI (veth's "
-        + "receive work for it: a copy per frame, the XDP program, the copy into the socket) runs threaded on the "
-        + "victim's core, as RPS puts a kernel victim's receive work there; with the live-frames generator every "
-        + "victim's NAPI is pinned so and RPS is off; free: wherever veth schedules it, often the generator's core "
-        + "(default: ${DEFAULT-VALUE})")
-    private String victimNapi = "pin";
+    @Option(names = "--placement", paramLabel = "fair|softirq|free", description = "where each side's receive work "
+        + "runs. fair: veth's NAPI for the victim threaded on the victim's core (every victim), the generator's on its "
+        + "own core with interrupt deferral, so no victim pays a wake-up of the generator per answer; softirq: the "
+        + "victim's NAPI not threaded, in the generator's softirq on its core (the victim's receive work billed to the "
+        + "generator's core); free: wherever the kernel schedules it (default: ${DEFAULT-VALUE})")
+    private String placement = Placement.FAIR.label();
+
+    @Option(names = "--breakdown", description = "after the rounds, flood every victim once more with the kernel's BPF "
+        + "run-time statistics on (the XDP program's time per run) and perf sampling the victim's core (when perf "
+        + "works here), and write breakdown.md: where the victim's core went. The statistics cost every BPF program "
+        + "two clock reads a run, so that run is not one of the measured rounds")
+    private boolean breakdown;
 
     @Option(names = "--port", description = "victim port (default: ${DEFAULT-VALUE})")
     private int port = 8080;
@@ -91,11 +100,11 @@ public final class SynFloodCommand implements Callable<Integer> {
             return 1;
         }
         if (!(duration > 0 && duration <= 600) || !(warmup >= 0 && warmup <= 60)
-                || !(legitRate > 0 && legitRate <= 5000) || !List.of("pin", "free").contains(victimNapi)
+                || !(legitRate > 0 && legitRate <= 5000) || !List.of("fair", "softirq", "free").contains(placement)
                 || rounds < 1 || rounds > 20 || !List.of("auto", "af_xdp", "af_packet", "xdp_live").contains(genIo)) {
             System.err.println("bench synflood: --duration must be in (0, 600], --warmup in [0, 60], --legit-rate "
-                + "in (0, 5000], --rounds in 1..20, --victim-napi pin or free and --gen-io auto, xdp_live, af_xdp or "
-                + "af_packet");
+                + "in (0, 5000], --rounds in 1..20, --placement fair, softirq or free and --gen-io auto, xdp_live, "
+                + "af_xdp or af_packet");
             return 2;
         }
         boolean auto = genIo.equals("auto");
@@ -131,10 +140,10 @@ public final class SynFloodCommand implements Callable<Integer> {
 
     private String header() {
         return String.format(Locale.ROOT, "Flood %s SYN/s from %s for %.1f s per victim after %.1f s of warm-up "
-            + "(generator on %s, core %d; victim on core %d, XDP victim's NAPI %s); legitimate client %.0f "
+            + "(generator on %s, core %d; victim on core %d; placement %s: %s); legitimate client %.0f "
             + "connections/s from %s, 3 s timeout. Machine: %d cores, %s.", rate, VictimRunner.FLOOD_SRC, duration,
-            warmup, genIo, genCpu, victimCpu, victimNapi.equals("pin") ? "pinned to its core" : "where veth puts it",
-            legitRate, Lab.IP_A, Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"));
+            warmup, genIo, genCpu, victimCpu, placement, Placement.of(placement).description(), legitRate, Lab.IP_A,
+            Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"));
     }
 
     /**
@@ -159,13 +168,13 @@ public final class SynFloodCommand implements Callable<Integer> {
             }
             String header = header();
             if (genIo.equals("xdp_live")) {
-                VictimRunner.prepareLiveFrames(lab, victimNapi.equals("pin"));
+                VictimRunner.prepareLiveFrames(lab, Placement.of(placement));
             }
             for (int round = 0; round < rounds; round++) {
                 Path rd = roundDir(dir, round);
                 Files.createDirectories(rd);
                 VictimRunner runner = new VictimRunner(lab, new VictimRunner.Settings(genCpu, victimCpu, port,
-                    duration, warmup, rate, legitRate, genIo, serveCmd, rd, victimNapi.equals("pin")));
+                    duration, warmup, rate, legitRate, genIo, serveCmd, rd, Placement.of(placement), false));
                 List<VictimResult> results = new ArrayList<>();
                 for (Victim v : chosen) {
                     results.add(runOne(runner, v, serve, round));
@@ -173,8 +182,58 @@ public final class SynFloodCommand implements Callable<Integer> {
                 SynFloodReport.write(rd, header, results);
                 all.add(results);
             }
+            if (breakdown) {
+                runBreakdown(lab, chosen, dir.resolve("breakdown"), serve, header);
+            }
         }
         return all;
+    }
+
+    /**
+     * One more flood per victim with BPF run-time statistics on and perf on the victim's core; writes
+     * {@code breakdown.md} beside the rounds.
+     */
+    private void runBreakdown(Lab lab, List<Victim> chosen, Path bd, boolean serve, String header)
+            throws IOException, InterruptedException {
+        Files.createDirectories(bd);
+        String noPerf = PerfProfile.unavailable();
+        if (noPerf != null) {
+            System.out.println("bench synflood: breakdown without perf: " + noPerf);
+        }
+        int stats = bpf_h.enableRunTimeStats();
+        if (stats < 0) {
+            System.out.println("bench synflood: BPF run-time statistics refused (" + Errors.message(stats) + ")");
+        }
+        List<VictimResult> results = new ArrayList<>();
+        try {
+            VictimRunner runner = new VictimRunner(lab, new VictimRunner.Settings(genCpu, victimCpu, port, duration,
+                warmup, rate, legitRate, genIo, serveCmd, bd, Placement.of(placement), noPerf == null));
+            for (Victim v : chosen) {
+                System.out.println("bench synflood: breakdown run: flooding " + v.describe());
+                results.add(runOne(runner, v, serve, 0));
+            }
+        } finally {
+            if (stats >= 0) {
+                unistd_h.close(stats);
+            }
+        }
+        SynFloodReport.write(bd, header, results);
+        StringBuilder b = new StringBuilder("# Where the victim's core goes\n\n").append(header).append("\n\n")
+            .append("One more flood per victim after the measured rounds, with the kernel's BPF run-time statistics ")
+            .append("on (BPF_ENABLE_STATS: two clock reads per program run, on every program — the generator's too — ")
+            .append("so these rates are lower than the rounds')")
+            .append(noPerf == null ? " and perf sampling the victim's core for 3 s of the measured part"
+                : "; no perf here (" + noPerf + ")").append(".\n")
+            .append(SynFloodReport.coreUse(results));
+        for (VictimResult r : results) {
+            Path perf = bd.resolve("perf-" + r.victim().name() + ".md");
+            if (Files.exists(perf)) {
+                b.append("\n## ").append(r.victim().name()).append(": perf on the victim's core\n\n")
+                    .append(Files.readString(perf));
+            }
+        }
+        Files.writeString(bd.resolve("breakdown.md"), b.toString());
+        System.out.print(b);
     }
 
     private VictimResult runOne(VictimRunner runner, Victim v, boolean serve, int round)

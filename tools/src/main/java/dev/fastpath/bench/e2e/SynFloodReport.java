@@ -63,6 +63,14 @@ final class SynFloodReport {
             v.put("victimCookies", r.victimCookies());
             v.put("victimRingDrops", r.victimRingDrops());
             v.put("driverDrops", r.driverDrops());
+            VictimResult.CoreUse c = r.core();
+            Map<String, Object> core = new LinkedHashMap<>();
+            core.put("napiPercent", tenth(c.napiPercent()));
+            core.put("processPercent", tenth(c.processPercent()));
+            core.put("nsPerSynAck", Math.round(c.nsPerSynAck(r.synAcks())));
+            core.put("xdpRuns", c.xdpRuns());
+            core.put("xdpNsPerRun", tenth(c.xdpNsPerRun()));
+            v.put("victimCore", core);
             victims.add(v);
         }
         Map<String, Object> doc = new LinkedHashMap<>();
@@ -168,11 +176,33 @@ final class SynFloodReport {
         if (views.length() > 0) {
             b.append("\nThe victims' own view:\n\n").append(views);
         }
+        b.append(coreUse(results));
         b.append(shortfalls(results));
         b.append(ratios(results));
         b.append("\nCharts: `synack-rate.png` (SYN-ACKs per second per victim), `legit-latency.png` "
             + "(latency percentiles of the legitimate client).\n");
         return b.toString();
+    }
+
+    /**
+     * Where each victim's core went: veth's NAPI threads for its interface, its own process, the time per SYN-ACK
+     * (both together, over the SYN-ACKs counted) and, when BPF run-time statistics were on, its XDP program's time
+     * per run.
+     */
+    static String coreUse(List<VictimResult> results) {
+        StringBuilder b = new StringBuilder();
+        for (VictimResult r : results) {
+            VictimResult.CoreUse c = r.core();
+            if (!r.measured() || !c.known()) {
+                continue;
+            }
+            b.append(String.format(Locale.ROOT, "| %s | %.0f | %.1f %% | %.1f %% | %.0f | %s |%n", r.victim().name(),
+                r.synAckRate(), c.napiPercent(), c.processPercent(), c.nsPerSynAck(r.synAcks()),
+                c.xdpRuns() > 0 ? String.format(Locale.ROOT, "%.0f ns × %d", c.xdpNsPerRun(), c.xdpRuns()) : "—"));
+        }
+        return b.isEmpty() ? "" : "\nThe victim's core (the kernel's run time per task, measured part):\n\n"
+            + "| victim | SYN-ACK/s | NAPI threads | victim process | ns of the core per SYN-ACK | XDP program "
+            + "per run (BPF stats) |\n|---|---|---|---|---|---|\n" + b;
     }
 
     /**

@@ -27,20 +27,68 @@ import org.HdrHistogram.Histogram;
  * @param driverDrops      SYNs the generator's driver dropped in the measured part, not in {@code sent} (live frames:
  *                         the victim's queue was full; -1: not known, the other backends are pushed back instead)
  * @param sendSeconds      how long the measured sending lasted
+ * @param core             where the victim's core went in the measured part
  */
 record VictimResult(Victim victim, String skipped, String error, long offeredRate, long sent, double sentRate,
         long synAcks, double synAckRate, long validLooking, long tsEncoded, long[] synAcksPerSecond,
         long legitAttempted, long legitCompleted, long legitFailed, Histogram latencyUs, double[] cpuPercent,
-        long victimPeakRssKb, long victimCookies, long victimRingDrops, long driverDrops, double sendSeconds) {
+        long victimPeakRssKb, long victimCookies, long victimRingDrops, long driverDrops, double sendSeconds,
+        CoreUse core) {
+
+    /**
+     * Where the victim's core went, from the kernel's per-task run time ({@code /proc/PID/task/TID/schedstat}): veth's
+     * NAPI threads for the victim's interface (its receive work, when placed on its core) and the victim's process
+     * (every thread; the kernel work of its system calls included), over the measured part.
+     *
+     * @param napiNs    NAPI threads' run time
+     * @param processNs the victim process's run time
+     * @param seconds   wall time they were measured over
+     * @param xdpRuns   runs of the victim's XDP program (only while BPF run-time statistics were on, else 0)
+     * @param xdpRunNs  their time in all
+     */
+    record CoreUse(long napiNs, long processNs, double seconds, long xdpRuns, long xdpRunNs) {
+        static final CoreUse NONE = new CoreUse(-1, -1, 0, 0, 0);
+
+        boolean known() {
+            return napiNs >= 0 && processNs >= 0 && seconds > 0;
+        }
+
+        /** @return the NAPI threads' share of one core, percent */
+        double napiPercent() {
+            return known() ? napiNs / seconds / 1e7 : -1;
+        }
+
+        /** @return the process's share of one core, percent */
+        double processPercent() {
+            return known() ? processNs / seconds / 1e7 : -1;
+        }
+
+        /**
+         * @param synAcks SYN-ACKs counted over (about) the same time
+         * @return nanoseconds of the victim's core (NAPI and process) per SYN-ACK, or -1 when unknown
+         */
+        double nsPerSynAck(long synAcks) {
+            return known() && synAcks > 0 ? (double) (napiNs + processNs) / synAcks : -1;
+        }
+
+        /** @return nanoseconds per run of the XDP program, or -1 when not counted */
+        double xdpNsPerRun() {
+            return xdpRuns > 0 ? (double) xdpRunNs / xdpRuns : -1;
+        }
+
+        CoreUse withXdp(long runs, long runNs) {
+            return new CoreUse(napiNs, processNs, seconds, runs, runNs);
+        }
+    }
 
     static VictimResult skipped(Victim v, String why) {
         return new VictimResult(v, why, null, 0, 0, 0, 0, 0, 0, 0, new long[0], 0, 0, 0, new Histogram(3),
-            new double[0], -1, -1, -1, -1, 0);
+            new double[0], -1, -1, -1, -1, 0, CoreUse.NONE);
     }
 
     static VictimResult failed(Victim v, String why) {
         return new VictimResult(v, null, why, 0, 0, 0, 0, 0, 0, 0, new long[0], 0, 0, 0, new Histogram(3),
-            new double[0], -1, -1, -1, -1, 0);
+            new double[0], -1, -1, -1, -1, 0, CoreUse.NONE);
     }
 
     /**
@@ -51,7 +99,17 @@ record VictimResult(Victim victim, String skipped, String error, long offeredRat
     VictimResult withVictimView(long cookies, long drops) {
         return new VictimResult(victim, skipped, error, offeredRate, sent, sentRate, synAcks, synAckRate, validLooking,
             tsEncoded, synAcksPerSecond, legitAttempted, legitCompleted, legitFailed, latencyUs, cpuPercent,
-            victimPeakRssKb, cookies, drops, driverDrops, sendSeconds);
+            victimPeakRssKb, cookies, drops, driverDrops, sendSeconds, core);
+    }
+
+    /**
+     * @param use where the victim's core went
+     * @return a copy with it
+     */
+    VictimResult withCore(CoreUse use) {
+        return new VictimResult(victim, skipped, error, offeredRate, sent, sentRate, synAcks, synAckRate, validLooking,
+            tsEncoded, synAcksPerSecond, legitAttempted, legitCompleted, legitFailed, latencyUs, cpuPercent,
+            victimPeakRssKb, victimCookies, victimRingDrops, driverDrops, sendSeconds, use);
     }
 
     /** @return SYNs per second the generator made: those sent plus those its driver dropped (0 when unknown) */

@@ -39,6 +39,15 @@ final class VictimRunner {
      * 552 k at -10 (same victim, same run settings).
      */
     static final int GEN_NAPI_NICE = -10;
+    /**
+     * Interrupt deferral on the generator's veth ({@link Placement#FAIR}): after a poll that found answers, NAPI
+     * completes without re-arming its "interrupt" ({@code rx_notify_masked} stays set, so the victim's transmit does
+     * not wake it) and polls again from a timer on the generator's core after {@link #GEN_GRO_FLUSH_NS}, up to
+     * this many empty polls in a row before it sleeps again.
+     */
+    static final int GEN_DEFER_POLLS = 100;
+    /** The deferral's timer: 50 µs, a fifth of veth's 256-frame queue at a million answers a second. */
+    static final int GEN_GRO_FLUSH_NS = 50_000;
 
     private final Lab lab;
     private final Settings s;
@@ -54,10 +63,12 @@ final class VictimRunner {
      * @param genIo       generator backend
      * @param serveCmd    the Fastpath serve command template
      * @param workDir     where per-run files go
-     * @param pinNapi     whether an XDP victim's NAPI (veth-b's receive work) runs threaded on the victim's core
+     * @param placement   where each side's receive work runs
+     * @param perf        whether to sample the victim's core with perf during the measured part (a breakdown run):
+     *                    its grouped report goes to {@code perf-VICTIM.md} in the work directory
      */
     record Settings(int genCpu, int victimCpu, int port, double durationS, double warmupS, String rate,
-            double legitRate, String genIo, String serveCmd, Path workDir, boolean pinNapi) {
+            double legitRate, String genIo, String serveCmd, Path workDir, Placement placement, boolean perf) {
     }
 
     VictimRunner(Lab lab, Settings settings) {
@@ -109,11 +120,12 @@ final class VictimRunner {
      * (the AF_XDP victim's) or GRO switches on; GRO it is, so every victim can be flooded. A kernel victim then
      * takes the SYNs in veth's NAPI poll, as from a NIC, instead of from the per-CPU backlog.
      */
-    static void prepareLiveFrames(Lab lab, boolean pinNapi) {
+    static void prepareLiveFrames(Lab lab, Placement placement) {
         check(lab.run(lab.nsB(), 10, "ethtool", "-K", Lab.IF_B, "gro", "on"));
-        if (pinNapi) {
-            // NAPI already runs on the victim's core: RPS would only add a hop through the backlog there, which
-            // cost the kernel victim 12 % (171-177 k SYN-ACK/s with it, 200-202 k without, same run settings).
+        if (placement != Placement.FREE) {
+            // NAPI already runs where it should (the victim's core; the generator's for softirq, all of the receive
+            // work): RPS would only add a hop through a backlog, which cost the kernel victim 12 % (171-177 k
+            // SYN-ACK/s with it, 200-202 k without, same run settings).
             check(lab.run(lab.nsB(), 10, "sh", "-c", "echo 0 > /sys/class/net/" + Lab.IF_B
                 + "/queues/rx-0/rps_cpus"));
         }
@@ -148,7 +160,7 @@ final class VictimRunner {
             throw new IllegalStateException(v.name() + " did not print 'ready' within " + READY_MS / 1000
                 + " s; its output:\n" + c.tail());
         }
-        if (s.pinNapi() && ("af_xdp".equals(v.io()) || liveFrames())) {
+        if (s.placement().victimNapiPinned() && ("af_xdp".equals(v.io()) || liveFrames())) {
             // A kernel victim's work is all in NAPI (its listener only accepts): NAPI gets the core at 0.
             pinNapi(lab.nsB(), Lab.IF_B, s.victimCpu(), v.kernel() ? 0 : NAPI_NICE);
         }
@@ -180,6 +192,15 @@ final class VictimRunner {
             + "taskset -pc " + cpu + " $p >/dev/null && renice -n " + nice + " -p $p >/dev/null "
             + "&& n=$((n+1)); done; echo $n"), 10);
         return r.exitCode() == 0 && !r.output().strip().equals("0");
+    }
+
+    /**
+     * NAPI interrupt deferral on a device ({@code napi_defer_hard_irqs}, {@code gro_flush_timeout}); 0, 0 switches
+     * it off.
+     */
+    private void deferInterrupts(String ns, String dev, int polls, int flushNs) {
+        check(lab.run(ns, 10, "sh", "-c", "echo " + polls + " > /sys/class/net/" + dev + "/napi_defer_hard_irqs "
+            + "&& echo " + flushNs + " > /sys/class/net/" + dev + "/gro_flush_timeout"));
     }
 
     /**
@@ -222,13 +243,19 @@ final class VictimRunner {
             Files.write(s.workDir().resolve("victim-" + v.name() + ".log"), victim.lines());
             lab.run(lab.nsB(), 10, "sh", "-c", "echo 0 > /sys/class/net/" + Lab.IF_B + "/threaded 2>/dev/null; true");
             lab.run(lab.nsA(), 10, "sh", "-c", "echo 0 > /sys/class/net/" + Lab.IF_A + "/threaded 2>/dev/null; true");
+            lab.run(lab.nsA(), 10, "sh", "-c", "cd /sys/class/net/" + Lab.IF_A + " && echo 0 > napi_defer_hard_irqs "
+                + "&& echo 0 > gro_flush_timeout; true");
             if (!v.kernel()) { // give B's kernel its address and route back for whoever comes next
                 lab.run(lab.nsB(), 10, "ip", "addr", "replace", Lab.IP_B + "/24", "dev", Lab.IF_B);
                 lab.run(lab.nsB(), 10, "ip", "route", "replace", FLOOD_SRC, "via", Lab.IP_A, "dev", Lab.IF_B);
             }
         }
-        return v.kernel() ? r : r.withVictimView(counter(victim.lines(), "TcpExtSyncookiesSent"),
-            ringDrops(victim.lines()));
+        if (v.kernel() || r.error() != null) {
+            return r;
+        }
+        long[] xdp = xdpRuns(victim.lines());
+        return r.withVictimView(counter(victim.lines(), "TcpExtSyncookiesSent"), ringDrops(victim.lines()))
+            .withCore(r.core().withXdp(xdp[0], xdp[1]));
     }
 
     /** Sum of {@code workerN.NAME value} over the workers, or -1 when no worker printed it. */
@@ -242,6 +269,25 @@ final class VictimRunner {
             }
         }
         return sum;
+    }
+
+    /**
+     * The XDP program's runs and their time as the victim printed them (its AF_XDP statistics; one program for every
+     * queue, so the largest count is the program's).
+     *
+     * @return {runs, nanoseconds}, zeros when not printed or not counted
+     */
+    static long[] xdpRuns(List<String> lines) {
+        Pattern p = Pattern.compile("\\bxdpRuns=(\\d+), xdpRunNs=(\\d+)");
+        long[] best = new long[2];
+        for (String l : lines) {
+            Matcher m = p.matcher(l);
+            if (m.find() && Long.parseLong(m.group(1)) > best[0]) {
+                best[0] = Long.parseLong(m.group(1));
+                best[1] = Long.parseLong(m.group(2));
+            }
+        }
+        return best;
     }
 
     /** Frames the kernel dropped before the stack saw them: AF_XDP rx_dropped + RX ring full, AF_PACKET drops. */
@@ -268,8 +314,9 @@ final class VictimRunner {
             gen.stop();
             return VictimResult.failed(v, "the generator did not start:\n" + gen.tail());
         }
-        if (("af_xdp".equals(s.genIo()) || liveFrames()) && s.pinNapi()) {
-            tryPinNapi(lab.nsA(), Lab.IF_A, s.genCpu(), GEN_NAPI_NICE); // its own receive work on its own core
+        if (("af_xdp".equals(s.genIo()) || liveFrames()) && s.placement().generatorNapiPinned()
+                && tryPinNapi(lab.nsA(), Lab.IF_A, s.genCpu(), GEN_NAPI_NICE)) { // its receive work on its own core
+            deferInterrupts(lab.nsA(), Lab.IF_A, GEN_DEFER_POLLS, GEN_GRO_FLUSH_NS);
         }
         // The warm-up has legitimate connections too, unmeasured: a Java victim compiles its connection paths
         // then, not in the measured part (the first cookie ACK took one here ~200 ms of deoptimised code).
@@ -280,15 +327,32 @@ final class VictimRunner {
             return VictimResult.failed(v, "the generator did not start measuring:\n" + gen.tail());
         }
         long[][] cpuBefore = Host.cpuTimes();
+        List<Long> napi = Host.kernelThreads("napi/" + Lab.IF_B + "-");
+        long napiBefore = runNs(napi);
+        long processBefore = Host.runNs(victim.pid());
+        long wallBefore = System.nanoTime();
         Child legit = legitClient(s.durationS(), "legit");
+        Path perfData = s.workDir().resolve("perf-" + v.name() + ".data");
+        Process perf = s.perf() ? startPerf(perfData) : null;
         if (warmLegit != null) {
             warmLegit.waitFor(5_000);
         }
         long boundMs = (long) (s.durationS() * 1000) + 30_000;
         boolean genDone = gen.waitFor(boundMs);
+        if (perf != null) {
+            perf.waitFor();
+            Files.writeString(s.workDir().resolve("perf-" + v.name() + ".md"),
+                PerfProfile.summarize(PerfProfile.report(perfData), 15));
+        }
+        long napiAfter = runNs(napi);
+        long processAfter = Host.runNs(victim.pid());
+        double seconds = (System.nanoTime() - wallBefore) / 1e9;
         boolean legitDone = legit.waitFor(boundMs);
         Files.write(s.workDir().resolve("flood-" + v.name() + ".log"), gen.lines());
         double[] cpu = Host.cpuPercent(cpuBefore, Host.cpuTimes());
+        VictimResult.CoreUse core = napiBefore < 0 || napiAfter < 0 || processBefore < 0 || processAfter < 0
+            ? VictimResult.CoreUse.NONE
+            : new VictimResult.CoreUse(napiAfter - napiBefore, processAfter - processBefore, seconds, 0, 0);
         long rss = Host.peakRssKb(victim.pid());
         if (!genDone || !Files.exists(json)) {
             return VictimResult.failed(v, "the generator did not finish:\n" + gen.tail());
@@ -296,7 +360,33 @@ final class VictimRunner {
         if (!legitDone) {
             return VictimResult.failed(v, "the legitimate client did not finish:\n" + legit.tail());
         }
-        return result(v, Files.readString(json), legit.lines(), cpu, rss);
+        return result(v, Files.readString(json), legit.lines(), cpu, rss).withCore(core);
+    }
+
+    /**
+     * perf on the victim's core for the middle of the measured part: it starts a second in (the legitimate client's
+     * start) and lasts up to 3 s, ending well before the flood does.
+     */
+    private Process startPerf(Path data) throws InterruptedException, IOException {
+        double seconds = Math.min(3, s.durationS() - 1.5);
+        if (seconds < 0.5) {
+            return null;
+        }
+        Thread.sleep(1000);
+        return PerfProfile.record(s.victimCpu(), data, seconds);
+    }
+
+    /** @return the run time of these threads together, or -1 when one cannot be read */
+    private static long runNs(List<Long> threads) {
+        long sum = 0;
+        for (long t : threads) {
+            long ns = Host.runNs(t);
+            if (ns < 0) {
+                return -1;
+            }
+            sum += ns;
+        }
+        return sum;
     }
 
     private Child legitClient(double seconds, String name) {
@@ -323,6 +413,6 @@ final class VictimRunner {
         FloodResult f = FloodResult.fromJson(json);
         return new VictimResult(v, null, null, f.offeredRate(), f.sent(), f.sentRate(), f.synAcks(),
             f.answeredRate(), f.validLooking(), f.tsEncoded(), f.synAcksPerSecond(), attempted, ok, failed, h, cpu,
-            rss, -1, -1, f.driverDrops(), f.sendSeconds());
+            rss, -1, -1, f.driverDrops(), f.sendSeconds(), VictimResult.CoreUse.NONE);
     }
 }

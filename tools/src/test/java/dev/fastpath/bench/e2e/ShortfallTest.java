@@ -15,7 +15,7 @@ class ShortfallTest {
     /** 6 s of sending: {@code sent} delivered, {@code drops} dropped by the generator's driver. */
     private static VictimResult run(long offered, long sent, long drops) {
         return new VictimResult(XDP, null, null, offered, sent, sent / 6.0, sent, sent / 6.0, sent, 0, new long[0],
-            300, 300, 0, new Histogram(3), new double[0], -1, -1, -1, drops, 6);
+            300, 300, 0, new Histogram(3), new double[0], -1, -1, -1, drops, 6, VictimResult.CoreUse.NONE);
     }
 
     @Test

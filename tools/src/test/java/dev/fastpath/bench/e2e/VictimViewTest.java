@@ -1,5 +1,6 @@
 package dev.fastpath.bench.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
@@ -10,7 +11,8 @@ class VictimViewTest {
 
     private static final List<String> LINES = List.of("ready", "counters",
         "worker0.TcpExtSyncookiesSent 10", "worker1.TcpExtSyncookiesSent 5", "worker0.TcpExtSyncookiesRecv 2",
-        "worker0.afxdp Stats[rxFrames=1, txFrames=1, rxDropped=7, rxRingFull=2, fillRingEmpty=7, txInvalidDescs=0]",
+        "worker0.afxdp Stats[rxFrames=1, txFrames=1, rxDropped=7, rxRingFull=2, fillRingEmpty=7, txInvalidDescs=0, "
+            + "xdpRuns=1000, xdpRunNs=250000]",
         "worker1.afpacket Stats[tpacketVersion=3, rxFrames=3, rxDrops=4, rxQueueFreezes=0, txFrames=3]", "stopped");
 
     @Test
@@ -18,6 +20,12 @@ class VictimViewTest {
         assertEquals(15, VictimRunner.counter(LINES, "TcpExtSyncookiesSent"));
         assertEquals(2, VictimRunner.counter(LINES, "TcpExtSyncookiesRecv"));
         assertEquals(-1, VictimRunner.counter(List.of("ready"), "TcpExtSyncookiesSent"), "unknown, not zero");
+    }
+
+    @Test
+    void theXdpProgramsRunTimeIsReadFromTheSocketsStatistics() {
+        assertArrayEquals(new long[] {1000, 250_000}, VictimRunner.xdpRuns(LINES));
+        assertArrayEquals(new long[] {0, 0}, VictimRunner.xdpRuns(List.of("ready", "stopped")), "not printed: none");
     }
 
     @Test
