@@ -35,7 +35,7 @@ public final class Config {
 
     /**
      * Loads a TOML file over the defaults. Keys are {@code [section]} tables with {@code name = value}
-     * (integers, or booleans for 0/1 knobs).
+     * (integers, or booleans for switches: knobs from 0 whose 1 means on, such as 0..1 or tcp.timestamps' 0..2).
      *
      * @param file the file
      * @return the configuration
@@ -70,14 +70,19 @@ public final class Config {
             Object value = e.getValue();
             if (value instanceof Long l) {
                 v[k.ordinal()] = l;
-            } else if (value instanceof Boolean b && k.max() == 1) {
+            } else if (value instanceof Boolean b && isSwitch(k)) {
                 v[k.ordinal()] = b ? 1 : 0;
             } else {
                 throw new ConfigException(source + ": key '" + key + "' must be an integer"
-                        + (k.max() == 1 ? " or a boolean" : "") + ", was " + describe(value));
+                        + (isSwitch(k) ? " or a boolean" : "") + ", was " + describe(value));
             }
         }
         return new Config(v);
+    }
+
+    /** A knob a boolean may set: false is 0, true is 1 (off and on; a third value, as tcp.timestamps' 2, a mode). */
+    private static boolean isSwitch(Knob k) {
+        return k.min() == 0 && (k.max() == 1 || k == Knob.TCP_TIMESTAMPS);
     }
 
     private static String describe(Object value) {

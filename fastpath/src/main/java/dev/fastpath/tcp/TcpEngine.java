@@ -363,8 +363,14 @@ public final class TcpEngine implements TimerHandler {
         return isnGenerator.isn(saddr, daddr, sport, dport, nowNs);
     }
 
-    /** The TSval offset for a pair (Linux secure_tcp_ts_off), recomputable for cookie connections. */
+    /**
+     * The TSval offset for a pair, recomputable for cookie connections; none unless tcp.timestamps is 1.
+     * Kernel: net/core/secure_seq.c secure_tcp_ts_off()
+     */
     int tsOffset(int localAddress, int remoteAddress) {
+        if (config.intValue(Knob.TCP_TIMESTAMPS) != 1) {
+            return 0;
+        }
         return isnGenerator.tsOffset(localAddress, remoteAddress);
     }
 

@@ -169,7 +169,8 @@ public final class XdpCookieOffload {
         setByte(XdpSynCookies.WSCALE, TcpWindow.listenerWscale(e, l));
         int knobs = (e.config.enabled(Knob.TCP_WINDOW_SCALING) ? XdpSynCookies.KNOB_WSCALE : 0)
                 | (e.config.enabled(Knob.TCP_SACK) ? XdpSynCookies.KNOB_SACK : 0)
-                | (e.config.enabled(Knob.TCP_TIMESTAMPS) ? XdpSynCookies.KNOB_TS : 0);
+                | (e.config.enabled(Knob.TCP_TIMESTAMPS) ? XdpSynCookies.KNOB_TS : 0)
+                | (e.config.intValue(Knob.TCP_TIMESTAMPS) == 1 ? XdpSynCookies.KNOB_TS_OFFSET : 0);
         setByte(XdpSynCookies.KNOBS, knobs);
         e.cookies.keys(scratch);
         System.arraycopy(scratch, 0, keys, 0, 4);

@@ -161,7 +161,9 @@ class XdpCookieOffloadTest {
                 new String[] {cookies}),
             Arguments.of("timestamps, SACK and window scaling switched off", List.of(LINUX),
                 new String[] {cookies, "tcp.timestamps=0", "tcp.sack=0", "tcp.window_scaling=0"}),
-            Arguments.of("our MSS 1200", List.of(LINUX), new String[] {cookies, "tcp.mss=1200"}));
+            Arguments.of("our MSS 1200", List.of(LINUX), new String[] {cookies, "tcp.mss=1200"}),
+            Arguments.of("timestamps without the pair's offset (tcp.timestamps=2)", List.of(LINUX),
+                new String[] {cookies, "tcp.timestamps=2"}));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -16,6 +16,7 @@ import static dev.fastpath.io.xdp.XdpSynCookies.KEYS_1;
 import static dev.fastpath.io.xdp.XdpSynCookies.KNOBS;
 import static dev.fastpath.io.xdp.XdpSynCookies.KNOB_SACK;
 import static dev.fastpath.io.xdp.XdpSynCookies.KNOB_TS;
+import static dev.fastpath.io.xdp.XdpSynCookies.KNOB_TS_OFFSET;
 import static dev.fastpath.io.xdp.XdpSynCookies.KNOB_WSCALE;
 import static dev.fastpath.io.xdp.XdpSynCookies.MAC;
 import static dev.fastpath.io.xdp.XdpSynCookies.MSS;
@@ -560,15 +561,23 @@ final class XdpSynCookieProgram {
 
     /**
      * S_TSOUT = cookieInitTimestamp(now in ms, wscale, sack) + the pair's offset (a SipHash of daddr, saddr
-     * with the timestamp key). Computed for every SYN; used only when timestamps are on.
+     * with the timestamp key, only with {@code KNOB_TS_OFFSET}: tcp.timestamps=1). Computed for every SYN with
+     * timestamps on; used only when the answer carries them.
      */
     private static void timestamp(BpfAsm a) {
+        a.add(stMem(BPF_DW, R10, S_TSOFF, 0));
+        a.add(ldxMem(BPF_B, R1, R9, KNOBS));
+        a.add(alu64Imm(BPF_AND, R1, KNOB_TS_OFFSET));
+        a.jump(jmpImm(BPF_JEQ, R1, 0, 0), "tsNoOffset");
+        a.add(ldxMem(BPF_DW, R1, R10, S_TS));
+        a.jump(jmpImm(BPF_JEQ, R1, 0, 0), "tsNoOffset"); // the answer carries no timestamps: no hash
         a.add(ldxMem(BPF_DW, R1, R10, S_DADDR));
         a.add(ldxMem(BPF_DW, R2, R10, S_SADDR));
         a.add(alu64Imm(BPF_LSH, R2, 32));
         a.add(alu64Reg(BPF_OR, R1, R2));
         a.add(stxMem(BPF_DW, R10, R1, S_W0));
         SipHashAsm.hash(a, R7, TS_K0, TS_K1, S_W0, 0, 8, S_TSOFF);
+        a.label("tsNoOffset");
         a.add(ldxMem(BPF_DW, R3, R10, S_WS));
         a.jump(jmpImm(BPF_JNE, R3, -1, 0), "tsWs");
         a.add(mov64Imm(R3, 0xF));

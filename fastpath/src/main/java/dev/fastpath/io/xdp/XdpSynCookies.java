@@ -37,11 +37,13 @@ public final class XdpSynCookies implements AutoCloseable {
     public static final int MSS = 12;
     /** u8: our window scale (sent when the SYN offered one). */
     public static final int WSCALE = 14;
-    /** u8: {@link #KNOB_WSCALE}, {@link #KNOB_SACK}, {@link #KNOB_TS} — the sysctls. */
+    /** u8: {@link #KNOB_WSCALE}, {@link #KNOB_SACK}, {@link #KNOB_TS}, {@link #KNOB_TS_OFFSET} — the sysctls. */
     public static final int KNOBS = 15;
     public static final int KNOB_WSCALE = 1;
     public static final int KNOB_SACK = 2;
     public static final int KNOB_TS = 4;
+    /** TSval carries the pair's secret offset (tcp.timestamps=1); clear: none, and no hash for it (=2). */
+    public static final int KNOB_TS_OFFSET = 8;
     /** 6 bytes: our MAC, network order. */
     public static final int MAC = 16;
     /** u32: the filter's seed. */
