@@ -76,7 +76,7 @@ public final class HandshakesCommand implements Callable<Integer> {
         try (Lab lab = Lab.up()) {
             VictimRunner.prepare(lab, 0, 1);
             VictimRunner runner = new VictimRunner(lab, new VictimRunner.Settings(0, 1, port, duration, 0, "0", 1,
-                "af_packet", serveCmd, dir, Placement.FAIR, false));
+                "af_packet", serveCmd, dir, Placement.FAIR, false, 0));
             // Both sides with tcp_syncookies=1: cookies only when a SYN queue overflows, as a server runs normally.
             List<Victim> servers = List.of(new Victim("kernel", true, 1, null), Victim.ALL.get(2).withSyncookies(1),
                 Victim.ALL.get(3).withSyncookies(1), Victim.ALL.get(4).withSyncookies(1));

@@ -78,6 +78,12 @@ public final class SynFloodCommand implements Callable<Integer> {
         + "two clock reads a run, so that run is not one of the measured rounds")
     private boolean breakdown;
 
+    @Option(names = "--victim-defer-ns", paramLabel = "NS", description = "with --placement fair: interrupt deferral "
+        + "on the victim's veth too, for every victim alike (napi_defer_hard_irqs 100, gro_flush_timeout NS): its NAPI "
+        + "is polled from a timer on the victim's core while the flood flows instead of being woken by the generator "
+        + "for each batch; 0: off (default: ${DEFAULT-VALUE})")
+    private int victimDeferNs;
+
     @Option(names = "--port", description = "victim port (default: ${DEFAULT-VALUE})")
     private int port = 8080;
 
@@ -101,10 +107,11 @@ public final class SynFloodCommand implements Callable<Integer> {
         }
         if (!(duration > 0 && duration <= 600) || !(warmup >= 0 && warmup <= 60)
                 || !(legitRate > 0 && legitRate <= 5000) || !List.of("fair", "softirq", "free").contains(placement)
-                || rounds < 1 || rounds > 20 || !List.of("auto", "af_xdp", "af_packet", "xdp_live").contains(genIo)) {
+                || rounds < 1 || rounds > 20 || !List.of("auto", "af_xdp", "af_packet", "xdp_live").contains(genIo)
+                || victimDeferNs < 0 || victimDeferNs > 10_000_000) {
             System.err.println("bench synflood: --duration must be in (0, 600], --warmup in [0, 60], --legit-rate "
-                + "in (0, 5000], --rounds in 1..20, --placement fair, softirq or free and --gen-io auto, xdp_live, "
-                + "af_xdp or af_packet");
+                + "in (0, 5000], --rounds in 1..20, --placement fair, softirq or free, --victim-defer-ns in "
+                + "[0, 10000000] and --gen-io auto, xdp_live, af_xdp or af_packet");
             return 2;
         }
         boolean auto = genIo.equals("auto");
@@ -140,9 +147,11 @@ public final class SynFloodCommand implements Callable<Integer> {
 
     private String header() {
         return String.format(Locale.ROOT, "Flood %s SYN/s from %s for %.1f s per victim after %.1f s of warm-up "
-            + "(generator on %s, core %d; victim on core %d; placement %s: %s); legitimate client %.0f "
+            + "(generator on %s, core %d; victim on core %d; placement %s: %s%s); legitimate client %.0f "
             + "connections/s from %s, 3 s timeout. Machine: %d cores, %s.", rate, VictimRunner.FLOOD_SRC, duration,
-            warmup, genIo, genCpu, victimCpu, placement, Placement.of(placement).description(), legitRate, Lab.IP_A,
+            warmup, genIo, genCpu, victimCpu, placement, Placement.of(placement).description(),
+            victimDeferNs > 0 ? "; the victim's veth with interrupt deferral, " + victimDeferNs / 1000 + " µs" : "",
+            legitRate, Lab.IP_A,
             Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"));
     }
 
@@ -174,7 +183,8 @@ public final class SynFloodCommand implements Callable<Integer> {
                 Path rd = roundDir(dir, round);
                 Files.createDirectories(rd);
                 VictimRunner runner = new VictimRunner(lab, new VictimRunner.Settings(genCpu, victimCpu, port,
-                    duration, warmup, rate, legitRate, genIo, serveCmd, rd, Placement.of(placement), false));
+                    duration, warmup, rate, legitRate, genIo, serveCmd, rd, Placement.of(placement), false,
+                    victimDeferNs));
                 List<VictimResult> results = new ArrayList<>();
                 for (Victim v : chosen) {
                     results.add(runOne(runner, v, serve, round));
@@ -207,7 +217,8 @@ public final class SynFloodCommand implements Callable<Integer> {
         List<VictimResult> results = new ArrayList<>();
         try {
             VictimRunner runner = new VictimRunner(lab, new VictimRunner.Settings(genCpu, victimCpu, port, duration,
-                warmup, rate, legitRate, genIo, serveCmd, bd, Placement.of(placement), noPerf == null));
+                warmup, rate, legitRate, genIo, serveCmd, bd, Placement.of(placement), noPerf == null,
+                victimDeferNs));
             for (Victim v : chosen) {
                 System.out.println("bench synflood: breakdown run: flooding " + v.describe());
                 results.add(runOne(runner, v, serve, 0));

@@ -66,9 +66,13 @@ final class VictimRunner {
      * @param placement   where each side's receive work runs
      * @param perf        whether to sample the victim's core with perf during the measured part (a breakdown run):
      *                    its grouped report goes to {@code perf-VICTIM.md} in the work directory
+     * @param victimDeferNs interrupt deferral on the victim's veth too (its pinned NAPI polled from a timer of this
+     *                    many nanoseconds while frames flow, as {@link #GEN_GRO_FLUSH_NS} for the generator), for every
+     *                    victim alike; 0: off
      */
     record Settings(int genCpu, int victimCpu, int port, double durationS, double warmupS, String rate,
-            double legitRate, String genIo, String serveCmd, Path workDir, Placement placement, boolean perf) {
+            double legitRate, String genIo, String serveCmd, Path workDir, Placement placement, boolean perf,
+            int victimDeferNs) {
     }
 
     VictimRunner(Lab lab, Settings settings) {
@@ -163,6 +167,9 @@ final class VictimRunner {
         if (s.placement().victimNapiPinned() && ("af_xdp".equals(v.io()) || liveFrames())) {
             // A kernel victim's work is all in NAPI (its listener only accepts): NAPI gets the core at 0.
             pinNapi(lab.nsB(), Lab.IF_B, s.victimCpu(), v.kernel() ? 0 : NAPI_NICE);
+            if (s.victimDeferNs() > 0) {
+                deferInterrupts(lab.nsB(), Lab.IF_B, GEN_DEFER_POLLS, s.victimDeferNs());
+            }
         }
         return c;
     }
@@ -243,8 +250,10 @@ final class VictimRunner {
             Files.write(s.workDir().resolve("victim-" + v.name() + ".log"), victim.lines());
             lab.run(lab.nsB(), 10, "sh", "-c", "echo 0 > /sys/class/net/" + Lab.IF_B + "/threaded 2>/dev/null; true");
             lab.run(lab.nsA(), 10, "sh", "-c", "echo 0 > /sys/class/net/" + Lab.IF_A + "/threaded 2>/dev/null; true");
-            lab.run(lab.nsA(), 10, "sh", "-c", "cd /sys/class/net/" + Lab.IF_A + " && echo 0 > napi_defer_hard_irqs "
-                + "&& echo 0 > gro_flush_timeout; true");
+            for (String[] end : new String[][] {{lab.nsA(), Lab.IF_A}, {lab.nsB(), Lab.IF_B}}) {
+                lab.run(end[0], 10, "sh", "-c", "cd /sys/class/net/" + end[1] + " && echo 0 > napi_defer_hard_irqs "
+                    + "&& echo 0 > gro_flush_timeout; true");
+            }
             if (!v.kernel()) { // give B's kernel its address and route back for whoever comes next
                 lab.run(lab.nsB(), 10, "ip", "addr", "replace", Lab.IP_B + "/24", "dev", Lab.IF_B);
                 lab.run(lab.nsB(), 10, "ip", "route", "replace", FLOOD_SRC, "via", Lab.IP_A, "dev", Lab.IF_B);
