@@ -207,15 +207,21 @@ abstract class StackClientKernelServerTest extends KernelPeerTestBase {
     @Test
     void lingerZeroAbortIsAResetForTheKernel(@TempDir Path dir) throws Exception {
         Path pcap = dir.resolve("c.pcap");
+        long late;
         try (Kernel k = new Kernel("echo", 1, 0)) {
             Run r = connect(pcap, "--mode", "linger0", "--send-bytes", "5000");
             assertOk(r);
-            assertEquals(1, r.counter("TcpOutRsts"), r.output());
+            assertEquals(1, r.counter("TcpExtTCPAbortOnData"), r.output());
+            // A segment of the kernel's still on the wire (a delayed ACK, a window update) meets no socket after the
+            // abort and is answered with a RST as Linux answers it: every RST past the abort's is such an answer.
+            late = r.counter("FpNoSocketRst");
+            assertTrue(late <= 2, "more late segments than an ACK and a window update: " + r.output());
+            assertEquals(1 + late, r.counter("TcpOutRsts"), r.output());
             assertTrue(k.done().contains("CONN 0 RESET bytes=5000"));
         }
         Sent sent = sentByStack(pcap);
         assertEquals(0, sent.fins(), sent.toString());
-        assertEquals(1, sent.rsts(), sent.toString());
+        assertEquals(1 + late, sent.rsts(), sent.toString());
     }
 
     @Test
