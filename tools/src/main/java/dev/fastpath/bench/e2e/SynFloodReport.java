@@ -268,7 +268,8 @@ final class SynFloodReport {
         String unjudged = notJudged == 0 ? "" : String.format(Locale.ROOT, "; %d round(s) not judged: the kernel "
             + "was not measured", notJudged);
         byVictim.forEach((victim, goals) -> {
-            double[] ratios = goals.stream().filter(g -> g.failure() == null).mapToDouble(Goal::ratio).sorted()
+            // As the table prints them (rounded down), so the range names the same figures as the rows.
+            double[] ratios = goals.stream().filter(g -> g.failure() == null).mapToDouble(Goal::shownRatio).sorted()
                 .toArray();
             b.append(String.format(Locale.ROOT, "- %s: goal met in %d of %d rounds%s%s%n", victim,
                 goals.stream().filter(Goal::met).count(), rounds.size(), ratios.length == 0 ? ""

@@ -127,6 +127,15 @@ class SynFloodGoalTest {
     }
 
     @Test
+    void theSummaryRangeNamesTheRatiosTheRowsShow() {
+        // 383,600 ÷ 200,000 = 1.918: the row shows 1.91 (rounded down, never up to a goal); so must the range.
+        String md = SynFloodReport.roundsMarkdown("setup", List.of(round(fastpath(383_600)),
+            round(fastpath(622_400))));
+        assertTrue(md.contains("| 1 | fastpath-af_xdp | 200000 | 383600 | 1.91 |"), md);
+        assertTrue(md.contains("× kernel median 2.51 (1.91–3.11)"), md);
+    }
+
+    @Test
     void medianOfEvenAndOddCounts() {
         assertEquals(2.0, SynFloodReport.median(new double[] {1, 2, 3}));
         assertEquals(2.5, SynFloodReport.median(new double[] {1, 2, 3, 4}));
