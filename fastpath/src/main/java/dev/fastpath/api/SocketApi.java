@@ -261,10 +261,27 @@ public final class SocketApi {
         return id >= 0 && opts.nonBlocking(id);
     }
 
-    /** getsockopt(TCP_INFO). @return the snapshot, or null for a bad descriptor */
+    /** getsockopt(TCP_INFO) at the engine's latest time. @return the snapshot, or null for a bad descriptor */
     public TcpInfo tcpInfo(int fd) {
         int id = socketId(fd);
         return id < 0 ? null : opts.tcpInfo(id);
+    }
+
+    /** getsockopt(TCP_INFO) at {@code nowNs}. @return the snapshot, or null for a bad descriptor */
+    public TcpInfo tcpInfo(int fd, long nowNs) {
+        int id = socketId(fd);
+        return id < 0 ? null : opts.tcpInfo(id, nowNs);
+    }
+
+    /**
+     * getsockopt(fd, SOL_TCP, TCP_INFO, optval, &optlen) as Linux: the first min(optlen, 280) bytes of struct
+     * tcp_info ({@link TcpInfo}) are copied.
+     *
+     * @return the new optlen, or −EBADF, −EINVAL (negative optlen), −EFAULT (optval shorter than optlen)
+     */
+    public int getsockoptTcpInfo(int fd, byte[] optval, int optlen, long nowNs) {
+        int id = socketId(fd);
+        return id < 0 ? -Errno.EBADF : opts.getTcpInfo(id, optval, optlen, nowNs);
     }
 
     /** @return the TCP state of fd's socket (TcpState numbering), or −EBADF */

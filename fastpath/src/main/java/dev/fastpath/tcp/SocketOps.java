@@ -210,6 +210,8 @@ public final class SocketOps {
         s.tsOffset = e.tsOffset(s.localIp, s.remoteIp);
         s.rtoNs = e.config.get(Knob.TCP_TIMEOUT_INIT) * TcpEngine.MS;
         s.retransmits = 0;
+        s.ensureStats();
+        s.stats.pmtuCookie = e.config.intValue(Knob.TCP_MSS) + 40; // tcp_sync_mss(sk, dst_mtu(dst))
     }
 
     /**

@@ -385,24 +385,37 @@ public final class SocketOptions {
         return s != null && s.nonBlocking;
     }
 
-    /** Linux's icsk_ca_state as TCP_INFO shows it. */
-    private static int caState(TcpSock s) {
-        return s.inRecovery ? 3 : s.retransmits > 0 ? 4 : s.dupAcks > 0 ? 1 : 0;
+    /**
+     * getsockopt(TCP_INFO) at the engine's latest time (the last frame or timer poll it was driven with).
+     *
+     * @return a snapshot, or null for an unknown id
+     */
+    public TcpInfo tcpInfo(int id) {
+        return tcpInfo(id, e.clockNs);
     }
 
-    /** TCP_INFO. @return a snapshot, or null for an unknown id */
-    public TcpInfo tcpInfo(int id) {
+    /** getsockopt(TCP_INFO) at {@code nowNs}. @return a snapshot, or null for an unknown id */
+    public TcpInfo tcpInfo(int id, long nowNs) {
         TcpSock s = e.userSock(id);
         if (s == null) {
             return null;
         }
-        int opts = (s.tsOk ? SocketConstants.TCPI_OPT_TIMESTAMPS : 0) | (s.sackOk ? SocketConstants.TCPI_OPT_SACK : 0)
-                | (s.wscaleOk ? SocketConstants.TCPI_OPT_WSCALE : 0);
-        int queued = s.sendQueue == null ? 0 : s.sendQueue.size();
-        int inFlight = s.synchronizedState() ? s.sndNxt - s.sndUna : 0;
-        return new TcpInfo(s.state, s.retransmits, Math.max(s.probesOut, s.keepaliveProbes), s.backoff, opts,
-                s.sndWscale, s.rcvWscale, s.rtoNs / 1000, s.mss, inFlight, s.srttNs / 1000, s.rttvarNs / 1000,
-                Math.max(0, queued - inFlight), s.sndWnd, s.mssClamp, s.sndCwnd, s.ssthresh, caState(s),
-                (inFlight + s.mss - 1) / Math.max(s.mss, 1));
+        byte[] b = new byte[TcpInfo.SIZE];
+        TcpGetInfo.tcpGetInfo(e, s, b, nowNs);
+        return new TcpInfo(b);
+    }
+
+    /**
+     * getsockopt(TCP_INFO) into a caller's buffer, as Linux copies it: min(optlen, 280) bytes.
+     *
+     * @return the length copied (the new optlen), or −EBADF, −EINVAL (negative optlen), −EFAULT (buffer shorter
+     *     than optlen)
+     */
+    public int getTcpInfo(int id, byte[] optval, int optlen, long nowNs) {
+        TcpSock s = e.userSock(id);
+        if (s == null) {
+            return -Errno.EBADF;
+        }
+        return TcpGetInfo.getsockopt(e, s, optval, optlen, nowNs);
     }
 }

@@ -97,6 +97,7 @@ final class TcpDataQueue {
             s.recvQueue.writeAt(0, f.buffer(), f.payloadOffset() + skip, n);
             s.recvQueue.commit(n);
             s.rcvNxt += n;
+            s.stats.bytesReceived += n; // tcp_rcv_nxt_update()
             if (s.ofo.count() > 0) {
                 ofoOvertaken(e, s); // in-order bytes win over what the queue held for them
             }
@@ -105,6 +106,7 @@ final class TcpDataQueue {
         boolean fin = (f.flags() & TcpHeader.FIN) != 0;
         if (fin) {
             s.rcvNxt++;
+            s.stats.bytesReceived++; // the FIN's sequence number
             return e.input.tcpFin(s, nowNs);
         }
         if (s.ofo.count() > 0) {
@@ -161,10 +163,12 @@ final class TcpDataQueue {
         int advance = end - s.rcvNxt;
         s.recvQueue.commit(advance);
         s.rcvNxt = end;
+        s.stats.bytesReceived += advance;
         dropOfoBefore(s, end);
         if (s.rx.finPending && s.rx.finPendingSeq == s.rcvNxt) {
             s.rx.finPending = false;
             s.rcvNxt++;
+            s.stats.bytesReceived++; // the FIN's sequence number
             return e.input.tcpFin(s, nowNs);
         }
         return true;
@@ -186,6 +190,7 @@ final class TcpDataQueue {
         s.ackPending |= TcpAck.ACK_SCHED;
         TcpAck.tcpMeasureRcvMss(s, f);
         e.counters.inc(TcpStat.TcpExtTCPOFOQueue);
+        s.stats.rcvOoopack++;
         if ((f.flags() & TcpHeader.FIN) != 0) {
             s.rx.finPending = true; // an out-of-order FIN waits with its data
             s.rx.finPendingSeq = end;

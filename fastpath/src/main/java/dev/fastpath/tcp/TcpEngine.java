@@ -374,6 +374,9 @@ public final class TcpEngine implements TimerHandler {
         return isnGenerator.tsOffset(localAddress, remoteAddress);
     }
 
+    /** The latest time the engine was driven with (input or timers): TCP_INFO's "now" when none is given. */
+    long clockNs;
+
     /**
      * Runs due timers. Kernel: tcp_timer.c (tcp_write_timer, tcp_delack_timer, tcp_keepalive_timer).
      *
@@ -381,6 +384,7 @@ public final class TcpEngine implements TimerHandler {
      * @return timers fired
      */
     public int pollTimers(long nowNs) {
+        clockNs = Math.max(clockNs, nowNs);
         int n = timers.poll(nowNs, this, config.intValue(Knob.STACK_TIMER_BUDGET));
         out.flush();
         return n;
@@ -412,6 +416,7 @@ public final class TcpEngine implements TimerHandler {
      * @param nowNs the current time
      */
     public void tcpV4Rcv(ParsedFrame f, long nowNs) {
+        clockNs = Math.max(clockNs, nowNs);
         counters.inc(TcpStat.TcpInSegs);
         if (f.dstIp() != localIp) {
             counters.inc(TcpStat.FpNoSocketDrop);

@@ -164,6 +164,9 @@ public final class TcpIcmp {
             return MTU_UNCHANGED; // __ip_rt_update_pmtu(): the path MTU only ever goes down
         }
         s.mss = Math.max(pmtu - headers, MIN_SND_MSS);
+        if (s.stats != null) {
+            s.stats.pmtuCookie = pmtu; // tcp_sync_mss()
+        }
         if (s.sndNxt != s.sndUna && s.state != TcpState.SYN_SENT) {
             // The segments in flight were too big and died at the hop: resend the first at the new size
             // now; the rest follows the ACK clock (Linux marks them lost and retransmits the queue).

@@ -22,6 +22,9 @@ final class TcpInput {
 
     /** Kernel: tcp_rcv_state_process(): every state but LISTEN and TIME_WAIT. */
     void tcpRcvStateProcess(TcpSock s, ParsedFrame f, long nowNs) {
+        if (s.stats != null) {
+            s.stats.onReceive(f.payloadLength());
+        }
         if (s.state == TcpState.SYN_SENT) {
             tcpRcvSynsentStateProcess(s, f, nowNs);
             return;
@@ -66,7 +69,7 @@ final class TcpInput {
     /** Kernel: tcp_data_snd_check(): send what the ACK allows, then wake a writer the ACK made room for. */
     private void tcpDataSndCheck(TcpSock s, long nowNs) {
         TcpXmit.tcpWriteXmit(e, s, nowNs);
-        TcpSend.tcpCheckSpace(e, s);
+        TcpSend.tcpCheckSpace(e, s, nowNs);
     }
 
     /** State changes the ACK of our FIN makes: F9, F13, F14 (CLOSING). @return false when s is gone */
@@ -452,10 +455,19 @@ final class TcpInput {
         if (s.finQueued && Seq.after(ack, s.finSeq)) {
             bytes--;
         }
+        int packetsBefore = s.sendQueue.packetsOut();
         s.sendQueue.consume(Math.min(bytes, s.sendQueue.size()));
+        s.stats.delivered += packetsBefore - s.sendQueue.packetsOut(); // tcp_clean_rtx_queue()
+        s.stats.bytesAcked += acked; // tcp_snd_una_update()
         s.sndUna = ack;
+        if (s.sendQueue.rtxSkbs() == 0) { // tcp_clean_rtx_queue(): everything sent is acknowledged
+            s.stats.tcpChronoStop(SockStats.CHRONO_BUSY, s.sendQueue.skbCount() == 0, nowNs);
+        }
         if (s.rttPending && Seq.after(ack, s.rttSeq)) {
             rttSample(s, nowNs - s.rttSeqSentNs, nowNs);
+        }
+        if (s.retransmits > 0) {
+            s.stats.tcpUpdateRtoTime(nowNs); // the ACK ends the RTO recovery (CA_Loss)
         }
         s.retransmits = 0;
         s.backoff = 0;
@@ -516,6 +528,8 @@ final class TcpInput {
         s.irs = f.seq();
         s.rcvNxt = f.seq() + 1;
         s.rcvWup = s.rcvNxt;
+        s.stats.bytesAcked += f.ack() - s.sndUna; // tcp_ack() → tcp_snd_una_update(): the SYN
+        s.stats.delivered++;
         s.sndUna = f.ack();
         s.sndWl1 = f.seq();
         s.sndWl2 = f.ack();
@@ -533,6 +547,8 @@ final class TcpInput {
         s.rtoTimer = TimerWheel.NONE;
         s.retransmits = 0;
         s.lastRcvNs = nowNs;
+        s.stats.lsndtimeNs = nowNs; // tcp_finish_connect(): lsndtime and icsk_ack.lrcvtime start now
+        s.rx.lastDataRcvNs = nowNs;
         e.tcpSetState(s, TcpState.ESTABLISHED);
         s.socketState = TcpState.SS_CONNECTED;
         TcpTimers.armKeepalive(e, s, nowNs);

@@ -183,6 +183,8 @@ final class TcpListen {
         TcpSock child = tcpV4SynRecvSock(l, r, f, nowNs);
         if (child != null && (f.payloadLength() > 0 || (f.flags() & TcpHeader.FIN) != 0)) {
             e.input.tcpRcvStateProcess(child, f, nowNs);
+        } else if (child != null) {
+            child.stats.onReceive(0); // tcp_segs_in(): the ACK that made it
         }
         return true;
     }
@@ -322,6 +324,8 @@ final class TcpListen {
         drop(r);
         if (child != null && (f.payloadLength() > 0 || (flags & TcpHeader.FIN) != 0)) {
             e.input.tcpRcvStateProcess(child, f, nowNs);
+        } else if (child != null) {
+            child.stats.onReceive(0); // tcp_segs_in(): the ACK that made it
         }
     }
 
@@ -369,6 +373,11 @@ final class TcpListen {
         TcpWindow.tcpInitBufferSpace(e, c, nowNs); // tcp_init_transfer(): the child is established
         TcpSend.tcpInitTransfer(e, c, false);
         c.lastRcvNs = nowNs;
+        c.rx.lastDataRcvNs = nowNs; // tcp_create_openreq_child(): lrcvtime
+        c.stats.lsndtimeNs = nowNs; // tcp_rcv_state_process() SYN_RECV: lsndtime
+        c.stats.segsIn = 1; // the SYN; the ACK that completes the handshake counts as it is processed
+        c.stats.delivered = 1; // the SYN-ACK (tcp_rcv_state_process(): its delivery is not seen by tcp_ack())
+        c.stats.pmtuCookie = e.config.intValue(Knob.TCP_MSS) + 40; // tcp_sync_mss() with the device MTU
         c.parent = l;
         e.tcpSetState(c, TcpState.ESTABLISHED);
         c.socketState = TcpState.SS_CONNECTED;

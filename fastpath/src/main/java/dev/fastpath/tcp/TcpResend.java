@@ -28,7 +28,7 @@ final class TcpResend {
             }
             boolean finOnly = !Seq.before(s.sndNxt, dataEnd);
             if (!ignoreCwnd && !finOnly && TcpXmit.packetsInFlight(s) >= s.sndCwnd) {
-                TcpXmit.tcpCwndValidate(s, true);
+                TcpXmit.tcpCwndValidate(s, true, nowNs);
                 return false;
             }
             if (s.sackOk && s.sacked.count() > 0) {

@@ -119,6 +119,9 @@ final class TcpSend {
 
     /** Kernel: tcp_skb_entail(): a new skb at the tail; it ends a one-shot TCP_NAGLE_PUSH. */
     private static void tcpSkbEntail(TcpEngine e, TcpSock s, long nowNs) {
+        if (s.sendQueue.writeQueueSkbs() == 0) {
+            s.stats.tcpChronoStart(SockStats.CHRONO_BUSY, nowNs); // tcp_add_write_queue_tail(): the new send head
+        }
         s.sendQueue.entail();
         s.nonagle &= ~TcpXmit.NAGLE_PUSH;
         TcpXmit.tcpSlowStartAfterIdleCheck(e, s, nowNs);
@@ -214,7 +217,7 @@ final class TcpSend {
      * (SOCK_NOSPACE), grow the send buffer when the congestion window is not full, then wake the writer if
      * sk_stream_write_space() allows it.
      */
-    static void tcpCheckSpace(TcpEngine e, TcpSock s) {
+    static void tcpCheckSpace(TcpEngine e, TcpSock s, long nowNs) {
         if (!s.sendQueue.noSpace) {
             return;
         }
@@ -222,6 +225,9 @@ final class TcpSend {
             tcpSndbufExpand(e, s);
         }
         skStreamWriteSpace(e, s);
+        if (!s.sendQueue.noSpace) {
+            s.stats.tcpChronoStop(SockStats.CHRONO_SNDBUF_LIMITED, s.sendQueue.skbCount() == 0, nowNs);
+        }
     }
 
     /** Kernel: sk_stream_write_space(): wake a waiting writer (POLLOUT) once the buffer is writeable. */

@@ -63,6 +63,8 @@ final class TcpSock {
     SeqRanges ofo;
     /** SACK blocks we report and autotuning state, allocated with the rings. */
     RcvState rx;
+    /** The counters and chronographs TCP_INFO reports (RFC 4898, tcp_chrono); null until connect or accept. */
+    SockStats stats;
     /** What the peer has SACKed beyond snd_una (RFC 6675 scoreboard). */
     SeqRanges sacked;
     /** The highest sequence number sent (snd_nxt goes back after an RTO; this does not). */
@@ -192,6 +194,9 @@ final class TcpSock {
         resetRecovery();
         resetTimers();
         resetOptions();
+        if (stats != null) {
+            stats.clear();
+        }
         if (sendQueue != null) {
             sendQueue.clear();
         }
@@ -267,6 +272,14 @@ final class TcpSock {
             ofo = new SeqRanges(OFO_RANGES);
             sacked = new SeqRanges(SACK_RANGES);
             rx = new RcvState();
+        }
+        ensureStats();
+    }
+
+    /** Allocates the TCP_INFO counters once (connect() or the queues; pooled sockets keep them). */
+    void ensureStats() {
+        if (stats == null) {
+            stats = new SockStats();
         }
     }
 

@@ -40,6 +40,7 @@ final class TcpTimers {
                 e.tcpDone(s, Errno.ETIMEDOUT);
                 return;
             }
+            rtoStats(s, nowNs);
             e.counters.inc(TcpStat.TcpExtTCPSynRetrans);
             e.counters.inc(TcpStat.TcpRetransSegs);
             if (s.state == TcpState.SYN_SENT) {
@@ -62,6 +63,7 @@ final class TcpTimers {
             e.tcpDone(s, Errno.ETIMEDOUT);
             return;
         }
+        rtoStats(s, nowNs);
         e.counters.inc(TcpStat.TcpRetransSegs);
         if (s.retransmits == 1) {
             // tcp_enter_loss(): the algorithm's new threshold, restart from one segment (RFC 5681 §3.1)
@@ -127,6 +129,15 @@ final class TcpTimers {
      * Kernel: tcp_send_loss_probe(). New data if the windows allow one more segment, otherwise the
      * newest segment again; then the RTO runs from now. One probe per episode.
      */
+    /**
+     * An RTO that did not give up: tcp_write_timeout() rehashes the flow (sk_rethink_txhash(), timeout_rehash)
+     * and tcp_update_rto_stats() counts it (icsk_retransmits was just raised).
+     */
+    private static void rtoStats(TcpSock s, long nowNs) {
+        s.stats.timeoutRehash++;
+        s.stats.tcpUpdateRtoStats(s.retransmits - 1, nowNs);
+    }
+
     private static void tcpSendLossProbe(TcpEngine e, TcpSock s, long nowNs) {
         s.lossProbe = false;
         s.tlpOut = true;

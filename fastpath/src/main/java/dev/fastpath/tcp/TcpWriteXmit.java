@@ -58,6 +58,7 @@ final class TcpWriteXmit {
         int sent = 0;
         boolean cwndLimited = false;
         boolean refused = false;
+        boolean rwndLimited = false;
         while (q.writeQueueSkbs() > 0 && budget[0] > 0) {
             int len = q.wqLen(0);
             boolean tail = q.writeQueueSkbs() == 1;
@@ -71,7 +72,8 @@ final class TcpWriteXmit {
                 quota = 1;
             }
             if (!tcpSndWndTest(s, len, mssNow, fin)) {
-                break; // rwnd-limited: the first segment does not fit the peer's window
+                rwndLimited = true; // the first segment does not fit the peer's window
+                break;
             }
             if (tsoSegs == 1) {
                 if (!tcpNagleTest(s, len, mssNow, tail ? nonagle : TcpXmit.NAGLE_PUSH, fin)) {
@@ -104,9 +106,14 @@ final class TcpWriteXmit {
         if (!refused && q.writeQueueSkbs() == 0 && s.finQueued && s.sndNxt == s.finSeq && budget[0] > 0) {
             refused = !tcpSendBareFin(e, s, nowNs);
         }
+        if (rwndLimited) {
+            s.stats.tcpChronoStart(SockStats.CHRONO_RWND_LIMITED, nowNs);
+        } else {
+            s.stats.tcpChronoStop(SockStats.CHRONO_RWND_LIMITED, q.skbCount() == 0, nowNs);
+        }
         cwndLimited |= TcpXmit.packetsInFlight(s) >= s.sndCwnd;
         if (sent > 0 || cwndLimited) {
-            TcpXmit.tcpCwndValidate(s, cwndLimited);
+            TcpXmit.tcpCwndValidate(s, cwndLimited, nowNs);
         }
         if (refused) {
             TcpTimers.armProbe(e, s, nowNs); // local congestion: tcp_check_probe_timer() retries

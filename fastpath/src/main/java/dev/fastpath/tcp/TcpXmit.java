@@ -29,6 +29,11 @@ final class TcpXmit {
         if ((flags & TcpHeader.ACK) != 0) {
             TcpAck.tcpEventAckSent(e, s);
         }
+        if (sent && s.stats != null) {
+            // Data or a FIN below the highest sequence sent is a retransmission (Linux counts it per skb).
+            boolean resent = (len > 0 || (flags & TcpHeader.FIN) != 0) && Seq.before(seq, s.sndMax);
+            s.stats.onTransmit(len, resent, nowNs);
+        }
         return sent;
     }
 
@@ -99,6 +104,7 @@ final class TcpXmit {
                 .header(s.iss, 0, TcpHeader.SYN, TcpWindow.synWindow(s.advertisedWnd))
                 .options(bits, s.mssClamp, s.rcvWscale, e.tsVal(s, nowNs), 0)
                 .send(null, 0, 0);
+        s.stats.onTransmit(0, s.retransmits > 0, nowNs);
     }
 
     /** Simultaneous open: our SYN again, now acknowledging the peer's (Linux tcp_send_synack()). */
@@ -109,6 +115,7 @@ final class TcpXmit {
                 .header(s.iss, s.rcvNxt, TcpHeader.SYN | TcpHeader.ACK, TcpWindow.synWindow(s.advertisedWnd))
                 .options(bits, s.mssClamp, s.rcvWscale, e.tsVal(s, nowNs), s.tsRecent)
                 .send(null, 0, 0);
+        s.stats.onTransmit(0, s.retransmits > 0, nowNs);
     }
 
     /** Linux tp->nonagle bits: TCP_NAGLE_OFF (TCP_NODELAY), TCP_NAGLE_CORK, TCP_NAGLE_PUSH (push once). */
@@ -208,12 +215,18 @@ final class TcpXmit {
      * whether the congestion window (not the application) held us back; the window only grows when
      * it was being used (RFC 7661; Linux tcp_is_cwnd_limited()).
      */
-    static void tcpCwndValidate(TcpSock s, boolean cwndLimited) {
+    static void tcpCwndValidate(TcpSock s, boolean cwndLimited, long nowNs) {
         int packetsOut = s.sendQueue.packetsOut();
         if (!Seq.before(s.sndUna, s.cwndUsageSeq) || cwndLimited || packetsOut > s.maxPacketsOut) {
             s.maxPacketsOut = packetsOut;
             s.cwndUsageSeq = s.sndNxt;
             s.cwndLimited = cwndLimited;
+        }
+        // The network starves and the writer waits for send-buffer space with nothing unsent: the send buffer
+        // is what limits the flow (the sndbuf_limited chronograph).
+        if (!CongestionControl.cwndLimited(s) && s.sendQueue.writeQueueSkbs() == 0 && s.sendQueue.noSpace
+                && (s.state == TcpState.ESTABLISHED || s.state == TcpState.CLOSE_WAIT)) {
+            s.stats.tcpChronoStart(SockStats.CHRONO_SNDBUF_LIMITED, nowNs);
         }
     }
 

@@ -200,7 +200,7 @@ class ReliableStreamTest {
         void rtoBackoffDoubles() {
             EngineFixture t = new EngineFixture();
             int[] c = fiveInFlight(t, new TcpOption.Mss(MSS));
-            long rto = t.opts.tcpInfo(c[0]).rtoUs() / 1000;
+            long rto = t.opts.tcpInfo(c[0]).rto() / 1000;
             t.advanceMs(rto - 1);
             t.recvNothing();
             t.advanceMs(1);
@@ -234,7 +234,7 @@ class ReliableStreamTest {
                 t.send(ack(seq));
             }
             assertEquals(40, t.opts.tcpInfo(c).sndCwnd());
-            long rto = t.opts.tcpInfo(c).rtoUs() / 1000;
+            long rto = t.opts.tcpInfo(c).rto() / 1000;
             t.advanceMs(3 * rto);
             t.api.send(c, bytes(50 * MSS, 7), 0, 50 * MSS, t.now());
             assertEquals(10, t.recv().size(), "40 → 20 → 10 over the idle RTOs, not below the initial window");
@@ -266,7 +266,7 @@ class ReliableStreamTest {
             int c = st[1];
             assertEquals(0, t.opts.setInt(c, IPPROTO_TCP, dev.fastpath.api.SocketConstants.TCP_CORK, 1, t.now()));
             t.api.send(c, bytes(40, 1), 0, 40, t.now());
-            long wait = Math.max(t.opts.tcpInfo(c).rtoUs() / 1000, 200);
+            long wait = Math.max(t.opts.tcpInfo(c).rto() / 1000, 200);
             t.advanceMs(wait - 1);
             t.recvNothing();
             t.advanceMs(1);

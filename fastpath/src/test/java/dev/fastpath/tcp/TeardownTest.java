@@ -357,7 +357,7 @@ class TeardownTest {
             EngineFixture few = new EngineFixture(Config.defaults().withOverrides(
                     List.of("tcp.timestamps=0", "tcp.retries2=2")));
             int[] x = few.established(1000);
-            long rto = few.opts.tcpInfo(x[1]).rtoUs() / 1000;
+            long rto = few.opts.tcpInfo(x[1]).rto() / 1000;
             few.api.send(x[1], HELLO, 0, 5, few.now());
             few.recvFlags(ACK | PSH);
             few.advanceMs(rto);

@@ -30,7 +30,7 @@ class ZeroWindowTest {
     }
 
     private static long rtoMs(EngineFixture t, int c) {
-        return SocketOptions.of(t.engine).tcpInfo(c).rtoUs() / 1000;
+        return SocketOptions.of(t.engine).tcpInfo(c).rto() / 1000;
     }
 
     @Test
