@@ -40,7 +40,7 @@ public final class PacketdrillCommand implements Callable<Integer> {
             PdResult r = report.run(script);
             if (verbose) {
                 out.println(r);
-                r.ignored().forEach(i -> out.println("    ignored: " + i));
+                r.notes().forEach(i -> out.println("    note: " + i));
             }
         }
         report.print(out);

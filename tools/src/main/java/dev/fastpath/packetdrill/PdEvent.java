@@ -24,18 +24,37 @@ public sealed interface PdEvent {
         public enum Kind { ABSOLUTE, RELATIVE, ANY }
     }
 
+    /** No {@code [ect0]}-style IP marking on the line: the ECN field is neither set nor checked. */
+    int ECN_ANY = -1;
+
     /**
-     * A {@code <} (inbound) or {@code >} (outbound) segment.
+     * A {@code <} (inbound) or {@code >} (outbound) TCP segment.
      *
      * @param flags   TCP flag bits (TcpHeader constants)
      * @param start   the first sequence number, relative
      * @param end     the sequence number after the data
      * @param ack     the acknowledgment number or −1 when absent
      * @param window  the window or −1 when absent
+     * @param urg     the urgent pointer or −1 when absent
+     * @param ecn     the IP ECN field ({@code [noecn]} 0, {@code [ect1]} 1, {@code [ect0]} 2, {@code [ce]} 3)
+     *                or {@link #ECN_ANY}
      * @param options the options, null when the line has none, {@link #ANY_OPTIONS} for {@code <...>}
      */
     record Packet(int line, When when, boolean inbound, int flags, long start, long end, int length, long ack,
-            int window, List<PdOption> options) implements PdEvent {
+            int window, int urg, int ecn, List<PdOption> options) implements PdEvent {
+    }
+
+    /**
+     * An inbound ICMP message quoting one of the stack's segments:
+     * {@code < icmp unreachable frag_needed mtu 1200 [1:1461(1460)]}.
+     *
+     * @param type   ICMP type
+     * @param code   ICMP code
+     * @param mtu    next-hop MTU (fragmentation needed), else 0
+     * @param start  the quoted segment's first sequence number relative to the stack's ISN (0 when not given)
+     * @param length the quoted segment's length
+     */
+    record Icmp(int line, When when, int type, int code, int mtu, long start, int length) implements PdEvent {
     }
 
     /** The {@code <...>} marker: any options are fine. */
@@ -47,7 +66,7 @@ public sealed interface PdEvent {
      * @param name     e.g. {@code write}
      * @param args     the raw argument texts
      * @param expected the expected return value
-     * @param errno    the expected errno name when {@code expected} is −1, else null
+     * @param errno    the expected errno name when {@code expected} is −1 and the line names one, else null
      */
     record Syscall(int line, When when, String name, List<String> args, long expected, String errno)
             implements PdEvent {
@@ -57,13 +76,13 @@ public sealed interface PdEvent {
     record Shell(int line, When when, String command) implements PdEvent {
     }
 
-    /** A {@code %{ … }%} Python block (only {@code assert tcpi_x == n} statements are understood). */
+    /** A {@code %{ … }%} Python block: run by python3 with the TCP_INFO values of its time, at the script's end. */
     record Python(int line, When when, String code) implements PdEvent {
     }
 
     /**
      * One TCP option of a script: {@code mss 1000} → ("mss", [1000]); {@code TS val 1 ecr 2} →
-     * ("TS", [1, 2]); {@code sack 1:2 3:4} → ("sack", [1, 2, 3, 4]).
+     * ("TS", [1, 2]); {@code sack 1:2 3:4} → ("sack", [1, 2, 3, 4]); {@code FO abcd} → ("FO", [0xab, 0xcd]).
      */
     record PdOption(String kind, long[] values) {
         @Override
@@ -72,8 +91,8 @@ public sealed interface PdEvent {
             if (kind.equals("TS")) {
                 return "TS val " + values[0] + " ecr " + values[1];
             }
-            if (kind.equals("FO")) {
-                StringBuilder hex = new StringBuilder(values.length == 0 ? "FO" : "FO ");
+            if (kind.equals("FO") || kind.equals("FOEXP")) {
+                StringBuilder hex = new StringBuilder(values.length == 0 ? kind : kind + " ");
                 for (long v : values) {
                     hex.append(String.format("%02x", v));
                 }

@@ -9,9 +9,9 @@ import java.util.List;
  * @param status  pass, fail or unsupported
  * @param line    the first failing or unsupported line (0 when passed)
  * @param message the first mismatch (expected vs actual) or the missing feature
- * @param ignored setup the runner did not apply (shell commands, sysctls, options), for the report
+ * @param notes   what the runner emulated, no-ops it took and Python output, for the report
  */
-public record PdResult(String script, Status status, int line, String message, List<String> ignored) {
+public record PdResult(String script, Status status, int line, String message, List<String> notes) {
     /** The three outcomes; unsupported is never counted as a pass. */
     public enum Status {
         PASS, FAIL, UNSUPPORTED;

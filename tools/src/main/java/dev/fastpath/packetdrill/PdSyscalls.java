@@ -1,13 +1,11 @@
 package dev.fastpath.packetdrill;
 
-import static dev.fastpath.api.SocketConstants.SOL_SOCKET;
-import static dev.fastpath.api.SocketConstants.SO_ERROR;
-
 import dev.fastpath.api.Errno;
 import dev.fastpath.api.SocketApi;
 import dev.fastpath.api.SocketConstants;
-import dev.fastpath.api.TcpInfo;
+import dev.fastpath.tcp.TcpEvents;
 import dev.fastpath.tcp.TcpState;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -17,126 +15,105 @@ import java.util.regex.Pattern;
  * The system calls of a script mapped onto the {@link SocketApi}, with blocking calls emulated: a
  * call on a blocking socket that would block stays pending while virtual time runs and later events
  * happen, and must return when the script's {@code a...b} says (packetdrill runs it on a thread).
+ * Script descriptors are mapped to live ones as packetdrill maps them (the numbers need not agree);
+ * epoll instances, pipes and files live in the runner ({@link PdPoll}, {@link PdFiles}).
  */
 final class PdSyscalls {
-    private static final Map<String, Integer> CONSTANTS = Map.ofEntries(
-            Map.entry("AF_INET", SocketConstants.AF_INET),
-            Map.entry("PF_INET", SocketConstants.AF_INET),
-            Map.entry("SOCK_STREAM", SocketConstants.SOCK_STREAM),
-            Map.entry("SOCK_NONBLOCK", SocketConstants.SOCK_NONBLOCK),
-            Map.entry("IPPROTO_TCP", SocketConstants.IPPROTO_TCP),
-            Map.entry("IPPROTO_IP", SocketConstants.IPPROTO_IP),
-            Map.entry("SOL_SOCKET", SOL_SOCKET),
-            Map.entry("SOL_TCP", SocketConstants.IPPROTO_TCP),
-            Map.entry("SO_REUSEADDR", SocketConstants.SO_REUSEADDR),
-            Map.entry("SO_REUSEPORT", SocketConstants.SO_REUSEPORT),
-            Map.entry("SO_ERROR", SO_ERROR),
-            Map.entry("SO_SNDBUF", SocketConstants.SO_SNDBUF),
-            Map.entry("SO_RCVBUF", SocketConstants.SO_RCVBUF),
-            Map.entry("SO_KEEPALIVE", SocketConstants.SO_KEEPALIVE),
-            Map.entry("SO_LINGER", SocketConstants.SO_LINGER),
-            Map.entry("SO_RCVLOWAT", SocketConstants.SO_RCVLOWAT),
-            Map.entry("SO_TYPE", SocketConstants.SO_TYPE),
-            Map.entry("TCP_NODELAY", SocketConstants.TCP_NODELAY),
-            Map.entry("TCP_MAXSEG", SocketConstants.TCP_MAXSEG),
-            Map.entry("TCP_CORK", SocketConstants.TCP_CORK),
-            Map.entry("TCP_KEEPIDLE", SocketConstants.TCP_KEEPIDLE),
-            Map.entry("TCP_KEEPINTVL", SocketConstants.TCP_KEEPINTVL),
-            Map.entry("TCP_KEEPCNT", SocketConstants.TCP_KEEPCNT),
-            Map.entry("TCP_SYNCNT", SocketConstants.TCP_SYNCNT),
-            Map.entry("TCP_LINGER2", SocketConstants.TCP_LINGER2),
-            Map.entry("TCP_QUICKACK", SocketConstants.TCP_QUICKACK),
-            Map.entry("TCP_USER_TIMEOUT", SocketConstants.TCP_USER_TIMEOUT),
-            Map.entry("TCP_FASTOPEN_CONNECT", SocketConstants.TCP_FASTOPEN_CONNECT),
-            Map.entry("MSG_FASTOPEN", SocketConstants.MSG_FASTOPEN),
-            Map.entry("MSG_MORE", SocketConstants.MSG_MORE),
-            Map.entry("MSG_EOR", SocketConstants.MSG_EOR),
-            Map.entry("TCP_INQ", SocketConstants.TCP_INQ),
-            Map.entry("SHUT_RD", SocketConstants.SHUT_RD),
-            Map.entry("SHUT_WR", SocketConstants.SHUT_WR),
-            Map.entry("SHUT_RDWR", SocketConstants.SHUT_RDWR),
-            Map.entry("F_GETFL", SocketConstants.F_GETFL),
-            Map.entry("F_SETFL", SocketConstants.F_SETFL),
-            Map.entry("O_RDWR", SocketConstants.O_RDWR),
-            Map.entry("O_NONBLOCK", SocketConstants.O_NONBLOCK),
-            Map.entry("SIOCINQ", SocketConstants.SIOCINQ),
-            Map.entry("FIONREAD", SocketConstants.SIOCINQ),
-            Map.entry("SIOCOUTQ", SocketConstants.SIOCOUTQ),
-            Map.entry("SIOCOUTQNSD", SocketConstants.SIOCOUTQNSD),
-            Map.entry("MSG_NOSIGNAL", 0x4000),
-            Map.entry("MSG_DONTWAIT", 0x40));
-    private static final Pattern LINGER = Pattern.compile(
-            "\\{\\s*onoff\\s*=\\s*(\\d+)\\s*,\\s*linger\\s*=\\s*(\\d+)\\s*}");
-    private static final Pattern ASSERT = Pattern.compile(
-            "assert\\s+(tcpi_[a-z_]+)\\s*==\\s*(-?\\d+|TCP_CA_[A-Za-z]+)\\s*(,.*)?");
-    private static final Map<String, Integer> CA_STATES = Map.of("TCP_CA_Open", 0, "TCP_CA_Disorder", 1,
-            "TCP_CA_CWR", 2, "TCP_CA_Recovery", 3, "TCP_CA_Loss", 4);
+    /** An attempt's "would block". */
+    static final long BLOCKED = Long.MIN_VALUE;
+    private static final Pattern IOV = Pattern.compile("\\{\\s*([^,{}]+?)\\s*,\\s*(\\d+)\\s*}");
+    private static final Pattern CMSG = Pattern.compile(
+            "cmsg_level=(\\w+),\\s*cmsg_type=(\\w+),\\s*cmsg_data=(\\d+)");
 
-    private enum Kind { ACCEPT, CONNECT, READ, WRITE }
+    /** One try of a blocking call: its result, or {@link #BLOCKED}. */
+    interface Attempt {
+        long tryNow();
 
-    /** A blocked call: what it waits for and the script line that made it. */
-    private record Pending(PdEvent.Syscall call, Kind kind, int fd, int length, int done, long endUs) {
+        /** @return what a non-blocking socket returns when {@link #tryNow} would block */
+        long whenNonBlocking();
     }
 
-    private final PdRunner r;
-    private final SocketApi api;
+    private record Pending(PdEvent.Syscall call, long endUs, Attempt attempt) {
+    }
+
+    final PdRunner r;
+    final SocketApi api;
     private Pending pending;
-    /** Flags of the write in progress (MSG_MORE matters to the engine). */
-    private int sendFlags;
-    /** Script fd → live fd, learned from socket() and accept() results. */
-    private final java.util.HashMap<Integer, Integer> fds = new java.util.HashMap<>();
+    /** Script fd → live socket fd, learned from socket() and accept() results. */
+    private final Map<Integer, Integer> fds = new HashMap<>();
     private int lastFd = -1;
+    private final PdPoll poll;
+    private final PdFiles files;
+    private final PdSockopt sockopt;
 
     PdSyscalls(PdRunner runner) {
         this.r = runner;
         this.api = runner.api;
+        this.poll = new PdPoll(this);
+        this.files = new PdFiles(this);
+        this.sockopt = new PdSockopt(this);
     }
 
-    private static PdRunner.Unsupported unsupported(PdEvent.Syscall c, String what) {
-        return new PdRunner.Unsupported(c.line(), what);
+    /** @return the engine event handler that feeds epoll's edge-triggered readiness */
+    TcpEvents poller() {
+        return poll;
     }
 
-    private static int constant(PdEvent.Syscall c, String expr) {
-        int v = 0;
-        for (String part : expr.split("\\|")) {
-            String p = part.strip();
-            if (p.matches("-?\\d+")) {
-                v |= Integer.parseInt(p);
-            } else if (CONSTANTS.containsKey(p)) {
-                v |= CONSTANTS.get(p);
-            } else {
-                throw unsupported(c, c.name() + " with " + p);
-            }
-        }
-        return v;
+    static long sym(PdEvent.Syscall c, String expr) {
+        return PdSymbols.eval(c.line(), expr);
     }
 
-    /** {@code [42]} → 42. */
-    private static int bracket(PdEvent.Syscall c, String arg) {
-        String s = arg.strip();
-        if (!s.startsWith("[") || !s.endsWith("]")) {
-            throw unsupported(c, c.name() + " argument " + arg);
-        }
-        String inner = s.substring(1, s.length() - 1).strip();
-        int errno = Errno.byName(inner);
-        return errno > 0 ? errno : constant(c, inner);
-    }
-
-    /** The live descriptor behind a script's fd (packetdrill maps script fds to real ones). */
-    private int fd(PdEvent.Syscall c) {
-        try {
-            int scriptFd = Integer.parseInt(c.args().getFirst());
-            return fds.getOrDefault(scriptFd, scriptFd);
-        } catch (RuntimeException e) {
-            throw unsupported(c, c.name() + " on fd " + (c.args().isEmpty() ? "?" : c.args().getFirst()));
-        }
-    }
-
-    private static String arg(PdEvent.Syscall c, int i) {
+    static String arg(PdEvent.Syscall c, int i) {
         if (i >= c.args().size()) {
-            throw unsupported(c, c.name() + " with " + c.args().size() + " arguments");
+            throw new PdRunner.Fail(c.line(), c.name() + " needs argument " + (i + 1) + ": " + c.args());
         }
         return c.args().get(i);
+    }
+
+    /** {@code [42]} → 42, {@code [ECONNRESET]} → its number. */
+    static long bracket(PdEvent.Syscall c, String a) {
+        String s = a.strip();
+        if (!s.startsWith("[") || !s.endsWith("]")) {
+            throw new PdRunner.Fail(c.line(), c.name() + ": expected [value], found `" + a + "`");
+        }
+        return sym(c, s.substring(1, s.length() - 1));
+    }
+
+    int scriptFd(PdEvent.Syscall c, int i) {
+        String a = arg(c, i).strip();
+        if (!a.matches("-?\\d+")) {
+            throw new PdRunner.Fail(c.line(), c.name() + ": expected a descriptor, found `" + a + "`");
+        }
+        return Integer.parseInt(a);
+    }
+
+    /** The live socket descriptor behind a script fd (an unknown one is passed through: EBADF then). */
+    int fd(PdEvent.Syscall c, int i) {
+        int s = scriptFd(c, i);
+        return fds.getOrDefault(s, s);
+    }
+
+    /** @return the live socket descriptor behind a script fd */
+    int liveFd(int scriptFd) {
+        return fds.getOrDefault(scriptFd, scriptFd);
+    }
+
+    /** @return the lowest descriptor no socket, epoll instance, pipe or file uses (as the kernel picks) */
+    int freeFd() {
+        for (int fd = 3;; fd++) {
+            if (api.socketId(fd) < 0 && !fds.containsValue(fd) && !poll.usesLive(fd) && !files.usesLive(fd)) {
+                return fd;
+            }
+        }
+    }
+
+    void useSocket(int liveFd) {
+        lastFd = liveFd;
+    }
+
+    /** @return the socket under test: the last socket a call created, accepted or used */
+    int lastFd() {
+        return lastFd;
     }
 
     /**
@@ -148,46 +125,257 @@ final class PdSyscalls {
      */
     void call(PdEvent.Syscall c, long t, long endUs) {
         if (pending != null) {
-            throw new PdRunner.Fail(c.line(), c.name() + " while line " + pending.call().line()
-                    + " is still blocked");
+            throw new PdRunner.Fail(c.line(), c.name() + " while line " + pending.call().line() + " is still blocked");
         }
-        long result = switch (c.name()) {
-            case "socket" -> api.socket(c.args().getFirst().equals("...") ? SocketConstants.AF_INET
-                    : constant(c, arg(c, 0)), constant(c, arg(c, 1)), constant(c, arg(c, 2)));
-            case "bind" -> api.bind(fd(c), PdRunner.LOCAL_IP, PdRunner.SERVER_PORT);
-            case "listen" -> api.listen(fd(c), Integer.parseInt(arg(c, 1)));
-            case "accept", "accept4" -> startBlocking(c, Kind.ACCEPT, 0, endUs);
-            case "connect" -> startBlocking(c, Kind.CONNECT, 0, endUs);
-            case "read", "recv", "recvfrom" -> startBlocking(c, Kind.READ, ioLength(c), endUs);
-            case "write", "send", "sendto" -> startBlocking(c, Kind.WRITE, ioLength(c), endUs);
-            case "sendmsg" -> sendmsg(c, endUs);
-            case "recvmsg" -> recvmsg(c, endUs);
-            case "close" -> api.close(fd(c), r.nowNs());
-            case "shutdown" -> api.shutdown(fd(c), constant(c, arg(c, 1)), r.nowNs());
-            case "setsockopt" -> setsockopt(c);
-            case "getsockopt" -> getsockopt(c);
-            case "fcntl" -> api.fcntl(fd(c), constant(c, arg(c, 1)), c.args().size() > 2 ? constant(c, arg(c, 2)) : 0);
-            case "ioctl" -> ioctl(c);
-            default -> throw unsupported(c, "system call " + c.name());
-        };
-        if (result == Long.MIN_VALUE) {
-            return; // blocked; progress() finishes it
+        long result = dispatch(c, endUs);
+        if (result == BLOCKED) {
+            return; // progress() finishes it
         }
-        if (endUs >= 0 && Math.abs(r.nowUs() - endUs) > r.toleranceUs) {
+        if (endUs >= 0 && Math.abs(r.nowUs() - endUs) > r.tolerance(endUs)) {
             throw new PdRunner.Fail(c.line(), c.name() + " returned at once (" + PdRunner.secs(r.nowUs())
                     + " s); the script expects it to block until " + PdRunner.secs(endUs) + " s");
         }
         check(c, result);
     }
 
-    private static final Pattern IOV = Pattern.compile("\\{\\s*([^,{}]+?)\\s*,\\s*(\\d+)\\s*}");
+    private long dispatch(PdEvent.Syscall c, long endUs) {
+        String n = c.name();
+        if (files.handles(c)) {
+            return files.call(c, endUs);
+        }
+        return switch (n) {
+            case "socket" -> socket(c);
+            case "bind" -> api.bind(fd(c, 0), PdRunner.LOCAL_IP, r.bindPort());
+            case "listen" -> api.listen(fd(c, 0), (int) sym(c, arg(c, 1)));
+            case "accept", "accept4" -> accept(c, endUs);
+            case "connect" -> connect(c, endUs);
+            case "read", "recv", "recvfrom" -> read(c, fd(c, 0), length(c, 2), recvFlags(c), endUs);
+            case "write" -> write(c, fd(c, 0), length(c, 2), 0, !arg(c, 1).equals("NULL"), endUs);
+            case "send", "sendto" -> send(c, endUs);
+            case "sendmsg" -> sendmsg(c, endUs);
+            case "recvmsg" -> recvmsg(c, endUs);
+            case "writev" -> write(c, fd(c, 0), iovTotal(c, arg(c, 1)), 0, true, endUs);
+            case "readv" -> read(c, fd(c, 0), iovTotal(c, arg(c, 1)), 0, endUs);
+            case "close" -> poll.owns(scriptFd(c, 0)) ? poll.close(scriptFd(c, 0)) : api.close(fd(c, 0), r.nowNs());
+            case "shutdown" -> api.shutdown(fd(c, 0), (int) sym(c, arg(c, 1)), r.nowNs());
+            case "setsockopt" -> sockopt.setsockopt(c);
+            case "getsockopt" -> sockopt.getsockopt(c);
+            case "fcntl" -> sockopt.fcntl(c);
+            case "ioctl" -> sockopt.ioctl(c);
+            case "poll" -> poll.poll(c, endUs);
+            case "epoll_create", "epoll_create1" -> poll.create(c);
+            case "epoll_ctl" -> poll.ctl(c);
+            case "epoll_wait" -> poll.epollWait(c, endUs);
+            default -> throw new PdRunner.Unsupported(c.line(), "system call " + n);
+        };
+    }
+
+    private long socket(PdEvent.Syscall c) {
+        long domain = arg(c, 0).equals("...") ? SocketConstants.AF_INET : sym(c, arg(c, 0));
+        if (domain != SocketConstants.AF_INET) {
+            throw new PdRunner.Unsupported(c.line(), "socket domain " + arg(c, 0) + " (the engine is IPv4 only)");
+        }
+        int fd = api.socket((int) domain, (int) sym(c, arg(c, 1)), (int) sym(c, arg(c, 2)));
+        if (fd >= 0) {
+            lastFd = fd;
+        }
+        return fd;
+    }
+
+    private static int length(PdEvent.Syscall c, int i) {
+        return (int) sym(c, arg(c, i));
+    }
+
+    private static int recvFlags(PdEvent.Syscall c) {
+        int flags = c.args().size() > 3 ? (int) sym(c, arg(c, 3)) : 0;
+        if ((flags & ~(SocketConstants.MSG_DONTWAIT | SocketConstants.MSG_NOSIGNAL)) != 0) {
+            throw new PdRunner.Unsupported(c.line(), c.name() + " flags " + arg(c, 3)
+                    + " (MSG_PEEK, MSG_WAITALL, MSG_OOB, MSG_ERRQUEUE are not in the engine's API)");
+        }
+        return flags;
+    }
+
+    private long accept(PdEvent.Syscall c, long endUs) {
+        int fd = fd(c, 0);
+        lastFd = fd;
+        return blocking(c, endUs, api.nonBlocking(fd), new Attempt() {
+            @Override
+            public long tryNow() {
+                int n = api.accept(fd);
+                if (n >= 0) {
+                    lastFd = n;
+                }
+                return n == -Errno.EAGAIN ? BLOCKED : n;
+            }
+
+            @Override
+            public long whenNonBlocking() {
+                return -Errno.EAGAIN;
+            }
+        });
+    }
+
+    private long connect(PdEvent.Syscall c, long endUs) {
+        if (arg(c, 1).equals("AF_UNSPEC")) {
+            throw new PdRunner.Unsupported(c.line(), "connect(AF_UNSPEC) (tcp_disconnect: the engine has no"
+                    + " disconnect)");
+        }
+        int fd = fd(c, 0);
+        lastFd = fd;
+        boolean[] started = {false};
+        return blocking(c, endUs, api.nonBlocking(fd), new Attempt() {
+            @Override
+            public long tryNow() {
+                if (!started[0]) {
+                    int n = api.connect(fd, PdRunner.REMOTE_IP, PdRunner.SERVER_PORT, r.nowNs());
+                    if (n != -Errno.EINPROGRESS) {
+                        return n;
+                    }
+                    started[0] = true;
+                    return BLOCKED;
+                }
+                return connectDone(fd);
+            }
+
+            @Override
+            public long whenNonBlocking() {
+                return -Errno.EINPROGRESS;
+            }
+        });
+    }
+
+    /** @return BLOCKED while the handshake runs, then 0 or −SO_ERROR */
+    long connectDone(int fd) {
+        if (api.state(fd) == TcpState.SYN_SENT) {
+            return BLOCKED;
+        }
+        int err = api.getsockopt(fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_ERROR);
+        return err > 0 ? -err : 0;
+    }
+
+    long read(PdEvent.Syscall c, int fd, int length, int flags, long endUs) {
+        return read(c, fd, length, flags, !arg(c, 1).equals("NULL"), endUs);
+    }
+
+    long read(PdEvent.Syscall c, int fd, int length, int flags, boolean withBuffer, long endUs) {
+        lastFd = fd;
+        byte[] buf = withBuffer ? new byte[Math.max(length, 0)] : null;
+        boolean nb = api.nonBlocking(fd) || (flags & SocketConstants.MSG_DONTWAIT) != 0;
+        return blocking(c, endUs, nb, new Attempt() {
+            @Override
+            public long tryNow() {
+                int n = api.read(fd, buf, 0, length, r.nowNs());
+                return n == -Errno.EAGAIN ? BLOCKED : n;
+            }
+
+            @Override
+            public long whenNonBlocking() {
+                return -Errno.EAGAIN;
+            }
+        });
+    }
+
+    /** A blocking write takes everything or fails; a non-blocking one returns what it took. */
+    long write(PdEvent.Syscall c, int fd, int length, int flags, boolean withBuffer, long endUs) {
+        lastFd = fd;
+        byte[] buf = withBuffer ? new byte[Math.max(length, 0)] : null;
+        int[] done = {0};
+        boolean nb = api.nonBlocking(fd) || (flags & SocketConstants.MSG_DONTWAIT) != 0;
+        int engineFlags = flags & (SocketConstants.MSG_MORE | SocketConstants.MSG_EOR);
+        return blocking(c, endUs, nb, new Attempt() {
+            @Override
+            public long tryNow() {
+                int n = buf == null ? api.write(fd, null, 0, length - done[0], r.nowNs())
+                        : api.send(fd, buf, done[0], length - done[0], engineFlags, r.nowNs());
+                if (n >= 0) {
+                    done[0] += n;
+                    return done[0] == length ? length : BLOCKED;
+                }
+                if (n == -Errno.EAGAIN) {
+                    return BLOCKED;
+                }
+                return done[0] > 0 ? done[0] : n;
+            }
+
+            @Override
+            public long whenNonBlocking() {
+                return done[0] > 0 ? done[0] : -Errno.EAGAIN;
+            }
+        });
+    }
+
+    private long send(PdEvent.Syscall c, long endUs) {
+        int flags = c.args().size() > 3 ? (int) sym(c, arg(c, 3)) : 0;
+        if (c.name().equals("sendto") && c.args().size() > 4 && arg(c, 4).equals("AF_UNSPEC")) {
+            return sendFastOpenAfUnspec(c, flags);
+        }
+        return sendWithFlags(c, fd(c, 0), length(c, 2), flags, !arg(c, 1).equals("NULL"), endUs);
+    }
+
+    /** sendto(MSG_FASTOPEN) to an AF_UNSPEC address: Linux's __inet_stream_connect() refuses it. */
+    private long sendFastOpenAfUnspec(PdEvent.Syscall c, int flags) {
+        if ((flags & SocketConstants.MSG_FASTOPEN) == 0) {
+            throw new PdRunner.Unsupported(c.line(), "sendto with an AF_UNSPEC address");
+        }
+        return -Errno.EOPNOTSUPP;
+    }
+
+    long sendWithFlags(PdEvent.Syscall c, int fd, int length, int flags, boolean withBuffer, long endUs) {
+        int allowed = SocketConstants.MSG_NOSIGNAL | SocketConstants.MSG_MORE | SocketConstants.MSG_EOR
+                | SocketConstants.MSG_DONTWAIT | SocketConstants.MSG_FASTOPEN;
+        if ((flags & ~allowed) != 0) {
+            throw new PdRunner.Unsupported(c.line(), c.name() + " flags " + Integer.toHexString(flags)
+                    + " (MSG_ZEROCOPY, MSG_OOB are not in the engine's API)");
+        }
+        if ((flags & SocketConstants.MSG_FASTOPEN) != 0) {
+            return fastOpen(c, fd, length, flags, withBuffer, endUs);
+        }
+        return write(c, fd, length, flags, withBuffer, endUs);
+    }
 
     /**
-     * {@code sendmsg(fd, {msg_name(...)=..., msg_iov(n)=[{..., len}, …], msg_flags=0}, flags)}: the
-     * iovecs are gathered (zero-length ones skipped) and sent as one write with the flags.
+     * sendto/sendmsg with MSG_FASTOPEN: connect and send in one call. Non-blocking: the engine's answer as
+     * it is. Blocking (as tcp_sendmsg_fastopen() then tcp_sendmsg_locked()): wait for the handshake, then
+     * write what the SYN did not carry.
      */
+    private long fastOpen(PdEvent.Syscall c, int fd, int length, int flags, boolean withBuffer, long endUs) {
+        lastFd = fd;
+        byte[] buf = withBuffer ? new byte[Math.max(length, 0)] : null;
+        boolean nb = api.nonBlocking(fd) || (flags & SocketConstants.MSG_DONTWAIT) != 0;
+        long first = api.sendFastOpen(fd, buf, 0, length, PdRunner.REMOTE_IP, PdRunner.SERVER_PORT, r.nowNs());
+        if (nb || (first < 0 && first != -Errno.EINPROGRESS) || first == length && api.state(fd) != TcpState.SYN_SENT) {
+            return first;
+        }
+        int[] done = {(int) Math.max(first, 0)};
+        return blocking(c, endUs, false, new Attempt() {
+            @Override
+            public long tryNow() {
+                long conn = connectDone(fd);
+                if (conn == BLOCKED) {
+                    return BLOCKED;
+                }
+                if (conn < 0 || done[0] == length) {
+                    return conn < 0 ? conn : done[0]; // tcp_sendmsg_locked(): a failed connect is the error
+                }
+                int n = api.send(fd, buf, done[0], length - done[0], 0, r.nowNs());
+                if (n >= 0) {
+                    done[0] += n;
+                }
+                return done[0] == length ? length : n < 0 && n != -Errno.EAGAIN ? (done[0] > 0 ? done[0] : n)
+                        : BLOCKED;
+            }
+
+            @Override
+            public long whenNonBlocking() {
+                return done[0];
+            }
+        });
+    }
+
+    /** {@code sendmsg(fd, {msg_name(...)=..., msg_iov(n)=[{..., len}, …], msg_flags=0}, flags)}. */
     private long sendmsg(PdEvent.Syscall c, long endUs) {
-        Matcher m = IOV.matcher(arg(c, 1));
+        String msg = arg(c, 1);
+        Matcher m = IOV.matcher(msg);
         int total = 0;
         while (m.find()) {
             if (m.group(1).equals("NULL") && !m.group(2).equals("0")) {
@@ -195,140 +383,69 @@ final class PdSyscalls {
             }
             total += Integer.parseInt(m.group(2));
         }
-        PdEvent.Syscall asSend = new PdEvent.Syscall(c.line(), c.when(), "send",
-                List.of(arg(c, 0), "...", Integer.toString(total), arg(c, 2)), c.expected(), c.errno());
-        return startBlocking(asSend, Kind.WRITE, total, endUs);
+        if (msg.contains("msg_control")) {
+            throw new PdRunner.Unsupported(c.line(), "sendmsg with control messages");
+        }
+        return sendWithFlags(c, fd(c, 0), total, (int) sym(c, arg(c, 2)), true, endUs);
     }
 
-    private static final Pattern CMSG = Pattern.compile(
-            "cmsg_level=(\\w+),\\s*cmsg_type=(\\w+),\\s*cmsg_data=(\\d+)");
-
-    /**
-     * {@code recvmsg(fd, {msg_iov(n)=[{..., len}, …], msg_control=[{cmsg_level=SOL_TCP, cmsg_type=TCP_CM_INQ,
-     * cmsg_data=N}]}, 0)}: a read of the iovecs' total, then the TCP_INQ hint compared with N. Other control
-     * messages, flags, or a read that would block with a control message expected, are unsupported.
-     */
-    private long recvmsg(PdEvent.Syscall c, long endUs) {
-        String msg = arg(c, 1);
-        Matcher m = IOV.matcher(msg);
+    private static int iovTotal(PdEvent.Syscall c, String iov) {
+        Matcher m = IOV.matcher(iov);
         int total = 0;
         while (m.find()) {
             total += Integer.parseInt(m.group(2));
         }
+        return total;
+    }
+
+    /**
+     * {@code recvmsg(fd, {msg_iov(n)=[{..., len}, …], msg_control=[{cmsg_level=SOL_TCP, cmsg_type=TCP_CM_INQ,
+     * cmsg_data=N}]}, 0)}: a read of the iovecs' total, then the TCP_INQ hint compared with N.
+     */
+    private long recvmsg(PdEvent.Syscall c, long endUs) {
+        String msg = arg(c, 1);
+        int total = iovTotal(c, msg);
         int wantInq = -1;
         if (msg.contains("msg_control")) {
             Matcher cm = CMSG.matcher(msg);
             if (!cm.find() || !cm.group(2).equals("TCP_CM_INQ")) {
-                throw unsupported(c, "recvmsg control message other than TCP_CM_INQ");
+                throw new PdRunner.Unsupported(c.line(), "recvmsg control message other than TCP_CM_INQ");
             }
             wantInq = Integer.parseInt(cm.group(3));
         }
-        if (!arg(c, 2).strip().equals("0")) {
-            throw unsupported(c, "recvmsg flags " + arg(c, 2));
-        }
+        int flags = (int) sym(c, arg(c, 2));
+        int fd = fd(c, 0);
         PdEvent.Syscall asRead = new PdEvent.Syscall(c.line(), c.when(), "recv",
                 List.of(arg(c, 0), "...", Integer.toString(total), "0"), c.expected(), c.errno());
-        long n = startBlocking(asRead, Kind.READ, total, endUs);
+        long n = read(asRead, fd, total, flags, endUs);
         if (wantInq < 0) {
             return n;
         }
-        if (n == Long.MIN_VALUE) {
-            throw unsupported(c, "recvmsg with a control message that blocks");
+        if (n == BLOCKED) {
+            throw new PdRunner.Unsupported(c.line(), "recvmsg with a control message that blocks");
         }
-        int got = api.inq(fd(c));
+        int got = api.inq(fd);
         if (n >= 0 && got != wantInq) {
             throw new PdRunner.Fail(c.line(), "recvmsg: TCP_CM_INQ " + got + ", expected " + wantInq);
         }
         return n;
     }
 
-    private int ioLength(PdEvent.Syscall c) {
-        return Integer.parseInt(arg(c, 2).strip());
-    }
-
-    private long startBlocking(PdEvent.Syscall c, Kind kind, int length, long endUs) {
-        int fd = fd(c);
-        if ((kind == Kind.READ || kind == Kind.WRITE) && c.args().size() > 3 && !c.name().equals("read")
-                && !c.name().equals("write")) {
-            int flags = constant(c, arg(c, 3));
-            if (kind == Kind.WRITE && c.name().equals("sendto") && flags == SocketConstants.MSG_FASTOPEN) {
-                byte[] buf = arg(c, 1).equals("NULL") ? null : new byte[length];
-                return api.sendFastOpen(fd, buf, 0, length, PdRunner.REMOTE_IP, PdRunner.SERVER_PORT, r.nowNs());
-            }
-            if ((flags & ~(SocketConstants.MSG_NOSIGNAL | SocketConstants.MSG_MORE | SocketConstants.MSG_EOR)) != 0) {
-                throw unsupported(c, c.name() + " flags " + arg(c, 3));
-            }
-            sendFlags = flags;
-        } else {
-            sendFlags = 0;
-        }
-        lastFd = kind == Kind.ACCEPT ? lastFd : fd;
-        pending = new Pending(c, kind, fd, length, 0, endUs);
-        long res = attempt(pending); // may replace pending with its progress
-        if (res != Long.MIN_VALUE) {
-            pending = null;
+    /**
+     * Starts a call that may block. Non-blocking sockets get the would-block result at once.
+     *
+     * @return the result, or {@link #BLOCKED}
+     */
+    long blocking(PdEvent.Syscall c, long endUs, boolean nonBlocking, Attempt a) {
+        long res = a.tryNow();
+        if (res != BLOCKED) {
             return res;
         }
-        if (api.nonBlocking(fd)) {
-            Pending p = pending;
-            pending = null;
-            return blockedResult(p);
+        if (nonBlocking) {
+            return a.whenNonBlocking();
         }
-        return Long.MIN_VALUE;
-    }
-
-    /** A non-blocking socket returns what would block at once: EAGAIN, EINPROGRESS or a partial write. */
-    private long blockedResult(Pending p) {
-        return switch (p.kind()) {
-            case CONNECT -> -Errno.EINPROGRESS;
-            case WRITE -> p.done() > 0 ? p.done() : -Errno.EAGAIN;
-            default -> -Errno.EAGAIN;
-        };
-    }
-
-    /** @return the call's result, or Long.MIN_VALUE while it would still block */
-    private long attempt(Pending p) {
-        byte[] buf = arg(p.call(), 1).equals("NULL") ? null : new byte[Math.max(p.length(), 0)];
-        switch (p.kind()) {
-            case ACCEPT -> {
-                int n = api.accept(p.fd());
-                if (n >= 0) {
-                    lastFd = n;
-                }
-                return n == -Errno.EAGAIN ? Long.MIN_VALUE : n;
-            }
-            case CONNECT -> {
-                if (p.done() == 0) {
-                    int n = api.connect(p.fd(), PdRunner.REMOTE_IP, PdRunner.SERVER_PORT, r.nowNs());
-                    if (n != -Errno.EINPROGRESS) {
-                        return n;
-                    }
-                    pending = new Pending(p.call(), p.kind(), p.fd(), 0, 1, p.endUs());
-                    return Long.MIN_VALUE;
-                }
-                if (api.state(p.fd()) == TcpState.SYN_SENT) {
-                    return Long.MIN_VALUE;
-                }
-                int err = api.getsockopt(p.fd(), SOL_SOCKET, SO_ERROR);
-                return err > 0 ? -err : 0;
-            }
-            case READ -> {
-                int n = api.read(p.fd(), buf, 0, p.length(), r.nowNs());
-                return n == -Errno.EAGAIN ? Long.MIN_VALUE : n;
-            }
-            default -> {
-                int n = buf == null ? api.write(p.fd(), null, 0, p.length() - p.done(), r.nowNs())
-                        : api.send(p.fd(), buf, 0, p.length() - p.done(), sendFlags, r.nowNs());
-                if (n >= 0 && p.done() + n == p.length()) {
-                    return p.length();
-                }
-                if (n < 0 && n != -Errno.EAGAIN) {
-                    return p.done() > 0 ? p.done() : n;
-                }
-                pending = new Pending(p.call(), p.kind(), p.fd(), p.length(), p.done() + Math.max(n, 0), p.endUs());
-                return Long.MIN_VALUE;
-            }
-        }
+        pending = new Pending(c, endUs, a);
+        return BLOCKED;
     }
 
     /** Retries the blocked call after time moved or a segment arrived. */
@@ -337,8 +454,8 @@ final class PdSyscalls {
             return;
         }
         Pending p = pending;
-        long res = attempt(p);
-        if (res == Long.MIN_VALUE) {
+        long res = p.attempt().tryNow();
+        if (res == BLOCKED) {
             return;
         }
         pending = null;
@@ -346,18 +463,23 @@ final class PdSyscalls {
             throw new PdRunner.Fail(p.call().line(), p.call().name() + " blocked until " + PdRunner.secs(r.nowUs())
                     + " s; the script expects it to return at once");
         }
-        if (Math.abs(r.nowUs() - p.endUs()) > r.toleranceUs) {
+        if (Math.abs(r.nowUs() - p.endUs()) > r.tolerance(p.endUs())) {
             throw new PdRunner.Fail(p.call().line(), p.call().name() + " returned at " + PdRunner.secs(r.nowUs())
                     + " s; the script expects " + PdRunner.secs(p.endUs()) + " s");
         }
         check(p.call(), res);
     }
 
+    /** @return the pending call's line, or −1 */
+    int pendingLine() {
+        return pending == null ? -1 : pending.call().line();
+    }
+
     /** The end of the script: a call still blocked must finish by its time. */
     void finish() {
         if (pending != null) {
             Pending p = pending;
-            long until = (p.endUs() < 0 ? r.nowUs() : p.endUs()) + r.toleranceUs;
+            long until = (p.endUs() < 0 ? r.nowUs() : p.endUs()) + r.tolerance(p.endUs());
             r.advanceTo(until);
             if (pending != null) {
                 throw new PdRunner.Fail(p.call().line(), p.call().name() + " still blocked at "
@@ -366,9 +488,14 @@ final class PdSyscalls {
         }
     }
 
-    private void check(PdEvent.Syscall c, long result) {
-        if ((c.name().equals("socket") || c.name().startsWith("accept")) && result >= 0 && c.expected() >= 0) {
-            fds.put((int) c.expected(), (int) result);
+    /** Compares a result with the script's; socket() and accept() results map the script's descriptor. */
+    void check(PdEvent.Syscall c, long result) {
+        boolean socketCall = c.name().equals("socket") || c.name().startsWith("accept");
+        boolean fdCall = socketCall || c.name().startsWith("epoll_create") || c.name().equals("open");
+        if (fdCall && result >= 0 && c.expected() >= 0) {
+            if (socketCall) {
+                fds.put((int) c.expected(), (int) result); // epoll and file descriptors map in their owners
+            }
             return;
         }
         String got = result >= 0 ? Long.toString(result) : "-1 " + Errno.name((int) -result);
@@ -376,99 +503,8 @@ final class PdSyscalls {
         boolean ok = result >= 0 ? c.errno() == null && result == c.expected()
                 : c.expected() == -1 && (c.errno() == null || Errno.name((int) -result).equals(c.errno()));
         if (!ok) {
-            throw new PdRunner.Fail(c.line(), c.name() + "(" + String.join(", ", c.args()) + ") = " + got
-                    + ", expected " + want);
+            throw new PdRunner.Fail(c.line(), c.name() + "(" + String.join(", ", c.args()).replaceAll("\\s+", " ")
+                    + ") = " + got + ", expected " + want);
         }
-    }
-
-    private long setsockopt(PdEvent.Syscall c) {
-        int fd = fd(c);
-        int level = constant(c, arg(c, 1));
-        String name = arg(c, 2);
-        String value = arg(c, 3);
-        if (name.equals("SO_LINGER")) {
-            Matcher m = LINGER.matcher(value);
-            if (!m.matches()) {
-                throw unsupported(c, "SO_LINGER value " + value);
-            }
-            return api.setLinger(fd, !m.group(1).equals("0"), Integer.parseInt(m.group(2)));
-        }
-        int n = api.setsockopt(fd, level, constant(c, name), bracket(c, value), r.nowNs());
-        if (n == -Errno.ENOPROTOOPT) {
-            throw unsupported(c, "setsockopt " + name);
-        }
-        return n;
-    }
-
-    private long getsockopt(PdEvent.Syscall c) {
-        int fd = fd(c);
-        String name = arg(c, 2);
-        if (name.equals("SO_LINGER") || name.equals("TCP_INFO")) {
-            throw unsupported(c, "getsockopt " + name);
-        }
-        int v = api.getsockopt(fd, constant(c, arg(c, 1)), constant(c, name));
-        if (v == -Errno.ENOPROTOOPT) {
-            throw unsupported(c, "getsockopt " + name);
-        }
-        if (v < 0 && v != -Errno.ENOPROTOOPT && !name.equals("SO_ERROR")) {
-            return v;
-        }
-        int want = bracket(c, arg(c, 3));
-        if (v != want) {
-            throw new PdRunner.Fail(c.line(), "getsockopt " + name + " gave [" + v + "], expected [" + want + "]");
-        }
-        return 0;
-    }
-
-    private long ioctl(PdEvent.Syscall c) {
-        int v = api.ioctl(fd(c), constant(c, arg(c, 1)));
-        if (v < 0) {
-            return v;
-        }
-        int want = bracket(c, arg(c, 2));
-        if (v != want) {
-            throw new PdRunner.Fail(c.line(), "ioctl " + arg(c, 1) + " gave [" + v + "], expected [" + want
-                    + "]");
-        }
-        return 0;
-    }
-
-    /** {@code %{ assert tcpi_x == n }%}: TCP_INFO of the last connection a call used. */
-    void python(PdEvent.Python py) {
-        for (String stmt : py.code().replace("\\\n", " ").split("[;\n]")) {
-            String s = stmt.strip();
-            if (s.isEmpty()) {
-                continue;
-            }
-            Matcher m = ASSERT.matcher(s);
-            if (!m.matches()) {
-                throw new PdRunner.Unsupported(py.line(), "python: " + s);
-            }
-            TcpInfo info = api.tcpInfo(lastFd);
-            if (info == null) {
-                throw new PdRunner.Fail(py.line(), "no connection for TCP_INFO");
-            }
-            long got;
-            try {
-                got = info.get(m.group(1));
-            } catch (IllegalArgumentException unknown) {
-                throw new PdRunner.Unsupported(py.line(), "TCP_INFO field " + m.group(1));
-            }
-            long want = CA_STATES.containsKey(m.group(2)) ? CA_STATES.get(m.group(2)) : Long.parseLong(m.group(2));
-            if (got != want) {
-                throw new PdRunner.Fail(py.line(), m.group(1) + " == " + got + ", expected " + m.group(2));
-            }
-        }
-    }
-
-    /** @return the last descriptor a call used (for tests) */
-    int lastFd() {
-        return lastFd;
-    }
-
-    /** @return the calls this runner maps (for the report) */
-    static List<String> supported() {
-        return List.of("socket", "bind", "listen", "accept", "connect", "read", "recv", "recvfrom", "write", "send",
-                "sendto", "sendmsg", "recvmsg", "close", "shutdown", "setsockopt", "getsockopt", "fcntl", "ioctl");
     }
 }

@@ -2,6 +2,7 @@ package dev.fastpath.packetdrill;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -9,8 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicTest;
@@ -22,11 +27,36 @@ import org.junit.jupiter.api.TestFactory;
  * copied) against the engine. The scripts that pass are listed in
  * {@code src/test/resources/packetdrill/passing.txt}: a listed script that stops passing fails the
  * build; one that newly passes is reported so the list can grow. The project's own scripts
- * ({@code src/test/resources/packetdrill/fastpath}) must all pass.
+ * ({@code src/test/resources/packetdrill/fastpath}) must all pass. The list must agree with the README's
+ * conformance table. Without the scripts the upstream tests skip with the reason, unless the run requires
+ * them ({@code FASTPATH_PACKETDRILL_REQUIRED=1}, set by {@code .ci/run}, or
+ * {@code -Dfastpath.packetdrill.required=true}): then they fail.
  */
 class PacketdrillConformanceTest {
     private static final Path OWN = Path.of("src/test/resources/packetdrill/fastpath");
     private static final Path PASSING = Path.of("src/test/resources/packetdrill/passing.txt");
+    private static final Path README = Path.of("../README.md");
+    private static final Pattern TOTAL = Pattern.compile("Upstream results now \\(.*?; (\\d+) of (\\d+) pass\\)");
+    private static final Pattern ROW = Pattern.compile("^\\| ([a-z_]+) \\| (\\d+) \\| (\\d+) \\| (\\d+) \\|");
+
+    /** Whether this run must have the scripts (CI). */
+    static boolean required() {
+        return Boolean.getBoolean("fastpath.packetdrill.required")
+                || "1".equals(System.getenv("FASTPATH_PACKETDRILL_REQUIRED"));
+    }
+
+    /** Skips without the scripts, or fails when the run requires them. */
+    private static Path scriptsOrSkip() {
+        Path dir = upstream();
+        if (!Files.isDirectory(dir)) {
+            String why = "no packetdrill scripts at " + dir + " (../shared/packetdrill, or -Dfastpath.packetdrill.dir)";
+            if (required()) {
+                fail(why + "; this run requires them (FASTPATH_PACKETDRILL_REQUIRED / fastpath.packetdrill.required)");
+            }
+            assumeTrue(false, why);
+        }
+        return dir;
+    }
 
     /** Where the upstream scripts are: -Dfastpath.packetdrill.dir, ../shared/packetdrill above us, /work/shared. */
     static Path upstream() {
@@ -56,8 +86,7 @@ class PacketdrillConformanceTest {
     @TestFactory
     @DisplayName("upstream scripts on the passing list still pass")
     Stream<DynamicTest> upstreamScripts() throws IOException {
-        Path dir = upstream();
-        assumeTrue(Files.isDirectory(dir), "no packetdrill scripts at " + dir + " (set -Dfastpath.packetdrill.dir)");
+        Path dir = scriptsOrSkip();
         Set<String> passing = passingList();
         List<DynamicTest> tests = new ArrayList<>();
         List<String> newlyPassing = new ArrayList<>();
@@ -81,10 +110,43 @@ class PacketdrillConformanceTest {
     @Test
     @DisplayName("every script on the passing list exists")
     void passingListIsCurrent() throws IOException {
-        Path dir = upstream();
-        assumeTrue(Files.isDirectory(dir), "no packetdrill scripts at " + dir);
+        Path dir = scriptsOrSkip();
         for (String name : passingList()) {
             assertTrue(Files.isRegularFile(dir.resolve(name)), "listed but missing: " + name);
+        }
+    }
+
+    @Test
+    @DisplayName("the README's conformance table states what passing.txt lists: per folder and in total")
+    void readmeAgreesWithPassingList() throws IOException {
+        String readme = Files.readString(README);
+        Matcher total = TOTAL.matcher(readme);
+        assertTrue(total.find(), "README has no 'Upstream results now (...; N of M pass)' line");
+        Set<String> passing = passingList();
+        assertEquals(passing.size(), Integer.parseInt(total.group(1)), "README's pass count vs passing.txt");
+        Map<String, Integer> perFolder = new TreeMap<>();
+        for (String p : passing) {
+            perFolder.merge(p.substring(0, p.indexOf('/')), 1, Integer::sum);
+        }
+        Map<String, Integer> table = new TreeMap<>();
+        int scripts = 0;
+        for (String line : readme.substring(total.end()).lines().toList()) {
+            Matcher row = ROW.matcher(line);
+            if (row.find()) {
+                int pass = Integer.parseInt(row.group(2));
+                if (pass > 0) {
+                    table.put(row.group(1), pass);
+                }
+                scripts += pass + Integer.parseInt(row.group(3)) + Integer.parseInt(row.group(4));
+            } else if (!table.isEmpty() && !line.startsWith("|")) {
+                break;
+            }
+        }
+        assertEquals(perFolder, table, "README's table (pass per folder) vs passing.txt");
+        assertEquals(Integer.parseInt(total.group(2)), scripts, "README's table covers every script it counts");
+        Path dir = upstream();
+        if (Files.isDirectory(dir)) {
+            assertEquals(PdReport.scripts(List.of(dir)).size(), scripts, "README's script count vs " + dir);
         }
     }
 
