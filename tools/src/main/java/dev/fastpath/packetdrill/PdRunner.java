@@ -100,10 +100,20 @@ public final class PdRunner {
     private boolean tsKnown;
     private int localPort = SERVER_PORT;
     private int remotePort = REMOTE_PORT;
+    private UnderTest underTest = UnderTest.NONE;
+    private int passiveChildren;
+    private int ignored;
     private long lastEventUs;
     private boolean tso = true;
     private boolean finalAction;
     private PdSyscalls syscalls;
+
+    /**
+     * packetdrill's socket under test (run_packet.c, run_system_call.c): socket() makes the new socket the
+     * one packets map to; an inbound packet while it listens creates a child with a fresh remote port
+     * (next_ephemeral_port()); connect() adopts the local port of the SYN the stack sends.
+     */
+    private enum UnderTest { NONE, NEW, LISTENING, CONNECTING, CHILD }
 
     private PdRunner(Path dir) {
         this.dir = dir;
@@ -272,6 +282,55 @@ public final class PdRunner {
         return bindPort;
     }
 
+    /** socket() created a socket: later packets map to it. */
+    void socketCreated() {
+        underTest = UnderTest.NEW;
+    }
+
+    /** listen() succeeded on the socket under test. */
+    void listening() {
+        if (underTest == UnderTest.NEW) {
+            underTest = UnderTest.LISTENING;
+        }
+    }
+
+    /** connect() on the socket under test: its SYN (to the script's server port) gives the live tuple. */
+    void connecting() {
+        underTest = UnderTest.CONNECTING;
+        remotePort = SERVER_PORT;
+        localPort = -1;
+        isnKnown = false;
+        tsKnown = false;
+    }
+
+    /**
+     * Whether a segment the stack sent belongs to the socket under test, judged when it is looked at as
+     * packetdrill's sniff_outbound_live_packet() does: a segment of another 4-tuple (e.g. the RST of a
+     * socket closed earlier in the script) is skipped, a connecting socket's SYN fixes its local port.
+     */
+    private boolean underTest(TcpSegment seg) {
+        if (underTest == UnderTest.CONNECTING && (seg.flags() & (TcpHeader.SYN | TcpHeader.ACK)) == TcpHeader.SYN
+                && seg.destinationPort() == SERVER_PORT) {
+            localPort = seg.sourcePort();
+            return true;
+        }
+        return seg.sourcePort() == localPort && seg.destinationPort() == remotePort;
+    }
+
+    /** Drops what is queued for other sockets. @return whether a segment of the socket under test waits */
+    private boolean pendingForUnderTest() {
+        while (!outbound.isEmpty() && !underTest(outbound.peek().seg())) {
+            Out o = outbound.poll();
+            ignored++;
+            if (ignored <= 3) {
+                notes.add("ignored a segment of a socket no longer under test: "
+                        + PdSegments.actual(o.seg(), o.ecn(), localIsn, remoteIsn, tsOffset, tsKnown) + " at "
+                        + secs(o.atUs()) + " s");
+            }
+        }
+        return !outbound.isEmpty();
+    }
+
     /** packetdrill's tolerance for an event at {@code t}: the fixed one or a percentage of the gap before it. */
     long tolerance(long t) {
         long dynamic = (long) (tolerancePercent / 100.0 * Math.max(0, t - lastEventUs));
@@ -312,6 +371,14 @@ public final class PdRunner {
     }
 
     private void inject(PdEvent.Packet p) {
+        if (underTest == UnderTest.LISTENING) {
+            // handle_listen_for_script_packet(): a child socket with its own live 4-tuple.
+            underTest = UnderTest.CHILD;
+            remotePort = REMOTE_PORT + passiveChildren++;
+            localPort = bindPort;
+            isnKnown = false;
+            tsKnown = false;
+        }
         boolean syn = (p.flags() & TcpHeader.SYN) != 0;
         if (syn) {
             remoteIsn = p.start();
@@ -402,10 +469,10 @@ public final class PdRunner {
         long tol = tolerance(t);
         long lo = any ? Long.MIN_VALUE : t - tol;
         long hi = any ? nowUs() + ANY_LIMIT_US : end + tol;
-        while (outbound.isEmpty() && nowUs() < hi) {
+        while (!pendingForUnderTest() && nowUs() < hi) {
             advanceTo(Math.min(hi, nowUs() + STEP_US));
         }
-        if (outbound.isEmpty()) {
+        if (!pendingForUnderTest()) {
             throw new Fail(p.line(), "expected " + PdSegments.describe(p) + " at " + secs(t)
                     + " s; nothing was sent by " + secs(hi) + " s");
         }
@@ -505,7 +572,8 @@ public final class PdRunner {
         collect();
         int judged = TcpHeader.SYN | TcpHeader.FIN | TcpHeader.RST;
         for (Out o : outbound) {
-            if (!o.afterFinal() && ((o.seg().flags() & judged) != 0 || o.seg().payload().length > 0)) {
+            boolean judge = (o.seg().flags() & judged) != 0 || o.seg().payload().length > 0;
+            if (!o.afterFinal() && underTest(o.seg()) && judge) {
                 throw new Fail(0, "unexpected segment "
                         + PdSegments.actual(o.seg(), o.ecn(), localIsn, remoteIsn, tsOffset, tsKnown) + " sent at "
                         + secs(o.atUs()) + " s: no line of the script expects it");

@@ -44,7 +44,6 @@ final class PdShell {
      */
     static final Map<String, Map<String, String>> NO_KNOB = Map.ofEntries(
             Map.entry("net.ipv4.tcp_frto", Map.of("2", "Linux's default (F-RTO, RFC 5682)")),
-            Map.entry("net.ipv4.tcp_dsack", Map.of("1", "Linux's default (D-SACK on)")),
             Map.entry("net.ipv4.tcp_fack", Map.of("0", "not a sysctl since Linux 4.15 (sysctl -q fails quietly)")),
             Map.entry("net.ipv4.tcp_early_retrans", Map.of("3", "Linux's default (TLP on)",
                     "4", "same as 3 since RACK (ip-sysctl: 3 or 4 enable TLP)")),
@@ -56,7 +55,6 @@ final class PdShell {
             Map.entry("net.ipv4.tcp_pacing_ca_ratio", Map.of("120", "Linux's default")),
             Map.entry("net.ipv4.tcp_notsent_lowat", Map.of("4294967295", "Linux's default (no limit)")),
             Map.entry("net.ipv4.tcp_min_tso_segs", Map.of("2", "Linux's default")),
-            Map.entry("net.ipv4.tcp_shrink_window", Map.of("0", "Linux's default (never shrink)")),
             Map.entry("net.ipv4.tcp_mtu_probing", Map.of("0", "Linux's default (off)")),
             Map.entry("net.ipv4.tcp_fastopen_blackhole_timeout_sec", Map.of("0", "Linux's default since 5.14")),
             Map.entry("net.ipv4.tcp_fastopen_key", Map.of("*", "the key only serves server-side Fast Open, which"

@@ -146,7 +146,7 @@ final class PdSyscalls {
         return switch (n) {
             case "socket" -> socket(c);
             case "bind" -> api.bind(fd(c, 0), PdRunner.LOCAL_IP, r.bindPort());
-            case "listen" -> api.listen(fd(c, 0), (int) sym(c, arg(c, 1)));
+            case "listen" -> listen(c);
             case "accept", "accept4" -> accept(c, endUs);
             case "connect" -> connect(c, endUs);
             case "read", "recv", "recvfrom" -> read(c, fd(c, 0), length(c, 2), recvFlags(c), endUs);
@@ -178,8 +178,17 @@ final class PdSyscalls {
         int fd = api.socket((int) domain, (int) sym(c, arg(c, 1)), (int) sym(c, arg(c, 2)));
         if (fd >= 0) {
             lastFd = fd;
+            r.socketCreated();
         }
         return fd;
+    }
+
+    private long listen(PdEvent.Syscall c) {
+        int n = api.listen(fd(c, 0), (int) sym(c, arg(c, 1)));
+        if (n == 0) {
+            r.listening();
+        }
+        return n;
     }
 
     private static int length(PdEvent.Syscall c, int i) {
@@ -227,6 +236,7 @@ final class PdSyscalls {
             @Override
             public long tryNow() {
                 if (!started[0]) {
+                    r.connecting();
                     int n = api.connect(fd, PdRunner.REMOTE_IP, PdRunner.SERVER_PORT, r.nowNs());
                     if (n != -Errno.EINPROGRESS) {
                         return n;
@@ -342,6 +352,9 @@ final class PdSyscalls {
         lastFd = fd;
         byte[] buf = withBuffer ? new byte[Math.max(length, 0)] : null;
         boolean nb = api.nonBlocking(fd) || (flags & SocketConstants.MSG_DONTWAIT) != 0;
+        if (api.state(fd) == TcpState.CLOSE) {
+            r.connecting();
+        }
         long first = api.sendFastOpen(fd, buf, 0, length, PdRunner.REMOTE_IP, PdRunner.SERVER_PORT, r.nowNs());
         if (nb || (first < 0 && first != -Errno.EINPROGRESS) || first == length && api.state(fd) != TcpState.SYN_SENT) {
             return first;

@@ -132,6 +132,32 @@ class PdRunnerTest {
     }
 
     @Test
+    @DisplayName("segments of a socket no longer under test are skipped; a new listener's child gets a new tuple")
+    void socketUnderTest() {
+        // close(4) with unread data sends an RST (tcp_close()); socket() then moves packetdrill's socket
+        // under test, the next SYN makes a child with a fresh remote port, and the RST is not its packet.
+        String again = """
+                   +0 < P. 1:101(100) ack 1 win 32792
+                   +0 > . 1:1(0) ack 101
+                   +0 close(4) = 0
+                   +0 close(3) = 0
+                   +0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+                   +0 bind(3, ..., ...) = 0
+                   +0 listen(3, 1) = 0
+                   +0 < S 0:0(0) win 32792 <mss 1000>
+                   +0 > S. 0:0(0) ack 1 <mss 1460>
+                 +.01 < . 1:1(0) ack 1 win 32792
+                   +0 accept(3, ..., ...) = 4
+                """;
+        PdResult r = script(OPEN + again);
+        assertEquals(PdResult.Status.PASS, r.status(), r.toString());
+        // The same RST while its socket is still the one under test fails the script.
+        PdResult stray = script(OPEN + "   +0 < P. 1:101(100) ack 1 win 32792\n   +0 > . 1:1(0) ack 101\n"
+                + "   +0 close(4) = 0\n   +.01 < . 1:1(0) ack 1 win 32792\n   +0 > . 1:1(0) ack 101\n");
+        assertFail(stray, 13, "`R");
+    }
+
+    @Test
     @DisplayName("a bare ACK after the last expected line is not judged (upstream scripts omit them)")
     void trailingAckIsNotJudged() {
         PdResult r = script(OPEN + "   +0 < P. 1:101(100) ack 1 win 32792\n   +.01 read(4, ..., 1000) = 100\n");
@@ -297,7 +323,7 @@ class PdRunnerTest {
     @DisplayName("shell lines: known sysctls reach the configuration; a knob the engine lacks is unsupported")
     void shellLines() {
         PdResult r = script("""
-            `sysctl -q net.ipv4.tcp_syncookies=2 net.ipv4.tcp_dsack=1
+            `sysctl -q net.ipv4.tcp_syncookies=2 net.ipv4.tcp_frto=2
             ip tcp_metrics flush all`
                 0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
                +0 bind(3, ..., ...) = 0
@@ -306,7 +332,7 @@ class PdRunnerTest {
                +0 > R 77:77(0)
             """);
         assertEquals(PdResult.Status.PASS, r.status(), r.toString());
-        assertTrue(r.notes().contains("no knob: net.ipv4.tcp_dsack=1 — Linux's default (D-SACK on)"), r.notes()
+        assertTrue(r.notes().contains("no knob: net.ipv4.tcp_frto=2 — Linux's default (F-RTO, RFC 5682)"), r.notes()
                 .toString());
         PdResult u = script("`sysctl -q net.ipv4.tcp_nosuch=1`\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n");
         assertEquals(PdResult.Status.UNSUPPORTED, u.status(), u.toString());
