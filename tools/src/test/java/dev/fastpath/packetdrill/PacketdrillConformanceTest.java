@@ -27,15 +27,15 @@ import org.junit.jupiter.api.TestFactory;
  * copied) against the engine. The scripts that pass are listed in
  * {@code src/test/resources/packetdrill/passing.txt}: a listed script that stops passing fails the
  * build; one that newly passes is reported so the list can grow. The project's own scripts
- * ({@code src/test/resources/packetdrill/fastpath}) must all pass. The list must agree with the README's
- * conformance table. Without the scripts the upstream tests skip with the reason, unless the run requires
- * them ({@code FASTPATH_PACKETDRILL_REQUIRED=1}, set by {@code .ci/run}, or
- * {@code -Dfastpath.packetdrill.required=true}): then they fail.
+ * ({@code src/test/resources/packetdrill/fastpath}) must all pass. The list must agree with the
+ * conformance table in docs/conformance.md. Without the scripts the upstream tests skip with the
+ * reason, unless the run requires them ({@code FASTPATH_PACKETDRILL_REQUIRED=1}, set by
+ * {@code .ci/run}, or {@code -Dfastpath.packetdrill.required=true}): then they fail.
  */
 class PacketdrillConformanceTest {
     private static final Path OWN = Path.of("src/test/resources/packetdrill/fastpath");
     private static final Path PASSING = Path.of("src/test/resources/packetdrill/passing.txt");
-    private static final Path README = Path.of("../README.md");
+    private static final Path TABLE = Path.of("../docs/conformance.md");
     private static final Pattern TOTAL = Pattern.compile("Upstream results now \\(.*?; (\\d+) of (\\d+) pass\\)");
     private static final Pattern ROW = Pattern.compile("^\\| ([a-z_]+) \\| (\\d+) \\| (\\d+) \\| (\\d+) \\|");
 
@@ -117,20 +117,20 @@ class PacketdrillConformanceTest {
     }
 
     @Test
-    @DisplayName("the README's conformance table states what passing.txt lists: per folder and in total")
-    void readmeAgreesWithPassingList() throws IOException {
-        String readme = Files.readString(README);
-        Matcher total = TOTAL.matcher(readme);
-        assertTrue(total.find(), "README has no 'Upstream results now (...; N of M pass)' line");
+    @DisplayName("docs/conformance.md's table states what passing.txt lists: per folder and in total")
+    void tableAgreesWithPassingList() throws IOException {
+        String doc = Files.readString(TABLE);
+        Matcher total = TOTAL.matcher(doc);
+        assertTrue(total.find(), "docs/conformance.md has no 'Upstream results now (...; N of M pass)' line");
         Set<String> passing = passingList();
-        assertEquals(passing.size(), Integer.parseInt(total.group(1)), "README's pass count vs passing.txt");
+        assertEquals(passing.size(), Integer.parseInt(total.group(1)), "conformance.md pass count vs passing.txt");
         Map<String, Integer> perFolder = new TreeMap<>();
         for (String p : passing) {
             perFolder.merge(p.substring(0, p.indexOf('/')), 1, Integer::sum);
         }
         Map<String, Integer> table = new TreeMap<>();
         int scripts = 0;
-        for (String line : readme.substring(total.end()).lines().toList()) {
+        for (String line : doc.substring(total.end()).lines().toList()) {
             Matcher row = ROW.matcher(line);
             if (row.find()) {
                 int pass = Integer.parseInt(row.group(2));
@@ -142,11 +142,11 @@ class PacketdrillConformanceTest {
                 break;
             }
         }
-        assertEquals(perFolder, table, "README's table (pass per folder) vs passing.txt");
-        assertEquals(Integer.parseInt(total.group(2)), scripts, "README's table covers every script it counts");
+        assertEquals(perFolder, table, "conformance.md table (pass per folder) vs passing.txt");
+        assertEquals(Integer.parseInt(total.group(2)), scripts, "conformance.md table covers every script it counts");
         Path dir = upstream();
         if (Files.isDirectory(dir)) {
-            assertEquals(PdReport.scripts(List.of(dir)).size(), scripts, "README's script count vs " + dir);
+            assertEquals(PdReport.scripts(List.of(dir)).size(), scripts, "conformance.md script count vs " + dir);
         }
     }
 
