@@ -98,6 +98,9 @@ public final class PdRunner {
     private long remoteIsn;
     private long tsOffset;
     private boolean tsKnown;
+    /** Script TS val → live TS val of the {@code >} lines so far (packetdrill's per-socket ts_val_map). */
+    private final Map<Long, Long> tsVals = new java.util.HashMap<>();
+    private boolean tsEcrScaled;
     private int localPort = SERVER_PORT;
     private int remotePort = REMOTE_PORT;
     private UnderTest underTest = UnderTest.NONE;
@@ -168,8 +171,12 @@ public final class PdRunner {
                 case "tcp_ts_tick_usecs" -> tsTickUs = Long.parseLong(v);
                 case "strict_segments" -> tso = false;
                 case "bind_port" -> bindPort = Integer.parseInt(v);
+                case "tcp_ts_ecr_scaled" -> tsEcrScaled = true;
                 case "ip_version" -> {
-                    if (!v.equals("ipv4")) {
+                    if (v.equals("ipv4-mapped-ipv6")) {
+                        notes.add("--ip_version=ipv4-mapped-ipv6 runs as ipv4: the packets are IPv4 either way;"
+                                + " sockets are the engine's AF_INET ones");
+                    } else if (!v.equals("ipv4")) {
                         throw new Unsupported(0, "--ip_version=" + v + " (the engine is IPv4 only)");
                     }
                 }
@@ -301,6 +308,7 @@ public final class PdRunner {
         localPort = -1;
         isnKnown = false;
         tsKnown = false;
+        tsVals.clear();
     }
 
     /**
@@ -378,6 +386,7 @@ public final class PdRunner {
             localPort = bindPort;
             isnKnown = false;
             tsKnown = false;
+            tsVals.clear();
         }
         boolean syn = (p.flags() & TcpHeader.SYN) != 0;
         if (syn) {
@@ -387,7 +396,7 @@ public final class PdRunner {
         long ack = (p.flags() & TcpHeader.ACK) == 0 || p.ack() < 0 ? 0 : isnKnown ? localIsn + p.ack() : p.ack();
         List<TcpOption> opts = new ArrayList<>();
         for (PdOption o : p.options() == null ? List.<PdOption>of() : p.options()) {
-            opts.add(wireOption(p.line(), o));
+            opts.add(wireOption(p.line(), o, (p.flags() & TcpHeader.ACK) != 0));
         }
         TcpSegment s = new TcpSegment(remotePort, localPort, (int) seq, (int) ack, 0, p.flags(),
                 p.window() >= 0 ? p.window() : 65535, 0, Math.max(p.urg(), 0), opts, new byte[p.length()]);
@@ -428,7 +437,27 @@ public final class PdRunner {
         syscalls.progress();
     }
 
-    private TcpOption wireOption(int line, PdOption o) {
+    /**
+     * An inbound TS ecr as packetdrill's map_inbound_packet() maps it: with ACK set it must echo the TS val
+     * of an earlier {@code >} line (the live value that line matched), or with {@code --tcp_ts_ecr_scaled}
+     * it is interpolated from the first mapping; otherwise the script fails.
+     */
+    private long inboundEcr(int line, boolean ack, long ecr) {
+        if (!ack) {
+            return ecr;
+        }
+        Long live = tsVals.get(ecr);
+        if (live != null) {
+            return live;
+        }
+        if (tsEcrScaled && tsKnown) {
+            return (ecr + tsOffset) & 0xFFFFFFFFL;
+        }
+        throw new Fail(line, "unable to find mapping for timestamp ecr " + ecr + " (no > line had TS val " + ecr
+                + "; --tcp_ts_ecr_scaled interpolates)");
+    }
+
+    private TcpOption wireOption(int line, PdOption o, boolean ack) {
         long[] v = o.values();
         return switch (o.kind()) {
             case "nop" -> new TcpOption.Nop();
@@ -436,7 +465,7 @@ public final class PdRunner {
             case "sackOK" -> new TcpOption.SackPermitted();
             case "mss" -> new TcpOption.Mss((int) v[0]);
             case "wscale" -> new TcpOption.WindowScale((int) v[0]);
-            case "TS" -> new TcpOption.Timestamps(v[0], v[1] == 0 || !tsKnown ? v[1] : (v[1] + tsOffset) & 0xFFFFFFFFL);
+            case "TS" -> new TcpOption.Timestamps(v[0], inboundEcr(line, ack, v[1]));
             case "FO", "FOEXP" -> {
                 boolean exp = o.kind().equals("FOEXP");
                 byte[] data = new byte[v.length + (exp ? 2 : 0)];
@@ -516,6 +545,7 @@ public final class PdRunner {
             }
             if (e.kind().equals("TS")) {
                 long liveVal = a.values()[0];
+                tsVals.put(e.values()[0], liveVal);
                 if (!tsKnown) {
                     tsOffset = (liveVal - e.values()[0]) & 0xFFFFFFFFL;
                     tsKnown = true;

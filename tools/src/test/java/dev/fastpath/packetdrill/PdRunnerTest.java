@@ -158,6 +158,25 @@ class PdRunnerTest {
     }
 
     @Test
+    @DisplayName("an inbound TS ecr must echo a TS val of an earlier > line unless --tcp_ts_ecr_scaled")
+    void tsEcrMapping() {
+        String text = """
+                    0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+                   +0 bind(3, ..., ...) = 0
+                   +0 listen(3, 1) = 0
+                   +0 < S 0:0(0) win 32792 <mss 1000,sackOK,TS val 100 ecr 0>
+                   +0 > S. 0:0(0) ack 1 <mss 1460,sackOK,TS val 700 ecr 100>
+                 +.01 < . 1:1(0) ack 1 win 32792 <nop,nop,TS val 110 ecr 700>
+                   +0 accept(3, ..., ...) = 4
+                """;
+        assertEquals(PdResult.Status.PASS, script(text).status());
+        String unseen = text.replace("ecr 700>", "ecr 710>");
+        assertFail(script(unseen), 6, "unable to find mapping for timestamp ecr 710");
+        PdResult scaled = script("--tcp_ts_ecr_scaled\n" + unseen);
+        assertEquals(PdResult.Status.PASS, scaled.status(), scaled.toString());
+    }
+
+    @Test
     @DisplayName("a bare ACK after the last expected line is not judged (upstream scripts omit them)")
     void trailingAckIsNotJudged() {
         PdResult r = script(OPEN + "   +0 < P. 1:101(100) ack 1 win 32792\n   +.01 read(4, ..., 1000) = 100\n");
