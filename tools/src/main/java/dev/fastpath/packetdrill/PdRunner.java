@@ -38,7 +38,7 @@ import java.util.Map;
  * <p>Strictness: flags, sequence and acknowledgment numbers, length, window (when given), urgent
  * pointer (when given), IP ECN field (when marked) and options (unless {@code <...>}) must match
  * exactly; outbound checksums must be right; a segment the script does not expect is a failure when a
- * later {@code >} line sees it first, and at the end of the script (see {@link #endOfScript}). Aggregation
+ * later {@code >} line sees it first; after the last one nothing is judged (see {@link #endOfScript}). Aggregation
  * of back-to-back frames into the packet a TSO device would show is described in {@link PdSegments}.
  */
 public final class PdRunner {
@@ -593,20 +593,18 @@ public final class PdRunner {
      * The end of the script. packetdrill looks at outbound packets only when a {@code >} line asks for one
      * (run_packet.c sniff_outbound_live_packet()), so a stray packet is caught only by a later {@code >}
      * line, and once the last event ran the script ends (run.c run_script(): close_all_fds(), RSTs injected,
-     * nothing sniffed). The runner is stricter: a segment the engine sent before the last event began that
-     * no line took fails the script when it carries data, SYN, FIN or RST. A bare ACK is not judged there:
-     * upstream scripts leave out ACKs Linux sends after their last {@code >} line because packetdrill never
-     * looks at them (e.g. validate-established-no-flags ends on data Linux acknowledges at once).
+     * nothing sniffed). The runner judges the same way, so that a script Linux passes under packetdrill
+     * passes here too (the kernel backend showed Linux "failing" blocking-write, whose data segments no
+     * line lists, under a stricter rule); what no line took is listed in the notes.
      */
     private void endOfScript() {
         collect();
-        int judged = TcpHeader.SYN | TcpHeader.FIN | TcpHeader.RST;
+        int listed = 0;
         for (Out o : outbound) {
-            boolean judge = (o.seg().flags() & judged) != 0 || o.seg().payload().length > 0;
-            if (!o.afterFinal() && underTest(o.seg()) && judge) {
-                throw new Fail(0, "unexpected segment "
+            if (underTest(o.seg()) && listed++ < 5) {
+                notes.add("not judged (no line after it looks, as in packetdrill): "
                         + PdSegments.actual(o.seg(), o.ecn(), localIsn, remoteIsn, tsOffset, tsKnown) + " sent at "
-                        + secs(o.atUs()) + " s: no line of the script expects it");
+                        + secs(o.atUs()) + " s");
             }
         }
     }
