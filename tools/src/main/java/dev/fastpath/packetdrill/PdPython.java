@@ -2,7 +2,6 @@ package dev.fastpath.packetdrill;
 
 import dev.fastpath.api.TcpInfo;
 import java.io.IOException;
-import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,16 +18,10 @@ import java.util.regex.Pattern;
  * TCP_ESTABLISHED…, TCP_CA_Open…, TCPI_OPT_…) followed by the block's text — runs in python3. Variables
  * carry from block to block; a failing assert (any exception) fails the script at that block's line.
  *
- * <p>The {@code tcpi_*} names come from {@link TcpInfo}'s components (camelCase → snake_case, a {@code Us}
- * or {@code Ms} unit suffix dropped), so a field the engine adds reaches the scripts; a field the engine
- * does not report is a NameError, i.e. a failure (Linux reports every one).
+ * <p>The {@code tcpi_*} names are struct tcp_info's own ({@link TcpInfo#fields()}: the engine fills the
+ * struct byte for byte as Linux 6.18 does), so every field reaches the scripts, as on Linux.
  */
 final class PdPython {
-    /** TcpInfo components whose tcpi name is not the mechanical one. */
-    private static final Map<String, String> RENAMED = Map.of("unackedSegments", "tcpi_unacked",
-            "advMss", "tcpi_advmss");
-    /** TcpInfo components that are not Linux tcp_info fields (tcpi_unacked counts segments, not bytes). */
-    private static final List<String> NOT_TCPI = List.of("unacked");
     private static final String PREAMBLE = """
             import sys
             import traceback
@@ -83,28 +76,13 @@ final class PdPython {
         program.append("_line = ").append(line).append('\n').append(code.stripLeading()).append("\n\n");
     }
 
-    /** The {@code tcpi_*} variables of a snapshot, unsigned as packetdrill prints them. */
+    /** The {@code tcpi_*} variables of a snapshot: every field of struct tcp_info, unsigned (u64 as is). */
     static Map<String, Long> tcpiValues(TcpInfo info) {
         Map<String, Long> out = new java.util.TreeMap<>();
-        for (RecordComponent c : TcpInfo.class.getRecordComponents()) {
-            String n = c.getName();
-            if (NOT_TCPI.contains(n)) {
-                continue;
-            }
-            try {
-                Object v = c.getAccessor().invoke(info);
-                long value = v instanceof Integer i ? Integer.toUnsignedLong(i) : ((Number) v).longValue();
-                out.put(RENAMED.getOrDefault(n, tcpiName(n)), value);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
-            }
+        for (TcpInfo.Field f : TcpInfo.fields()) {
+            out.put("tcpi_" + f.name(), info.get(f.name()));
         }
         return out;
-    }
-
-    static String tcpiName(String component) {
-        String n = component.replaceAll("(Us|Ms)$", "");
-        return "tcpi_" + n.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
     }
 
     /**
