@@ -43,7 +43,20 @@ public final class Config {
      * @throws IOException when the file cannot be read
      */
     public static Config load(Path file) throws IOException {
-        return defaults().merge(Toml.parse(file), file.toString());
+        return load(file, null);
+    }
+
+    /**
+     * A file that also holds a command's own table (the load balancer's {@code [lb]}), which the knobs skip.
+     *
+     * @param file         the file
+     * @param commandTable the command's table, or null
+     * @return the configuration
+     * @throws ConfigException naming the file, line, key and value of the first problem
+     * @throws IOException when the file cannot be read
+     */
+    public static Config load(Path file, String commandTable) throws IOException {
+        return defaults().merge(Toml.parse(file), file.toString(), commandTable);
     }
 
     /**
@@ -52,16 +65,19 @@ public final class Config {
      * @throws ConfigException on the first problem
      */
     public static Config parse(String toml) {
-        return defaults().merge(Toml.parse(toml), "<text>");
+        return defaults().merge(Toml.parse(toml), "<text>", null);
     }
 
-    private Config merge(TomlParseResult toml, String source) {
+    private Config merge(TomlParseResult toml, String source, String commandTable) {
         if (toml.hasErrors()) {
             throw new ConfigException(source + ": " + toml.errors().getFirst().toString());
         }
         long[] v = values.clone();
         for (Map.Entry<String, Object> e : toml.dottedEntrySet()) {
             String key = e.getKey();
+            if (commandTable != null && (key.equals(commandTable) || key.startsWith(commandTable + "."))) {
+                continue;
+            }
             Knob k = Knob.byKey(key);
             if (k == null) {
                 throw new ConfigException(source + ": unknown key '" + key + "' at " + toml.inputPositionOf(key)

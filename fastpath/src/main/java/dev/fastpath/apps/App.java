@@ -32,4 +32,14 @@ public interface App extends TcpEvents {
 
     /** Closes the listener and every connection (the worker is stopping). */
     void stop(long nowNs);
+
+    /**
+     * Appends the application's own non-zero counters as {@code PREFIXName value} lines (the worker's report at
+     * SIGTERM). Any thread; the demo servers have none.
+     *
+     * @param sb     where to append
+     * @param prefix {@code workerN.}
+     */
+    default void report(StringBuilder sb, String prefix) {
+    }
 }

@@ -14,6 +14,7 @@ public final class Pool {
     private final Backend[] backends;
     private final int[] table;
     private final boolean proxyProtocol;
+    private final HealthSpec health;
 
     /**
      * @param backends      every backend, UP or not (established flows look theirs up by slot)
@@ -21,6 +22,17 @@ public final class Pool {
      * @param proxyProtocol whether a PROXY protocol v2 header opens every backend connection
      */
     public Pool(List<Backend> backends, int[] table, boolean proxyProtocol) {
+        this(backends, table, proxyProtocol, null);
+    }
+
+    /**
+     * @param backends      every backend, UP or not (established flows look theirs up by slot)
+     * @param table         the lookup table: indices into {@code backends}, or an empty table when none is UP
+     * @param proxyProtocol whether a PROXY protocol v2 header opens every backend connection
+     * @param health        the active health check, or null for none
+     */
+    public Pool(List<Backend> backends, int[] table, boolean proxyProtocol, HealthSpec health) {
+        this.health = health;
         this.backends = backends.toArray(Backend[]::new);
         this.table = table.clone();
         this.proxyProtocol = proxyProtocol;
@@ -61,6 +73,11 @@ public final class Pool {
             }
         }
         return null;
+    }
+
+    /** @return the health check, or null */
+    public HealthSpec health() {
+        return health;
     }
 
     /** @return whether backend connections start with a PROXY protocol v2 header */

@@ -287,6 +287,7 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
         for (TcpStat s : TcpStat.values()) {
             line(sb, p, s.name(), c.get(s));
         }
+        app.report(sb, p);
         if (cookieOffload != null) {
             line(sb, p, "FpXdpSynAcks", cookieOffload.answered()); // of TcpExtSyncookiesSent: sent by the program
         }

@@ -61,13 +61,13 @@ public final class StackOptions {
                     + "default keep")
     private String kernelIngress;
 
-    @Option(names = "--io", required = true, paramLabel = "af_xdp|af_packet", description = "packet backend")
+    @Option(names = "--io", paramLabel = "af_xdp|af_packet", description = "packet backend")
     private String io;
 
-    @Option(names = "--iface", required = true, paramLabel = "IF", description = "the interface")
+    @Option(names = "--iface", paramLabel = "IF", description = "the interface")
     private String iface;
 
-    @Option(names = "--ip", required = true, paramLabel = "ADDR/PREFIX", description = "the stack's address")
+    @Option(names = "--ip", paramLabel = "ADDR/PREFIX", description = "the stack's address")
     private String ip;
 
     @Option(names = "--gateway", paramLabel = "ADDR", description = "next hop for off-subnet destinations")
@@ -93,11 +93,49 @@ public final class StackOptions {
     @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
     private CommandLine.Model.CommandSpec spec;
 
+    /** A table of the --config file that belongs to the command, not to the knobs (null: none). */
+    private String commandTable;
+
+    /**
+     * Values a command read from its own configuration file, used where the command line gave none (the command
+     * line wins).
+     *
+     * @param fileIo      --io, or null
+     * @param fileIface   --iface, or null
+     * @param fileIp      --ip, or null
+     * @param fileGateway --gateway, or null
+     */
+    public void fileDefaults(String fileIo, String fileIface, String fileIp, String fileGateway) {
+        io = io == null ? fileIo : io;
+        iface = iface == null ? fileIface : iface;
+        ip = ip == null ? fileIp : ip;
+        gateway = gateway == null ? fileGateway : gateway;
+    }
+
+    /**
+     * The --config file also holds a table of the command's own ({@code lb} for the load balancer): the knobs
+     * skip it.
+     *
+     * @param table the table's name
+     */
+    public void commandTable(String table) {
+        this.commandTable = table;
+    }
+
+    /** @return the --config file, or null */
+    public Path configFile() {
+        return configFile;
+    }
+
     /**
      * @return every shared option, checked
      * @throws IOException when the configuration file cannot be read
      */
     public Parsed parse() throws IOException {
+        if (io == null || iface == null || ip == null) {
+            throw usage("missing required option: " + (io == null ? "--io af_xdp|af_packet"
+                    : iface == null ? "--iface IF" : "--ip ADDR/PREFIX"));
+        }
         Server.Io kind = switch (io.toLowerCase(Locale.ROOT)) {
             case "af_xdp" -> Server.Io.AF_XDP;
             case "af_packet" -> Server.Io.AF_PACKET;
@@ -146,7 +184,7 @@ public final class StackOptions {
 
     private Config config() throws IOException {
         try {
-            Config c = configFile == null ? Config.defaults() : Config.load(configFile);
+            Config c = configFile == null ? Config.defaults() : Config.load(configFile, commandTable);
             return c.withOverrides(overrides);
         } catch (ConfigException e) {
             throw usage(e.getMessage());

@@ -15,6 +15,8 @@ import dev.fastpath.table.ConnectionTable;
  * Kernel: af_inet.c, tcp.c, tcp_ipv4.c.
  */
 public final class SocketOps {
+    private static final byte[] NOTHING = new byte[0];
+
     private final TcpEngine e;
 
     SocketOps(TcpEngine engine) {
@@ -323,6 +325,85 @@ public final class SocketOps {
             return -Errno.ENOTCONN;
         }
         return -Errno.EAGAIN;
+    }
+
+    /**
+     * Moves received bytes of one connection straight into another's send queue: splice(2) from a socket through a
+     * pipe into a socket, collapsed into one copy from ring to ring. As much moves as the source holds and the sink
+     * has room for, so a full sink leaves the bytes in the source's receive queue and its window closes (a proxy's
+     * backpressure). The source is consumed as by read() (window update, autotuning), the sink transmits as by
+     * write().
+     *
+     * @param from  the connection to read
+     * @param to    the connection to write
+     * @param max   the most to move
+     * @param nowNs the current time
+     * @return bytes moved; 0 at the source's end of stream (its FIN came and nothing is left); −EAGAIN when the
+     *         source has nothing yet or the sink no room (or has not connected yet); −EPIPE when the sink can no
+     *         longer send; the source's −errno as read() returns it
+     */
+    public int splice(int from, int to, int max, long nowNs) {
+        TcpSock src = e.sock(from);
+        TcpSock dst = e.sock(to);
+        if (src == null || dst == null) {
+            return -Errno.EBADF;
+        }
+        if (dst.state == TcpState.SYN_SENT || dst.state == TcpState.SYN_RECV) {
+            return -Errno.EAGAIN;
+        }
+        if (dst.error != 0 || dst.sndShutdown
+                || (dst.state != TcpState.ESTABLISHED && dst.state != TcpState.CLOSE_WAIT)) {
+            return -Errno.EPIPE;
+        }
+        int queued = src.recvQueue == null ? 0 : src.recvQueue.size();
+        if (queued == 0) {
+            return recv(from, NOTHING, 0, 0, nowNs); // 0 at end of stream, −EAGAIN, or the source's error
+        }
+        int n = Math.min(Math.min(max, queued), dst.sendQueue.free());
+        if (n <= 0) {
+            return -Errno.EAGAIN;
+        }
+        dst.sendQueue.appendFrom(src.recvQueue, n);
+        src.recvQueue.consume(n);
+        src.copiedSeq += n;
+        if (src.synchronizedState()) {
+            TcpWindow.tcpRcvSpaceAdjust(e, src, nowNs);
+            TcpWindow.tcpCleanupRbuf(e, src, n, nowNs);
+        }
+        dst.moreComing = false;
+        TcpXmit.tcpWriteXmit(e, dst, nowNs);
+        return n;
+    }
+
+    /**
+     * getpeername().
+     *
+     * @param id a socket
+     * @return {@code (address & 0xFFFFFFFFL) << 16 | port} of the peer, or −ENOTCONN / −EBADF
+     */
+    public long peerName(int id) {
+        TcpSock s = e.sock(id);
+        if (s == null) {
+            return -Errno.EBADF;
+        }
+        if (s.remotePort == 0) {
+            return -Errno.ENOTCONN;
+        }
+        return (s.remoteIp & 0xFFFFFFFFL) << 16 | s.remotePort;
+    }
+
+    /**
+     * getsockname().
+     *
+     * @param id a socket
+     * @return {@code (address & 0xFFFFFFFFL) << 16 | port} of our end, or −EBADF
+     */
+    public long sockName(int id) {
+        TcpSock s = e.sock(id);
+        if (s == null) {
+            return -Errno.EBADF;
+        }
+        return (s.localIp & 0xFFFFFFFFL) << 16 | s.localPort;
     }
 
     /** shutdown(). Kernel: tcp_shutdown(). F1: acts on the connection whatever the references. */
