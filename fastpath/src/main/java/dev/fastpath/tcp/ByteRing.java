@@ -66,25 +66,6 @@ final class ByteRing {
     }
 
     /**
-     * Moves nothing yet: copies {@code n} bytes from the head of {@code src} to this ring's tail (the one copy of a
-     * splice between two connections); the caller consumes them from {@code src}.
-     *
-     * @param src a ring holding at least {@code n} bytes
-     * @param n   bytes, at most {@link #free()}
-     */
-    void appendFrom(ByteRing src, int n) {
-        int done = 0;
-        while (done < n) {
-            int from = (src.head + done) % src.data.length;
-            int tail = (head + size) % data.length;
-            int chunk = Math.min(n - done, Math.min(src.data.length - from, data.length - tail));
-            System.arraycopy(src.data, from, data, tail, chunk);
-            size += chunk;
-            done += chunk;
-        }
-    }
-
-    /**
      * Writes beyond the tail without making the bytes readable yet: out-of-order data waits there,
      * at its distance from rcv_nxt, until the gap before it fills ({@link #commit}).
      *

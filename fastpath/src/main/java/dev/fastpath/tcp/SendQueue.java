@@ -134,6 +134,22 @@ final class SendQueue {
         size += len;
     }
 
+    /**
+     * Copies bytes in at the tail straight from another connection's receive ring (the one copy of a splice; the
+     * caller has made room and consumes them from {@code src}).
+     *
+     * @param src  a receive ring
+     * @param from offset in {@code src} from its head
+     * @param len  bytes
+     */
+    void appendFrom(ByteRing src, int from, int len) {
+        int tail = (head + size) % data.length;
+        int first = Math.min(len, data.length - tail);
+        src.copyOut(from, data, tail, first);
+        src.copyOut(from + first, data, 0, len - first);
+        size += len;
+    }
+
     void copyOut(int from, byte[] dst, int off, int len) {
         int start = (head + from) % data.length;
         int first = Math.min(len, data.length - start);

@@ -6,6 +6,7 @@ import static dev.fastpath.api.SocketConstants.SHUT_WR;
 
 
 import dev.fastpath.api.Errno;
+import dev.fastpath.api.SocketConstants;
 import dev.fastpath.config.Knob;
 import dev.fastpath.table.ConnectionTable;
 
@@ -329,10 +330,10 @@ public final class SocketOps {
 
     /**
      * Moves received bytes of one connection straight into another's send queue: splice(2) from a socket through a
-     * pipe into a socket, collapsed into one copy from ring to ring. As much moves as the source holds and the sink
-     * has room for, so a full sink leaves the bytes in the source's receive queue and its window closes (a proxy's
-     * backpressure). The source is consumed as by read() (window update, autotuning), the sink transmits as by
-     * write().
+     * pipe into a socket, collapsed into one copy from ring to ring. As much moves as the source holds and the sink's
+     * send buffer takes (tcp_sendmsg_locked() with MSG_DONTWAIT), so a full sink leaves the bytes in the source's
+     * receive queue and its window closes (a proxy's backpressure); the sink's POLLOUT (onWritable) says when to
+     * go on. The source is consumed as by read() (window update, autotuning), the sink sends as by write().
      *
      * @param from  the connection to read
      * @param to    the connection to write
@@ -343,10 +344,14 @@ public final class SocketOps {
      *         longer send; the source's −errno as read() returns it
      */
     public int splice(int from, int to, int max, long nowNs) {
-        TcpSock src = e.sock(from);
-        TcpSock dst = e.sock(to);
+        TcpSock src = e.userSock(from);
+        TcpSock dst = e.userSock(to);
         if (src == null || dst == null) {
             return -Errno.EBADF;
+        }
+        int queued = src.recvQueue == null ? 0 : src.recvQueue.size();
+        if (queued == 0) {
+            return recv(from, NOTHING, 0, 0, nowNs); // 0 at end of stream, −EAGAIN, or the source's error
         }
         if (dst.state == TcpState.SYN_SENT || dst.state == TcpState.SYN_RECV) {
             return -Errno.EAGAIN;
@@ -355,23 +360,17 @@ public final class SocketOps {
                 || (dst.state != TcpState.ESTABLISHED && dst.state != TcpState.CLOSE_WAIT)) {
             return -Errno.EPIPE;
         }
-        int queued = src.recvQueue == null ? 0 : src.recvQueue.size();
-        if (queued == 0) {
-            return recv(from, NOTHING, 0, 0, nowNs); // 0 at end of stream, −EAGAIN, or the source's error
-        }
-        int n = Math.min(Math.min(max, queued), dst.sendQueue.free());
+        int n = TcpSend.tcpSpliceLocked(e, dst, src.recvQueue, Math.min(max, queued), SocketConstants.MSG_DONTWAIT,
+                nowNs);
         if (n <= 0) {
-            return -Errno.EAGAIN;
+            return n;
         }
-        dst.sendQueue.appendFrom(src.recvQueue, n);
         src.recvQueue.consume(n);
         src.copiedSeq += n;
         if (src.synchronizedState()) {
-            TcpWindow.tcpRcvSpaceAdjust(e, src, nowNs);
-            TcpWindow.tcpCleanupRbuf(e, src, n, nowNs);
+            TcpWindow.tcpRcvSpaceAdjust(e, src, nowNs); // as tcp_recvmsg_locked(): autotuning, then
+            TcpWindow.tcpCleanupRbuf(e, src, n, nowNs); // the ACK the read may owe the sender
         }
-        dst.moreComing = false;
-        TcpXmit.tcpWriteXmit(e, dst, nowNs);
         return n;
     }
 
@@ -382,7 +381,7 @@ public final class SocketOps {
      * @return {@code (address & 0xFFFFFFFFL) << 16 | port} of the peer, or −ENOTCONN / −EBADF
      */
     public long peerName(int id) {
-        TcpSock s = e.sock(id);
+        TcpSock s = e.userSock(id);
         if (s == null) {
             return -Errno.EBADF;
         }
@@ -399,7 +398,7 @@ public final class SocketOps {
      * @return {@code (address & 0xFFFFFFFFL) << 16 | port} of our end, or −EBADF
      */
     public long sockName(int id) {
-        TcpSock s = e.sock(id);
+        TcpSock s = e.userSock(id);
         if (s == null) {
             return -Errno.EBADF;
         }

@@ -47,6 +47,22 @@ final class TcpSend {
      * @return bytes taken (possibly fewer than asked: the caller waits for POLLOUT), or −EAGAIN when none
      */
     static int tcpSendmsgLocked(TcpEngine e, TcpSock s, byte[] src, int off, int len, int flags, long nowNs) {
+        return sendmsg(e, s, src, off, null, len, flags, nowNs);
+    }
+
+    /**
+     * tcp_sendmsg_locked() whose bytes come from another connection's receive ring instead of a user buffer: a
+     * splice(2) from socket to socket through a pipe, collapsed into one copy. The caller consumes what was taken.
+     *
+     * @param ring the source ring, at least {@code len} bytes
+     * @return bytes taken, or −EAGAIN when the send buffer has no room
+     */
+    static int tcpSpliceLocked(TcpEngine e, TcpSock s, ByteRing ring, int len, int flags, long nowNs) {
+        return sendmsg(e, s, null, 0, ring, len, flags, nowNs);
+    }
+
+    private static int sendmsg(TcpEngine e, TcpSock s, byte[] src, int off, ByteRing ring, int len, int flags,
+            long nowNs) {
         if (s.sendQueue.writerWaiting) {
             return -Errno.EAGAIN; // still asleep in sk_stream_wait_memory(): no wakeup came yet
         }
@@ -67,7 +83,11 @@ final class TcpSend {
             }
             int copy = Math.min(room, len - copied);
             q.ensureRoom(copy);
-            q.append(src, off + copied, copy);
+            if (ring != null) {
+                q.appendFrom(ring, copied, copy);
+            } else {
+                q.append(src, off + copied, copy);
+            }
             q.growTail(copy);
             int tail = q.writeQueueSkbs() - 1;
             if (copied == 0 && !continuing) {

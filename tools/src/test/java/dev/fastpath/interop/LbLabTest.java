@@ -380,16 +380,27 @@ class LbLabTest {
         for (int i = 0; i < BACKENDS; i++) {
             awaitLog("backend " + backendIp(i) + ":" + PORT + " DOWN", downs[i]);
         }
-        Lab.Result all = lab.run(lab.nsB(), 60, "python3", "-c", String.join("\n",
-                "import socket",
-                "c = socket.create_connection(('" + VIP + "', 9003), timeout=20)",
-                "try:",
-                "    print('DATA' if c.recv(100) else 'EOF')",
-                "except ConnectionResetError:",
-                "    print('RESET')"));
-        assertEquals("RESET", all.output().strip(), "every backend down: the VIP resets the client");
+        long[] ups = new long[BACKENDS];
         for (int i = 0; i < BACKENDS; i++) {
-            startBackend(i);
+            ups[i] = logCount("backend " + backendIp(i) + ":" + PORT + " UP");
+        }
+        try {
+            // accepted, then reset at once: the RST may even beat connect()'s return (ECONNRESET from connect)
+            Lab.Result all = lab.run(lab.nsB(), 60, "python3", "-c", String.join("\n",
+                    "import socket",
+                    "try:",
+                    "    c = socket.create_connection(('" + VIP + "', 9003), timeout=20)",
+                    "    print('DATA' if c.recv(100) else 'EOF')",
+                    "except ConnectionResetError:",
+                    "    print('RESET')"));
+            assertEquals("RESET", all.output().strip(), "every backend down: the VIP resets the client");
+        } finally {
+            for (int i = 0; i < BACKENDS; i++) {
+                startBackend(i);
+            }
+        }
+        for (int i = 0; i < BACKENDS; i++) {
+            awaitLog("backend " + backendIp(i) + ":" + PORT + " UP", ups[i]);
         }
     }
 

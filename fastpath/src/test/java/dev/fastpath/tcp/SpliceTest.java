@@ -1,0 +1,107 @@
+package dev.fastpath.tcp;
+
+import static dev.fastpath.api.SocketConstants.SHUT_WR;
+import static dev.fastpath.api.SocketConstants.SIOCINQ;
+import static dev.fastpath.api.SocketConstants.SOL_SOCKET;
+import static dev.fastpath.api.SocketConstants.SO_SNDBUF;
+import static dev.fastpath.tcp.EngineFixture.seg;
+import static dev.fastpath.wire.TcpHeader.ACK;
+import static dev.fastpath.wire.TcpHeader.FIN;
+import static dev.fastpath.wire.TcpHeader.PSH;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fastpath.api.Errno;
+import dev.fastpath.wire.TcpSegment;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SocketOps.splice(), the load balancer's relay: bytes received on one connection leave on another, in order,
+ * as much as the sink's send buffer takes; the rest stays in the source's receive queue (its window closes).
+ */
+class SpliceTest {
+    private final EngineFixture t = new EngineFixture();
+
+    private static byte[] bytes(int n, int seed) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i * 31 + seed);
+        }
+        return b;
+    }
+
+    /** The peer acknowledges the sink's data up to {@code ack} (the peer is the server on port 80). */
+    private void ackSink(TcpSegment sinkSyn, int serverIsn, int ack) {
+        t.send(TcpSegment.of(80, sinkSyn.sourcePort(), serverIsn + 1, ack, ACK, 65535, List.of(), new byte[0]));
+    }
+
+    @Test
+    @DisplayName("received bytes leave on the other connection in order; nothing queued: EAGAIN; FIN: 0")
+    void relaysInOrderAndEndsAtFin() {
+        int[] src = t.established(1000);
+        int[] sink = t.connected(7000);
+        byte[] data = bytes(3000, 1);
+        t.send(seg(80, ACK | PSH, 1001, src[2] + 1, java.util.Arrays.copyOf(data, 1400)));
+        t.send(seg(80, ACK | PSH, 2401, src[2] + 1, java.util.Arrays.copyOfRange(data, 1400, 3000)));
+        t.recv(); // the source's ACKs
+        assertEquals(3000, t.api.splice(src[1], sink[0], 65536, t.now()));
+        List<TcpSegment> out = t.recv().stream().filter(s -> s.payload().length > 0).toList();
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        int seq = sink[1] + 1;
+        for (TcpSegment s : out) {
+            assertEquals(80, s.destinationPort(), "on the sink connection");
+            assertEquals(seq, s.seq());
+            seq += s.payload().length;
+            got.writeBytes(s.payload());
+        }
+        assertArrayEquals(data, got.toByteArray());
+        assertEquals(0, t.opts.ioctl(src[1], SIOCINQ));
+        assertEquals(-Errno.EAGAIN, t.api.splice(src[1], sink[0], 65536, t.now()));
+        t.send(seg(80, ACK | FIN, 4001, src[2] + 1));
+        assertEquals(0, t.api.splice(src[1], sink[0], 65536, t.now()), "end of stream");
+    }
+
+    @Test
+    @DisplayName("a full sink takes only what its send buffer holds; the rest waits in the source until ACKs free room")
+    void backpressure() {
+        int[] src = t.established(1000);
+        int[] sink = t.connected(7000);
+        assertEquals(0, t.opts.setInt(sink[0], SOL_SOCKET, SO_SNDBUF, 4096, t.now())); // 8192: a few skbs
+        int sent = 0;
+        for (int i = 0; i < 20; i++) {
+            t.send(seg(80, ACK, 1001 + sent, src[2] + 1, bytes(1400, i)));
+            sent += 1400;
+        }
+        t.recv();
+        int moved = 0;
+        for (int n = t.api.splice(src[1], sink[0], 65536, t.now()); n > 0;
+                n = t.api.splice(src[1], sink[0], 65536, t.now())) {
+            moved += n;
+        }
+        assertTrue(moved > 0 && moved < sent, "the sink took part: " + moved + " of " + sent);
+        assertEquals(-Errno.EAGAIN, t.api.splice(src[1], sink[0], 65536, t.now()));
+        assertEquals(sent - moved, t.opts.ioctl(src[1], SIOCINQ), "the rest waits in the source");
+        TcpSegment firstOut = t.recv().stream().filter(s -> s.payload().length > 0).findFirst().orElseThrow();
+        ackSink(firstOut, 7000, sink[1] + 1 + moved); // everything the sink sent is acknowledged
+        t.recv();
+        int more = t.api.splice(src[1], sink[0], 65536, t.now());
+        assertTrue(more > 0, "room again: " + more);
+    }
+
+    @Test
+    @DisplayName("a sink still connecting: EAGAIN; a sink shut for writing: EPIPE")
+    void sinkStates() {
+        int[] src = t.established(1000);
+        t.send(seg(80, ACK | PSH, 1001, src[2] + 1, bytes(100, 3)));
+        int connecting = t.api.socket();
+        assertEquals(-Errno.EINPROGRESS, t.api.connect(connecting, EngineFixture.PEER_IP, 81, t.now()));
+        assertEquals(-Errno.EAGAIN, t.api.splice(src[1], connecting, 65536, t.now()));
+        int[] sink = t.connected(7000);
+        assertEquals(0, t.api.shutdown(sink[0], SHUT_WR, t.now()));
+        assertEquals(-Errno.EPIPE, t.api.splice(src[1], sink[0], 65536, t.now()));
+        assertEquals(100, t.opts.ioctl(src[1], SIOCINQ), "nothing was taken");
+    }
+}
