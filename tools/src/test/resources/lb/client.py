@@ -11,6 +11,8 @@ usage: client.py MODE VIP PORT [ARGS...]; prints one result line per connection,
   stream                    STREAM, print "stream NAME", read until the connection ends: "RESET|EOF|TIMEOUT BYTES"
   echo N SECONDS            N connections at once, each echoing 64-byte messages for SECONDS (prints "open N" once
                             all are up), then a clean close; prints "ok N EXCHANGES name=count ..." or the failures
+  map FIRST COUNT           one HTTP GET from each client port FIRST..FIRST+COUNT-1: prints "PORT NAME" (the
+                            body's first word: the backend's name, or "nginx")
   echo1 SECONDS             one echo connection: prints "open NAME", echoes for SECONDS, "ok NAME" or the failure
 """
 import hashlib
@@ -181,6 +183,19 @@ def main():
             print("errors %d: %s" % (len(errors), errors[:5]))
             sys.exit(1)
         print("ok %d %d %s" % (n, counts[0], " ".join("%s=%d" % kv for kv in sorted(names.items()))))
+    elif MODE == "map":
+        first, count = int(ARGS[0]), int(ARGS[1])
+        for port in range(first, first + count):
+            c = socket.socket()
+            c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            c.settimeout(30)
+            c.bind(("0.0.0.0", port))
+            c.connect((VIP, PORT))
+            c.sendall(b"GET / HTTP/1.0\r\n\r\n")
+            data, end = read_to_end(c)
+            c.close()
+            body = data.split(b"\r\n\r\n", 1)[-1].decode().split()
+            print("%d %s" % (port, body[0] if body else "-"), flush=True)
     elif MODE == "echo1":
         import os
         import time

@@ -55,8 +55,13 @@ class LbLabTest {
      * @param refusing  whether the refusing backend is in :9000's pool
      * @param secondVip whether VIP :9002 (over b2) exists too
      * @param drain     1..3: that backend is drained; 0: none
+     * (VIP :9010 is the three and nginx's 198.18.0.2:9081, no checks; {@code withoutNginx} leaves nginx out.)
      */
     private static String config(int weight1, boolean refusing, boolean secondVip, int drain) {
+        return config(weight1, refusing, secondVip, drain, false);
+    }
+
+    private static String config(int weight1, boolean refusing, boolean secondVip, int drain, boolean withoutNginx) {
         StringBuilder b = new StringBuilder("[lb]\nio = \"af_packet\"\niface = \"" + Lab.IF_A + "\"\nip = \""
                 + VIP + "/24\"\ndrain_timeout_s = 15\nmetrics = \"127.0.0.1:9100\"\n");
         b.append("\n[[lb.vip]]\naddress = \"" + VIP + ":" + PORT + "\"\nconnect_timeout_ms = 3000\n");
@@ -83,6 +88,18 @@ class LbLabTest {
                 + "address = \"" + Lab.IP_B + ":9080\"\n");
         b.append("\n[[lb.vip]]\naddress = \"" + VIP + ":9007\"\n[[lb.vip.backend]]\naddress = \"" + Lab.IP_B
                 + ":9081\"\n");
+        b.append("\n[[lb.vip]]\naddress = \"" + VIP + ":9008\"\nmax_connections = 2\n[[lb.vip.backend]]\n"
+                + "address = \"" + backendIp(0) + ":" + PORT + "\"\n");
+        b.append("\n[[lb.vip]]\naddress = \"" + VIP + ":9009\"\nmax_new_per_second = 1\n[[lb.vip.backend]]\n"
+                + "address = \"" + backendIp(0) + ":" + PORT + "\"\n");
+        b.append("\n[[lb.vip]]\naddress = \"" + VIP + ":9010\"\n");
+        for (int i = 0; i < BACKENDS; i++) {
+            b.append("[[lb.vip.backend]]\naddress = \"").append(backendIp(i)).append(':').append(PORT)
+                    .append("\"\n");
+        }
+        if (!withoutNginx) {
+            b.append("[[lb.vip.backend]]\naddress = \"" + Lab.IP_B + ":9081\"\n");
+        }
         if (secondVip) {
             b.append("\n[[lb.vip]]\naddress = \"" + VIP + ":9002\"\n[[lb.vip.backend]]\naddress = \""
                     + backendIp(1) + ":" + PORT + "\"\n");
@@ -426,6 +443,111 @@ class LbLabTest {
         assertTrue(st.output().contains("TcpExtSyncookiesSent"), st.output());
     }
 
+    /**
+     * Limits per VIP: past max_connections (2) a new client is accepted and reset at once; once one closes the next
+     * gets through. Past max_new_per_second (1: one second's burst is one) eight clients at once are mostly reset.
+     */
+    @Test
+    @Order(14)
+    void limitsResetTheClientsPastThem() {
+        Lab.Result r = lab.run(lab.nsB(), 60, "python3", "-c", String.join("\n",
+                "import socket, time",
+                "def conn(port):",
+                "    c = socket.create_connection(('" + VIP + "', port), timeout=20)",
+                "    c.sendall(b'HOLD x\\n')",
+                "    return c",
+                "def answer(c):",
+                "    try:",
+                "        return c.recv(100).decode().strip() or 'EOF'",
+                "    except ConnectionResetError:",
+                "        return 'RESET'",
+                "def tryconn(port):",
+                "    try:",
+                "        return answer(conn(port))",
+                "    except ConnectionResetError:",
+                "        return 'RESET'",
+                "a, b = conn(9008), conn(9008)",
+                "print(answer(a), answer(b))",
+                "print('third', tryconn(9008))",
+                "a.close()",
+                "time.sleep(0.5)",
+                "print('after', tryconn(9008))",
+                "b.close()",
+                "many = []",
+                "for _ in range(8):",
+                "    try:",
+                "        many.append(conn(9009))",
+                "    except ConnectionResetError:",
+                "        many.append(None)",
+                "print('rate', ' '.join(answer(c) if c else 'RESET' for c in many))"));
+        assertEquals(0, r.exitCode(), r.output());
+        List<String> lines = r.output().lines().toList();
+        assertEquals("b1 held b1 held", lines.get(0), r.output());
+        assertEquals("third RESET", lines.get(1), "past max_connections: " + r.output());
+        assertEquals("after b1 held", lines.get(2), "a slot came back: " + r.output());
+        assertTrue(lines.get(3).contains("RESET") && lines.get(3).contains("b1 held"), "past the rate: " + r.output());
+    }
+
+    /**
+     * Maglev in the running balancer: every flow goes where the table built from the same file says, before and
+     * after a reload that removes one of four backends — and between those tables only the removed backend's
+     * flows (about a quarter) move.
+     */
+    @Test
+    @Order(15)
+    void flowsFollowTheMaglevTableAndARemovalMovesAboutAQuarter() throws Exception {
+        String before = config(1, true, false, 0, false);
+        String after = config(1, true, false, 0, true);
+        dev.fastpath.lb.LbSnapshot a = dev.fastpath.lb.LbConfig.parse(before).toSnapshot(null, 0);
+        dev.fastpath.lb.LbSnapshot b = dev.fastpath.lb.LbConfig.parse(after).toSnapshot(a, 0);
+        int vip = ip(VIP);
+        dev.fastpath.lb.Pool pa = a.vip(vip, 9010).pool();
+        dev.fastpath.lb.Pool pb = b.vip(vip, 9010).pool();
+        assertMapped(42000, pa);
+        reload(after, true);
+        assertMapped(43000, pb);
+        int moved = 0;
+        int movedFromOthers = 0;
+        int flows = 2000;
+        for (int port = 20000; port < 20000 + flows; port++) {
+            long h = dev.fastpath.lb.Pool.tupleHash(Lab.IP_B_INT, port, vip, 9010);
+            String x = pa.backend(pa.pick(h, 0)).address();
+            String y = pb.backend(pb.pick(h, 0)).address();
+            if (!x.equals(y)) {
+                moved++;
+                movedFromOthers += x.endsWith(":9081") ? 0 : 1;
+            }
+        }
+        assertEquals(0.25, moved / (double) flows, 0.05, "one of four removed: about a quarter moves");
+        assertTrue(movedFromOthers < flows / 50, "the others' flows stay: " + movedFromOthers);
+        reload(config(1, true, false, 0), true);
+    }
+
+    private static void assertMapped(int firstPort, dev.fastpath.lb.Pool pool) {
+        Lab.Result r = lab.run(lab.nsB(), 240, "python3", resource("client.py"), "map", VIP, "9010",
+                Integer.toString(firstPort), "60");
+        assertEquals(0, r.exitCode(), r.output());
+        List<String> lines = r.output().lines().toList();
+        assertEquals(60, lines.size(), r.output());
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String line : lines) {
+            String[] w = line.split(" ");
+            int port = Integer.parseInt(w[0]);
+            long h = dev.fastpath.lb.Pool.tupleHash(Lab.IP_B_INT, port, ip(VIP), 9010);
+            String address = pool.backend(pool.pick(h, 0)).address();
+            String expected = address.endsWith(":9081") ? "nginx" : "b" + (address.charAt(10) - '0');
+            assertEquals(expected, w[1], "port " + port + " went elsewhere than the table says (" + address + ")");
+            seen.add(w[1]);
+        }
+        assertTrue(seen.size() >= 3, "60 flows over the backends: " + seen);
+    }
+
+    private static int ip(String dotted) {
+        String[] p = dotted.split("\\.");
+        return Integer.parseInt(p[0]) << 24 | Integer.parseInt(p[1]) << 16 | Integer.parseInt(p[2]) << 8
+                | Integer.parseInt(p[3]);
+    }
+
     /** Last: the counters say the same as the clients did. */
     @Test
     @Order(100)
@@ -445,6 +567,8 @@ class LbLabTest {
         assertEquals(1, counter(out, "LbDrainDeadlineResets"), out);
         assertTrue(counter(out, "LbRefusedAllDown") >= 1, out);
         assertTrue(counter(out, "LbProxyHeaders") >= 1, out);
+        assertTrue(counter(out, "LbRefusedMaxConnections") >= 1, out);
+        assertTrue(counter(out, "LbRefusedRate") >= 1, out);
         assertTrue(counter(out, "LbHealthProbes") > counter(out, "LbHealthProbeFailures"), out);
         assertTrue(counter(out, "LbHealthProbeFailures") > 0, out);
         assertTrue(counter(out, "LbBackendsDown") >= 5, "9004, b3, then b1..b3: " + out);
