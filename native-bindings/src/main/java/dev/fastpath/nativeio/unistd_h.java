@@ -24,6 +24,10 @@ public final class unistd_h {
 
     private static final MethodHandle CLOSE = Errno.capturing("close",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle READ = Errno.capturing("read",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle WRITE = Errno.capturing("write",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle GETPID = Errno.plain("getpid", FunctionDescriptor.of(JAVA_INT));
     // ioctl is variadic: the third argument is passed as a variadic pointer.
     private static final MethodHandle IOCTL = Errno.capturing("ioctl",
@@ -100,5 +104,39 @@ public final class unistd_h {
     public static void CPU_SET(int cpu, MemorySegment set) {
         long off = (long) (cpu / Long.SIZE) * Long.BYTES;
         set.set(JAVA_LONG_UNALIGNED, off, set.get(JAVA_LONG_UNALIGNED, off) | (1L << (cpu % Long.SIZE)));
+    }
+
+    /**
+     * {@code read(fd, buf, len)}: bytes from a descriptor (one packet from a tun fd).
+     *
+     * @param fd the descriptor
+     * @param buf where
+     * @param len capacity
+     * @return bytes read, or {@code -errno}
+     */
+    public static long read(int fd, MemorySegment buf, long len) {
+        try {
+            MemorySegment st = Errno.state();
+            return Errno.result((long) READ.invokeExact(st, fd, buf, len), st);
+        } catch (Throwable t) {
+            throw Errno.rethrow(t);
+        }
+    }
+
+    /**
+     * {@code write(fd, buf, len)}: bytes to a descriptor (one packet into a tun fd).
+     *
+     * @param fd the descriptor
+     * @param buf the bytes
+     * @param len how many
+     * @return bytes written, or {@code -errno}
+     */
+    public static long write(int fd, MemorySegment buf, long len) {
+        try {
+            MemorySegment st = Errno.state();
+            return Errno.result((long) WRITE.invokeExact(st, fd, buf, len), st);
+        } catch (Throwable t) {
+            throw Errno.rethrow(t);
+        }
     }
 }

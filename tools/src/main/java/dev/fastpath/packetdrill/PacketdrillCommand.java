@@ -21,6 +21,10 @@ public final class PacketdrillCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE|DIR", description = ".pkt scripts or folders of them")
     private List<Path> paths;
 
+    @Option(names = "--kernel", description = "run the scripts against this machine's Linux kernel instead of the"
+            + " engine (root: a tun device in a network namespace per script, 198.18.0.0/15 only)")
+    private boolean kernel;
+
     @Option(names = {"-v", "--verbose"}, description = "print every script's result and what was ignored")
     private boolean verbose;
 
@@ -35,7 +39,10 @@ public final class PacketdrillCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "no such file or folder: " + p);
             }
         }
-        PdReport report = new PdReport();
+        if (kernel && PdKernel.unavailableReason() != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--kernel: " + PdKernel.unavailableReason());
+        }
+        PdReport report = new PdReport(kernel ? PdKernel::run : PdRunner::run);
         for (Path script : PdReport.scripts(paths)) {
             PdResult r = report.run(script);
             if (verbose) {

@@ -8,11 +8,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /** Runs scripts from files and folders and reports counts per folder and every failure's first mismatch. */
 public final class PdReport {
     private final List<PdResult> results = new ArrayList<>();
+    private final Function<Path, PdResult> backend;
+
+    /** A report of scripts run against the engine. */
+    public PdReport() {
+        this(PdRunner::run);
+    }
+
+    /**
+     * @param backend what runs one script: {@link PdRunner#run(Path)} (the engine) or {@link PdKernel#run(Path)}
+     */
+    public PdReport(Function<Path, PdResult> backend) {
+        this.backend = backend;
+    }
 
     /**
      * @param paths .pkt files or folders searched recursively
@@ -38,7 +52,7 @@ public final class PdReport {
      * @return its result, also kept for the summary
      */
     public PdResult run(Path script) {
-        PdResult r = PdRunner.run(script);
+        PdResult r = backend.apply(script);
         results.add(r);
         return r;
     }

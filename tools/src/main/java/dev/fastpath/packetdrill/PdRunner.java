@@ -76,9 +76,8 @@ public final class PdRunner {
 
     private final Path dir;
     final List<String> notes = new ArrayList<>();
-    private long toleranceUs = 4000;
-    private double tolerancePercent;
-    private long tsTickUs;
+    /** Timestamp mapping and option comparison, shared with the kernel backend. */
+    private final PdOptions match = new PdOptions();
     private int bindPort = SERVER_PORT;
     private Config config = Config.defaults();
     private VirtualClock clock;
@@ -96,11 +95,6 @@ public final class PdRunner {
     private long localIsn;
     private boolean isnKnown;
     private long remoteIsn;
-    private long tsOffset;
-    private boolean tsKnown;
-    /** Script TS val → live TS val of the {@code >} lines so far (packetdrill's per-socket ts_val_map). */
-    private final Map<Long, Long> tsVals = new java.util.HashMap<>();
-    private boolean tsEcrScaled;
     private int localPort = SERVER_PORT;
     private int remotePort = REMOTE_PORT;
     private UnderTest underTest = UnderTest.NONE;
@@ -166,12 +160,12 @@ public final class PdRunner {
     private void options(Map<String, String> options) {
         options.forEach((k, v) -> {
             switch (k) {
-                case "tolerance_usecs" -> toleranceUs = Long.parseLong(v);
-                case "tolerance_percent" -> tolerancePercent = Double.parseDouble(v);
-                case "tcp_ts_tick_usecs" -> tsTickUs = Long.parseLong(v);
+                case "tolerance_usecs" -> match.toleranceUs = Long.parseLong(v);
+                case "tolerance_percent" -> match.tolerancePercent = Double.parseDouble(v);
+                case "tcp_ts_tick_usecs" -> match.tsTickUs = Long.parseLong(v);
                 case "strict_segments" -> tso = false;
                 case "bind_port" -> bindPort = Integer.parseInt(v);
-                case "tcp_ts_ecr_scaled" -> tsEcrScaled = true;
+                case "tcp_ts_ecr_scaled" -> match.tsEcrScaled = true;
                 case "ip_version" -> {
                     if (v.equals("ipv4-mapped-ipv6")) {
                         notes.add("--ip_version=ipv4-mapped-ipv6 runs as ipv4: the packets are IPv4 either way;"
@@ -307,8 +301,7 @@ public final class PdRunner {
         remotePort = SERVER_PORT;
         localPort = -1;
         isnKnown = false;
-        tsKnown = false;
-        tsVals.clear();
+        match.resetTs();
     }
 
     /**
@@ -332,7 +325,8 @@ public final class PdRunner {
             ignored++;
             if (ignored <= 3) {
                 notes.add("ignored a segment of a socket no longer under test: "
-                        + PdSegments.actual(o.seg(), o.ecn(), localIsn, remoteIsn, tsOffset, tsKnown) + " at "
+                        + PdSegments.actual(o.seg(), o.ecn(), localIsn, remoteIsn, match.tsOffset, match.tsKnown)
+                        + " at "
                         + secs(o.atUs()) + " s");
             }
         }
@@ -341,8 +335,7 @@ public final class PdRunner {
 
     /** packetdrill's tolerance for an event at {@code t}: the fixed one or a percentage of the gap before it. */
     long tolerance(long t) {
-        long dynamic = (long) (tolerancePercent / 100.0 * Math.max(0, t - lastEventUs));
-        return Math.max(toleranceUs, dynamic);
+        return match.tolerance(t, lastEventUs);
     }
 
     /** The start (or with {@code end}, the end) of an event's time column. */
@@ -385,8 +378,7 @@ public final class PdRunner {
             remotePort = REMOTE_PORT + passiveChildren++;
             localPort = bindPort;
             isnKnown = false;
-            tsKnown = false;
-            tsVals.clear();
+            match.resetTs();
         }
         boolean syn = (p.flags() & TcpHeader.SYN) != 0;
         if (syn) {
@@ -396,7 +388,7 @@ public final class PdRunner {
         long ack = (p.flags() & TcpHeader.ACK) == 0 || p.ack() < 0 ? 0 : isnKnown ? localIsn + p.ack() : p.ack();
         List<TcpOption> opts = new ArrayList<>();
         for (PdOption o : p.options() == null ? List.<PdOption>of() : p.options()) {
-            opts.add(wireOption(p.line(), o, (p.flags() & TcpHeader.ACK) != 0));
+            opts.add(match.wire(p.line(), o, localIsn, (p.flags() & TcpHeader.ACK) != 0));
         }
         TcpSegment s = new TcpSegment(remotePort, localPort, (int) seq, (int) ack, 0, p.flags(),
                 p.window() >= 0 ? p.window() : 65535, 0, Math.max(p.urg(), 0), opts, new byte[p.length()]);
@@ -437,60 +429,6 @@ public final class PdRunner {
         syscalls.progress();
     }
 
-    /**
-     * An inbound TS ecr as packetdrill's map_inbound_packet() maps it: with ACK set it must echo the TS val
-     * of an earlier {@code >} line (the live value that line matched), or with {@code --tcp_ts_ecr_scaled}
-     * it is interpolated from the first mapping; otherwise the script fails.
-     */
-    private long inboundEcr(int line, boolean ack, long ecr) {
-        if (!ack) {
-            return ecr;
-        }
-        Long live = tsVals.get(ecr);
-        if (live != null) {
-            return live;
-        }
-        if (tsEcrScaled && tsKnown) {
-            return (ecr + tsOffset) & 0xFFFFFFFFL;
-        }
-        throw new Fail(line, "unable to find mapping for timestamp ecr " + ecr + " (no > line had TS val " + ecr
-                + "; --tcp_ts_ecr_scaled interpolates)");
-    }
-
-    private TcpOption wireOption(int line, PdOption o, boolean ack) {
-        long[] v = o.values();
-        return switch (o.kind()) {
-            case "nop" -> new TcpOption.Nop();
-            case "eol" -> new TcpOption.Eol(0);
-            case "sackOK" -> new TcpOption.SackPermitted();
-            case "mss" -> new TcpOption.Mss((int) v[0]);
-            case "wscale" -> new TcpOption.WindowScale((int) v[0]);
-            case "TS" -> new TcpOption.Timestamps(v[0], inboundEcr(line, ack, v[1]));
-            case "FO", "FOEXP" -> {
-                boolean exp = o.kind().equals("FOEXP");
-                byte[] data = new byte[v.length + (exp ? 2 : 0)];
-                if (exp) {
-                    data[0] = (byte) 0xF9;
-                    data[1] = (byte) 0x89;
-                }
-                for (int i = 0; i < v.length; i++) {
-                    data[i + (exp ? 2 : 0)] = (byte) v[i];
-                }
-                yield new TcpOption.Unknown(exp ? PdNet.KIND_EXPERIMENTAL
-                        : dev.fastpath.wire.TcpOptions.KIND_FASTOPEN, data);
-            }
-            case "sack" -> {
-                List<TcpOption.SackBlock> blocks = new ArrayList<>();
-                for (int i = 0; i < v.length; i += 2) {
-                    blocks.add(new TcpOption.SackBlock((localIsn + v[i]) & 0xFFFFFFFFL,
-                            (localIsn + v[i + 1]) & 0xFFFFFFFFL));
-                }
-                yield new TcpOption.Sack(blocks);
-            }
-            default -> throw new Unsupported(line, "TCP option " + o.kind().substring(1) + " (the engine has none)");
-        };
-    }
-
     /** Waits for the engine's next segment and compares it with a {@code >} line. @return when it came */
     private long expect(PdEvent.Packet p, long t) {
         boolean any = p.when().kind() == When.Kind.ANY;
@@ -517,11 +455,11 @@ public final class PdRunner {
         }
         String mismatch = PdSegments.compare(p, seg, o.ecn(), localIsn, remoteIsn);
         if (mismatch == null && p.options() != PdEvent.ANY_OPTIONS) {
-            mismatch = compareOptions(p.options(), seg.options(), t);
+            mismatch = match.compare(p.options(), seg.options(), t, remoteIsn);
         }
         if (mismatch != null) {
             throw new Fail(p.line(), "expected " + PdSegments.describe(p) + ", got "
-                    + PdSegments.actual(seg, o.ecn(), localIsn, remoteIsn, tsOffset, tsKnown) + " at "
+                    + PdSegments.actual(seg, o.ecn(), localIsn, remoteIsn, match.tsOffset, match.tsKnown) + " at "
                     + secs(o.atUs()) + " s (" + mismatch + ")");
         }
         if (o.atUs() < lo) {
@@ -529,43 +467,6 @@ public final class PdRunner {
                     + secs(o.atUs()) + " s (tolerance " + tol + " us)");
         }
         return o.atUs();
-    }
-
-    private String compareOptions(List<PdOption> want, List<TcpOption> got, long t) {
-        List<PdOption> expected = want == null ? List.of() : want;
-        List<PdOption> actual = PdSegments.scriptOptions(got, remoteIsn, tsOffset, true);
-        if (expected.size() != actual.size()) {
-            return "options";
-        }
-        for (int i = 0; i < expected.size(); i++) {
-            PdOption e = expected.get(i);
-            PdOption a = actual.get(i);
-            if (!e.kind().equals(a.kind())) {
-                return "options";
-            }
-            if (e.kind().equals("TS")) {
-                long liveVal = a.values()[0];
-                tsVals.put(e.values()[0], liveVal);
-                if (!tsKnown) {
-                    tsOffset = (liveVal - e.values()[0]) & 0xFFFFFFFFL;
-                    tsKnown = true;
-                } else if (tsTickUs > 0) {
-                    long ticks = (liveVal - tsOffset - e.values()[0]) & 0xFFFFFFFFL;
-                    long diff = Math.abs((int) ticks);
-                    // packetdrill compares the deviation with the tolerance computed over the whole script.
-                    long tol = Math.max(toleranceUs, (long) (tolerancePercent / 100.0 * t));
-                    if (diff * tsTickUs > tol) {
-                        return "TS val " + ((liveVal - tsOffset) & 0xFFFFFFFFL) + " (tick " + tsTickUs + " us)";
-                    }
-                }
-                if (a.values()[1] != e.values()[1]) {
-                    return "TS ecr";
-                }
-            } else if (!e.equals(a)) {
-                return "option " + e.kind();
-            }
-        }
-        return null;
     }
 
     /** {@code %{ }%}: TCP_INFO of the socket under test now; the code runs when the script is done. */
@@ -603,7 +504,8 @@ public final class PdRunner {
         for (Out o : outbound) {
             if (underTest(o.seg()) && listed++ < 5) {
                 notes.add("not judged (no line after it looks, as in packetdrill): "
-                        + PdSegments.actual(o.seg(), o.ecn(), localIsn, remoteIsn, tsOffset, tsKnown) + " sent at "
+                        + PdSegments.actual(o.seg(), o.ecn(), localIsn, remoteIsn, match.tsOffset, match.tsKnown)
+                        + " sent at "
                         + secs(o.atUs()) + " s");
             }
         }

@@ -38,6 +38,15 @@ final class PdSegments {
      * @return the (possibly merged) segment
      */
     static TcpSegment aggregate(Out first, ArrayDeque<Out> queue, int want, boolean tso) {
+        return aggregate(first, queue, want, tso, true);
+    }
+
+    /**
+     * As {@link #aggregate(Out, ArrayDeque, int, boolean)}; {@code sameInstant} false drops the same-instant
+     * rule, as packetdrill has none: the kernel backend reads real TSO packets whose fragments leave the
+     * kernel microseconds apart.
+     */
+    static TcpSegment aggregate(Out first, ArrayDeque<Out> queue, int want, boolean tso, boolean sameInstant) {
         TcpSegment s = first.seg();
         int len = s.payload().length;
         if (!tso || len == 0 || len >= want) {
@@ -49,7 +58,8 @@ final class PdSegments {
             Out n = queue.peek();
             TcpSegment ns = n.seg();
             int nl = ns.payload().length;
-            boolean fits = n.atUs() == first.atUs() && ns.seq() == s.seq() + len && ns.ack() == s.ack()
+            boolean fits = (!sameInstant || n.atUs() == first.atUs())
+                    && ns.seq() == s.seq() + len && ns.ack() == s.ack()
                     && ns.window() == s.window() && ns.sourcePort() == s.sourcePort()
                     && ns.destinationPort() == s.destinationPort() && nl > 0 && ns.options().equals(s.options())
                     && (last.flags() & (TcpHeader.FIN | TcpHeader.SYN | TcpHeader.RST)) == 0
