@@ -1,5 +1,6 @@
 package dev.fastpath.nativeio;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
@@ -35,7 +36,31 @@ public final class unistd_h {
     private static final MethodHandle SCHED_SETAFFINITY = Errno.capturing("sched_setaffinity",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
 
+    private static final MethodHandle SCHED_SETSCHEDULER = Errno.capturing("sched_setscheduler",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+
+    /** {@code SCHED_RR}: round-robin real-time scheduling. */
+    public static final int SCHED_RR = 2;
+
     private unistd_h() { }
+
+    /**
+     * {@code sched_setscheduler(0, policy, &{priority})} for the calling thread only (Linux schedules
+     * threads, and pid 0 names the caller).
+     *
+     * @param policy   e.g. {@link #SCHED_RR}
+     * @param priority the real-time priority (1 is the lowest)
+     * @return 0, or {@code -errno}
+     */
+    public static int schedSetschedulerSelf(int policy, int priority) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment param = a.allocateFrom(JAVA_INT, priority);
+            MemorySegment st = Errno.state();
+            return Errno.result((int) SCHED_SETSCHEDULER.invokeExact(st, 0, policy, param), st);
+        } catch (Throwable t) {
+            throw Errno.rethrow(t);
+        }
+    }
 
     /**
      * {@code close(fd)}.

@@ -29,12 +29,15 @@ final class PdKernelRunner {
     private static final long ANY_LIMIT_US = 600_000_000L;
     /** How long after a {@code >} line's window the runner still waits to show what came instead. */
     private static final long LATE_GRACE_US = 1_000_000L;
+    /** How long a {@code >} line with data waits for the rest of its TSO packets. */
+    private static final long TSO_WAIT_US = 10_000L;
     /** The kernel's segments kept for the report. */
     private static final int SENT_KEPT = 40;
 
     private final Path dir;
     private final List<String> notes = new ArrayList<>();
     private final PdOptions match = new PdOptions();
+    private final PdPython python = new PdPython();
     private final ArrayDeque<Out> outbound = new ArrayDeque<>();
     private final ArrayDeque<Kept> sent = new ArrayDeque<>();
     private volatile long startNs = System.nanoTime();
@@ -177,6 +180,10 @@ final class PdKernelRunner {
         remotePort = PdRunner.REMOTE_PORT;
         isnKnown = false;
         match.resetTs();
+        String rt = PdKernel.realtime();
+        if (rt != null) {
+            notes.add("timing may suffer: " + rt);
+        }
         startNs = System.nanoTime();
         for (; i < events.size(); i++) {
             PdEvent ev = events.get(i);
@@ -197,13 +204,13 @@ final class PdKernelRunner {
                 case PdEvent.Packet p -> t = expect(p, t);
                 case PdEvent.Icmp c -> injectIcmp(c);
                 case PdEvent.Syscall c -> syscalls.call(c, t, resolve(c.when(), true));
-                case PdEvent.Python py -> throw new PdRunner.Unsupported(py.line(),
-                        "%{ }% code (the kernel backend does not read TCP_INFO for Python yet)");
+                case PdEvent.Python py -> snapshot(py);
             }
             lastEventUs = t;
         }
         syscalls.finish();
         endOfScript();
+        python.run(notes);
     }
 
     long nowUs() {
@@ -361,6 +368,16 @@ final class PdKernelRunner {
         }
     }
 
+    /** {@code %{ }%}: TCP_INFO of the socket under test now, as code.c takes it; Python runs at the end. */
+    private void snapshot(PdEvent.Python py) {
+        int fd = syscalls.lastFd();
+        Map<String, Long> tcpi = fd < 0 ? Map.of() : PdKernelSyscalls.tcpInfo(fd);
+        if (tcpi.isEmpty()) {
+            throw new PdRunner.Fail(py.line(), "no socket to use for code");
+        }
+        python.snapshot(py.line(), tcpi, PdKernelSyscalls.memInfo(fd), py.code());
+    }
+
     private void injectIcmp(PdEvent.Icmp c) {
         if (!isnKnown) {
             throw new PdRunner.Unsupported(c.line(), "an ICMP line before the kernel sent a SYN (nothing to quote)");
@@ -386,7 +403,14 @@ final class PdKernelRunner {
                         + " s; nothing was sent by " + PdRunner.secs(hi + LATE_GRACE_US) + " s");
             }
         }
-        pump(tso && p.length() > 0 ? 2000 : 0); // TSO packets leave back to back: let the rest of this one in
+        if (tso && p.length() > 0) {
+            // The kernel's TSO packets for one line leave one after another (TSQ frees the next when the
+            // reader takes one): let them in until the line's length is there or the wire stays quiet.
+            long until = nowUs() + TSO_WAIT_US;
+            while (contiguousBytes() < p.length() && nowUs() < until) {
+                pump(1000);
+            }
+        }
         Out o = outbound.poll();
         TcpSegment seg = PdSegments.aggregate(o, outbound, p.length(), tso, false);
         if ((p.flags() & TcpHeader.SYN) != 0) {
@@ -420,6 +444,21 @@ final class PdKernelRunner {
             pump(Math.min(untilUs - nowUs(), 2000));
             syscalls.reap();
         }
+    }
+
+    /** Payload bytes at the head of the queue that follow each other in sequence. */
+    private int contiguousBytes() {
+        int total = 0;
+        long next = -1;
+        for (Out o : outbound) {
+            TcpSegment s = o.seg();
+            if (next >= 0 && (s.seq() & 0xFFFFFFFFL) != next) {
+                break;
+            }
+            total += s.payload().length;
+            next = ((s.seq() & 0xFFFFFFFFL) + s.payload().length) & 0xFFFFFFFFL;
+        }
+        return total;
     }
 
     /** As the engine backend: a data, SYN, FIN or RST segment sent before the last event and never taken fails. */

@@ -28,6 +28,7 @@ final class PdKernelShell {
     private static final Pattern PROC_PATH = Pattern.compile("/proc/sys/[A-Za-z0-9_./]+");
     private static final Pattern REDIRECT = Pattern.compile("[0-9&]?>>?\\s*([^\\s;|&]+)");
 
+    private static final Pattern DEFAULTS = Pattern.compile("(^|[;&|\\n]\\s*)(\\S*defaults\\.sh)");
     private static final Pattern CC_SET = Pattern.compile("tcp_congestion_control\\s*=\\s*[\"']?(\\w+)");
     private static final Path CC_FILE = Path.of("/proc/sys/net/ipv4/tcp_congestion_control");
 
@@ -45,23 +46,36 @@ final class PdKernelShell {
 
     /** Runs a back-quoted line; a non-zero exit fails the script, as in packetdrill. */
     void run(int line, String command) {
-        for (String part : command.split("[;\\n]|&&|\\|\\|")) {
+        // Lines run in order: set_sysctls.py lines here, the others by bash in runs between them.
+        StringBuilder chunk = new StringBuilder();
+        for (String part : command.replace("\\\n", " ").split("[;\\n]")) {
             String p = part.strip();
             if (p.isEmpty()) {
                 continue;
             }
             String first = p.split("\\s+")[0];
-            if (first.endsWith("set_sysctls.py")) {
-                setSysctls(line, p);
-                return;
-            }
-            if (first.startsWith("/tmp/sysctl_restore_")) {
-                notes.add("line " + line + ": `" + p + "` not run: the namespace is removed with its sysctls");
-                return;
+            if (first.endsWith("set_sysctls.py") || first.startsWith("/tmp/sysctl_restore_")) {
+                runBash(line, chunk);
+                if (first.endsWith("set_sysctls.py")) {
+                    setSysctls(line, p);
+                } else {
+                    notes.add("line " + line + ": `" + p + "` not run: the namespace is removed with its sysctls");
+                }
+            } else {
+                chunk.append(p).append('\n');
             }
         }
-        check(line, command);
-        bash(line, command);
+        runBash(line, chunk);
+    }
+
+    private void runBash(int line, StringBuilder chunk) {
+        if (chunk.isEmpty()) {
+            return;
+        }
+        String cmd = chunk.toString();
+        chunk.setLength(0);
+        check(line, cmd);
+        bash(line, cmd);
         settleCongestionControl(line);
     }
 
@@ -138,8 +152,12 @@ final class PdKernelShell {
         }
     }
 
+    /** A {@code defaults.sh} named by a line, found as the engine backend finds it ({@link PdShell}). */
     private Path script(int line, String word) {
         Path f = dir == null ? Path.of(word) : dir.resolve(word).normalize();
+        if (!Files.isRegularFile(f) && dir != null && word.endsWith("defaults.sh")) {
+            f = dir.resolve("../common/defaults.sh").normalize(); // upstream nests some folders one deeper
+        }
         if (!Files.isRegularFile(f)) {
             throw new PdRunner.Fail(line, "no such file: " + f);
         }
@@ -197,7 +215,12 @@ final class PdKernelShell {
 
     private void bash(int line, String command) {
         // defaults.sh copies need not be executable: run them with bash.
-        String cmd = command.replaceAll("(^|[;&|]\\s*)(\\S*defaults\\.sh)", "$1bash $2");
+        StringBuilder b = new StringBuilder();
+        Matcher d = DEFAULTS.matcher(command);
+        while (d.find()) {
+            d.appendReplacement(b, Matcher.quoteReplacement(d.group(1) + "bash " + script(line, d.group(2))));
+        }
+        String cmd = d.appendTail(b).toString();
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", cmd).redirectErrorStream(true);
         if (dir != null) {
             pb.directory(dir.toFile());

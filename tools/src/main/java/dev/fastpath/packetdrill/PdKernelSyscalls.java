@@ -101,8 +101,13 @@ final class PdKernelSyscalls {
 
 
     /** Call threads, reused: a blocked call keeps its thread, the next call takes another. */
-    private final ExecutorService pool = Executors.newCachedThreadPool(
-            Thread.ofPlatform().daemon().name("pd-syscall-", 0).factory());
+    private final ExecutorService pool = Executors.newCachedThreadPool(r -> Thread.ofPlatform().daemon()
+            .name("pd-syscall").unstarted(() -> {
+                PdKernel.realtime(); // a call's return time is judged: its thread must run when the call returns
+                r.run();
+            }));
+    /** While the warm-up runs: bind() takes an ephemeral port, leaving the script's port free. */
+    private boolean warming;
     private final PdKernelRunner r;
     private final Map<Integer, Integer> fds = new HashMap<>();
     private Call pending;
@@ -118,6 +123,7 @@ final class PdKernelSyscalls {
      * Nothing is connected and no packet is sent (no kernel counter moves).
      */
     void warmUp() {
+        warming = true;
         for (int round = 0; round < 2; round++) {
             try {
                 for (PdEvent ev : PdParser.parse("warm-up", WARM_UP).events()) {
@@ -136,6 +142,7 @@ final class PdKernelSyscalls {
             pending = null;
             lastFd = -1;
         }
+        warming = false;
         for (int round = 0; round < 3; round++) {
             try {
                 pool.submit(PdKernelSyscalls::touchAll).get(10, TimeUnit.SECONDS);
@@ -186,6 +193,87 @@ final class PdKernelSyscalls {
             unistd_h.close(ep);
             unistd_h.close(fd);
         }
+    }
+
+    /**
+     * {@code struct tcp_info} of Linux 6.18 (uapi linux/tcp.h) as name:offset:size; the bit fields of bytes
+     * 6 and 7 are decoded apart. What packetdrill's code.c hands to Python as {@code tcpi_*}.
+     */
+    private static final String TCP_INFO_LAYOUT = ""
+            + " state:0:1 ca_state:1:1 retransmits:2:1 probes:3:1 backoff:4:1 options:5:1 rto:8:4 ato:12:4"
+            + " snd_mss:16:4 rcv_mss:20:4 unacked:24:4 sacked:28:4 lost:32:4 retrans:36:4 fackets:40:4"
+            + " last_data_sent:44:4 last_ack_sent:48:4 last_data_recv:52:4 last_ack_recv:56:4 pmtu:60:4"
+            + " rcv_ssthresh:64:4 rtt:68:4 rttvar:72:4 snd_ssthresh:76:4 snd_cwnd:80:4 advmss:84:4"
+            + " reordering:88:4 rcv_rtt:92:4 rcv_space:96:4 total_retrans:100:4 pacing_rate:104:8"
+            + " max_pacing_rate:112:8 bytes_acked:120:8 bytes_received:128:8 segs_out:136:4 segs_in:140:4"
+            + " notsent_bytes:144:4 min_rtt:148:4 data_segs_in:152:4 data_segs_out:156:4"
+            + " delivery_rate:160:8 busy_time:168:8 rwnd_limited:176:8 sndbuf_limited:184:8"
+            + " delivered:192:4 delivered_ce:196:4 bytes_sent:200:8 bytes_retrans:208:8 dsack_dups:216:4"
+            + " reord_seen:220:4 rcv_ooopack:224:4 snd_wnd:228:4 rcv_wnd:232:4 rehash:236:4"
+            + " total_rto:240:2 total_rto_recoveries:242:2 total_rto_time:244:4 received_ce:248:4"
+            + " delivered_e1_bytes:252:4 delivered_e0_bytes:256:4 delivered_ce_bytes:260:4"
+            + " received_e1_bytes:264:4 received_e0_bytes:268:4 received_ce_bytes:272:4";
+
+    /**
+     * TCP_INFO of a kernel socket as packetdrill's {@code %{ }%} blocks see it.
+     *
+     * @param fd a live socket
+     * @return {@code tcpi_*} values (unsigned), empty when the call fails
+     */
+    static Map<String, Long> tcpInfo(int fd) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment m = a.allocate(512);
+            MemorySegment lenp = a.allocateFrom(ValueLayout.JAVA_INT, 512);
+            if (net_h.getsockopt(fd, 6, 11, m, lenp) < 0) { // SOL_TCP, TCP_INFO
+                return out;
+            }
+            int len = lenp.get(ValueLayout.JAVA_INT, 0);
+            for (String f : TCP_INFO_LAYOUT.strip().split(" ")) {
+                String[] p = f.split(":");
+                int off = Integer.parseInt(p[1]);
+                int size = Integer.parseInt(p[2]);
+                if (off + size > len) {
+                    continue;
+                }
+                long v = switch (size) {
+                    case 1 -> m.get(ValueLayout.JAVA_BYTE, off) & 0xFFL;
+                    case 2 -> m.get(ValueLayout.JAVA_SHORT_UNALIGNED, off) & 0xFFFFL;
+                    case 4 -> m.get(ValueLayout.JAVA_INT_UNALIGNED, off) & 0xFFFFFFFFL;
+                    default -> m.get(ValueLayout.JAVA_LONG_UNALIGNED, off);
+                };
+                out.put("tcpi_" + p[0], v);
+            }
+            int w = m.get(ValueLayout.JAVA_BYTE, 6) & 0xFF;
+            int b7 = m.get(ValueLayout.JAVA_BYTE, 7) & 0xFF;
+            out.put("tcpi_snd_wscale", (long) (w & 0xF));
+            out.put("tcpi_rcv_wscale", (long) (w >>> 4));
+            out.put("tcpi_delivery_rate_app_limited", (long) (b7 & 1));
+            out.put("tcpi_fastopen_client_fail", (long) ((b7 >>> 1) & 3));
+        }
+        return out;
+    }
+
+    /**
+     * SO_RCVBUF and SO_SNDBUF as the {@code SK_MEMINFO_*} values the engine backend also gives Python.
+     *
+     * @param fd a live socket
+     * @return the values the calls gave
+     */
+    static Map<String, Long> memInfo(int fd) {
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment m = a.allocate(8);
+            MemorySegment lenp = a.allocateFrom(ValueLayout.JAVA_INT, 4);
+            if (net_h.getsockopt(fd, 1, 8, m, lenp) == 0) { // SOL_SOCKET, SO_RCVBUF
+                out.put("SK_MEMINFO_RCVBUF", (long) m.get(ValueLayout.JAVA_INT, 0));
+            }
+            lenp.set(ValueLayout.JAVA_INT, 0, 4);
+            if (net_h.getsockopt(fd, 1, 7, m, lenp) == 0) { // SO_SNDBUF
+                out.put("SK_MEMINFO_SNDBUF", (long) m.get(ValueLayout.JAVA_INT, 0));
+            }
+        }
+        return out;
     }
 
     /** @return the live socket descriptor most recently created, accepted or used */
@@ -364,7 +452,7 @@ final class PdKernelSyscalls {
             case "socket" -> socket(c);
             case "bind" -> {
                 int fd = fd(c, 0);
-                int port = r.bindPort();
+                int port = warming ? 0 : r.bindPort();
                 yield a -> net_h.bind(fd, sockaddr(a, PdTun.LOCAL_IP, port), tcpsock_h.SOCKADDR_IN_SIZE);
             }
             case "listen" -> {

@@ -65,11 +65,23 @@ final class PdPython {
      * @param code    the block's text
      */
     void snapshot(int line, TcpInfo info, Map<String, Long> meminfo, String code) {
+        snapshot(line, tcpiValues(info), meminfo, code);
+    }
+
+    /**
+     * Records one block with {@code tcpi_*} values already named (the kernel backend's TCP_INFO).
+     *
+     * @param line    the block's line
+     * @param tcpi    {@code tcpi_*} name to value
+     * @param meminfo SK_MEMINFO_* values
+     * @param code    the block's text
+     */
+    void snapshot(int line, Map<String, Long> tcpi, Map<String, Long> meminfo, String code) {
         if (blocks++ == 0) {
             firstLine = line;
         }
         program.append('\n');
-        for (Map.Entry<String, Long> v : tcpiValues(info).entrySet()) {
+        for (Map.Entry<String, Long> v : tcpi.entrySet()) {
             program.append(v.getKey()).append(" = ").append(v.getValue()).append('\n');
         }
         meminfo.forEach((k, v) -> program.append(k).append(" = ").append(v).append('\n'));

@@ -97,6 +97,7 @@ final class PdTun implements AutoCloseable {
             MemorySegment pfd = pollfd.allocate(a);
             pollfd.fd(pfd, fd);
             pollfd.events(pfd, net_h.POLLIN);
+            PdKernel.realtime(); // the reader stamps each packet's time: it must run when the packet comes
             while (running) {
                 int n = net_h.poll(pfd, 1, 20);
                 if (n <= 0) {
