@@ -51,6 +51,8 @@ final class PdKernelRunner {
     /** The origin of the current event's relative times ({@link #anchor}). */
     private long offsetUs;
     private boolean lastInbound;
+    /** When the previous event really finished: a packet's wire time, a call's return, a write's end. */
+    private long doneUs;
     private long localIsn;
     private boolean isnKnown;
     private long remoteIsn;
@@ -200,13 +202,21 @@ final class PdKernelRunner {
                     shell.run(s.line(), s.command());
                     startNs += System.nanoTime() - before; // the command's own run time is not the script's
                 }
-                case PdEvent.Packet p when p.inbound() -> inject(p);
+                case PdEvent.Packet p when p.inbound() -> {
+                    inject(p);
+                    doneUs = nowUs();
+                }
                 case PdEvent.Packet p -> t = expect(p, t);
                 case PdEvent.Icmp c -> injectIcmp(c);
-                case PdEvent.Syscall c -> syscalls.call(c, t, resolve(c.when(), true));
+                case PdEvent.Syscall c -> doneUs = syscalls.call(c, t, resolve(c.when(), true));
                 case PdEvent.Python py -> snapshot(py);
             }
             lastEventUs = t;
+            if (ev instanceof PdEvent.Packet p && !p.inbound()) {
+                doneUs = t;
+            } else if (!(ev instanceof PdEvent.Packet || ev instanceof PdEvent.Syscall)) {
+                doneUs = nowUs();
+            }
         }
         syscalls.finish();
         endOfScript();
@@ -267,11 +277,12 @@ final class PdKernelRunner {
     /**
      * Where a relative time counts from, as packetdrill's adjust_relative_event_times(): an inbound packet
      * after an inbound packet counts from that packet's script time (no drift over a train of them); any
-     * other event from now, when the runner reaches it (after the previous event really finished).
+     * other event from when the previous one really finished (packetdrill's "now", which is that moment for
+     * a C program; the runner's own bookkeeping after it must not push the script later).
      */
     private void anchor(PdEvent ev) {
         boolean inbound = ev instanceof PdEvent.Packet p && p.inbound();
-        offsetUs = inbound && lastInbound ? lastEventUs : nowUs();
+        offsetUs = inbound && lastInbound ? lastEventUs : doneUs;
         lastInbound = inbound;
     }
 
@@ -461,16 +472,18 @@ final class PdKernelRunner {
         return total;
     }
 
-    /** As the engine backend: a data, SYN, FIN or RST segment sent before the last event and never taken fails. */
+    /**
+     * As the engine backend ({@link PdRunner}) and packetdrill: nothing is judged after the last {@code >}
+     * line; what no line took is listed in the notes.
+     */
     private void endOfScript() {
         pump(0);
-        int judged = TcpHeader.SYN | TcpHeader.FIN | TcpHeader.RST;
+        int listed = 0;
         for (Out o : outbound) {
-            boolean judge = (o.seg().flags() & judged) != 0 || o.seg().payload().length > 0;
-            if (!o.afterFinal() && underTest(o.seg()) && judge) {
-                throw new PdRunner.Fail(0, "unexpected segment " + PdSegments.actual(o.seg(), o.ecn(), localIsn,
-                        remoteIsn, match.tsOffset, match.tsKnown) + " sent at " + PdRunner.secs(o.atUs())
-                        + " s: no line of the script expects it");
+            if (underTest(o.seg()) && listed++ < 5) {
+                notes.add("not judged (no line after it looks, as in packetdrill): " + PdSegments.actual(o.seg(),
+                        o.ecn(), localIsn, remoteIsn, match.tsOffset, match.tsKnown) + " sent at "
+                        + PdRunner.secs(o.atUs()) + " s");
             }
         }
     }

@@ -323,8 +323,9 @@ final class PdKernelSyscalls {
      * @param c     the call
      * @param t     its start time (script microseconds)
      * @param endUs the end of its {@code ...} range, or −1
+     * @return when it returned, or when it was found asleep in the kernel
      */
-    void call(PdEvent.Syscall c, long t, long endUs) {
+    long call(PdEvent.Syscall c, long t, long endUs) {
         waitPending();
         ToLongFunction<Arena> body = prepare(c);
         Call k = new Call(c, t, endUs);
@@ -344,10 +345,11 @@ final class PdKernelSyscalls {
         }
         if (k.finished) {
             verify(k);
-        } else {
-            k.slept = true;
-            pending = k;
+            return k.atUs;
         }
+        k.slept = true;
+        pending = k;
+        return r.nowUs();
     }
 
     private static boolean asleep(Call k) {
