@@ -48,7 +48,11 @@ final class PdKernelShell {
     void run(int line, String command) {
         // Lines run in order: set_sysctls.py lines here, the others by bash in runs between them.
         StringBuilder chunk = new StringBuilder();
-        for (String part : command.replace("\\\n", " ").split("[;\\n]")) {
+        String joined = command.replaceAll("\\\\[ \\t]*\n", " ").strip();
+        if (joined.endsWith("\\")) {
+            joined = joined.substring(0, joined.length() - 1); // a continuation into the closing back-quote
+        }
+        for (String part : joined.split("[;\\n]")) {
             String p = part.strip();
             if (p.isEmpty()) {
                 continue;
@@ -171,7 +175,8 @@ final class PdKernelShell {
 
     /** packetdrill's set_sysctls.py: {@code /proc/sys/net/...=value} arguments written in this namespace. */
     private void setSysctls(int line, String cmd) {
-        String[] words = cmd.split("\\s+");
+        List<String> list = words(cmd);
+        String[] words = list.toArray(String[]::new);
         for (int i = 1; i < words.length; i++) {
             int eq = words[i].indexOf('=');
             if (eq < 0) {
@@ -198,6 +203,42 @@ final class PdKernelShell {
                 throw new PdRunner.Fail(line, "set_sysctls.py: writing " + v + " to " + f + ": " + e.getMessage());
             }
         }
+    }
+
+    /** Shell words: quotes group (and are dropped), {@code #} starts a comment. */
+    static List<String> words(String cmd) {
+        List<String> out = new java.util.ArrayList<>();
+        StringBuilder w = new StringBuilder();
+        char quote = 0;
+        boolean any = false;
+        for (int i = 0; i < cmd.length(); i++) {
+            char ch = cmd.charAt(i);
+            if (quote != 0) {
+                if (ch == quote) {
+                    quote = 0;
+                } else {
+                    w.append(ch);
+                }
+            } else if (ch == '"' || ch == '\'') {
+                quote = ch;
+                any = true;
+            } else if (ch == '#' && !any && w.isEmpty()) {
+                break;
+            } else if (Character.isWhitespace(ch)) {
+                if (any || !w.isEmpty()) {
+                    out.add(w.toString());
+                    w.setLength(0);
+                    any = false;
+                }
+            } else {
+                w.append(ch);
+                any = true;
+            }
+        }
+        if (any || !w.isEmpty()) {
+            out.add(w.toString());
+        }
+        return out;
     }
 
     private Path nstatHistory() {
