@@ -19,3 +19,5 @@
 #include <linux/if_link.h>
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
+#include <linux/if_tun.h>
+#include <linux/virtio_net.h>
