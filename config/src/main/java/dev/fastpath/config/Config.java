@@ -1,12 +1,14 @@
 package dev.fastpath.config;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.tomlj.Toml;
+import org.tomlj.TomlArray;
 import org.tomlj.TomlParseResult;
 import org.tomlj.TomlTable;
 
@@ -35,15 +37,15 @@ public final class Config {
 
     /**
      * Loads a TOML file over the defaults. Keys are {@code [section]} tables with {@code name = value}
-     * (integers, or booleans for switches: knobs from 0 whose 1 means on, such as 0..1 or tcp.timestamps' 0..2).
+     * (integers; booleans for on/off knobs; a name for a knob with named values, e.g. {@code "cubic"}).
      *
      * @param file the file
      * @return the configuration
-     * @throws ConfigException naming the file, line, key and value of the first problem
-     * @throws IOException when the file cannot be read
+     * @throws ConfigException naming the file, line, key and value of the first problem, or why the file
+     *                         cannot be read (missing, a directory, not readable, not UTF-8)
      */
-    public static Config load(Path file) throws IOException {
-        return load(file, null);
+    public static Config load(Path file) {
+        return resolve(file, null, List.of());
     }
 
     /**
@@ -52,11 +54,60 @@ public final class Config {
      * @param file         the file
      * @param commandTable the command's table, or null
      * @return the configuration
-     * @throws ConfigException naming the file, line, key and value of the first problem
-     * @throws IOException when the file cannot be read
+     * @throws ConfigException naming the file, line, key and value of the first problem, or why it cannot be read
      */
-    public static Config load(Path file, String commandTable) throws IOException {
-        return defaults().merge(Toml.parse(file), file.toString(), commandTable);
+    public static Config load(Path file, String commandTable) {
+        return resolve(file, commandTable, List.of());
+    }
+
+    /**
+     * {@link #resolve(Path, String, List)} for a file without a command's own table.
+     *
+     * @param file      a TOML file, or null
+     * @param overrides {@code KEY=VALUE} overrides
+     * @return the validated configuration
+     * @throws ConfigException on the first problem, one line naming where it is
+     */
+    public static Config resolve(Path file, List<String> overrides) {
+        return resolve(file, null, overrides);
+    }
+
+    /**
+     * The effective configuration of a command line: the defaults, then the file (if any), then every
+     * override in order; ranges are checked at each step (they concern one key), the rules between knobs
+     * ({@code tcp.delack_min_ms <= tcp.delack_max_ms}, …) only on the final result, so the order of the
+     * overrides does not matter.
+     *
+     * @param file         a TOML file, or null
+     * @param commandTable a table of the file that belongs to the command, not to the knobs (e.g. lb), or null
+     * @param overrides    {@code KEY=VALUE} overrides
+     * @return the validated configuration
+     * @throws ConfigException on the first problem, one line naming where it is
+     */
+    public static Config resolve(Path file, String commandTable, List<String> overrides) {
+        long[] v = defaults().values.clone();
+        if (file != null) {
+            merge(v, Toml.parse(read(file)), file.toString(), commandTable);
+        }
+        applyOverrides(v, overrides);
+        return new Config(v);
+    }
+
+    private static String read(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new ConfigException(file + ": is a directory, not a TOML file");
+        }
+        if (!Files.exists(file)) {
+            throw new ConfigException(file + ": no such file");
+        }
+        try {
+            return Files.readString(file);
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new ConfigException(file + ": not UTF-8 text, so not a TOML file");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot be read (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+        }
     }
 
     /**
@@ -65,44 +116,67 @@ public final class Config {
      * @throws ConfigException on the first problem
      */
     public static Config parse(String toml) {
-        return defaults().merge(Toml.parse(toml), "<text>", null);
+        long[] v = defaults().values.clone();
+        merge(v, Toml.parse(toml), "<text>", null);
+        return new Config(v);
     }
 
-    private Config merge(TomlParseResult toml, String source, String commandTable) {
+    private static void merge(long[] v, TomlParseResult toml, String source, String commandTable) {
         if (toml.hasErrors()) {
             throw new ConfigException(source + ": " + toml.errors().getFirst().toString());
         }
-        long[] v = values.clone();
         for (Map.Entry<String, Object> e : toml.dottedEntrySet()) {
             String key = e.getKey();
             if (commandTable != null && (key.equals(commandTable) || key.startsWith(commandTable + "."))) {
                 continue;
             }
             Knob k = Knob.byKey(key);
+            String where = source + ":" + line(toml, key);
             if (k == null) {
-                throw new ConfigException(source + ": unknown key '" + key + "' at " + toml.inputPositionOf(key)
-                        + "; known keys: see config/fastpath.toml");
+                throw new ConfigException(where + ": unknown key '" + key + "'; known keys: see config/fastpath.toml");
             }
-            Object value = e.getValue();
-            if (value instanceof Long l) {
-                v[k.ordinal()] = l;
-            } else if (value instanceof Boolean b && isSwitch(k)) {
-                v[k.ordinal()] = b ? 1 : 0;
-            } else {
-                throw new ConfigException(source + ": key '" + key + "' must be an integer"
-                        + (isSwitch(k) ? " or a boolean" : "") + ", was " + describe(value));
-            }
+            v[k.ordinal()] = tomlValue(k, e.getValue(), where);
+            inRange(k, v[k.ordinal()], where + ": ");
         }
-        return new Config(v);
     }
 
-    /** A knob a boolean may set: false is 0, true is 1 (off and on; a third value, as tcp.timestamps' 2, a mode). */
-    private static boolean isSwitch(Knob k) {
-        return k.min() == 0 && (k.max() == 1 || k == Knob.TCP_TIMESTAMPS);
+    private static String line(TomlParseResult toml, String key) {
+        var position = toml.inputPositionOf(key);
+        return position == null ? "?" : Integer.toString(position.line());
+    }
+
+    /** An integer; a boolean for an on/off knob; the name of a value for a knob with names. */
+    private static long tomlValue(Knob k, Object value, String where) {
+        if (value instanceof Long l) {
+            return l;
+        }
+        if (value instanceof Boolean b && k.acceptsBoolean()) {
+            return b ? 1 : 0;
+        }
+        if (value instanceof String s && k.namedValue(s) >= 0) {
+            return k.namedValue(s);
+        }
+        throw new ConfigException(where + ": key '" + k.key() + "' must be " + expected(k) + ", was "
+                + describe(value));
+    }
+
+    private static String expected(Knob k) {
+        if (k.acceptsBoolean()) {
+            return "an integer (0 or 1) or a boolean";
+        }
+        String names = k.valueNames();
+        return names.isEmpty() ? "an integer" : "an integer or one of " + names;
     }
 
     private static String describe(Object value) {
-        return value instanceof TomlTable ? "a table" : value + " (" + value.getClass().getSimpleName() + ")";
+        return switch (value) {
+            case TomlTable t -> "a table";
+            case TomlArray a -> "an array";
+            case Boolean b -> "the boolean " + b;
+            case String s -> "the string \"" + s + "\"";
+            case Double d -> "the float " + d;
+            default -> value + " (" + value.getClass().getSimpleName() + ")";
+        };
     }
 
     /**
@@ -126,18 +200,27 @@ public final class Config {
      * @throws ConfigException on a malformed override, unknown key or bad value
      */
     public Config withOverrides(List<String> overrides) {
-        Config c = this;
+        long[] v = values.clone();
+        applyOverrides(v, overrides);
+        return new Config(v);
+    }
+
+    private static void applyOverrides(long[] v, List<String> overrides) {
         for (String o : overrides) {
             int eq = o.indexOf('=');
-            if (eq <= 0) {
-                throw new ConfigException("override '" + o + "' is not KEY=VALUE");
+            if (eq <= 0 || o.substring(0, eq).isBlank()) {
+                throw new ConfigException("override '" + o + "' is not KEY=VALUE (e.g. tcp.syncookies=2)");
             }
             String key = o.substring(0, eq).trim();
             String value = o.substring(eq + 1).trim();
             Knob k = Knob.byKey(key);
-            c = k != null ? c.with(k, number(k, key, value)) : c.withSysctl(key, value);
+            if (k != null) {
+                v[k.ordinal()] = number(k, key, value);
+                inRange(k, v[k.ordinal()], "");
+            } else {
+                sysctl(v, key, value);
+            }
         }
-        return c;
     }
 
     /**
@@ -149,24 +232,33 @@ public final class Config {
      * @throws ConfigException when the name is unknown or the value wrong
      */
     public Config withSysctl(String name, String value) {
+        long[] v = values.clone();
+        sysctl(v, name, value);
+        return new Config(v);
+    }
+
+    private static void sysctl(long[] v, String name, String value) {
         List<Knob> knobs = new ArrayList<>();
         for (Knob k : KNOBS) {
-            if (k.linuxName().equals(name)) {
+            // Only real sysctls (net.*): '-' marks Fastpath's own knobs, CAPITALS the kernel's constants.
+            if (k.linuxName().startsWith("net.") && k.linuxName().equals(name)) {
                 knobs.add(k);
             }
         }
         if (knobs.isEmpty()) {
-            throw new ConfigException("unknown key or sysctl '" + name + "'");
+            throw new ConfigException("unknown key '" + name + "': give a TOML key (tcp.syncookies) or a sysctl "
+                    + "name (net.ipv4.tcp_syncookies); every key is in config/fastpath.toml");
         }
         String[] parts = value.trim().split("\\s+");
         if (parts.length != knobs.size()) {
-            throw new ConfigException("'" + name + "' takes " + knobs.size() + " value(s), got '" + value + "'");
+            throw new ConfigException("'" + name + "' takes " + knobs.size() + " value(s) separated by spaces, got '"
+                    + value + "'");
         }
-        long[] v = values.clone();
         for (int i = 0; i < parts.length; i++) {
-            v[knobs.get(i).ordinal()] = number(knobs.get(i), name, parts[i]);
+            Knob k = knobs.get(i);
+            v[k.ordinal()] = number(k, name, parts[i]);
+            inRange(k, v[k.ordinal()], "");
         }
-        return new Config(v);
     }
 
     /** A number, or for a knob with named values (tcp_congestion_control: reno, cubic) its name. */
@@ -179,17 +271,23 @@ public final class Config {
         try {
             return Long.decode(text); // decimal, or 0x… as sysctl values are sometimes written
         } catch (NumberFormatException e) {
-            throw new ConfigException("'" + key + "' must be an integer, was '" + text + "'");
+            Knob k = Knob.byKey(key);
+            String what = k == null ? "an integer" : expected(k).replace(" or a boolean", "");
+            throw new ConfigException("'" + key + "' must be " + what + ", was '" + text + "'");
         }
     }
 
+    private static void inRange(Knob k, long v, String where) {
+        if (v < k.min() || v > k.max()) {
+            throw new ConfigException(where + "'" + k.key() + "' (" + k.linuxName() + ") = " + v + " is outside "
+                    + k.min() + ".." + k.max() + ": " + k.description());
+        }
+    }
+
+    /** Every range, then the rules between knobs; runs on every configuration this class hands out. */
     private void validate() {
         for (Knob k : KNOBS) {
-            long v = values[k.ordinal()];
-            if (v < k.min() || v > k.max()) {
-                throw new ConfigException("'" + k.key() + "' (" + k.linuxName() + ") = " + v + " is outside "
-                        + k.min() + ".." + k.max() + ": " + k.description());
-            }
+            inRange(k, values[k.ordinal()], "");
         }
         ordered(Knob.IP_LOCAL_PORT_LOW, Knob.IP_LOCAL_PORT_HIGH);
         ordered(Knob.TCP_RMEM_MIN, Knob.TCP_RMEM_DEFAULT);

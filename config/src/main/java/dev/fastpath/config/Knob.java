@@ -187,4 +187,19 @@ public enum Knob {
         }
         return -1;
     }
+
+    /** @return the symbolic values this knob takes, comma-separated, or "" (Linux writes only these by name) */
+    public String valueNames() {
+        return this == TCP_CONGESTION_CONTROL ? "reno, cubic" : "";
+    }
+
+    /**
+     * An on/off knob takes a TOML boolean too ({@code sack = true}); a knob whose values have names or more
+     * than two meanings does not ({@code congestion_control = true} says nothing).
+     *
+     * @return whether {@code true}/{@code false} are accepted for 1/0
+     */
+    public boolean acceptsBoolean() {
+        return min == 0 && (max == 1 || this == TCP_TIMESTAMPS) && valueNames().isEmpty();
+    }
 }

@@ -62,6 +62,76 @@ class ConfigTest {
     }
 
     @Test
+    void rulesBetweenKnobsApplyToTheFinalConfigurationNotToEachStep() {
+        // delack_min 300 exceeds the default delack_max 200 until the second override raises it.
+        Config c = Config.resolve(null, List.of("tcp.delack_min_ms=300", "tcp.delack_max_ms=500"));
+        assertEquals(300, c.get(Knob.TCP_DELACK_MIN));
+        assertEquals(500, c.get(Knob.TCP_DELACK_MAX));
+        assertEquals(c, Config.defaults().withOverrides(List.of("tcp.delack_min_ms=300", "tcp.delack_max_ms=500")));
+        String wrong = assertThrows(ConfigException.class,
+                () -> Config.resolve(null, List.of("tcp.delack_max_ms=500", "tcp.delack_min_ms=600"))).getMessage();
+        assertTrue(wrong.contains("tcp.delack_min_ms") && wrong.contains("600"), wrong);
+    }
+
+    @Test
+    void aFileAndOverridesAreValidatedTogether(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("f.toml");
+        Files.writeString(file, "[tcp]\ndelack_min_ms = 300\n");
+        assertEquals(300, Config.resolve(file, List.of("tcp.delack_max_ms=500")).get(Knob.TCP_DELACK_MIN));
+        assertThrows(ConfigException.class, () -> Config.load(file));
+    }
+
+    @Test
+    void fileProblemsAreOneLineConfigErrors(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        String directory = assertThrows(ConfigException.class, () -> Config.load(dir)).getMessage();
+        assertTrue(directory.contains("is a directory"), directory);
+        String missing = assertThrows(ConfigException.class, () -> Config.load(dir.resolve("none.toml")))
+                .getMessage();
+        assertTrue(missing.contains("no such file"), missing);
+        Path binary = dir.resolve("b.toml");
+        Files.write(binary, new byte[] {(byte) 0xC3, (byte) 0x28, 0x0A});
+        String notText = assertThrows(ConfigException.class, () -> Config.load(binary)).getMessage();
+        assertTrue(notText.contains("not UTF-8"), notText);
+    }
+
+    @Test
+    void tomlTypesAreCheckedPerKnob() {
+        String bool = assertThrows(ConfigException.class, () -> Config.parse("[tcp]\ncongestion_control = true\n"))
+                .getMessage();
+        assertTrue(bool.contains("tcp.congestion_control") && bool.contains("boolean") && bool.contains(":2:"), bool);
+        assertEquals(0, Config.parse("[tcp]\ncongestion_control = \"reno\"\n").get(Knob.TCP_CONGESTION_CONTROL));
+        assertEquals(0, Config.parse("[tcp]\nsack = false\n").get(Knob.TCP_SACK));
+        String flt = assertThrows(ConfigException.class, () -> Config.parse("[tcp]\nmss = 1.5\n")).getMessage();
+        assertTrue(flt.contains("float"), flt);
+        String arr = assertThrows(ConfigException.class, () -> Config.parse("[tcp]\nmss = [1]\n")).getMessage();
+        assertTrue(arr.contains("array"), arr);
+        String range = assertThrows(ConfigException.class, () -> Config.parse("[tcp]\n\nsyncookies = 9\n"))
+                .getMessage();
+        assertTrue(range.contains(":3:") && range.contains("0..2"), range);
+    }
+
+    @Test
+    void timestampsTakeLinuxsThreeValues() {
+        assertEquals(2, Config.parse("[tcp]\ntimestamps = 2\n").get(Knob.TCP_TIMESTAMPS));
+        assertEquals(2, Config.defaults().withSysctl("net.ipv4.tcp_timestamps", "2").get(Knob.TCP_TIMESTAMPS));
+        assertEquals(1, Config.parse("[tcp]\ntimestamps = true\n").get(Knob.TCP_TIMESTAMPS));
+        assertThrows(ConfigException.class, () -> Config.parse("[tcp]\ntimestamps = 3\n"));
+    }
+
+    @Test
+    void onlyRealSysctlsAreSysctlNames() {
+        // '-' marks Fastpath's own knobs and TCP_TIMEOUT_INIT is a kernel constant: neither is a key.
+        String dash = assertThrows(ConfigException.class, () -> Config.defaults().withOverrides(List.of("-=1")))
+                .getMessage();
+        assertTrue(dash.contains("unknown key '-'"), dash);
+        assertThrows(ConfigException.class, () -> Config.defaults().withOverrides(List.of("TCP_TIMEOUT_INIT=5")));
+        assertThrows(ConfigException.class, () -> Config.defaults().withOverrides(List.of("=5")));
+        String cc = assertThrows(ConfigException.class,
+                () -> Config.defaults().withOverrides(List.of("tcp.congestion_control=bbr"))).getMessage();
+        assertTrue(cc.contains("reno, cubic"), cc);
+    }
+
+    @Test
     void theExampleFileDocumentsEveryKeyWithItsDefault() throws Exception {
         Path example = Path.of("fastpath.toml");
         String text = Files.readString(example);

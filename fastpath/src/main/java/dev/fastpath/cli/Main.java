@@ -1,5 +1,6 @@
 package dev.fastpath.cli;
 
+import dev.fastpath.config.ConfigException;
 import java.io.PrintWriter;
 import java.util.ServiceLoader;
 
@@ -40,7 +41,58 @@ public final class Main implements Runnable {
             cl.addSubcommand(provider.name(), provider.command());
         }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler(Main::usageError);
+        cl.setExecutionExceptionHandler(Main::failure);
         return cl;
+    }
+
+    /**
+     * A usage error is one line on stderr, {@code fastpath SUBCOMMAND: what is wrong (see ... --help)}, and exit
+     * code 2: the problem is the first thing an operator reads, not buried under the usage text.
+     */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        StringBuilder line = new StringBuilder(prefix(cl)).append(withoutPrefix(cl, e.getMessage()));
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            line.append("; did you mean ").append(String.join(" or ", u.getSuggestions())).append('?');
+        }
+        line.append(" (see ").append(cl.getCommandSpec().qualifiedName()).append(" --help)");
+        cl.getErr().println(line);
+        cl.getErr().flush();
+        return cl.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /**
+     * What a command throws: a {@link ConfigException} is bad input (one line, exit 2); anything else a failure
+     * reported in one line (exit 1), with the stack trace only when {@code FASTPATH_DEBUG} is set — a trace is
+     * for whoever fixes the code, not for whoever runs it.
+     */
+    private static int failure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        if (e instanceof ConfigException) {
+            cl.getErr().println(prefix(cl) + withoutPrefix(cl, e.getMessage()));
+            cl.getErr().flush();
+            return cl.getCommandSpec().exitCodeOnInvalidInput();
+        }
+        String what = e.getMessage() == null ? e.getClass().getName() : e.getClass().getSimpleName() + ": "
+                + e.getMessage();
+        boolean debug = System.getenv("FASTPATH_DEBUG") != null;
+        cl.getErr().println(prefix(cl) + "failed: " + what + (debug ? "" : " (FASTPATH_DEBUG=1 shows where)"));
+        if (debug) {
+            e.printStackTrace(cl.getErr());
+        }
+        cl.getErr().flush();
+        return cl.getCommandSpec().exitCodeOnExecutionException();
+    }
+
+    private static String prefix(CommandLine cl) {
+        return cl.getCommandSpec().qualifiedName() + ": ";
+    }
+
+    /** Commands that already name themselves ({@code flood: ...}) are not named twice. */
+    private static String withoutPrefix(CommandLine cl, String message) {
+        String m = message == null ? "" : message;
+        String own = cl.getCommandName() + ": ";
+        return m.startsWith(own) ? m.substring(own.length()) : m;
     }
 
     /**

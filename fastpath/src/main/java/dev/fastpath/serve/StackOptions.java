@@ -1,11 +1,11 @@
 package dev.fastpath.serve;
 
+import dev.fastpath.cli.OutputFiles;
 import dev.fastpath.config.Config;
 import dev.fastpath.config.ConfigException;
 import dev.fastpath.poll.Idle;
 import dev.fastpath.wire.EthernetHeader;
 import dev.fastpath.wire.Ipv4Header;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,9 +129,8 @@ public final class StackOptions {
 
     /**
      * @return every shared option, checked
-     * @throws IOException when the configuration file cannot be read
      */
-    public Parsed parse() throws IOException {
+    public Parsed parse() {
         if (io == null || iface == null || ip == null) {
             throw usage("missing required option: " + (io == null ? "--io af_xdp|af_packet"
                     : iface == null ? "--iface IF" : "--ip ADDR/PREFIX"));
@@ -178,18 +177,19 @@ public final class StackOptions {
         if (ingress.equals("drop") && kind != Server.Io.AF_PACKET) {
             throw usage("--kernel-ingress drop is for --io af_packet (AF_XDP takes the frames before the kernel)");
         }
+        String pcapProblem = OutputFiles.problem("--pcap", pcap);
+        if (pcapProblem != null) {
+            throw usage(pcapProblem);
+        }
         return new Parsed(kind, iface, addr, prefix, gw, config(), pcap, idleKind, staticNeighbours(), mode, tpacket,
                 ingress.equals("drop"));
     }
 
-    private Config config() throws IOException {
+    private Config config() {
         try {
-            Config c = configFile == null ? Config.defaults() : Config.load(configFile, commandTable);
-            return c.withOverrides(overrides);
+            return Config.resolve(configFile, commandTable, overrides);
         } catch (ConfigException e) {
             throw usage(e.getMessage());
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw usage("--config " + configFile + ": no such file");
         }
     }
 

@@ -81,18 +81,23 @@ public final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
+    private void bounded(String option, int value, int max) {
+        if (value < 1 || value > max) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be in 1.." + max + ", not "
+                    + value);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (!io.equals("af_xdp") && !io.equals("af_packet")) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--io must be af_xdp or af_packet, was " + io);
+                    "--io must be af_xdp or af_packet, not '" + io + "'");
         }
-        if (connections < 1 || connections > 1_000_000 || seconds < 1 || seconds > 600 || threads < 1
-                || threads > 64) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "bounds: --connections 1..1000000, --seconds 1..600, --threads 1..64");
-        }
+        bounded("--connections", connections, 1_000_000);
+        bounded("--seconds", seconds, 600);
+        bounded("--threads", threads, 64);
         Optional<String> why = Lab.unavailableReason();
         if (why.isPresent()) {
             spec.commandLine().getErr().println("demo needs root and network namespaces: " + why.get());

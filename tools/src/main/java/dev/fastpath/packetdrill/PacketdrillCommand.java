@@ -42,8 +42,14 @@ public final class PacketdrillCommand implements Callable<Integer> {
         if (kernel && PdKernel.unavailableReason() != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--kernel: " + PdKernel.unavailableReason());
         }
+        List<Path> scripts = PdReport.scripts(paths);
+        if (scripts.isEmpty()) {
+            // A table of zeros with exit 0 would read as "all passed" to a script that checks the code.
+            throw new CommandLine.ParameterException(spec.commandLine(), "no .pkt scripts in " + paths.stream()
+                    .map(Path::toString).collect(java.util.stream.Collectors.joining(", ")));
+        }
         PdReport report = new PdReport(kernel ? PdKernel::run : PdRunner::run);
-        for (Path script : PdReport.scripts(paths)) {
+        for (Path script : scripts) {
             PdResult r = report.run(script);
             if (verbose) {
                 out.println(r);

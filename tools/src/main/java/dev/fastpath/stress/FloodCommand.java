@@ -1,5 +1,6 @@
 package dev.fastpath.stress;
 
+import dev.fastpath.cli.OutputFiles;
 import dev.fastpath.io.PacketIo;
 import dev.fastpath.io.afpacket.AfPacketConfig;
 import dev.fastpath.io.afpacket.AfPacketIo;
@@ -239,8 +240,8 @@ public final class FloodCommand implements Callable<Integer> {
         if (dash < 0) {
             throw new IllegalArgumentException("--ports must be LO-HI, not '" + ports + "'");
         }
-        TupleWalker w = TupleWalker.ofCidr(src, Integer.parseInt(ports.substring(0, dash).strip()),
-            Integer.parseInt(ports.substring(dash + 1).strip()));
+        TupleWalker w = TupleWalker.ofCidr(src, port("--ports", ports.substring(0, dash)),
+            port("--ports", ports.substring(dash + 1)));
         int last = w.firstAddress() + w.addressCount() - 1;
         if (!inLab(w.firstAddress()) || !inLab(last)) {
             throw new IllegalArgumentException("--src " + src + " leaves the lab range 198.18.0.0/15");
@@ -248,13 +249,31 @@ public final class FloodCommand implements Callable<Integer> {
         return w;
     }
 
+    /** A port, or an error naming the option (a bare NumberFormatException names none). */
+    private static int port(String option, String text) {
+        try {
+            int p = Integer.parseInt(text.strip());
+            if (p >= 0 && p <= 65535) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option + ": '" + text + "' is not a port (0..65535)");
+    }
+
     private FloodSettings settings(TupleWalker walker) {
         int colon = dst.lastIndexOf(':');
         if (colon < 0) {
             throw new IllegalArgumentException("--dst must be IP:PORT, not '" + dst + "'");
         }
-        int dstIp = Ipv4Header.parseAddress(dst.substring(0, colon));
-        int dstPort = Integer.parseInt(dst.substring(colon + 1));
+        int dstIp;
+        try {
+            dstIp = Ipv4Header.parseAddress(dst.substring(0, colon).strip());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--dst: '" + dst.substring(0, colon) + "' is not an IPv4 address");
+        }
+        int dstPort = port("--dst port", dst.substring(colon + 1));
         if (!inLab(dstIp)) {
             throw new IllegalArgumentException("--dst " + dst + " is outside the lab range 198.18.0.0/15");
         }
@@ -296,6 +315,12 @@ public final class FloodCommand implements Callable<Integer> {
         }
         if (count < 1) {
             throw new IllegalArgumentException("--count must be positive");
+        }
+        for (String problem : new String[] {OutputFiles.problem("--json", jsonFile),
+            OutputFiles.problem("--pcap", pcapFile)}) {
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
+            }
         }
         long sMac = srcMac != null ? EthernetHeader.parseMac(srcMac) : interfaceMac();
         long dMac = dstMac != null ? EthernetHeader.parseMac(dstMac) : (io == Io.NONE ? EthernetHeader.BROADCAST : -1);

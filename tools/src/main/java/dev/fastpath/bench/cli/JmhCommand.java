@@ -7,8 +7,12 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Unmatched;
 
@@ -31,11 +35,26 @@ public final class JmhCommand implements Callable<Integer> {
             List.of("-f", "1"), List.of("-wi", "3"), List.of("-w", "1s"), List.of("-i", "5"), List.of("-r", "1s"),
             List.of("-rf", "json"));
 
+    /** JMH's options that take a value (its -h); the others are flags, and what is neither is a regex. */
+    private static final Set<String> WITH_VALUE = Set.of("-i", "-bs", "-r", "-wi", "-wbs", "-w", "-to", "-t", "-bm",
+            "-si", "-gc", "-foe", "-v", "-f", "-wf", "-o", "-rff", "-prof", "-tg", "-jvm", "-jvmArgs", "-jvmArgsAppend",
+            "-jvmArgsPrepend", "-tu", "-opi", "-rf", "-wm", "-e", "-p", "-wmb");
+    /** The options whose value is a regular expression (comma-separated list of them). */
+    private static final Set<String> REGEX_VALUE = Set.of("-e", "-wmb");
+
     @Unmatched
     private List<String> jmhArgs = new ArrayList<>();
 
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
+        String bad = badRegex(jmhArgs);
+        if (bad != null) {
+            // JMH itself would die on it with a PatternSyntaxException stack trace.
+            throw new CommandLine.ParameterException(spec.commandLine(), bad);
+        }
         Path jar = benchmarksJar();
         if (!Files.isRegularFile(jar)) {
             System.err.println("bench jmh: " + jar + " not found; build it first (bin/fastpath build, or mvn package)");
@@ -74,6 +93,35 @@ public final class JmhCommand implements Callable<Integer> {
         }
         cmd.addAll(args);
         return cmd;
+    }
+
+    /**
+     * Checks every benchmark selector (the arguments that are not options or option values, and the values of
+     * {@code -e}/{@code -wmb}) the way JMH will read it: as a Java regular expression.
+     *
+     * @param args JMH's arguments
+     * @return the problem in one line, or null when every selector compiles
+     */
+    static String badRegex(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            boolean option = a.startsWith("-") && a.length() > 1;
+            boolean takesValue = option && WITH_VALUE.contains(a) && i + 1 < args.size();
+            List<String> regexes = !option ? List.of(a)
+                    : takesValue && REGEX_VALUE.contains(a) ? List.of(args.get(i + 1).split(",")) : List.of();
+            for (String r : regexes) {
+                try {
+                    Pattern.compile(r);
+                } catch (PatternSyntaxException e) {
+                    return "'" + r + "' is not a regular expression (JMH selects benchmarks by regex): "
+                            + e.getDescription() + " near index " + e.getIndex();
+                }
+            }
+            if (takesValue) {
+                i++;
+            }
+        }
+        return null;
     }
 
     private static String valueOf(List<String> args, String option) {

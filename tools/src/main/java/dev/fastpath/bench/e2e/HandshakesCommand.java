@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -51,6 +52,9 @@ public final class HandshakesCommand implements Callable<Integer> {
     @Option(names = "--port", description = "server port (default: ${DEFAULT-VALUE})")
     private int port = 8080;
 
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
     /** One server's result. */
     private record Row(String name, String note, long completed, long failed, double seconds) {
         double rate() {
@@ -60,14 +64,20 @@ public final class HandshakesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        if (!(duration > 0 && duration <= 600)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--duration must be in (0, 600] seconds, not "
+                + duration);
+        }
+        if (threads < 1 || threads > 256) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be in 1..256, not " + threads);
+        }
+        if (port < 1 || port > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--port must be in 1..65535, not " + port);
+        }
         Optional<String> why = Lab.unavailableReason();
         if (why.isPresent()) {
             System.err.println("bench handshakes: " + why.get());
             return 1;
-        }
-        if (!(duration > 0 && duration <= 600) || threads < 1 || threads > 256) {
-            System.err.println("bench handshakes: --duration must be in (0, 600], --threads in 1..256");
-            return 2;
         }
         Path dir = out != null ? out : ProjectHome.root().resolve("bench/results/handshakes-"
             + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -97,33 +98,21 @@ public final class SynFloodCommand implements Callable<Integer> {
     @Option(names = "--victim-cpu", description = "core of the victim (default: ${DEFAULT-VALUE})")
     private int victimCpu = 1;
 
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         System.setProperty("java.awt.headless", "true");
+        List<Victim> chosen = checkedOptions();
         Optional<String> why = Lab.unavailableReason();
         if (why.isPresent()) {
             System.err.println("bench synflood: " + why.get());
             return 1;
         }
-        if (!(duration > 0 && duration <= 600) || !(warmup >= 0 && warmup <= 60)
-                || !(legitRate > 0 && legitRate <= 5000) || !List.of("fair", "softirq", "free").contains(placement)
-                || rounds < 1 || rounds > 20 || !List.of("auto", "af_xdp", "af_packet", "xdp_live").contains(genIo)
-                || victimDeferNs < 0 || victimDeferNs > 10_000_000) {
-            System.err.println("bench synflood: --duration must be in (0, 600], --warmup in [0, 60], --legit-rate "
-                + "in (0, 5000], --rounds in 1..20, --placement fair, softirq or free, --victim-defer-ns in "
-                + "[0, 10000000] and --gen-io auto, xdp_live, af_xdp or af_packet");
-            return 2;
-        }
         boolean auto = genIo.equals("auto");
         if (auto) {
             genIo = XdpLiveSender.kernelHasLiveFrames(System.getProperty("os.version")) ? "xdp_live" : "af_xdp";
-        }
-        List<Victim> chosen;
-        try {
-            chosen = Victim.select(victims);
-        } catch (IllegalArgumentException e) {
-            System.err.println("bench synflood: " + e.getMessage());
-            return 2;
         }
         Path dir = out != null ? out : ProjectHome.root().resolve("bench/results/synflood-"
             + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -139,6 +128,37 @@ public final class SynFloodCommand implements Callable<Integer> {
         }
         System.out.println("bench synflood: results in " + dir);
         return all.stream().flatMap(List::stream).anyMatch(VictimResult::measured) ? 0 : 1;
+    }
+
+    /** Each option on its own: a usage error names the one that is wrong, and comes before any lab is built. */
+    private List<Victim> checkedOptions() {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        check(duration > 0 && duration <= 600, "--duration must be in (0, 600] seconds, not " + duration);
+        check(warmup >= 0 && warmup <= 60, "--warmup must be in [0, 60] seconds, not " + warmup);
+        check(legitRate > 0 && legitRate <= 5000, "--legit-rate must be in (0, 5000] per second, not " + legitRate);
+        check(rounds >= 1 && rounds <= 20, "--rounds must be in 1..20, not " + rounds);
+        check(List.of("fair", "softirq", "free").contains(placement), "--placement must be fair, softirq or free, not '"
+            + placement + "'");
+        check(victimDeferNs >= 0 && victimDeferNs <= 10_000_000, "--victim-defer-ns must be in [0, 10000000], not "
+            + victimDeferNs);
+        check(List.of("auto", "af_xdp", "af_packet", "xdp_live").contains(genIo),
+            "--gen-io must be auto, xdp_live, af_xdp or af_packet, not '" + genIo + "'");
+        check(rate.equalsIgnoreCase("max") || rate.matches("[1-9][0-9]{0,9}"),
+            "--rate must be a positive number or max, not '" + rate + "'");
+        check(port >= 1 && port <= 65535, "--port must be in 1..65535, not " + port);
+        check(genCpu >= 0 && genCpu < cpus, "--gen-cpu must be in 0.." + (cpus - 1) + ", not " + genCpu);
+        check(victimCpu >= 0 && victimCpu < cpus, "--victim-cpu must be in 0.." + (cpus - 1) + ", not " + victimCpu);
+        try {
+            return Victim.select(victims);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private void check(boolean ok, String problem) {
+        if (!ok) {
+            throw new CommandLine.ParameterException(spec.commandLine(), problem);
+        }
     }
 
     private Path roundDir(Path dir, int round) {
