@@ -125,6 +125,10 @@ public final class ConnectCommand implements Callable<Integer> {
         Server.Settings settings = new Server.Settings(p.io(), p.iface(), p.ip(), p.prefix(), p.gateway(), 0, null,
                 p.config(), workers, List.of(), p.pcap(), 0, p.idle(), p.neighbours(), p.xdpMode(),
                 p.tpacket(), p.kernelIngressDrop());
+        String missing = Server.privilegeProblem(settings, "connect");
+        if (missing != null) {
+            throw stack.usage(missing);
+        }
         long started = System.nanoTime();
         Server server;
         int[] next = new int[2]; // the server builds, then prepares, worker 0, 1, … in order

@@ -46,6 +46,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         Server.Settings settings = settings();
+        String missing = Server.privilegeProblem(settings, "serve");
+        if (missing != null) {
+            throw stack.usage(missing);
+        }
         Server server;
         try {
             server = Server.start(settings);

@@ -5,6 +5,7 @@ import dev.fastpath.apps.AppKind;
 import dev.fastpath.config.Config;
 import dev.fastpath.config.Knob;
 import dev.fastpath.io.PacketIo;
+import dev.fastpath.io.Privileges;
 import dev.fastpath.io.afpacket.AfPacketConfig;
 import dev.fastpath.io.afpacket.AfPacketIo;
 import dev.fastpath.io.afpacket.KernelIngressDrop;
@@ -88,6 +89,23 @@ public final class Server {
      * flood, each a SYN-ACK not sent.
      */
     private static final int TX_FRAMES = 8192;
+
+    /**
+     * The capabilities these settings need that this process lacks, checked before anything is opened.
+     *
+     * @param s       the settings
+     * @param command the command line's name for the message, e.g. {@code serve}
+     * @return one line naming what is needed and what is missing, or null when nothing is
+     */
+    public static String privilegeProblem(Settings s, String command) {
+        Privileges p = Privileges.ofThisProcess();
+        if (s.io() == Io.AF_XDP) {
+            p.afXdp(s.iface(), (long) s.workers() * AfXdpConfig.defaults().frameSize() * (RX_FRAMES + TX_FRAMES));
+        } else {
+            p.afPacket(s.iface(), s.kernelIngressDrop());
+        }
+        return p.problem(command + " --io " + s.io().name().toLowerCase(java.util.Locale.ROOT));
+    }
 
     /**
      * Opens AF_XDP in the requested mode. Native (driver) mode runs the redirect in the driver's

@@ -2,6 +2,7 @@ package dev.fastpath.stress;
 
 import dev.fastpath.cli.OutputFiles;
 import dev.fastpath.io.PacketIo;
+import dev.fastpath.io.Privileges;
 import dev.fastpath.io.afpacket.AfPacketConfig;
 import dev.fastpath.io.afpacket.AfPacketIo;
 import dev.fastpath.io.xdp.AfXdpConfig;
@@ -161,6 +162,10 @@ public final class FloodCommand implements Callable<Integer> {
             settings = settings(walker);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "flood: " + e.getMessage());
+        }
+        String missing = privilegeProblem();
+        if (missing != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), missing);
         }
         if (settings.dstMac() < 0 && (io == Io.AF_XDP || io == Io.XDP_LIVE || io == Io.AUTO)) {
             // The AF_XDP program takes only the spoofed block's frames: the ARP reply to the interface's own
@@ -380,6 +385,23 @@ public final class FloodCommand implements Callable<Integer> {
                 }
             }
         };
+    }
+
+    /** What the chosen backend needs that this process lacks, before anything is opened (null: nothing). */
+    private String privilegeProblem() {
+        Privileges p = Privileges.ofThisProcess();
+        switch (io) {
+            case AF_XDP -> p.afXdp(iface, (long) AfXdpConfig.defaults().frameSize()
+                * (RX_FRAMES + AfXdpConfig.defaults().txFrames()));
+            case XDP_LIVE -> p.afXdp(iface, (long) AfXdpConfig.defaults().frameSize()
+                * (RX_FRAMES + AfXdpConfig.defaults().txFrames())).need(Privileges.Cap.PERFMON,
+                "the live-frames program: without it the verifier refuses it as too complex");
+            case AF_PACKET, AUTO -> p.afPacket(iface, false); // auto falls back to AF_PACKET
+            default -> {
+                return null;
+            }
+        }
+        return p.problem("flood --io " + io.name().toLowerCase(java.util.Locale.ROOT));
     }
 
     private PacketIo openPacket() {
