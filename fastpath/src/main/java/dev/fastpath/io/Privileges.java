@@ -162,7 +162,7 @@ public final class Privileges {
         }
         b.append(String.join(", ", missing));
         return b.append(". Run as root, or grant exactly these: setpriv --ambient-caps, systemd AmbientCapabilities= "
-                + "(docs/operations.md)").toString();
+                + "(README, Operations)").toString();
     }
 
     private static String mib(long bytes) {
