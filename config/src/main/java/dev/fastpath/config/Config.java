@@ -217,8 +217,11 @@ public final class Config {
             if (k != null) {
                 v[k.ordinal()] = number(k, key, value);
                 inRange(k, v[k.ordinal()], "");
-            } else {
+            } else if (Arrays.stream(KNOBS).anyMatch(n -> n.linuxName().startsWith("net.") && n.linuxName().equals(key))) {
                 sysctl(v, key, value);
+            } else {
+                throw new ConfigException("unknown key '" + key + "': give a TOML key (tcp.syncookies) or a sysctl "
+                        + "name (net.ipv4.tcp_syncookies); every key is in config/fastpath.toml");
             }
         }
     }
@@ -246,8 +249,7 @@ public final class Config {
             }
         }
         if (knobs.isEmpty()) {
-            throw new ConfigException("unknown key '" + name + "': give a TOML key (tcp.syncookies) or a sysctl "
-                    + "name (net.ipv4.tcp_syncookies); every key is in config/fastpath.toml");
+            throw new ConfigException("unknown key or sysctl '" + name + "'");
         }
         String[] parts = value.trim().split("\\s+");
         if (parts.length != knobs.size()) {
