@@ -217,7 +217,8 @@ public final class Config {
             if (k != null) {
                 v[k.ordinal()] = number(k, key, value);
                 inRange(k, v[k.ordinal()], "");
-            } else if (Arrays.stream(KNOBS).anyMatch(n -> n.linuxName().startsWith("net.") && n.linuxName().equals(key))) {
+            } else if (Arrays.stream(KNOBS).anyMatch(n -> n.linuxName().startsWith("net.")
+                    && n.linuxName().equals(key))) {
                 sysctl(v, key, value);
             } else {
                 throw new ConfigException("unknown key '" + key + "': give a TOML key (tcp.syncookies) or a sysctl "
