@@ -1,15 +1,18 @@
 package dev.fastpath.api;
 
-import static dev.fastpath.api.SocketConstants.AF_INET;
-import static dev.fastpath.api.SocketConstants.IPPROTO_IP;
-import static dev.fastpath.api.SocketConstants.IPPROTO_TCP;
-import static dev.fastpath.api.SocketConstants.SOCK_CLOEXEC;
-import static dev.fastpath.api.SocketConstants.SOCK_NONBLOCK;
-import static dev.fastpath.api.SocketConstants.SOCK_STREAM;
+import static dev.fastpath.uapi.SocketConstants.AF_INET;
+import static dev.fastpath.uapi.SocketConstants.IPPROTO_IP;
+import static dev.fastpath.uapi.SocketConstants.IPPROTO_TCP;
+import static dev.fastpath.uapi.SocketConstants.SOCK_CLOEXEC;
+import static dev.fastpath.uapi.SocketConstants.SOCK_NONBLOCK;
+import static dev.fastpath.uapi.SocketConstants.SOCK_STREAM;
 
 import dev.fastpath.tcp.SocketOps;
 import dev.fastpath.tcp.SocketOptions;
 import dev.fastpath.tcp.TcpEngine;
+import dev.fastpath.uapi.Errno;
+import dev.fastpath.uapi.SocketConstants;
+import dev.fastpath.uapi.TcpInfo;
 import java.util.Arrays;
 
 /**

@@ -1,6 +1,6 @@
 package dev.fastpath.apps;
 
-import dev.fastpath.api.Errno;
+import dev.fastpath.uapi.Errno;
 import dev.fastpath.config.Config;
 
 /** Discard (RFC 863 over TCP): reads and forgets everything; closes when the peer does. */

@@ -1,6 +1,6 @@
 package dev.fastpath.apps;
 
-import dev.fastpath.api.Errno;
+import dev.fastpath.uapi.Errno;
 import dev.fastpath.config.Config;
 import dev.fastpath.config.Knob;
 import java.nio.charset.StandardCharsets;

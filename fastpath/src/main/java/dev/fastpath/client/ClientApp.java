@@ -1,8 +1,8 @@
 package dev.fastpath.client;
 
-import static dev.fastpath.api.SocketConstants.SHUT_WR;
+import static dev.fastpath.uapi.SocketConstants.SHUT_WR;
 
-import dev.fastpath.api.Errno;
+import dev.fastpath.uapi.Errno;
 import dev.fastpath.apps.App;
 import dev.fastpath.config.Config;
 import dev.fastpath.config.Knob;

@@ -1,6 +1,6 @@
 package dev.fastpath.client;
 
-import dev.fastpath.api.Errno;
+import dev.fastpath.uapi.Errno;
 import dev.fastpath.config.Knob;
 import dev.fastpath.net.NetConfig;
 import dev.fastpath.serve.Server;

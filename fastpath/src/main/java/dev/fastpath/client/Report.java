@@ -1,6 +1,6 @@
 package dev.fastpath.client;
 
-import dev.fastpath.api.Errno;
+import dev.fastpath.uapi.Errno;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.TreeMap;

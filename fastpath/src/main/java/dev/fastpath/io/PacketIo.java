@@ -1,5 +1,7 @@
 package dev.fastpath.io;
 
+import dev.fastpath.wire.FrameParser;
+
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -18,8 +20,11 @@ import java.lang.foreign.MemorySegment;
  */
 public interface PacketIo extends AutoCloseable {
 
-    /** Frame flag: the L4 checksum was left unfinished by the sender (CHECKSUM_PARTIAL on veth). */
-    int RX_CSUM_PARTIAL = 1;
+    /**
+     * Frame flag: the L4 checksum was left unfinished by the sender (CHECKSUM_PARTIAL on veth). The parser's
+     * flag ({@link FrameParser#RX_CSUM_PARTIAL}): the formats define what a receive flag means, the rings set it.
+     */
+    int RX_CSUM_PARTIAL = FrameParser.RX_CSUM_PARTIAL;
 
     /**
      * Hands up to {@code limit} received frames to {@code handler}, in arrival order.

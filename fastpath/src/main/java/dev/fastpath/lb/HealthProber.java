@@ -1,6 +1,6 @@
 package dev.fastpath.lb;
 
-import dev.fastpath.api.Errno;
+import dev.fastpath.uapi.Errno;
 import dev.fastpath.tcp.SocketOps;
 import dev.fastpath.tcp.SocketOptions;
 import dev.fastpath.tcp.TcpEngine;

@@ -1,7 +1,7 @@
 package dev.fastpath.lb;
 
-import dev.fastpath.api.Errno;
-import dev.fastpath.api.SocketConstants;
+import dev.fastpath.uapi.Errno;
+import dev.fastpath.uapi.SocketConstants;
 import dev.fastpath.apps.App;
 import dev.fastpath.config.Config;
 import dev.fastpath.config.Knob;

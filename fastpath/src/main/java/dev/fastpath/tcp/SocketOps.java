@@ -1,13 +1,12 @@
 package dev.fastpath.tcp;
 
-import static dev.fastpath.api.SocketConstants.SHUT_RD;
-import static dev.fastpath.api.SocketConstants.SHUT_RDWR;
-import static dev.fastpath.api.SocketConstants.SHUT_WR;
+import static dev.fastpath.uapi.SocketConstants.SHUT_RD;
+import static dev.fastpath.uapi.SocketConstants.SHUT_RDWR;
+import static dev.fastpath.uapi.SocketConstants.SHUT_WR;
 
 
-import dev.fastpath.api.Errno;
-import dev.fastpath.api.SocketConstants;
-import dev.fastpath.config.Knob;
+import dev.fastpath.uapi.Errno;
+import dev.fastpath.uapi.SocketConstants;
 import dev.fastpath.table.ConnectionTable;
 
 /**
@@ -83,7 +82,7 @@ public final class SocketOps {
         if (e.listeners[s.localPort] != null && e.listeners[s.localPort] != s) {
             return -Errno.EADDRINUSE;
         }
-        s.backlog = Math.min(Math.max(backlog, 0), e.config.intValue(Knob.SOMAXCONN));
+        s.backlog = Math.min(Math.max(backlog, 0), e.params.somaxconn());
         if (s.acceptQueue == null) {
             s.acceptQueue = new AcceptQueue();
         }
@@ -188,7 +187,7 @@ public final class SocketOps {
         if (src == null) {
             return -Errno.EFAULT;
         }
-        if ((e.config.get(Knob.TCP_FASTOPEN) & 1) == 0) {
+        if (!e.params.fastOpenClient()) {
             return -Errno.EOPNOTSUPP;
         }
         if (s.state != TcpState.CLOSE) {
@@ -208,13 +207,13 @@ public final class SocketOps {
         s.iss = e.isn(s.localIp, s.remoteIp, s.localPort, s.remotePort, nowNs);
         s.sndUna = s.iss;
         s.sndNxt = s.iss + 1;
-        s.mssClamp = s.userMss > 0 ? s.userMss : e.config.intValue(Knob.TCP_MSS);
+        s.mssClamp = s.userMss > 0 ? s.userMss : e.params.mss();
         TcpWindow.tcpConnectInitWindow(e, s);
         s.tsOffset = e.tsOffset(s.localIp, s.remoteIp);
-        s.rtoNs = e.config.get(Knob.TCP_TIMEOUT_INIT) * TcpEngine.MS;
+        s.rtoNs = e.params.timeoutInitNs();
         s.retransmits = 0;
         s.ensureStats();
-        s.stats.pmtuCookie = e.config.intValue(Knob.TCP_MSS) + 40; // tcp_sync_mss(sk, dst_mtu(dst))
+        s.stats.pmtuCookie = e.params.mss() + 40; // tcp_sync_mss(sk, dst_mtu(dst))
     }
 
     /**
@@ -222,8 +221,8 @@ public final class SocketOps {
      * 4-tuple is free; none → EADDRNOTAVAIL.
      */
     private int inetHashConnect(int ip, int port) {
-        int low = e.config.intValue(Knob.IP_LOCAL_PORT_LOW);
-        int n = e.config.intValue(Knob.IP_LOCAL_PORT_HIGH) - low + 1;
+        int low = e.params.localPortLow();
+        int n = e.params.localPortHigh() - low + 1;
         int offset = Math.floorMod(e.nextPortOffset() * 0x9E3779B1, n);
         for (int i = 0; i < n; i++) {
             int p = low + (offset + i) % n;
@@ -485,7 +484,7 @@ public final class SocketOps {
         if (tcpCloseState(s)) {
             TcpXmit.tcpSendFin(e, s, nowNs);
         }
-        if (e.orphanCount() > e.config.intValue(Knob.TCP_MAX_ORPHANS)) {
+        if (e.orphanCount() > e.params.maxOrphans()) {
             e.counters.inc(TcpStat.TcpExtTCPAbortOnMemory);
             TcpXmit.tcpSendActiveReset(e, s, nowNs);
             e.tcpDone(s, 0);

@@ -1,22 +1,21 @@
 package dev.fastpath.tcp;
 
-import static dev.fastpath.api.SocketConstants.IPPROTO_TCP;
-import static dev.fastpath.api.SocketConstants.POLLERR;
-import static dev.fastpath.api.SocketConstants.POLLHUP;
-import static dev.fastpath.api.SocketConstants.POLLIN;
-import static dev.fastpath.api.SocketConstants.POLLOUT;
-import static dev.fastpath.api.SocketConstants.POLLRDHUP;
-import static dev.fastpath.api.SocketConstants.POLLRDNORM;
-import static dev.fastpath.api.SocketConstants.POLLWRNORM;
-import static dev.fastpath.api.SocketConstants.SIOCINQ;
-import static dev.fastpath.api.SocketConstants.SIOCOUTQ;
-import static dev.fastpath.api.SocketConstants.SIOCOUTQNSD;
-import static dev.fastpath.api.SocketConstants.SOL_SOCKET;
+import static dev.fastpath.uapi.SocketConstants.IPPROTO_TCP;
+import static dev.fastpath.uapi.SocketConstants.POLLERR;
+import static dev.fastpath.uapi.SocketConstants.POLLHUP;
+import static dev.fastpath.uapi.SocketConstants.POLLIN;
+import static dev.fastpath.uapi.SocketConstants.POLLOUT;
+import static dev.fastpath.uapi.SocketConstants.POLLRDHUP;
+import static dev.fastpath.uapi.SocketConstants.POLLRDNORM;
+import static dev.fastpath.uapi.SocketConstants.POLLWRNORM;
+import static dev.fastpath.uapi.SocketConstants.SIOCINQ;
+import static dev.fastpath.uapi.SocketConstants.SIOCOUTQ;
+import static dev.fastpath.uapi.SocketConstants.SIOCOUTQNSD;
+import static dev.fastpath.uapi.SocketConstants.SOL_SOCKET;
 
-import dev.fastpath.api.Errno;
-import dev.fastpath.api.SocketConstants;
-import dev.fastpath.api.TcpInfo;
-import dev.fastpath.config.Knob;
+import dev.fastpath.uapi.Errno;
+import dev.fastpath.uapi.SocketConstants;
+import dev.fastpath.uapi.TcpInfo;
 
 /**
  * setsockopt/getsockopt, poll and ioctl on socket ids with Linux's semantics and errors
@@ -81,7 +80,7 @@ public final class SocketOptions {
             // sock_setsockopt(): the value (unsigned, at most wmem_max) is doubled for bookkeeping overhead, at
             // least SOCK_MIN_SNDBUF; the buffer is no longer tuned (SOCK_SNDBUF_LOCK) and writers may wake.
             case SocketConstants.SO_SNDBUF -> {
-                long v = Math.min(Integer.toUnsignedLong(value), e.config.intValue(Knob.NET_WMEM_MAX));
+                long v = Math.min(Integer.toUnsignedLong(value), e.params.netWmemMax());
                 s.sndBuf = (int) Math.max(2 * Math.min(v, Integer.MAX_VALUE / 2), SOCK_MIN_SNDBUF);
                 s.sndBufLocked = true;
                 if (s.sendQueue != null) {
@@ -92,7 +91,7 @@ public final class SocketOptions {
                 // SOCK_RCVBUF_LOCK: the application sized it, autotuning keeps off (tcp_rcv_space_adjust)
                 s.rcvBufLocked = true;
                 TcpWindow.setRcvBuf(s, Math.max(SOCK_MIN_RCVBUF,
-                        (int) Math.min(2L * Math.max(value, 0), 2L * e.config.intValue(Knob.NET_RMEM_MAX))));
+                        (int) Math.min(2L * Math.max(value, 0), 2L * e.params.netRmemMax())));
             }
             case SocketConstants.SO_RCVLOWAT -> s.rcvLowat = Math.max(value, 1);
             default -> {
@@ -219,7 +218,7 @@ public final class SocketOptions {
                 s.userTimeoutMs = value;
             }
             case SocketConstants.TCP_FASTOPEN_CONNECT -> {
-                if (s.state != TcpState.CLOSE || (e.config.get(Knob.TCP_FASTOPEN) & 1) == 0) {
+                if (s.state != TcpState.CLOSE || !e.params.fastOpenClient()) {
                     return s.state != TcpState.CLOSE ? -Errno.EISCONN : -Errno.EOPNOTSUPP;
                 }
                 s.fastOpenConnect = value != 0;
@@ -280,9 +279,9 @@ public final class SocketOptions {
                 case SocketConstants.TCP_KEEPINTVL -> s.keepIntvl;
                 case SocketConstants.TCP_KEEPCNT -> s.keepCnt;
                 case SocketConstants.TCP_SYNCNT -> s.synRetries > 0 ? s.synRetries
-                        : e.config.intValue(Knob.TCP_SYN_RETRIES);
+                        : e.params.synRetries();
                 case SocketConstants.TCP_LINGER2 -> s.linger2 == Integer.MIN_VALUE
-                        ? (int) e.config.get(Knob.TCP_FIN_TIMEOUT) : s.linger2 < 0 ? -1 : s.linger2;
+                        ? e.params.finTimeoutS() : s.linger2 < 0 ? -1 : s.linger2;
                 case SocketConstants.TCP_USER_TIMEOUT -> s.userTimeoutMs;
                 case SocketConstants.TCP_QUICKACK -> TcpAck.inPingpongMode(e, s) ? 0 : 1;
                 case SocketConstants.TCP_WINDOW_CLAMP -> s.windowClamp;

@@ -1,6 +1,5 @@
 package dev.fastpath.tcp;
 
-import dev.fastpath.config.Knob;
 import dev.fastpath.timer.TimerWheel;
 import dev.fastpath.wire.ParsedFrame;
 import dev.fastpath.wire.TcpHeader;
@@ -31,12 +30,12 @@ final class TcpAck {
     }
 
     static boolean inPingpongMode(TcpEngine e, TcpSock s) {
-        return s.pingpong >= e.config.intValue(Knob.TCP_PINGPONG_THRESH);
+        return s.pingpong >= e.params.pingpongThresh();
     }
 
     /** Kernel: inet_csk_enter_pingpong_mode(). */
     static void enterPingpongMode(TcpEngine e, TcpSock s) {
-        s.pingpong = e.config.intValue(Knob.TCP_PINGPONG_THRESH);
+        s.pingpong = e.params.pingpongThresh();
     }
 
     /** Kernel: inet_csk_inc_pingpong_cnt(). */
@@ -47,7 +46,7 @@ final class TcpAck {
     }
 
     private static long atoMinNs(TcpEngine e) {
-        return e.config.get(Knob.TCP_DELACK_MIN) * TcpEngine.MS; // TCP_ATO_MIN == TCP_DELACK_MIN == HZ/25
+        return e.params.delackMinNs(); // TCP_ATO_MIN == TCP_DELACK_MIN == HZ/25
     }
 
     /** Kernel: tcp_incr_quickack(): up to rcv_wnd / (2 × rcv_mss) quick ACKs (at least 2). */
@@ -163,7 +162,7 @@ final class TcpAck {
     }
 
     static boolean shrinkAllowed(TcpEngine e, TcpSock s) {
-        return e.config.enabled(Knob.TCP_SHRINK_WINDOW) && s.rcvWscale > 0;
+        return e.params.shrinkWindow() && s.rcvWscale > 0;
     }
 
     /**
@@ -173,8 +172,8 @@ final class TcpAck {
      * expire sends the ACK now.
      */
     static void tcpSendDelayedAck(TcpEngine e, TcpSock s, long nowNs) {
-        long delackMin = e.config.get(Knob.TCP_DELACK_MIN) * TcpEngine.MS;
-        long delackMax = e.config.get(Knob.TCP_DELACK_MAX) * TcpEngine.MS;
+        long delackMin = e.params.delackMinNs();
+        long delackMax = e.params.delackMaxNs();
         long ato = s.rx.atoNs;
         if (ato > delackMin) {
             long maxAto = inPingpongMode(e, s) || (s.ackPending & ACK_PUSHED) != 0 ? delackMax : 500 * TcpEngine.MS;

@@ -1,6 +1,5 @@
 package dev.fastpath.tcp;
 
-import dev.fastpath.config.Knob;
 import dev.fastpath.wire.ParsedFrame;
 import dev.fastpath.wire.TcpHeader;
 
@@ -346,7 +345,7 @@ final class TcpDataQueue {
 
     /** Kernel: tcp_dsack_set(). */
     static void tcpDsackSet(TcpEngine e, TcpSock s, int seq, int end) {
-        if (!s.sackOk || !e.config.enabled(Knob.TCP_DSACK)) {
+        if (!s.sackOk || !e.params.dsack()) {
             return;
         }
         e.counters.inc(Seq.before(seq, s.rcvNxt) ? TcpStat.TcpExtTCPDSACKOldSent : TcpStat.TcpExtTCPDSACKOfoSent);

@@ -1,8 +1,7 @@
 package dev.fastpath.tcp;
 
-import dev.fastpath.api.Errno;
+import dev.fastpath.uapi.Errno;
 import dev.fastpath.config.Config;
-import dev.fastpath.config.Knob;
 import dev.fastpath.io.PacketIo;
 import dev.fastpath.table.ConnectionTable;
 import dev.fastpath.tcp.cookie.IsnGenerator;
@@ -32,7 +31,8 @@ public final class TcpEngine implements TimerHandler {
     static final int TIMER_TIME_WAIT = 7;
     static final int TIMER_PROBE = 8;
 
-    final Config config;
+    /** The knobs in engine units (converted once from the Config). */
+    final TcpParams params;
     final TcpStat.Counters counters = new TcpStat.Counters();
     final TimerWheel timers;
     final TcpOutput out;
@@ -80,21 +80,21 @@ public final class TcpEngine implements TimerHandler {
      */
     public TcpEngine(Config config, PacketIo io, int localIp, long localMac, TcpOutput.Neighbours neighbours,
             long seed, long nowNs) {
-        this.config = config;
+        this.params = TcpParams.from(config);
         this.localIp = localIp;
         this.random = RandomSource.seeded(seed);
-        this.cc = CongestionControl.of(config.intValue(Knob.TCP_CONGESTION_CONTROL));
+        this.cc = CongestionControl.of(params.congestionControl());
         this.fastOpen = new FastOpenCache(random.nextLong());
         this.isnGenerator = new IsnGenerator(random);
         this.cookies = new SynCookies(random);
-        int max = config.intValue(Knob.STACK_MAX_CONNECTIONS);
+        int max = params.maxConnections();
         this.socks = new TcpSock[max];
         this.pool = new TcpSock[max];
         this.freeIds = new IntStack(max);
         this.timers = new TimerWheel(MS, 4096, nowNs, 1024);
         this.out = new TcpOutput(io, localMac, neighbours, counters);
         this.established = new ConnectionTable(max, random.nextLong());
-        this.timeWait = new TimeWaitTable(config.intValue(Knob.TCP_MAX_TW_BUCKETS), random.nextLong());
+        this.timeWait = new TimeWaitTable(params.maxTwBuckets(), random.nextLong());
         this.input = new TcpInput(this);
         this.listen = new TcpListen(this);
         this.nextPortOffset = random.nextInt(1 << 16);
@@ -156,11 +156,11 @@ public final class TcpEngine implements TimerHandler {
         }
         TcpSock s = pool[id];
         s.reset();
-        s.sndBuf = config.intValue(Knob.TCP_WMEM_DEFAULT);
-        s.rcvBuf = config.intValue(Knob.TCP_RMEM_DEFAULT);
-        s.keepIdle = config.intValue(Knob.TCP_KEEPALIVE_TIME);
-        s.keepIntvl = config.intValue(Knob.TCP_KEEPALIVE_INTVL);
-        s.keepCnt = config.intValue(Knob.TCP_KEEPALIVE_PROBES);
+        s.sndBuf = params.wmemDefault();
+        s.rcvBuf = params.rmemDefault();
+        s.keepIdle = params.keepaliveTimeS();
+        s.keepIntvl = params.keepaliveIntvlS();
+        s.keepCnt = params.keepaliveProbes();
         socks[id] = s;
         return id;
     }
@@ -368,7 +368,7 @@ public final class TcpEngine implements TimerHandler {
      * Kernel: net/core/secure_seq.c secure_tcp_ts_off()
      */
     int tsOffset(int localAddress, int remoteAddress) {
-        if (config.intValue(Knob.TCP_TIMESTAMPS) != 1) {
+        if (!params.timestampOffsets()) {
             return 0;
         }
         return isnGenerator.tsOffset(localAddress, remoteAddress);
@@ -385,7 +385,7 @@ public final class TcpEngine implements TimerHandler {
      */
     public int pollTimers(long nowNs) {
         clockNs = Math.max(clockNs, nowNs);
-        int n = timers.poll(nowNs, this, config.intValue(Knob.STACK_TIMER_BUDGET));
+        int n = timers.poll(nowNs, this, params.timerBudget());
         out.flush();
         return n;
     }

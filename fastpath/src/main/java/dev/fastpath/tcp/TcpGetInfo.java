@@ -1,10 +1,9 @@
 package dev.fastpath.tcp;
 
-import static dev.fastpath.api.TcpInfo.put;
+import static dev.fastpath.uapi.TcpInfo.put;
 
-import dev.fastpath.api.Errno;
-import dev.fastpath.api.TcpInfo;
-import dev.fastpath.config.Knob;
+import dev.fastpath.uapi.Errno;
+import dev.fastpath.uapi.TcpInfo;
 import java.util.Arrays;
 
 /**
@@ -55,8 +54,8 @@ final class TcpGetInfo {
         long pacing = s.sendQueue == null ? Long.MAX_VALUE : s.sendQueue.pacingRate;
         put(b, TcpInfo.PACING_RATE, pacing == Long.MAX_VALUE ? -1L : pacing); // ~0UL: not set
         put(b, TcpInfo.MAX_PACING_RATE, -1L); // SO_MAX_PACING_RATE is not offered: ~0UL
-        put(b, TcpInfo.REORDERING, e.config.intValue(Knob.TCP_REORDERING));
-        put(b, TcpInfo.SND_CWND, s.sndCwnd > 0 ? s.sndCwnd : e.config.intValue(Knob.TCP_INIT_CWND));
+        put(b, TcpInfo.REORDERING, e.params.reordering());
+        put(b, TcpInfo.SND_CWND, s.sndCwnd > 0 ? s.sndCwnd : e.params.initCwnd());
         if (s.state == TcpState.LISTEN) {
             // Aliased: tcpi_unacked is the accept queue, tcpi_sacked the backlog.
             put(b, TcpInfo.UNACKED, s.acceptQueue == null ? 0 : s.acceptQueue.size());

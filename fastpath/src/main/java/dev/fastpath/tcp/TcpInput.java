@@ -1,7 +1,6 @@
 package dev.fastpath.tcp;
 
-import dev.fastpath.api.Errno;
-import dev.fastpath.config.Knob;
+import dev.fastpath.uapi.Errno;
 import dev.fastpath.timer.TimerWheel;
 import dev.fastpath.wire.ParsedFrame;
 import dev.fastpath.wire.TcpHeader;
@@ -188,7 +187,7 @@ final class TcpInput {
     }
 
     private long timeWaitNs() {
-        return e.config.get(Knob.TCP_TIMEWAIT_LEN) * 1_000L * TcpEngine.MS;
+        return e.params.timewaitLenNs();
     }
 
     void timeWaitExpired(int tw) {
@@ -208,7 +207,7 @@ final class TcpInput {
         TimeWaitTable t = e.timeWait;
         int flags = f.flags();
         if ((flags & TcpHeader.RST) != 0) {
-            if (!e.config.enabled(Knob.TCP_RFC1337)) {
+            if (!e.params.rfc1337()) {
                 killTimeWait(tw);
             }
             return true;
@@ -365,7 +364,7 @@ final class TcpInput {
 
     /** Per-connection limit on out-of-window and challenge ACKs (tcp_invalid_ratelimit; not global: CVE-2016-5696). */
     private boolean rateLimited(TcpSock s, long nowNs, TcpStat skipped) {
-        long gap = e.config.get(Knob.TCP_INVALID_RATELIMIT) * TcpEngine.MS;
+        long gap = e.params.invalidRatelimitNs();
         if (s.lastDupAckNs != Long.MIN_VALUE && nowNs - s.lastDupAckNs < gap) {
             e.counters.inc(skipped);
             return true;
@@ -494,8 +493,8 @@ final class TcpInput {
             s.rttvarNs = (3 * s.rttvarNs + Math.abs(s.srttNs - rttNs)) / 4;
             s.srttNs = (7 * s.srttNs + rttNs) / 8;
         }
-        long min = e.config.get(Knob.TCP_RTO_MIN) * TcpEngine.MS;
-        s.rtoNs = Math.min(s.srttNs + Math.max(4 * s.rttvarNs, min), e.config.get(Knob.TCP_RTO_MAX) * TcpEngine.MS);
+        long min = e.params.rtoMinNs();
+        s.rtoNs = Math.min(s.srttNs + Math.max(4 * s.rttvarNs, min), e.params.rtoMaxNs());
     }
 
     /**
@@ -541,7 +540,7 @@ final class TcpInput {
         s.sndWnd = f.window(); // RFC 7323 §2.2: the window of a SYN is never scaled
         s.initQueues();
         TcpWindow.tcpInitBufferSpace(e, s, nowNs);
-        s.sndCwnd = e.config.intValue(Knob.TCP_INIT_CWND);
+        s.sndCwnd = e.params.initCwnd();
         TcpSend.tcpInitTransfer(e, s, true);
         e.timers.cancel(s.rtoTimer);
         s.rtoTimer = TimerWheel.NONE;
@@ -569,7 +568,7 @@ final class TcpInput {
         s.sndWnd = f.window(); // RFC 7323 §2.2: the window of a SYN is never scaled
         s.initQueues();
         TcpWindow.tcpInitBufferSpace(e, s, nowNs);
-        s.sndCwnd = e.config.intValue(Knob.TCP_INIT_CWND);
+        s.sndCwnd = e.params.initCwnd();
         e.tcpSetState(s, TcpState.SYN_RECV);
         TcpXmit.tcpTransmitSynAck(e, s, nowNs); // the RTO timer keeps running for it
     }
@@ -597,14 +596,14 @@ final class TcpInput {
     void negotiate(TcpSock s, TcpOptions o) {
         int peerMss = o.mss() > 0 ? o.mss() : 536;
         s.mss = Math.min(peerMss, s.mssClamp);
-        s.wscaleOk = o.windowScale() >= 0 && e.config.enabled(Knob.TCP_WINDOW_SCALING);
+        s.wscaleOk = o.windowScale() >= 0 && e.params.windowScaling();
         s.sndWscale = s.wscaleOk ? Math.min(o.windowScale(), 14) : 0;
         if (!s.wscaleOk) {
             s.rcvWscale = 0;
             s.windowClamp = Integer.compareUnsigned(s.windowClamp, 65535) > 0 ? 65535 : s.windowClamp;
         }
-        s.sackOk = o.sackPermitted() && e.config.enabled(Knob.TCP_SACK);
-        s.tsOk = o.hasTimestamps() && e.config.enabled(Knob.TCP_TIMESTAMPS);
+        s.sackOk = o.sackPermitted() && e.params.sack();
+        s.tsOk = o.hasTimestamps() && e.params.timestamps();
         if (s.tsOk) {
             s.tsRecent = o.tsVal();
             s.mss -= 12; // the timestamp option rides on every segment

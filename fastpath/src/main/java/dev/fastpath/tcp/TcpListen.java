@@ -1,6 +1,5 @@
 package dev.fastpath.tcp;
 
-import dev.fastpath.config.Knob;
 import dev.fastpath.table.ConnectionTable;
 import dev.fastpath.tcp.cookie.SynCookies;
 import dev.fastpath.timer.TimerWheel;
@@ -24,7 +23,7 @@ final class TcpListen {
 
     TcpListen(TcpEngine engine) {
         this.e = engine;
-        int max = engine.config.intValue(Knob.STACK_MAX_CONNECTIONS);
+        int max = engine.params.maxConnections();
         this.requests = new ConnectionTable(max, engine.random.nextLong());
         this.pool = new RequestSock[max];
         this.free = new IntStack(max);
@@ -78,7 +77,7 @@ final class TcpListen {
      * SYN-ACK (H9), queue the request and start its timer (H10).
      */
     void tcpConnRequest(TcpSock l, ParsedFrame f, long nowNs) {
-        int syncookies = e.config.intValue(Knob.TCP_SYNCOOKIES);
+        int syncookies = e.params.syncookies();
         boolean wantCookie = syncookies == 2;
         if (!wantCookie && l.synQueueLength >= l.backlog) {
             if (syncookies == 0) {
@@ -94,7 +93,7 @@ final class TcpListen {
             e.counters.inc(TcpStat.TcpExtListenDrops);
             return; // H8: accept queue full with young requests pending
         }
-        int maxSyn = e.config.intValue(Knob.TCP_MAX_SYN_BACKLOG);
+        int maxSyn = e.params.maxSynBacklog();
         if (syncookies == 0 && maxSyn - requests.size() < (maxSyn >> 2)) {
             e.counters.inc(TcpStat.TcpExtListenDrops);
             return; // Linux: without cookies, keep the last quarter of tcp_max_syn_backlog
@@ -122,7 +121,7 @@ final class TcpListen {
         l.synQueueLength++;
         l.synQueueYoung++;
         tcpV4SendSynack(r, nowNs);
-        r.timer = e.timers.schedule(nowNs + e.config.get(Knob.TCP_TIMEOUT_INIT) * TcpEngine.MS,
+        r.timer = e.timers.schedule(nowNs + e.params.timeoutInitNs(),
                 TcpEngine.timer(TcpEngine.TIMER_SYNACK, id));
     }
 
@@ -152,7 +151,7 @@ final class TcpListen {
      * @return true when the ACK was a valid cookie (handled), false to answer with a RST
      */
     private boolean cookieV4Check(TcpSock l, ParsedFrame f, long nowNs) {
-        if (e.config.intValue(Knob.TCP_SYNCOOKIES) == 0 || l.acceptQueue.lastOverflowNs == Long.MIN_VALUE
+        if (e.params.syncookies() == 0 || l.acceptQueue.lastOverflowNs == Long.MIN_VALUE
                 || nowNs - l.acceptQueue.lastOverflowNs > SynCookies.VALID_NS) {
             return false;
         }
@@ -167,11 +166,11 @@ final class TcpListen {
         r.iss = f.ack() - 1;
         r.mss = mss; // the ACK carries no MSS option: the cookie remembers it
         TcpOptions o = f.options();
-        r.tsOk = o.hasTimestamps() && e.config.enabled(Knob.TCP_TIMESTAMPS);
+        r.tsOk = o.hasTimestamps() && e.params.timestamps();
         int echoed = o.tsEcr() - r.tsOffset;
-        r.sackOk = r.tsOk && SynCookies.decodeSack(echoed) && e.config.enabled(Knob.TCP_SACK);
+        r.sackOk = r.tsOk && SynCookies.decodeSack(echoed) && e.params.sack();
         int wscale = r.tsOk ? SynCookies.decodeWscale(echoed) : -1;
-        r.wscaleOk = wscale >= 0 && e.config.enabled(Knob.TCP_WINDOW_SCALING);
+        r.wscaleOk = wscale >= 0 && e.params.windowScaling();
         r.sndWscale = r.wscaleOk ? wscale : 0;
         TcpWindow.tcpOpenreqInitRwin(e, l, r);
         e.counters.inc(TcpStat.TcpExtSyncookiesRecv);
@@ -202,12 +201,12 @@ final class TcpListen {
         r.remotePort = f.srcPort();
         r.irs = f.seq();
         r.peerWindow = f.window();
-        int ourMss = l.userMss > 0 ? l.userMss : e.config.intValue(Knob.TCP_MSS);
+        int ourMss = l.userMss > 0 ? l.userMss : e.params.mss();
         r.mss = Math.min(o.mss() > 0 ? o.mss() : 536, ourMss);
-        r.wscaleOk = o.windowScale() >= 0 && e.config.enabled(Knob.TCP_WINDOW_SCALING);
+        r.wscaleOk = o.windowScale() >= 0 && e.params.windowScaling();
         r.sndWscale = r.wscaleOk ? Math.min(o.windowScale(), 14) : 0;
-        r.sackOk = o.sackPermitted() && e.config.enabled(Knob.TCP_SACK);
-        r.tsOk = o.hasTimestamps() && e.config.enabled(Knob.TCP_TIMESTAMPS);
+        r.sackOk = o.sackPermitted() && e.params.sack();
+        r.tsOk = o.hasTimestamps() && e.params.timestamps();
         r.tsRecent = o.tsVal();
         r.tsOffset = e.tsOffset(r.localIp, r.remoteIp);
         TcpWindow.tcpOpenreqInitRwin(e, l, r);
@@ -224,7 +223,7 @@ final class TcpListen {
     private void sendSynack(RequestSock r, int tsVal) {
         int bits = TcpOutput.OPT_MSS | (r.wscaleOk ? TcpOutput.OPT_WSCALE : 0)
                 | (r.sackOk ? TcpOutput.OPT_SACK_PERM : 0) | (r.tsOk ? TcpOutput.OPT_TS : 0);
-        int ourMss = r.listener.userMss > 0 ? r.listener.userMss : e.config.intValue(Knob.TCP_MSS);
+        int ourMss = r.listener.userMss > 0 ? r.listener.userMss : e.params.mss();
         e.out.tuple(r.localIp, r.remoteIp, r.localPort, r.remotePort)
                 .header(r.iss, r.irs + 1, TcpHeader.SYN | TcpHeader.ACK, TcpWindow.synWindow(r.rcvWnd))
                 .options(bits, ourMss, r.rcvWscale, tsVal, r.tsRecent)
@@ -239,7 +238,7 @@ final class TcpListen {
             return;
         }
         r.timer = TimerWheel.NONE;
-        if (++r.retransmits > e.config.intValue(Knob.TCP_SYNACK_RETRIES)) {
+        if (++r.retransmits > e.params.synackRetries()) {
             drop(r);
             return;
         }
@@ -248,7 +247,7 @@ final class TcpListen {
         }
         e.counters.inc(TcpStat.TcpRetransSegs);
         tcpV4SendSynack(r, nowNs);
-        r.timer = e.timers.schedule(nowNs + (e.config.get(Knob.TCP_TIMEOUT_INIT) * TcpEngine.MS << r.retransmits),
+        r.timer = e.timers.schedule(nowNs + (e.params.timeoutInitNs() << r.retransmits),
                 TcpEngine.timer(TcpEngine.TIMER_SYNACK, id));
     }
 
@@ -312,7 +311,7 @@ final class TcpListen {
         if (acceptQueueFull(l)) {
             e.counters.inc(TcpStat.TcpExtListenOverflows);
             e.counters.inc(TcpStat.TcpExtListenDrops);
-            if (e.config.enabled(Knob.TCP_ABORT_ON_OVERFLOW)) {
+            if (e.params.abortOnOverflow()) {
                 e.tcpV4SendReset(f);
                 drop(r);
             } else {
@@ -348,7 +347,7 @@ final class TcpListen {
         c.irs = r.irs;
         c.rcvNxt = r.irs + 1;
         c.rcvWup = c.rcvNxt;
-        c.mssClamp = l.userMss > 0 ? l.userMss : e.config.intValue(Knob.TCP_MSS);
+        c.mssClamp = l.userMss > 0 ? l.userMss : e.params.mss();
         c.mss = r.mss - (r.tsOk ? 12 : 0);
         c.wscaleOk = r.wscaleOk;
         c.sndWscale = r.sndWscale;
@@ -360,9 +359,9 @@ final class TcpListen {
         c.sndWnd = f.window() << c.sndWscale;
         c.sndWl1 = f.seq();
         c.sndWl2 = f.ack();
-        c.rtoNs = e.config.get(Knob.TCP_TIMEOUT_INIT) * TcpEngine.MS;
+        c.rtoNs = e.params.timeoutInitNs();
         c.inheritOptions(l);
-        c.sndCwnd = e.config.intValue(Knob.TCP_INIT_CWND);
+        c.sndCwnd = e.params.initCwnd();
         c.advMss = c.mssClamp; // tcp_v4_syn_recv_sock(): the route's advmss, timestamps not taken off
         c.advertisedWnd = r.rcvWnd;
         c.windowClamp = r.windowClamp;
@@ -377,7 +376,7 @@ final class TcpListen {
         c.stats.lsndtimeNs = nowNs; // tcp_rcv_state_process() SYN_RECV: lsndtime
         c.stats.segsIn = 1; // the SYN; the ACK that completes the handshake counts as it is processed
         c.stats.delivered = 1; // the SYN-ACK (tcp_rcv_state_process(): its delivery is not seen by tcp_ack())
-        c.stats.pmtuCookie = e.config.intValue(Knob.TCP_MSS) + 40; // tcp_sync_mss() with the device MTU
+        c.stats.pmtuCookie = e.params.mss() + 40; // tcp_sync_mss() with the device MTU
         c.parent = l;
         e.tcpSetState(c, TcpState.ESTABLISHED);
         c.socketState = TcpState.SS_CONNECTED;

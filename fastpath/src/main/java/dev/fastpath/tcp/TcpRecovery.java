@@ -1,6 +1,5 @@
 package dev.fastpath.tcp;
 
-import dev.fastpath.config.Knob;
 import dev.fastpath.wire.ParsedFrame;
 import dev.fastpath.wire.TcpHeader;
 import dev.fastpath.wire.TcpOptions;
@@ -54,7 +53,7 @@ final class TcpRecovery {
             retransmitNextHole(e, s, nowNs);
             return;
         }
-        int dupThresh = e.config.intValue(Knob.TCP_REORDERING);
+        int dupThresh = e.params.reordering();
         if (s.dupAcks >= dupThresh || s.sackOk && s.sacked.bytes() > (dupThresh - 1) * s.mss) {
             enterRecovery(e, s, nowNs); // RFC 6675 IsLost(snd_una) with SACK, the third dup ACK without
             return;
@@ -67,7 +66,7 @@ final class TcpRecovery {
         s.inRecovery = true;
         s.recover = s.sndMax;
         s.ssthresh = e.cc.onLoss(s, nowNs);
-        s.sndCwnd = s.ssthresh + e.config.intValue(Knob.TCP_REORDERING);
+        s.sndCwnd = s.ssthresh + e.params.reordering();
         s.cwndCnt = 0;
         s.highRxt = s.sndUna;
         e.counters.inc(s.sackOk ? TcpStat.TcpExtTCPSACKRecovery : TcpStat.TcpExtTCPRenoRecovery);

@@ -1,6 +1,5 @@
 package dev.fastpath.tcp;
 
-import dev.fastpath.config.Knob;
 import dev.fastpath.wire.TcpHeader;
 
 /**
@@ -130,6 +129,6 @@ final class TcpResend {
 
     /** The probe interval's start: Linux tcp_probe0_base(). */
     static long probe0BaseNs(TcpEngine e, TcpSock s) {
-        return Math.max(s.rtoNs, e.config.get(Knob.TCP_RTO_MIN) * TcpEngine.MS);
+        return Math.max(s.rtoNs, e.params.rtoMinNs());
     }
 }

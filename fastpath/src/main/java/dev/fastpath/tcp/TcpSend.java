@@ -1,8 +1,7 @@
 package dev.fastpath.tcp;
 
-import dev.fastpath.api.Errno;
-import dev.fastpath.api.SocketConstants;
-import dev.fastpath.config.Knob;
+import dev.fastpath.uapi.Errno;
+import dev.fastpath.uapi.SocketConstants;
 
 /**
  * What a write does, step by step as Linux's tcp.c does it, and the send buffer it fills.
@@ -209,7 +208,7 @@ final class TcpSend {
 
     /** Linux tcp_notsent_lowat(): the socket's TCP_NOTSENT_LOWAT or net.ipv4.tcp_notsent_lowat. */
     static long notsentLowat(TcpEngine e, TcpSock s) {
-        return s.notsentLowat != 0 ? s.notsentLowat & 0xFFFF_FFFFL : e.config.get(Knob.TCP_NOTSENT_LOWAT);
+        return s.notsentLowat != 0 ? s.notsentLowat & 0xFFFF_FFFFL : e.params.notsentLowat();
     }
 
     /** Kernel: tcp_stream_memory_free(): unsent bytes (doubled when waking) below the low-water mark. */
@@ -271,11 +270,11 @@ final class TcpSend {
     static void tcpSndbufExpand(TcpEngine e, TcpSock s) {
         int perMss = Math.max(s.mssClamp, s.mss) + SKB_HEAD_OVERHEAD;
         perMss = Integer.highestOneBit(perMss - 1) * 2 + SKB_STRUCT; // roundup_pow_of_two()
-        int segs = Math.max(e.config.intValue(Knob.TCP_INIT_CWND), s.sndCwnd);
-        segs = Math.max(segs, e.config.intValue(Knob.TCP_REORDERING) + 1);
+        int segs = Math.max(e.params.initCwnd(), s.sndCwnd);
+        segs = Math.max(segs, e.params.reordering() + 1);
         long sndmem = 2L * segs * perMss;
         if (s.sndBuf < sndmem) {
-            s.sndBuf = (int) Math.min(sndmem, e.config.intValue(Knob.TCP_WMEM_MAX));
+            s.sndBuf = (int) Math.min(sndmem, e.params.wmemMax());
         }
     }
 
@@ -305,8 +304,8 @@ final class TcpSend {
      * The engine does not pace; the rate sizes GSO packets ({@link TcpWriteXmit#tcpTsoSegs}).
      */
     static void tcpUpdatePacingRate(TcpEngine e, TcpSock s) {
-        long ratio = s.sndCwnd < s.ssthresh / 2 ? e.config.get(Knob.TCP_PACING_SS_RATIO)
-                : e.config.get(Knob.TCP_PACING_CA_RATIO);
+        long ratio = s.sndCwnd < s.ssthresh / 2 ? e.params.pacingSsRatio()
+                : e.params.pacingCaRatio();
         long packets = Math.max(s.sndCwnd, s.sendQueue == null ? 0 : s.sendQueue.packetsOut());
         long srttUs = s.srttNs / 1000;
         long rate = srttUs > 0 ? s.mss * packets * ratio * 10_000L / srttUs : s.mss * 80_000L * ratio * packets;

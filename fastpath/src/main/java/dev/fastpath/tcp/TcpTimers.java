@@ -1,7 +1,6 @@
 package dev.fastpath.tcp;
 
-import dev.fastpath.api.Errno;
-import dev.fastpath.config.Knob;
+import dev.fastpath.uapi.Errno;
 import dev.fastpath.timer.TimerWheel;
 import dev.fastpath.wire.TcpHeader;
 
@@ -35,7 +34,7 @@ final class TcpTimers {
         }
         e.counters.inc(TcpStat.TcpExtTCPTimeouts);
         if (s.state == TcpState.SYN_SENT || s.state == TcpState.SYN_RECV) {
-            if (++s.retransmits > (s.synRetries > 0 ? s.synRetries : e.config.intValue(Knob.TCP_SYN_RETRIES))) {
+            if (++s.retransmits > (s.synRetries > 0 ? s.synRetries : e.params.synRetries())) {
                 e.counters.inc(TcpStat.TcpAttemptFails);
                 e.tcpDone(s, Errno.ETIMEDOUT);
                 return;
@@ -48,7 +47,7 @@ final class TcpTimers {
             } else {
                 TcpXmit.tcpTransmitSynAck(e, s, nowNs);
             }
-            long rto = e.config.get(Knob.TCP_TIMEOUT_INIT) * TcpEngine.MS << s.retransmits;
+            long rto = e.params.timeoutInitNs() << s.retransmits;
             s.rtoTimer = e.timers.schedule(nowNs + rto, TcpEngine.timer(TcpEngine.TIMER_RTO, s.id));
             return;
         }
@@ -73,7 +72,7 @@ final class TcpTimers {
         s.sndCwnd = 1;
         s.cwndCnt = 0;
         s.backoff++;
-        s.rtoNs = Math.min(s.rtoNs * 2, e.config.get(Knob.TCP_RTO_MAX) * TcpEngine.MS);
+        s.rtoNs = Math.min(s.rtoNs * 2, e.params.rtoMaxNs());
         s.rttPending = false; // Karn: no RTT sample from a retransmitted segment
         s.sndNxt = s.sndUna;
         TcpXmit.tcpWriteXmit(e, s, nowNs);
@@ -91,8 +90,8 @@ final class TcpTimers {
         if (s.userTimeoutMs > 0) {
             return nowNs - s.retransStartNs >= (long) s.userTimeoutMs * TcpEngine.MS;
         }
-        int orphanRetries = e.config.intValue(Knob.TCP_ORPHAN_RETRIES);
-        int limit = s.orphan ? (orphanRetries == 0 ? 8 : orphanRetries) : e.config.intValue(Knob.TCP_RETRIES2);
+        int orphanRetries = e.params.orphanRetries();
+        int limit = s.orphan ? (orphanRetries == 0 ? 8 : orphanRetries) : e.params.retries2();
         return attempts > limit;
     }
 
@@ -116,7 +115,7 @@ final class TcpTimers {
         long when = s.rtoNs;
         if (s.sackOk && s.srttNs > 0 && s.retransmits == 0 && !s.tlpOut && !s.inRecovery) {
             boolean one = s.sndNxt - s.sndUna <= s.mss;
-            long pto = 2 * s.srttNs + (one ? e.config.get(Knob.TCP_RTO_MIN) * TcpEngine.MS : 2 * TcpEngine.MS);
+            long pto = 2 * s.srttNs + (one ? e.params.rtoMinNs() : 2 * TcpEngine.MS);
             if (pto < when) {
                 when = pto;
             }
@@ -162,7 +161,7 @@ final class TcpTimers {
      */
     static void armProbe(TcpEngine e, TcpSock s, long nowNs) {
         if (s.sndUna == s.sndNxt && !e.timers.pending(s.rtoTimer) && !e.timers.pending(s.probeTimer)) {
-            long base = Math.max(s.rtoNs, e.config.get(Knob.TCP_RTO_MIN) * TcpEngine.MS); // tcp_probe0_base()
+            long base = Math.max(s.rtoNs, e.params.rtoMinNs()); // tcp_probe0_base()
             s.probeTimer = e.timers.schedule(nowNs + base, TcpEngine.timer(TcpEngine.TIMER_PROBE, s.id));
         }
     }
@@ -174,7 +173,7 @@ final class TcpTimers {
     }
 
     private static long probeWhen(TcpEngine e, TcpSock s) {
-        return Math.min(s.rtoNs << Math.min(s.backoff, 20), e.config.get(Knob.TCP_RTO_MAX) * TcpEngine.MS);
+        return Math.min(s.rtoNs << Math.min(s.backoff, 20), e.params.rtoMaxNs());
     }
 
     /**
@@ -199,8 +198,8 @@ final class TcpTimers {
             abort(e, s);
             return;
         }
-        int orphanRetries = e.config.intValue(Knob.TCP_ORPHAN_RETRIES);
-        int maxProbes = s.orphan ? (orphanRetries == 0 ? 8 : orphanRetries) : e.config.intValue(Knob.TCP_RETRIES2);
+        int orphanRetries = e.params.orphanRetries();
+        int maxProbes = s.orphan ? (orphanRetries == 0 ? 8 : orphanRetries) : e.params.retries2();
         if (s.probesOut >= maxProbes) {
             abort(e, s);
             return;
@@ -215,7 +214,7 @@ final class TcpTimers {
         s.probesOut++;
         long when;
         if (sent) {
-            s.backoff = Math.min(s.backoff + 1, e.config.intValue(Knob.TCP_RETRIES2));
+            s.backoff = Math.min(s.backoff + 1, e.params.retries2());
             when = probeWhen(e, s);
         } else {
             when = RESOURCE_PROBE_INTERVAL_NS; // our own device is full: no reason to back off
@@ -294,7 +293,7 @@ final class TcpTimers {
             e.tcpDone(s, 0);
             return;
         }
-        long seconds = s.linger2 > 0 ? s.linger2 : e.config.get(Knob.TCP_FIN_TIMEOUT);
+        long seconds = s.linger2 > 0 ? s.linger2 : e.params.finTimeoutS();
         s.finWait2Timer = e.timers.schedule(nowNs + seconds * 1_000L * TcpEngine.MS,
                 TcpEngine.timer(TcpEngine.TIMER_FIN_WAIT2, s.id));
     }

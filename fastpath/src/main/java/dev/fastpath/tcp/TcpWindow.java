@@ -1,6 +1,5 @@
 package dev.fastpath.tcp;
 
-import dev.fastpath.config.Knob;
 
 /**
  * The receive window and the receive buffer, as Linux sizes them. Kernel: tcp_output.c
@@ -86,7 +85,7 @@ final class TcpWindow {
         if (!wscaleOk) {
             return 0;
         }
-        long max = Math.max(fullSpace, Math.max(e.config.get(Knob.TCP_RMEM_MAX), e.config.get(Knob.NET_RMEM_MAX)));
+        long max = Math.max(fullSpace, Math.max(e.params.rmemMax(), e.params.netRmemMax()));
         max = Math.min(max, clampOrMax(windowClamp));
         return Math.clamp(63 - Long.numberOfLeadingZeros(Math.max(max, 1)) - 15, 0, MAX_WSCALE);
     }
@@ -121,13 +120,13 @@ final class TcpWindow {
 
     /** tcp_openreq_init_rwin()'s window for a listener: our MSS less the timestamp option, if on. */
     static int listenerRcvWnd(TcpEngine e, TcpSock l, boolean tsOk) {
-        int mss = (l.userMss > 0 ? l.userMss : e.config.intValue(Knob.TCP_MSS)) - (tsOk ? 12 : 0);
+        int mss = (l.userMss > 0 ? l.userMss : e.params.mss()) - (tsOk ? 12 : 0);
         return initialRcvWnd(tcpFullSpace(l), mss, listenerClamp(l));
     }
 
     /** tcp_openreq_init_rwin()'s scale for a listener, when the SYN offered window scaling. */
     static int listenerWscale(TcpEngine e, TcpSock l) {
-        return initialWscale(e, tcpFullSpace(l), listenerClamp(l), e.config.enabled(Knob.TCP_WINDOW_SCALING));
+        return initialWscale(e, tcpFullSpace(l), listenerClamp(l), e.params.windowScaling());
     }
 
     /**
@@ -141,7 +140,7 @@ final class TcpWindow {
             s.windowClamp = fullSpace;
         }
         s.advertisedWnd = initialRcvWnd(fullSpace, s.advMss, s.windowClamp);
-        s.rcvWscale = initialWscale(e, fullSpace, s.windowClamp, e.config.enabled(Knob.TCP_WINDOW_SCALING));
+        s.rcvWscale = initialWscale(e, fullSpace, s.windowClamp, e.params.windowScaling());
         s.windowClamp = initialWindowClamp(s.windowClamp, s.rcvWscale);
     }
 
@@ -156,7 +155,7 @@ final class TcpWindow {
      * the initial window within it; rcvq_space at ten segments.
      */
     static void tcpInitBufferSpace(TcpEngine e, TcpSock s, long nowNs) {
-        int appWin = e.config.intValue(Knob.TCP_APP_WIN);
+        int appWin = e.params.appWin();
         int maxwin = tcpFullSpace(s);
         if (Integer.compareUnsigned(s.windowClamp, maxwin) >= 0) {
             s.windowClamp = maxwin;
@@ -189,7 +188,7 @@ final class TcpWindow {
             return 0;
         }
         int curWin = tcpReceiveWindow(s);
-        boolean shrink = e.config.enabled(Knob.TCP_SHRINK_WINDOW) && s.rcvWscale > 0;
+        boolean shrink = e.params.shrinkWindow() && s.rcvWscale > 0;
         int newWin = selectWindow(e, s, shrink);
         if (newWin < curWin && !shrink) {
             if (newWin == 0) {
@@ -283,7 +282,7 @@ final class TcpWindow {
      */
     static void tcpClampWindow(TcpEngine e, TcpSock s) {
         s.rx.quickAcks = 0;
-        int rmem2 = e.config.intValue(Knob.TCP_RMEM_MAX);
+        int rmem2 = e.params.rmemMax();
         int rmem = rmemAlloc(s);
         if (s.rcvBuf < rmem2 && !s.rcvBufLocked) {
             setRcvBuf(s, Math.min(rmem, rmem2));
@@ -388,14 +387,14 @@ final class TcpWindow {
 
     /** Kernel: tcp_rcvbuf_grow(). */
     static void tcpRcvbufGrow(TcpEngine e, TcpSock s) {
-        if (!e.config.enabled(Knob.TCP_MODERATE_RCVBUF) || s.rcvBufLocked) {
+        if (!e.params.moderateRcvbuf() || s.rcvBufLocked) {
             return;
         }
         long rcvwin = (long) s.rx.rcvqSpace << 1;
         if (s.ofo.count() > 0) {
             rcvwin += s.ofo.highestEnd(s.rcvNxt) - s.rcvNxt;
         }
-        int rcvbuf = (int) Math.min(spaceFromWin(rcvwin), e.config.get(Knob.TCP_RMEM_MAX));
+        int rcvbuf = (int) Math.min(spaceFromWin(rcvwin), e.params.rmemMax());
         if (rcvbuf > s.rcvBuf) {
             setRcvBuf(s, rcvbuf);
             s.windowClamp = winFromSpace(rcvbuf);
@@ -420,7 +419,7 @@ final class TcpWindow {
         if (copied > 0 && !timeToAck && !s.rcvShutdown) {
             int now = tcpReceiveWindow(s);
             if (2L * now <= (s.windowClamp & 0xFFFFFFFFL)) {
-                int newWindow = selectWindow(e, s, e.config.enabled(Knob.TCP_SHRINK_WINDOW) && s.rcvWscale > 0);
+                int newWindow = selectWindow(e, s, e.params.shrinkWindow() && s.rcvWscale > 0);
                 if (newWindow != 0 && newWindow >= 2 * now) {
                     timeToAck = true;
                 }

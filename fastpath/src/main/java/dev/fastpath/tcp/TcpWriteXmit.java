@@ -1,6 +1,5 @@
 package dev.fastpath.tcp;
 
-import dev.fastpath.config.Knob;
 import dev.fastpath.wire.TcpHeader;
 
 /**
@@ -267,12 +266,12 @@ final class TcpWriteXmit {
      */
     static int tcpTsoSegs(TcpEngine e, TcpSock s, int mssNow) {
         long bytes = s.sendQueue.pacingRate >>> PACING_SHIFT;
-        long r = MinRtt.get(s.sendQueue.minRtt) >>> e.config.get(Knob.TCP_TSO_RTT_LOG);
+        long r = MinRtt.get(s.sendQueue.minRtt) >>> e.params.tsoRttLog();
         if (r < 32) {
             bytes += TcpSend.GSO_MAX_SIZE >>> r;
         }
         bytes = Math.min(bytes, TcpSend.GSO_MAX_SIZE);
-        long segs = Math.max(bytes / mssNow, e.config.get(Knob.TCP_MIN_TSO_SEGS));
+        long segs = Math.max(bytes / mssNow, e.params.minTsoSegs());
         return (int) Math.min(segs, TcpSend.GSO_MAX_SEGS);
     }
 
@@ -297,7 +296,7 @@ final class TcpWriteXmit {
         if (limit >= (long) maxSegs * s.mss || !tail && limit >= len) {
             return DEFER_NOT;
         }
-        long divisor = e.config.get(Knob.TCP_TSO_WIN_DIVISOR);
+        long divisor = e.params.tsoWinDivisor();
         if (divisor != 0) {
             long chunk = Math.min(Integer.toUnsignedLong(s.sndWnd), (long) s.sndCwnd * s.mss) / divisor;
             if (limit >= chunk) {

@@ -1,6 +1,5 @@
 package dev.fastpath.tcp;
 
-import dev.fastpath.config.Knob;
 import dev.fastpath.wire.TcpHeader;
 
 /** Output steps of a full connection. Kernel: tcp_output.c. */
@@ -83,16 +82,16 @@ final class TcpXmit {
     /** The SYN: H3. Options as Linux's tcp_syn_options(), window unscaled (RFC 7323 §2.2). */
     static void tcpTransmitSyn(TcpEngine e, TcpSock s, long nowNs) {
         int bits = TcpOutput.OPT_MSS;
-        if (e.config.enabled(Knob.TCP_WINDOW_SCALING)) {
+        if (e.params.windowScaling()) {
             bits |= TcpOutput.OPT_WSCALE;
         }
-        if (e.config.enabled(Knob.TCP_SACK)) {
+        if (e.params.sack()) {
             bits |= TcpOutput.OPT_SACK_PERM;
         }
-        if (e.config.enabled(Knob.TCP_TIMESTAMPS)) {
+        if (e.params.timestamps()) {
             bits |= TcpOutput.OPT_TS;
         }
-        if (s.fastOpenConnect && (e.config.get(Knob.TCP_FASTOPEN) & 1) != 0) {
+        if (s.fastOpenConnect && e.params.fastOpenClient()) {
             // RFC 7413 §4.1: the cached cookie, or a request for one (Linux tcp_fastopen_cookie_check)
             int slot = e.fastOpen.find(s.remoteIp);
             bits |= TcpOutput.OPT_FASTOPEN;
@@ -237,11 +236,11 @@ final class TcpXmit {
      * three quarters of it as ssthresh.
      */
     static void tcpSlowStartAfterIdleCheck(TcpEngine e, TcpSock s, long nowNs) {
-        if (s.sendQueue.packetsOut() > 0 || s.lastSendNs == 0 || !e.config.enabled(Knob.TCP_SLOW_START_AFTER_IDLE)
+        if (s.sendQueue.packetsOut() > 0 || s.lastSendNs == 0 || !e.params.slowStartAfterIdle()
                 || nowNs - s.lastSendNs <= s.rtoNs) {
             return;
         }
-        int restart = e.config.intValue(Knob.TCP_INIT_CWND);
+        int restart = e.params.initCwnd();
         if (s.sndCwnd <= restart) {
             return;
         }

@@ -1,6 +1,5 @@
 package dev.fastpath.tcp;
 
-import dev.fastpath.config.Knob;
 import dev.fastpath.io.xdp.XdpSynCookies;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -112,7 +111,7 @@ public final class XdpCookieOffload {
             e.counters.add(TcpStat.TcpInSegs, delta);
             e.counters.add(TcpStat.TcpExtSyncookiesSent, delta);
             e.counters.add(TcpStat.TcpOutSegs, delta);
-            if (e.config.intValue(Knob.TCP_SYNCOOKIES) == 1) {
+            if (e.params.syncookies() == 1) {
                 e.counters.add(TcpStat.TcpExtTCPReqQFullDoCookies, delta);
             }
             if (l != null) {
@@ -155,22 +154,22 @@ public final class XdpCookieOffload {
         if (refused || l == null || l.state != TcpState.LISTEN) {
             return false;
         }
-        int syncookies = e.config.intValue(Knob.TCP_SYNCOOKIES);
+        int syncookies = e.params.syncookies();
         boolean cookies = syncookies == 2 || syncookies == 1 && l.synQueueLength >= l.backlog;
         return cookies && !(TcpListen.acceptQueueFull(l) && l.synQueueYoung > 0);
     }
 
     /** What may change at run time (socket options, sysctls, rekeying); written only when it did. */
     private void publish(TcpSock l) {
-        int ourMss = l.userMss > 0 ? l.userMss : e.config.intValue(Knob.TCP_MSS);
+        int ourMss = l.userMss > 0 ? l.userMss : e.params.mss();
         setShort(XdpSynCookies.MSS, ourMss);
         setShort(XdpSynCookies.WINDOW, TcpWindow.synWindow(TcpWindow.listenerRcvWnd(e, l, false)));
         setShort(XdpSynCookies.WINDOW_TS, TcpWindow.synWindow(TcpWindow.listenerRcvWnd(e, l, true)));
         setByte(XdpSynCookies.WSCALE, TcpWindow.listenerWscale(e, l));
-        int knobs = (e.config.enabled(Knob.TCP_WINDOW_SCALING) ? XdpSynCookies.KNOB_WSCALE : 0)
-                | (e.config.enabled(Knob.TCP_SACK) ? XdpSynCookies.KNOB_SACK : 0)
-                | (e.config.enabled(Knob.TCP_TIMESTAMPS) ? XdpSynCookies.KNOB_TS : 0)
-                | (e.config.intValue(Knob.TCP_TIMESTAMPS) == 1 ? XdpSynCookies.KNOB_TS_OFFSET : 0);
+        int knobs = (e.params.windowScaling() ? XdpSynCookies.KNOB_WSCALE : 0)
+                | (e.params.sack() ? XdpSynCookies.KNOB_SACK : 0)
+                | (e.params.timestamps() ? XdpSynCookies.KNOB_TS : 0)
+                | (e.params.timestampOffsets() ? XdpSynCookies.KNOB_TS_OFFSET : 0);
         setByte(XdpSynCookies.KNOBS, knobs);
         e.cookies.keys(scratch);
         System.arraycopy(scratch, 0, keys, 0, 4);

@@ -1,4 +1,4 @@
-package dev.fastpath.api;
+package dev.fastpath.uapi;
 
 /** Linux errno values and their strerror texts; API calls return {@code -errno} like raw syscalls. */
 public final class Errno {

@@ -1,4 +1,4 @@
-package dev.fastpath.api;
+package dev.fastpath.uapi;
 
 /** The Linux x86-64 values of the socket-API constants Fastpath understands (socket.h, tcp.h, poll.h). */
 public final class SocketConstants {

@@ -1,4 +1,4 @@
-package dev.fastpath.api;
+package dev.fastpath.uapi;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

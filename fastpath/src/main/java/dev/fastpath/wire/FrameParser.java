@@ -2,7 +2,6 @@ package dev.fastpath.wire;
 
 import java.lang.foreign.MemorySegment;
 
-import dev.fastpath.io.PacketIo;
 
 /**
  * Checks and parses one received frame (Ethernet → ARP | IPv4 → TCP | ICMP) into a {@link ParsedFrame}.
@@ -10,6 +9,9 @@ import dev.fastpath.io.PacketIo;
  * {@link DropReason}, never an exception (see the package contract). No allocation.
  */
 public final class FrameParser {
+    /** Receive flag: the sender left the L4 checksum unfinished (CHECKSUM_PARTIAL on veth; AF_PACKET says so). */
+    public static final int RX_CSUM_PARTIAL = 1;
+
 
     /** At most this many stacked VLAN tags (802.1ad outer + 802.1Q inner) are skipped. */
     public static final int MAX_VLAN_TAGS = 2;
@@ -34,7 +36,7 @@ public final class FrameParser {
      * @param buffer  the memory holding the frame
      * @param offset  where the frame starts
      * @param length  the frame's length in bytes (must lie inside {@code buffer})
-     * @param rxFlags the backend's {@code PacketIo.RX_*} flags
+     * @param rxFlags the backend's {@code RX_*} flags ({@link #RX_CSUM_PARTIAL})
      * @param out     the holder to fill
      * @return {@link DropReason#NONE} when accepted ({@code out.kind()} says what it is), else why not
      */
@@ -169,7 +171,7 @@ public final class FrameParser {
         // ICMP has no pseudo-header, so a CHECKSUM_PARTIAL sender would leave zero coverage; only the
         // backend flag or TRUST_DEVICE skips it.
         boolean skip = policy == ChecksumPolicy.TRUST_DEVICE
-                || (policy == ChecksumPolicy.TRUST_FLAG && (out.rxFlags & PacketIo.RX_CSUM_PARTIAL) != 0);
+                || (policy == ChecksumPolicy.TRUST_FLAG && (out.rxFlags & RX_CSUM_PARTIAL) != 0);
         if (!skip && Checksum.sum16(buffer, out.l4Offset, out.l4Length, 0) != 0xFFFF) {
             return DropReason.BAD_ICMP_CHECKSUM;
         }
@@ -182,7 +184,7 @@ public final class FrameParser {
             case TRUST_DEVICE:
                 return true;
             case TRUST_FLAG:
-                if ((out.rxFlags & PacketIo.RX_CSUM_PARTIAL) != 0) {
+                if ((out.rxFlags & RX_CSUM_PARTIAL) != 0) {
                     return true;
                 }
                 break;

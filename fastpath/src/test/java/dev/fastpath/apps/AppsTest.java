@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fastpath.api.Errno;
-import dev.fastpath.api.SocketConstants;
+import dev.fastpath.uapi.Errno;
+import dev.fastpath.uapi.SocketConstants;
 import dev.fastpath.config.Config;
 import dev.fastpath.io.mem.InMemoryLink;
 import dev.fastpath.io.mem.VirtualClock;

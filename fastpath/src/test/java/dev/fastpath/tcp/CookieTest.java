@@ -6,7 +6,7 @@ import static dev.fastpath.wire.TcpHeader.SYN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fastpath.api.Errno;
+import dev.fastpath.uapi.Errno;
 import dev.fastpath.config.Config;
 import dev.fastpath.tcp.cookie.SynCookies;
 import dev.fastpath.wire.TcpOption;

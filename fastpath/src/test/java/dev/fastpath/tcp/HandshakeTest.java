@@ -8,7 +8,7 @@ import static dev.fastpath.wire.TcpHeader.SYN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fastpath.api.Errno;
+import dev.fastpath.uapi.Errno;
 import dev.fastpath.config.Config;
 import dev.fastpath.wire.TcpOption;
 import dev.fastpath.wire.TcpSegment;
@@ -234,8 +234,8 @@ class HandshakeTest {
         void fastOpenClient() {
             SocketOptions o = t.opts;
             int c = t.api.socket();
-            assertEquals(0, o.setInt(c, dev.fastpath.api.SocketConstants.IPPROTO_TCP,
-                    dev.fastpath.api.SocketConstants.TCP_FASTOPEN_CONNECT, 1, t.now()));
+            assertEquals(0, o.setInt(c, dev.fastpath.uapi.SocketConstants.IPPROTO_TCP,
+                    dev.fastpath.uapi.SocketConstants.TCP_FASTOPEN_CONNECT, 1, t.now()));
             assertEquals(-Errno.EINPROGRESS, t.api.connect(c, EngineFixture.PEER_IP, 80, t.now()));
             TcpSegment syn = t.recvFlags(SYN);
             TcpOption request = new TcpOption.Unknown(dev.fastpath.wire.TcpOptions.KIND_FASTOPEN, new byte[0]);
@@ -245,8 +245,8 @@ class HandshakeTest {
             t.sendFromServer(syn, SYN | ACK, 9000, syn.seq() + 1, new TcpOption.Mss(1460), cookie);
             t.recvOne(ACK, syn.seq() + 1, 9001);
             int d = t.api.socket();
-            o.setInt(d, dev.fastpath.api.SocketConstants.IPPROTO_TCP,
-                    dev.fastpath.api.SocketConstants.TCP_FASTOPEN_CONNECT, 1, t.now());
+            o.setInt(d, dev.fastpath.uapi.SocketConstants.IPPROTO_TCP,
+                    dev.fastpath.uapi.SocketConstants.TCP_FASTOPEN_CONNECT, 1, t.now());
             assertEquals(0, t.api.connect(d, EngineFixture.PEER_IP, 80, t.now()), "deferred: a cookie is cached");
             t.recvNothing();
             assertEquals(-Errno.EINPROGRESS, t.api.send(d, new byte[] {1}, 0, 1, t.now()));

@@ -1,11 +1,11 @@
 package dev.fastpath.tcp;
 
-import static dev.fastpath.api.SocketConstants.SHUT_WR;
+import static dev.fastpath.uapi.SocketConstants.SHUT_WR;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fastpath.api.Errno;
+import dev.fastpath.uapi.Errno;
 import dev.fastpath.config.Config;
 import dev.fastpath.io.PacketIo;
 import dev.fastpath.io.mem.InMemoryLink;

@@ -1,6 +1,6 @@
 package dev.fastpath.tcp;
 
-import dev.fastpath.api.Errno;
+import dev.fastpath.uapi.Errno;
 import dev.fastpath.config.Config;
 import dev.fastpath.io.mem.InMemoryLink;
 import dev.fastpath.io.mem.VirtualClock;

@@ -1,10 +1,10 @@
 package dev.fastpath.tcp;
 
-import static dev.fastpath.api.SocketConstants.IPPROTO_TCP;
-import static dev.fastpath.api.SocketConstants.SOL_SOCKET;
-import static dev.fastpath.api.SocketConstants.SO_RCVBUF;
-import static dev.fastpath.api.SocketConstants.TCP_QUICKACK;
-import static dev.fastpath.api.SocketConstants.TCP_WINDOW_CLAMP;
+import static dev.fastpath.uapi.SocketConstants.IPPROTO_TCP;
+import static dev.fastpath.uapi.SocketConstants.SOL_SOCKET;
+import static dev.fastpath.uapi.SocketConstants.SO_RCVBUF;
+import static dev.fastpath.uapi.SocketConstants.TCP_QUICKACK;
+import static dev.fastpath.uapi.SocketConstants.TCP_WINDOW_CLAMP;
 import static dev.fastpath.tcp.EngineFixture.PEER_PORT;
 import static dev.fastpath.tcp.EngineFixture.seg;
 import static dev.fastpath.wire.TcpHeader.ACK;
@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fastpath.api.Errno;
+import dev.fastpath.uapi.Errno;
 import dev.fastpath.wire.TcpOption;
 import dev.fastpath.wire.TcpSegment;
 import java.util.ArrayList;

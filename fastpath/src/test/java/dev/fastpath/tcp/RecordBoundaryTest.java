@@ -1,11 +1,11 @@
 package dev.fastpath.tcp;
 
-import static dev.fastpath.api.SocketConstants.IPPROTO_TCP;
-import static dev.fastpath.api.SocketConstants.MSG_EOR;
-import static dev.fastpath.api.SocketConstants.SOL_SOCKET;
-import static dev.fastpath.api.SocketConstants.SO_SNDBUF;
-import static dev.fastpath.api.SocketConstants.TCP_CORK;
-import static dev.fastpath.api.SocketConstants.TCP_NODELAY;
+import static dev.fastpath.uapi.SocketConstants.IPPROTO_TCP;
+import static dev.fastpath.uapi.SocketConstants.MSG_EOR;
+import static dev.fastpath.uapi.SocketConstants.SOL_SOCKET;
+import static dev.fastpath.uapi.SocketConstants.SO_SNDBUF;
+import static dev.fastpath.uapi.SocketConstants.TCP_CORK;
+import static dev.fastpath.uapi.SocketConstants.TCP_NODELAY;
 import static dev.fastpath.tcp.EngineFixture.PEER_PORT;
 import static dev.fastpath.tcp.EngineFixture.seg;
 import static dev.fastpath.wire.TcpHeader.ACK;

@@ -1,7 +1,7 @@
 package dev.fastpath.tcp;
 
-import static dev.fastpath.api.SocketConstants.IPPROTO_TCP;
-import static dev.fastpath.api.SocketConstants.TCP_NODELAY;
+import static dev.fastpath.uapi.SocketConstants.IPPROTO_TCP;
+import static dev.fastpath.uapi.SocketConstants.TCP_NODELAY;
 import static dev.fastpath.tcp.EngineFixture.PEER_PORT;
 import static dev.fastpath.tcp.EngineFixture.seg;
 import static dev.fastpath.wire.TcpHeader.ACK;
@@ -81,7 +81,7 @@ class ReliableStreamTest {
             TcpSegment dupAck = t.recvOne(ACK, st[2] + 1, CLIENT_ISN + 1);
             assertTrue(dupAck.options().contains(sack(CLIENT_ISN + 1 + MSS, CLIENT_ISN + 1 + 2 * MSS)),
                     dupAck.toString());
-            assertEquals(0, t.opts.ioctl(st[1], dev.fastpath.api.SocketConstants.SIOCINQ), "nothing readable yet");
+            assertEquals(0, t.opts.ioctl(st[1], dev.fastpath.uapi.SocketConstants.SIOCINQ), "nothing readable yet");
             t.send(seg(80, ACK | PSH, CLIENT_ISN + 1, st[2] + 1, first));
             TcpSegment full = t.recvOne(ACK, st[2] + 1, CLIENT_ISN + 1 + 2 * MSS);
             assertTrue(full.options().stream().noneMatch(o -> o instanceof TcpOption.Sack), full.toString());
@@ -122,7 +122,7 @@ class ReliableStreamTest {
             TcpSegment dup = t.recvFlags(ACK);
             assertEquals(CLIENT_ISN + 11, dup.ack(), "the old segment's data was not taken");
             assertEquals(1, t.engine.counters().get(TcpStat.TcpExtPAWSEstab));
-            assertEquals(10, t.opts.ioctl(st[1], dev.fastpath.api.SocketConstants.SIOCINQ));
+            assertEquals(10, t.opts.ioctl(st[1], dev.fastpath.uapi.SocketConstants.SIOCINQ));
         }
     }
 
@@ -150,7 +150,7 @@ class ReliableStreamTest {
             TcpSegment rtx = t.recvOne(ACK, una, CLIENT_ISN + 1);
             assertEquals(MSS, rtx.payload().length);
             assertEquals(1, t.engine.counters().get(TcpStat.TcpExtTCPFastRetrans));
-            dev.fastpath.api.TcpInfo info = t.opts.tcpInfo(c[0]);
+            dev.fastpath.uapi.TcpInfo info = t.opts.tcpInfo(c[0]);
             assertEquals(3, info.caState(), "TCP_CA_Recovery");
             assertEquals(7, info.sndSsthresh(), "CUBIC's β = 0.7 of a window of 10");
         }
@@ -171,7 +171,7 @@ class ReliableStreamTest {
             t.recvOne(ACK, una + MSS, CLIENT_ISN + 1);
             t.send(ack(una + 5 * MSS));
             t.recvNothing();
-            dev.fastpath.api.TcpInfo info = t.opts.tcpInfo(c[0]);
+            dev.fastpath.uapi.TcpInfo info = t.opts.tcpInfo(c[0]);
             assertEquals(0, info.caState(), "recovery over");
             assertEquals(5, info.sndCwnd(), "cwnd = ssthresh on leaving recovery");
         }
@@ -223,8 +223,8 @@ class ReliableStreamTest {
             EngineFixture t = new EngineFixture();
             int[] st = accepted(t, new TcpOption.Mss(MSS));
             int c = st[1];
-            assertEquals(0, t.opts.setInt(c, dev.fastpath.api.SocketConstants.SOL_SOCKET,
-                    dev.fastpath.api.SocketConstants.SO_SNDBUF, 1 << 20, t.now()));
+            assertEquals(0, t.opts.setInt(c, dev.fastpath.uapi.SocketConstants.SOL_SOCKET,
+                    dev.fastpath.uapi.SocketConstants.SO_SNDBUF, 1 << 20, t.now()));
             int seq = st[2] + 1;
             for (int round = 0; round < 2; round++) { // slow start: 10 → 20 → 40 segments
                 int n = t.opts.tcpInfo(c).sndCwnd() * MSS;
@@ -247,7 +247,7 @@ class ReliableStreamTest {
                     "net.ipv4.tcp_slow_start_after_idle=0")));
             int[] st = accepted(t, new TcpOption.Mss(MSS));
             int c = st[1];
-            t.opts.setInt(c, dev.fastpath.api.SocketConstants.SOL_SOCKET, dev.fastpath.api.SocketConstants.SO_SNDBUF,
+            t.opts.setInt(c, dev.fastpath.uapi.SocketConstants.SOL_SOCKET, dev.fastpath.uapi.SocketConstants.SO_SNDBUF,
                     1 << 20, t.now());
             t.api.send(c, bytes(10 * MSS, 1), 0, 10 * MSS, t.now());
             t.recv();
@@ -264,7 +264,7 @@ class ReliableStreamTest {
             EngineFixture t = new EngineFixture();
             int[] st = accepted(t, new TcpOption.Mss(MSS));
             int c = st[1];
-            assertEquals(0, t.opts.setInt(c, IPPROTO_TCP, dev.fastpath.api.SocketConstants.TCP_CORK, 1, t.now()));
+            assertEquals(0, t.opts.setInt(c, IPPROTO_TCP, dev.fastpath.uapi.SocketConstants.TCP_CORK, 1, t.now()));
             t.api.send(c, bytes(40, 1), 0, 40, t.now());
             long wait = Math.max(t.opts.tcpInfo(c).rto() / 1000, 200);
             t.advanceMs(wait - 1);
@@ -274,7 +274,7 @@ class ReliableStreamTest {
             t.send(ack(st[2] + 41));
             t.api.send(c, bytes(40, 2), 0, 40, t.now());
             t.recvNothing();
-            assertEquals(0, t.opts.setInt(c, IPPROTO_TCP, dev.fastpath.api.SocketConstants.TCP_CORK, 0, t.now()));
+            assertEquals(0, t.opts.setInt(c, IPPROTO_TCP, dev.fastpath.uapi.SocketConstants.TCP_CORK, 0, t.now()));
             t.recvOne(ACK | PSH, st[2] + 41, CLIENT_ISN + 1);
         }
 
@@ -286,7 +286,7 @@ class ReliableStreamTest {
             int[] st = accepted(t, new TcpOption.Mss(MSS));
             int c = st[1];
             assertEquals(0, t.opts.setInt(c, IPPROTO_TCP, TCP_NODELAY, 1, t.now()));
-            int n = t.api.send(c, bytes(MSS + 100, 1), 0, MSS + 100, dev.fastpath.api.SocketConstants.MSG_MORE,
+            int n = t.api.send(c, bytes(MSS + 100, 1), 0, MSS + 100, dev.fastpath.uapi.SocketConstants.MSG_MORE,
                     t.now());
             assertEquals(MSS + 100, n);
             TcpSegment full = t.recvOne(ACK, st[2] + 1, CLIENT_ISN + 1);

@@ -1,9 +1,9 @@
 package dev.fastpath.tcp;
 
-import static dev.fastpath.api.SocketConstants.IPPROTO_TCP;
-import static dev.fastpath.api.SocketConstants.SHUT_WR;
-import static dev.fastpath.api.SocketConstants.TCP_CORK;
-import static dev.fastpath.api.SocketConstants.TCP_LINGER2;
+import static dev.fastpath.uapi.SocketConstants.IPPROTO_TCP;
+import static dev.fastpath.uapi.SocketConstants.SHUT_WR;
+import static dev.fastpath.uapi.SocketConstants.TCP_CORK;
+import static dev.fastpath.uapi.SocketConstants.TCP_LINGER2;
 import static dev.fastpath.tcp.EngineFixture.seg;
 import static dev.fastpath.wire.TcpHeader.ACK;
 import static dev.fastpath.wire.TcpHeader.FIN;
@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fastpath.api.Errno;
+import dev.fastpath.uapi.Errno;
 import dev.fastpath.config.Config;
 import dev.fastpath.wire.TcpOption;
 import dev.fastpath.wire.TcpSegment;

@@ -1,16 +1,16 @@
 package dev.fastpath.tcp;
 
-import static dev.fastpath.api.SocketConstants.IPPROTO_TCP;
-import static dev.fastpath.api.SocketConstants.MSG_DONTWAIT;
-import static dev.fastpath.api.SocketConstants.MSG_EOR;
-import static dev.fastpath.api.SocketConstants.MSG_MORE;
-import static dev.fastpath.api.SocketConstants.POLLOUT;
-import static dev.fastpath.api.SocketConstants.SIOCOUTQ;
-import static dev.fastpath.api.SocketConstants.SIOCOUTQNSD;
-import static dev.fastpath.api.SocketConstants.SOL_SOCKET;
-import static dev.fastpath.api.SocketConstants.SO_SNDBUF;
-import static dev.fastpath.api.SocketConstants.TCP_NODELAY;
-import static dev.fastpath.api.SocketConstants.TCP_NOTSENT_LOWAT;
+import static dev.fastpath.uapi.SocketConstants.IPPROTO_TCP;
+import static dev.fastpath.uapi.SocketConstants.MSG_DONTWAIT;
+import static dev.fastpath.uapi.SocketConstants.MSG_EOR;
+import static dev.fastpath.uapi.SocketConstants.MSG_MORE;
+import static dev.fastpath.uapi.SocketConstants.POLLOUT;
+import static dev.fastpath.uapi.SocketConstants.SIOCOUTQ;
+import static dev.fastpath.uapi.SocketConstants.SIOCOUTQNSD;
+import static dev.fastpath.uapi.SocketConstants.SOL_SOCKET;
+import static dev.fastpath.uapi.SocketConstants.SO_SNDBUF;
+import static dev.fastpath.uapi.SocketConstants.TCP_NODELAY;
+import static dev.fastpath.uapi.SocketConstants.TCP_NOTSENT_LOWAT;
 import static dev.fastpath.tcp.EngineFixture.PEER_PORT;
 import static dev.fastpath.wire.TcpHeader.ACK;
 import static dev.fastpath.wire.TcpHeader.PSH;
@@ -18,7 +18,7 @@ import static dev.fastpath.wire.TcpHeader.SYN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fastpath.api.Errno;
+import dev.fastpath.uapi.Errno;
 import dev.fastpath.config.Config;
 import dev.fastpath.wire.TcpOption;
 import dev.fastpath.wire.TcpSegment;

@@ -1,9 +1,9 @@
 package dev.fastpath.tcp;
 
-import static dev.fastpath.api.SocketConstants.SHUT_WR;
-import static dev.fastpath.api.SocketConstants.SIOCINQ;
-import static dev.fastpath.api.SocketConstants.SOL_SOCKET;
-import static dev.fastpath.api.SocketConstants.SO_SNDBUF;
+import static dev.fastpath.uapi.SocketConstants.SHUT_WR;
+import static dev.fastpath.uapi.SocketConstants.SIOCINQ;
+import static dev.fastpath.uapi.SocketConstants.SOL_SOCKET;
+import static dev.fastpath.uapi.SocketConstants.SO_SNDBUF;
 import static dev.fastpath.tcp.EngineFixture.seg;
 import static dev.fastpath.wire.TcpHeader.ACK;
 import static dev.fastpath.wire.TcpHeader.FIN;
@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fastpath.api.Errno;
+import dev.fastpath.uapi.Errno;
 import dev.fastpath.wire.TcpSegment;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;

@@ -4,7 +4,7 @@ import static dev.fastpath.wire.TcpHeader.ACK;
 import static dev.fastpath.wire.TcpHeader.SYN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.fastpath.api.Errno;
+import dev.fastpath.uapi.Errno;
 import dev.fastpath.wire.TcpSegment;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;

@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fastpath.api.Errno;
-import dev.fastpath.api.TcpInfo;
+import dev.fastpath.uapi.Errno;
+import dev.fastpath.uapi.TcpInfo;
 import dev.fastpath.wire.TcpOption;
 import dev.fastpath.wire.TcpSegment;
 import java.util.Arrays;

@@ -1,14 +1,14 @@
 package dev.fastpath.tcp;
 
-import static dev.fastpath.api.SocketConstants.IPPROTO_TCP;
-import static dev.fastpath.api.SocketConstants.SOL_SOCKET;
-import static dev.fastpath.api.SocketConstants.SHUT_WR;
-import static dev.fastpath.api.SocketConstants.SO_KEEPALIVE;
-import static dev.fastpath.api.SocketConstants.TCP_KEEPCNT;
-import static dev.fastpath.api.SocketConstants.TCP_KEEPIDLE;
-import static dev.fastpath.api.SocketConstants.TCP_KEEPINTVL;
-import static dev.fastpath.api.SocketConstants.TCP_LINGER2;
-import static dev.fastpath.api.SocketConstants.TCP_QUICKACK;
+import static dev.fastpath.uapi.SocketConstants.IPPROTO_TCP;
+import static dev.fastpath.uapi.SocketConstants.SOL_SOCKET;
+import static dev.fastpath.uapi.SocketConstants.SHUT_WR;
+import static dev.fastpath.uapi.SocketConstants.SO_KEEPALIVE;
+import static dev.fastpath.uapi.SocketConstants.TCP_KEEPCNT;
+import static dev.fastpath.uapi.SocketConstants.TCP_KEEPIDLE;
+import static dev.fastpath.uapi.SocketConstants.TCP_KEEPINTVL;
+import static dev.fastpath.uapi.SocketConstants.TCP_LINGER2;
+import static dev.fastpath.uapi.SocketConstants.TCP_QUICKACK;
 import static dev.fastpath.tcp.EngineFixture.seg;
 import static dev.fastpath.wire.TcpHeader.ACK;
 import static dev.fastpath.wire.TcpHeader.FIN;
@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fastpath.api.Errno;
+import dev.fastpath.uapi.Errno;
 import dev.fastpath.config.Config;
 import dev.fastpath.wire.TcpSegment;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.fastpath.tcp;
 
-import static dev.fastpath.api.SocketConstants.IPPROTO_TCP;
-import static dev.fastpath.api.SocketConstants.TCP_USER_TIMEOUT;
+import static dev.fastpath.uapi.SocketConstants.IPPROTO_TCP;
+import static dev.fastpath.uapi.SocketConstants.TCP_USER_TIMEOUT;
 import static dev.fastpath.tcp.EngineFixture.PEER_PORT;
 import static dev.fastpath.tcp.EngineFixture.seg;
 import static dev.fastpath.wire.TcpHeader.ACK;
@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fastpath.api.Errno;
+import dev.fastpath.uapi.Errno;
 import dev.fastpath.config.Config;
 import dev.fastpath.wire.TcpSegment;
 import java.nio.charset.StandardCharsets;
@@ -127,11 +127,11 @@ class ZeroWindowTest {
         long base = Math.max(rtoMs(t, c), 200);
         t.link.a().refuseTx(true);
         assertEquals(5, t.api.send(c, HELLO, 0, HELLO.length, t.now()));
-        assertEquals(5, t.opts.ioctl(c, dev.fastpath.api.SocketConstants.SIOCOUTQNSD), "still unsent");
+        assertEquals(5, t.opts.ioctl(c, dev.fastpath.uapi.SocketConstants.SIOCOUTQNSD), "still unsent");
         t.advanceMs(base);
         assertEquals(1, SocketOptions.of(t.engine).tcpInfo(c).probes());
         t.advanceMs(5 * 500);
-        dev.fastpath.api.TcpInfo info = SocketOptions.of(t.engine).tcpInfo(c);
+        dev.fastpath.uapi.TcpInfo info = SocketOptions.of(t.engine).tcpInfo(c);
         assertEquals(6, info.probes());
         assertEquals(0, info.backoff(), "local congestion does not back off");
         assertEquals(TcpState.ESTABLISHED, t.engine.state(c));

@@ -1,4 +1,4 @@
-package dev.fastpath.api;
+package dev.fastpath.uapi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

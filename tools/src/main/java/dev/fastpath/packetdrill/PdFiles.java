@@ -1,7 +1,7 @@
 package dev.fastpath.packetdrill;
 
-import dev.fastpath.api.Errno;
-import dev.fastpath.api.SocketConstants;
+import dev.fastpath.uapi.Errno;
+import dev.fastpath.uapi.SocketConstants;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.fastpath.packetdrill;
 
-import dev.fastpath.api.Errno;
+import dev.fastpath.uapi.Errno;
 import dev.fastpath.nativeio.net_h;
 import dev.fastpath.nativeio.tcpsock_h;
 import dev.fastpath.nativeio.unistd_h;

@@ -1,7 +1,7 @@
 package dev.fastpath.packetdrill;
 
-import dev.fastpath.api.Errno;
-import dev.fastpath.api.SocketConstants;
+import dev.fastpath.uapi.Errno;
+import dev.fastpath.uapi.SocketConstants;
 import dev.fastpath.tcp.TcpEvents;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package dev.fastpath.packetdrill;
 
-import dev.fastpath.api.TcpInfo;
+import dev.fastpath.uapi.TcpInfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -477,10 +477,10 @@ public final class PdRunner {
             throw new Fail(py.line(), "no socket to use for code");
         }
         Map<String, Long> mem = new LinkedHashMap<>();
-        int rcv = api.getsockopt(fd, dev.fastpath.api.SocketConstants.SOL_SOCKET,
-                dev.fastpath.api.SocketConstants.SO_RCVBUF);
-        int snd = api.getsockopt(fd, dev.fastpath.api.SocketConstants.SOL_SOCKET,
-                dev.fastpath.api.SocketConstants.SO_SNDBUF);
+        int rcv = api.getsockopt(fd, dev.fastpath.uapi.SocketConstants.SOL_SOCKET,
+                dev.fastpath.uapi.SocketConstants.SO_RCVBUF);
+        int snd = api.getsockopt(fd, dev.fastpath.uapi.SocketConstants.SOL_SOCKET,
+                dev.fastpath.uapi.SocketConstants.SO_SNDBUF);
         if (rcv >= 0) {
             mem.put("SK_MEMINFO_RCVBUF", (long) rcv);
         }

@@ -1,8 +1,8 @@
 package dev.fastpath.packetdrill;
 
-import dev.fastpath.api.Errno;
+import dev.fastpath.uapi.Errno;
 import dev.fastpath.api.SocketApi;
-import dev.fastpath.api.TcpInfo;
+import dev.fastpath.uapi.TcpInfo;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;

@@ -1,6 +1,6 @@
 package dev.fastpath.packetdrill;
 
-import dev.fastpath.api.Errno;
+import dev.fastpath.uapi.Errno;
 import java.util.HashMap;
 import java.util.Map;
 

@@ -1,9 +1,9 @@
 package dev.fastpath.packetdrill;
 
-import dev.fastpath.api.Errno;
 import dev.fastpath.api.SocketApi;
-import dev.fastpath.api.SocketConstants;
 import dev.fastpath.tcp.TcpEvents;
+import dev.fastpath.uapi.Errno;
+import dev.fastpath.uapi.SocketConstants;
 import dev.fastpath.tcp.TcpState;
 import java.util.HashMap;
 import java.util.List;

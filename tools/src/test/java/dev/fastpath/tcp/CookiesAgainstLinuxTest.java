@@ -212,7 +212,7 @@ class CookiesAgainstLinuxTest {
                 new byte[0]));
         int c = t.api.accept(l);
         assertTrue(c >= 0, "the cookie ACK built no connection: " + c);
-        dev.fastpath.api.TcpInfo i = t.opts.tcpInfo(c);
+        dev.fastpath.uapi.TcpInfo i = t.opts.tcpInfo(c);
         return "tsbits=" + tsBits(synAck, offset) + " synack=" + optionKinds(synAck) + " options="
                 + (i.options() & 0x7) + " snd_wscale=" + i.sndWscale() + " snd_mss=" + i.sndMss();
     }

@@ -1,6 +1,6 @@
 package dev.fastpath.bench.engine;
 
-import dev.fastpath.api.SocketConstants;
+import dev.fastpath.uapi.SocketConstants;
 import dev.fastpath.tcp.SocketOptions;
 import dev.fastpath.tcp.TcpStat;
 import dev.fastpath.tcp.TcpState;

@@ -1,6 +1,6 @@
 package dev.fastpath.bench.engine;
 
-import dev.fastpath.api.Errno;
+import dev.fastpath.uapi.Errno;
 import dev.fastpath.config.Config;
 import dev.fastpath.io.PacketIo;
 import dev.fastpath.io.mem.InMemoryLink;
