@@ -84,15 +84,17 @@ public record TcpParams(int syncookies, int maxSynBacklog, int somaxconn, boolea
      * @return the engine's parameters
      */
     public static TcpParams from(Config c) {
-        return new TcpParams(c.intValue(Knob.TCP_SYNCOOKIES), c.intValue(Knob.TCP_MAX_SYN_BACKLOG),
-                c.intValue(Knob.SOMAXCONN), c.enabled(Knob.TCP_ABORT_ON_OVERFLOW), c.intValue(Knob.TCP_SYNACK_RETRIES),
-                c.intValue(Knob.TCP_SYN_RETRIES), c.intValue(Knob.IP_LOCAL_PORT_LOW), c.intValue(Knob.IP_LOCAL_PORT_HIGH),
-                c.intValue(Knob.TCP_FIN_TIMEOUT), c.intValue(Knob.TCP_MAX_ORPHANS), c.intValue(Knob.TCP_MAX_TW_BUCKETS),
+        return new TcpParams(
+                c.intValue(Knob.TCP_SYNCOOKIES), c.intValue(Knob.TCP_MAX_SYN_BACKLOG), c.intValue(Knob.SOMAXCONN),
+                c.enabled(Knob.TCP_ABORT_ON_OVERFLOW), c.intValue(Knob.TCP_SYNACK_RETRIES),
+                c.intValue(Knob.TCP_SYN_RETRIES), c.intValue(Knob.IP_LOCAL_PORT_LOW),
+                c.intValue(Knob.IP_LOCAL_PORT_HIGH), c.intValue(Knob.TCP_FIN_TIMEOUT),
+                c.intValue(Knob.TCP_MAX_ORPHANS), c.intValue(Knob.TCP_MAX_TW_BUCKETS),
                 c.intValue(Knob.TCP_KEEPALIVE_TIME), c.intValue(Knob.TCP_KEEPALIVE_INTVL),
-                c.intValue(Knob.TCP_KEEPALIVE_PROBES), c.intValue(Knob.TCP_RETRIES2), c.intValue(Knob.TCP_ORPHAN_RETRIES),
-                c.intValue(Knob.TCP_RMEM_DEFAULT), c.intValue(Knob.TCP_RMEM_MAX), c.intValue(Knob.TCP_WMEM_DEFAULT),
-                c.intValue(Knob.NET_WMEM_MAX), c.intValue(Knob.NET_RMEM_MAX), c.enabled(Knob.TCP_TIMESTAMPS),
-                c.intValue(Knob.TCP_TIMESTAMPS) == 1,
+                c.intValue(Knob.TCP_KEEPALIVE_PROBES), c.intValue(Knob.TCP_RETRIES2),
+                c.intValue(Knob.TCP_ORPHAN_RETRIES), c.intValue(Knob.TCP_RMEM_DEFAULT),
+                c.intValue(Knob.TCP_RMEM_MAX), c.intValue(Knob.TCP_WMEM_DEFAULT), c.intValue(Knob.NET_WMEM_MAX),
+                c.intValue(Knob.NET_RMEM_MAX), c.enabled(Knob.TCP_TIMESTAMPS), c.intValue(Knob.TCP_TIMESTAMPS) == 1,
                 c.enabled(Knob.TCP_SACK), c.enabled(Knob.TCP_WINDOW_SCALING), c.enabled(Knob.TCP_DSACK),
                 c.get(Knob.TCP_INVALID_RATELIMIT) * MS, c.get(Knob.TCP_TIMEWAIT_LEN) * S,
                 c.get(Knob.TCP_TIMEOUT_INIT) * MS, c.get(Knob.TCP_RTO_MIN) * MS, c.get(Knob.TCP_RTO_MAX) * MS,
@@ -101,9 +103,10 @@ public record TcpParams(int syncookies, int maxSynBacklog, int somaxconn, boolea
                 c.intValue(Knob.TCP_PINGPONG_THRESH), c.intValue(Knob.TCP_REORDERING),
                 c.enabled(Knob.TCP_SLOW_START_AFTER_IDLE), (c.get(Knob.TCP_FASTOPEN) & 1) != 0,
                 c.enabled(Knob.TCP_RFC1337), c.intValue(Knob.TCP_CONGESTION_CONTROL), c.intValue(Knob.TCP_INIT_CWND),
-                c.intValue(Knob.TCP_MSS), c.intValue(Knob.STACK_MAX_CONNECTIONS), c.intValue(Knob.STACK_TIMER_BUDGET),
-                c.intValue(Knob.TCP_WMEM_MAX), c.get(Knob.TCP_NOTSENT_LOWAT), c.intValue(Knob.TCP_MIN_TSO_SEGS),
-                c.intValue(Knob.TCP_TSO_WIN_DIVISOR), c.intValue(Knob.TCP_TSO_RTT_LOG),
-                c.intValue(Knob.TCP_PACING_SS_RATIO), c.intValue(Knob.TCP_PACING_CA_RATIO));
+                c.intValue(Knob.TCP_MSS), c.intValue(Knob.STACK_MAX_CONNECTIONS),
+                c.intValue(Knob.STACK_TIMER_BUDGET), c.intValue(Knob.TCP_WMEM_MAX), c.get(Knob.TCP_NOTSENT_LOWAT),
+                c.intValue(Knob.TCP_MIN_TSO_SEGS), c.intValue(Knob.TCP_TSO_WIN_DIVISOR),
+                c.intValue(Knob.TCP_TSO_RTT_LOG), c.intValue(Knob.TCP_PACING_SS_RATIO),
+                c.intValue(Knob.TCP_PACING_CA_RATIO));
     }
 }
