@@ -2,7 +2,7 @@ package dev.fastpath.client;
 
 import dev.fastpath.uapi.Errno;
 import dev.fastpath.config.Knob;
-import dev.fastpath.net.NetConfig;
+import dev.fastpath.iface.Routes;
 import dev.fastpath.serve.Server;
 import dev.fastpath.serve.StackOptions;
 import java.io.IOException;
@@ -104,11 +104,12 @@ public final class ConnectCommand implements Callable<Integer> {
         if (failures > connections) {
             throw stack.usage("--expect-failures must be at most --connections");
         }
-        NetConfig net = NetConfig.of(p.ip(), p.prefix(), p.gateway(), 0);
-        if (!net.onLink(ip) && p.gateway() == 0) {
-            throw stack.usage("--to " + to + " is off-subnet and there is no --gateway");
+        Routes table = Server.routes(p.ip(), p.prefix(), p.gateway(), p.moreAddresses(), p.routes());
+        int route = table.lookupV4(ip);
+        if (route < 0) {
+            throw stack.usage("--to " + to + " is off-subnet and there is no --gateway or --route to it");
         }
-        int hop = net.onLink(ip) ? ip : p.gateway();
+        int hop = table.nextHopV4(route, ip);
         return run(p, mode, ip, port, hop, errno, failures);
     }
 
@@ -124,7 +125,7 @@ public final class ConnectCommand implements Callable<Integer> {
         }
         Server.Settings settings = new Server.Settings(p.io(), p.iface(), p.ip(), p.prefix(), p.gateway(), 0, null,
                 p.config(), workers, List.of(), p.pcap(), 0, p.idle(), p.neighbours(), p.xdpMode(),
-                p.tpacket(), p.kernelIngressDrop());
+                p.tpacket(), p.kernelIngressDrop(), p.moreAddresses(), p.routes());
         String missing = Server.privilegeProblem(settings, "connect");
         if (missing != null) {
             throw stack.usage(missing);
@@ -134,7 +135,7 @@ public final class ConnectCommand implements Callable<Integer> {
         int[] next = new int[2]; // the server builds, then prepares, worker 0, 1, … in order
         try {
             server = Server.start(settings, () -> apps.get(next[0]++),
-                    w -> apps.get(next[1]++).neighbours(hop, w.neighbours()::peek, w.neighbours()::lookup), false);
+                    w -> apps.get(next[1]++).neighbours(hop, w.neighbours()::peek, w.ip()::resolveV4), false);
         } catch (RuntimeException e) {
             System.err.println("connect: " + e.getMessage());
             return 1;

@@ -18,7 +18,7 @@ import java.lang.foreign.MemorySegment;
 public final class IcmpEcho {
     private static final int HEADERS = EthernetHeader.LENGTH + Ipv4Header.MIN_LENGTH;
 
-    private final NetConfig config;
+    private final LocalAddresses local;
     private final NetStat.Counters counters;
     private final EthernetHeader eth = new EthernetHeader();
     private final Ipv4Header ip = new Ipv4Header();
@@ -27,12 +27,12 @@ public final class IcmpEcho {
     private int ipId;
 
     /**
-     * @param config   addresses
+     * @param local    the interface's addresses and MAC
      * @param io       where replies go out
      * @param counters where counts go
      */
-    public IcmpEcho(NetConfig config, PacketIo io, NetStat.Counters counters) {
-        this.config = config;
+    public IcmpEcho(LocalAddresses local, PacketIo io, NetStat.Counters counters) {
+        this.local = local;
         this.io = io;
         this.counters = counters;
     }
@@ -55,7 +55,7 @@ public final class IcmpEcho {
             return;
         }
         counters.inc(NetStat.IcmpInEchos);
-        if (f.dstIp() != config.localIp()) {
+        if (!local.isLocalV4(f.dstIp())) {
             counters.drop(NetDropReason.ICMP_NOT_LOCAL); // broadcast echo: icmp_echo_ignore_broadcasts=1
             return;
         }
@@ -78,9 +78,9 @@ public final class IcmpEcho {
         icmp.wrap(buf, off + HEADERS).type(IcmpHeader.TYPE_ECHO_REPLY).code(0).fillChecksum(length);
         ip.wrap(buf, off + EthernetHeader.LENGTH).versionAndHeaderLength(Ipv4Header.MIN_LENGTH)
                 .tos(f.ipv4().tos()).totalLength(Ipv4Header.MIN_LENGTH + length).identification(ipId++ & 0xFFFF)
-                .flagsFragment(0).ttl(64).protocol(Ipv4Header.PROTO_ICMP).source(config.localIp())
+                .flagsFragment(0).ttl(64).protocol(Ipv4Header.PROTO_ICMP).source(f.dstIp())
                 .destination(f.srcIp()).fillChecksum();
-        eth.wrap(buf, off).destination(f.ethernet().source()).source(config.localMac())
+        eth.wrap(buf, off).destination(f.ethernet().source()).source(local.mac())
                 .etherType(EthernetHeader.ETHERTYPE_IPV4);
         io.txCommit(off, HEADERS + length);
         counters.inc(NetStat.IcmpOutMsgs);

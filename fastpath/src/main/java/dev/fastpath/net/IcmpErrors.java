@@ -33,18 +33,18 @@ public final class IcmpErrors {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
-    private final NetConfig config;
+    private final LocalAddresses local;
     private final NetStat.Counters counters;
     private final Transport tcp;
     private final Ipv4Header quoted = new Ipv4Header();
 
     /**
-     * @param config   our address
+     * @param local    the interface's addresses
      * @param counters where counts go
      * @param tcp      the TCP engine's error entry point
      */
-    public IcmpErrors(NetConfig config, NetStat.Counters counters, Transport tcp) {
-        this.config = config;
+    public IcmpErrors(LocalAddresses local, NetStat.Counters counters, Transport tcp) {
+        this.local = local;
         this.counters = counters;
         this.tcp = tcp;
     }
@@ -73,7 +73,7 @@ public final class IcmpErrors {
             case IcmpHeader.TYPE_TIME_EXCEEDED -> NetStat.IcmpInTimeExcds;
             default -> NetStat.IcmpInParmProbs;
         });
-        if (f.dstIp() != config.localIp()) {
+        if (!local.isLocalV4(f.dstIp())) {
             counters.drop(NetDropReason.ICMP_NOT_LOCAL);
             return;
         }
@@ -92,7 +92,7 @@ public final class IcmpErrors {
             counters.drop(NetDropReason.ICMP_QUOTE_TRUNCATED);
             return;
         }
-        if (quoted.protocol() != Ipv4Header.PROTO_TCP || quoted.source() != config.localIp()) {
+        if (quoted.protocol() != Ipv4Header.PROTO_TCP || !local.isLocalV4(quoted.source())) {
             counters.drop(NetDropReason.ICMP_QUOTE_NOT_OURS); // UDP etc. have no sockets here; or not our datagram
             return;
         }

@@ -7,8 +7,8 @@ import dev.fastpath.wire.ParsedFrame;
 import java.lang.foreign.MemorySegment;
 
 /**
- * ARP and the neighbour cache: answers requests for this stack's address (RFC 826), resolves next hops
- * for the TCP engine ({@link #lookup}, the engine's {@code TcpOutput.Neighbours}), and keeps entries
+ * ARP and the neighbour cache of one interface: answers requests for the interface's addresses (RFC 826),
+ * resolves next hops for what the interface sends ({@link #lookup}: the route was chosen before), and keeps entries
  * fresh the way Linux's neighbour subsystem does (net/core/neighbour.c): INCOMPLETE → REACHABLE on an
  * answer, REACHABLE → STALE after the reachable time, STALE → PROBE (unicast request) on use,
  * INCOMPLETE/PROBE → FAILED after {@code maxProbes} unanswered requests; permanent entries never change.
@@ -28,7 +28,8 @@ public final class Neighbours {
     /** ARP on Ethernet is 42 bytes; Linux sends it unpadded and the NIC pads to 60. */
     static final int ARP_FRAME_LENGTH = EthernetHeader.LENGTH + ArpHeader.LENGTH;
 
-    private final NetConfig config;
+    private final NeighbourTiming config;
+    private final LocalAddresses local;
     private final NeighbourTable table;
     private final NetStat.Counters counters;
     private final EthernetHeader eth = new EthernetHeader();
@@ -36,18 +37,19 @@ public final class Neighbours {
     private PacketIo io;
     private SharedNeighbours shared;
     private long nowNs;
-    private int hintIp;
-    private long hintMac;
-    private boolean hintSyn;
     private long nextScanNs;
+    /** A point-to-point link's peer: every next hop is it, no resolution (−1: a broadcast link, the usual). */
+    private long peerMac = -1;
 
     /**
-     * @param config   addresses and timing
+     * @param config   timing and table size
+     * @param local    the interface's addresses and MAC
      * @param io       where ARP frames go out
      * @param counters where counts go
      */
-    public Neighbours(NetConfig config, PacketIo io, NetStat.Counters counters) {
+    public Neighbours(NeighbourTiming config, LocalAddresses local, PacketIo io, NetStat.Counters counters) {
         this.config = config;
+        this.local = local;
         this.io = io;
         this.counters = counters;
         this.table = new NeighbourTable(config.capacity());
@@ -58,37 +60,29 @@ public final class Neighbours {
         this.io = io;
     }
 
+    /**
+     * Makes this a point-to-point link: every next hop resolves to {@code mac} at once, nothing is resolved or
+     * cached (a link with one peer, e.g. the in-memory link of tests and benchmarks).
+     *
+     * @param mac the peer's MAC
+     */
+    public void pointToPoint(long mac) {
+        this.peerMac = mac;
+    }
+
     /** @param table what the other workers of this interface learn (several workers in a fanout group) */
     public void share(SharedNeighbours table) {
         this.shared = table;
     }
 
-    /** @return the configuration */
-    public NetConfig config() {
+    /** @return the timing */
+    public NeighbourTiming config() {
         return config;
     }
 
     /** @param now the current time, for lookups in this duty cycle */
     public void tick(long now) {
         this.nowNs = now;
-    }
-
-    /**
-     * Tells lookups which frame is being processed: a reply to it may go back to the MAC it came from even
-     * before the cache knows the sender (a peer that cached our address from our announcement sends its
-     * SYN without asking first). A bare SYN only borrows the MAC (a SYN flood with forged on-link sources
-     * must not fill the table); any other segment also leaves a STALE entry, which the next use confirms
-     * with a unicast request (Linux's neigh_event_ns() makes such entries STALE too).
-     *
-     * @param ip      the frame's source address, or the gateway for a frame from off the subnet (0: no frame,
-     *                e.g. timers)
-     * @param mac     its Ethernet source
-     * @param bareSyn whether the MAC is only borrowed (a SYN without ACK, or a frame from off the subnet)
-     */
-    public void rxHint(int ip, long mac, boolean bareSyn) {
-        hintIp = ip;
-        hintMac = mac;
-        hintSyn = bareSyn;
     }
 
     /** @return entries in the cache (any state) */
@@ -131,28 +125,34 @@ public final class Neighbours {
     }
 
     /**
-     * The engine's next-hop lookup. Kernel: ip_finish_output2() → neigh_output() / neigh_resolve_output().
-     * Off-subnet destinations go to the gateway. A miss starts resolution and returns −1 (the caller
-     * drops the frame; the drop is counted here with its reason).
+     * The MAC of a next hop (the route was chosen before). Kernel: ip_finish_output2() → neigh_output() /
+     * neigh_resolve_output(). A miss starts resolution and returns −1 (the caller drops the frame; the drop is
+     * counted here with its reason).
      *
-     * @param ip the destination
+     * <p>The frame being processed, if any, is a hint: a reply to it may go back to the MAC it came from even
+     * before the cache knows the sender (a peer that cached our address from our announcement sends its SYN
+     * without asking first), or while resolution is under way or failed. A bare SYN only borrows the MAC (a SYN
+     * flood with forged on-link sources must not fill the table); any other segment also leaves a STALE entry,
+     * which the next use confirms with a unicast request (Linux's neigh_event_ns() makes such entries STALE too).
+     *
+     * @param hop        the next hop's address
+     * @param hintIp     the next hop the frame being processed came from (its source, or the gateway for a frame
+     *                   from off the subnet), or 0 when there is none (timers, a frame from elsewhere)
+     * @param hintMac    that frame's Ethernet source
+     * @param borrowOnly whether the hint's MAC is only borrowed, never learned (a bare SYN, or a frame from off
+     *                   the subnet)
      * @return the MAC to send to, or −1
      */
-    public long lookup(int ip) {
-        int hop = ip;
-        if (!config.onLink(ip)) {
-            if (config.gateway() == 0) {
-                counters.drop(NetDropReason.NO_ROUTE);
-                return -1;
-            }
-            hop = config.gateway();
+    public long lookup(int hop, int hintIp, long hintMac, boolean borrowOnly) {
+        if (peerMac >= 0) {
+            return peerMac;
         }
         int slot = table.find(hop);
         if (slot < 0) {
             slot = adoptShared(hop);
         }
         if (slot < 0) {
-            return hop == hintIp ? fromHint(hop) : startResolution(hop);
+            return hop == hintIp && hintIp != 0 ? fromHint(hop, hintMac, borrowOnly) : startResolution(hop);
         }
         table.usedNs[slot] = nowNs;
         switch (table.states[slot]) {
@@ -173,7 +173,7 @@ public final class Neighbours {
                 if (adopt(slot)) {
                     return table.macs[slot];
                 }
-                if (hop == hintIp) {
+                if (hop == hintIp && hintIp != 0) {
                     return hintMac; // resolution under way; answer the frame being processed meanwhile
                 }
                 counters.inc(NetStat.NeighUnresolvedDiscards);
@@ -181,7 +181,7 @@ public final class Neighbours {
                 return -1;
             }
             default -> {
-                if (hop == hintIp) {
+                if (hop == hintIp && hintIp != 0) {
                     counters.inc(NetStat.NeighFromRx);
                     return hintMac; // FAILED, yet the frame being processed shows where its sender is
                 }
@@ -249,9 +249,9 @@ public final class Neighbours {
         return table.macs[slot];
     }
 
-    private long fromHint(int hop) {
+    private long fromHint(int hop, long hintMac, boolean borrowOnly) {
         counters.inc(NetStat.NeighFromRx);
-        if (hintSyn) {
+        if (borrowOnly) {
             return hintMac;
         }
         int slot = table.insert(hop, NeighbourTable.STALE);
@@ -303,22 +303,22 @@ public final class Neighbours {
         int sip = a.senderIp();
         int tip = a.targetIp();
         long sha = a.senderMac();
-        if ((sha & 0x0100_0000_0000L) != 0 || sip == config.localIp() || (sip >>> 24) == 127
+        if ((sha & 0x0100_0000_0000L) != 0 || local.isLocalV4(sip) || (sip >>> 24) == 127
                 || (sip >>> 28) == 0xE) {
             counters.drop(NetDropReason.ARP_BAD_SENDER); // multicast/broadcast MAC, our own, loopback, multicast IP
             return;
         }
         if (sip == 0) {
             // RFC 5227 probe (arp_process(): sip == 0): answer a probe for our address, learn nothing.
-            if (op == ArpHeader.OP_REQUEST && tip == config.localIp()) {
-                sendReply(sha, 0);
+            if (op == ArpHeader.OP_REQUEST && local.isLocalV4(tip)) {
+                sendReply(sha, 0, tip);
             } else {
                 counters.drop(NetDropReason.ARP_TARGET_NOT_LOCAL);
             }
             return;
         }
         boolean merged = merge(sip, sha, now);
-        if (tip != config.localIp()) {
+        if (!local.isLocalV4(tip)) {
             counters.drop(NetDropReason.ARP_TARGET_NOT_LOCAL);
             return;
         }
@@ -326,7 +326,7 @@ public final class Neighbours {
             learn(sip, sha, now);
         }
         if (op == ArpHeader.OP_REQUEST) {
-            sendReply(sha, sip);
+            sendReply(sha, sip, tip);
         }
     }
 
@@ -429,42 +429,48 @@ public final class Neighbours {
     }
 
     /**
-     * Gratuitous ARP (RFC 5227 §2.3 announcement: a request with sender = target = our address), sent once
-     * at start so peers that cached an older MAC for this address update it.
+     * Gratuitous ARP (RFC 5227 §2.3 announcement: a request with sender = target = the address), one per address,
+     * sent once at start so peers that cached an older MAC for one of them update it.
      *
-     * @return whether it was sent
+     * @return whether every announcement was sent
      */
     public boolean announce() {
-        if (!writeArp(EthernetHeader.BROADCAST, ArpHeader.OP_REQUEST, 0, config.localIp())) {
-            return false;
+        boolean all = true;
+        for (int i = 0; i < local.countV4(); i++) {
+            int ip = local.addressV4(i);
+            if (writeArp(EthernetHeader.BROADCAST, ArpHeader.OP_REQUEST, 0, ip, ip)) {
+                counters.inc(NetStat.ArpOutAnnounces);
+            } else {
+                all = false;
+            }
         }
-        counters.inc(NetStat.ArpOutAnnounces);
-        return true;
+        return all;
     }
 
     private void sendRequest(int ip, long dstMac) {
-        if (writeArp(dstMac, ArpHeader.OP_REQUEST, 0, ip)) {
+        if (writeArp(dstMac, ArpHeader.OP_REQUEST, 0, ip, local.sourceForV4(ip))) {
             counters.inc(NetStat.ArpOutRequests);
         }
     }
 
-    private void sendReply(long dstMac, int dstIp) {
-        if (writeArp(dstMac, ArpHeader.OP_REPLY, dstMac, dstIp)) {
+    /** Answers for {@code ours} (arp_process(): the reply's sender is the address that was asked for). */
+    private void sendReply(long dstMac, int dstIp, int ours) {
+        if (writeArp(dstMac, ArpHeader.OP_REPLY, dstMac, dstIp, ours)) {
             counters.inc(NetStat.ArpOutReplies);
         }
     }
 
     /** Builds one ARP frame in a claimed TX frame (Kernel: arp_create()). */
-    private boolean writeArp(long dstMac, int op, long targetMac, int targetIp) {
+    private boolean writeArp(long dstMac, int op, long targetMac, int targetIp, int senderIp) {
         long off = io.txClaim();
         if (off < 0) {
             counters.drop(NetDropReason.TX_RING_FULL);
             return false;
         }
         MemorySegment buf = io.txBuffer();
-        eth.wrap(buf, off).destination(dstMac).source(config.localMac()).etherType(EthernetHeader.ETHERTYPE_ARP);
-        arp.wrap(buf, off + EthernetHeader.LENGTH).ethernetIpv4().operation(op).senderMac(config.localMac())
-                .senderIp(config.localIp()).targetMac(targetMac).targetIp(targetIp);
+        eth.wrap(buf, off).destination(dstMac).source(local.mac()).etherType(EthernetHeader.ETHERTYPE_ARP);
+        arp.wrap(buf, off + EthernetHeader.LENGTH).ethernetIpv4().operation(op).senderMac(local.mac())
+                .senderIp(senderIp).targetMac(targetMac).targetIp(targetIp);
         io.txCommit(off, ARP_FRAME_LENGTH);
         return true;
     }

@@ -3,12 +3,14 @@ package dev.fastpath.poll;
 import dev.fastpath.apps.App;
 import dev.fastpath.config.Config;
 import dev.fastpath.config.Knob;
+import dev.fastpath.iface.Interface;
+import dev.fastpath.iface.InterfaceConfig;
+import dev.fastpath.iface.IpStack;
+import dev.fastpath.iface.LinkStat;
+import dev.fastpath.iface.Route;
 import dev.fastpath.io.PacketIo;
 import dev.fastpath.io.afpacket.AfPacketIo;
 import dev.fastpath.io.xdp.AfXdpIo;
-import dev.fastpath.net.IcmpEcho;
-import dev.fastpath.net.IcmpErrors;
-import dev.fastpath.net.NetConfig;
 import dev.fastpath.net.NetDropReason;
 import dev.fastpath.net.NetStat;
 import dev.fastpath.net.Neighbours;
@@ -17,57 +19,57 @@ import dev.fastpath.stat.EnumCounters;
 import dev.fastpath.tcp.TcpEngine;
 import dev.fastpath.tcp.TcpStat;
 import dev.fastpath.tcp.XdpCookieOffload;
-import dev.fastpath.wire.ChecksumPolicy;
 import dev.fastpath.wire.DropReason;
-import dev.fastpath.wire.FrameParser;
-import dev.fastpath.wire.ParsedFrame;
-import dev.fastpath.wire.TcpHeader;
 import java.io.PrintStream;
-import java.lang.foreign.MemorySegment;
+import java.util.List;
 import java.util.function.LongSupplier;
 import org.agrona.concurrent.Agent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One worker: a packet ring, the TCP engine, the neighbour cache, ICMP and an application, all driven by
- * one thread (docs/design.md, "Threading and memory ordering"). Each {@link #doWork()} is one bounded duty cycle:
+ * One worker: its interfaces ({@link IpStack}: rings, addresses, routes, neighbours, ARP, ICMP), the TCP engine
+ * and an application, all driven by one thread (docs/design.md, "Threading and memory ordering"). Each
+ * {@link #doWork()} is one bounded duty cycle:
  *
  * <ol>
- *   <li>RX burst of at most {@code stack.rx_burst} frames, each parsed in place and handed to ARP, ICMP
- *       or {@link TcpEngine#tcpV4Rcv} (the engine's events only queue socket ids in the app);</li>
+ *   <li>RX burst of at most {@code stack.rx_burst} frames per interface, each parsed in place and handed to ARP,
+ *       ICMP or {@link TcpEngine#tcpV4Rcv} (the engine's events only queue socket ids in the app);</li>
  *   <li>the application serves the connections that had events;</li>
  *   <li>engine timers (at most {@code stack.timer_budget}), neighbour probes and expiry;</li>
- *   <li>TX flush (one kick for everything the cycle produced).</li>
+ *   <li>TX flush (one kick per interface for everything the cycle produced).</li>
  * </ol>
  *
  * Nothing here allocates per frame. Frames that are not for this stack are counted with a reason.
  */
-public final class StackWorker implements Agent, PacketIo.RxHandler {
+public final class StackWorker implements Agent {
     private static final Logger LOG = LoggerFactory.getLogger(StackWorker.class);
 
-    /** Everything a worker needs besides its ring and its application. */
-    public record Spec(int index, Config config, NetConfig net, ChecksumPolicy checksums, int port, int cpu,
-            PcapWriter pcap, long statsIntervalNs, PrintStream out, long seed) {
+    /**
+     * Everything a worker needs besides its interfaces and its application.
+     *
+     * @param index           the worker's number
+     * @param config          the knobs
+     * @param routes          routes beyond the interfaces' own subnets (gateways, a default route)
+     * @param port            the port the application serves (passed to {@link App#start})
+     * @param cpu             the CPU to pin to, or −1
+     * @param pcap            where to capture every frame both ways, or null
+     * @param statsIntervalNs how often to print a stats line, 0 for never
+     * @param out             where stats lines go
+     * @param seed            the engine's seed
+     */
+    public record Spec(int index, Config config, List<Route> routes, int port, int cpu, PcapWriter pcap,
+            long statsIntervalNs, PrintStream out, long seed) {
     }
 
     private final Spec spec;
-    private final PacketIo io;
-    private final PacketIo txIo;
-    private final CapturingIo capture;
-    private final FrameParser parser;
-    private final ParsedFrame frame = new ParsedFrame();
-    private final NetStat.Counters netCounters = new NetStat.Counters();
-    private final Neighbours neighbours;
-    private final IcmpEcho icmp;
-    private final IcmpErrors icmpErrors;
+    private final IpStack ip;
+    private final CapturingIo[] captures;
     private final TcpEngine engine;
     private final App app;
     private final int rxBurst;
-    private final EnumCounters<DropReason> parseDrops = new EnumCounters<>(DropReason.class);
     private final EnumCounters<WorkerStat> workerCounters = new EnumCounters<>(WorkerStat.class);
     private final LongSupplier clock;
-    private long nowNs;
     /** The engine's half of SYNs answered in XDP, or null. */
     private XdpCookieOffload cookieOffload;
     private long nextStatsNs;
@@ -78,32 +80,49 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
     /**
      * Builds the worker on the calling thread; from {@link #onStart()} on, only the worker's thread touches it.
      *
-     * @param spec  configuration
-     * @param io    the ring (closed by {@link #onClose()})
-     * @param app   the application
-     * @param clock monotonic nanoseconds ({@code System::nanoTime}; tests may pass virtual time)
+     * @param spec       configuration
+     * @param interfaces the worker's interfaces (their rings are closed by {@link #onClose()})
+     * @param app        the application
+     * @param clock      monotonic nanoseconds ({@code System::nanoTime}; tests may pass virtual time)
      * @throws IllegalStateException when the application cannot listen
      */
-    public StackWorker(Spec spec, PacketIo io, App app, LongSupplier clock) {
+    public StackWorker(Spec spec, List<InterfaceConfig> interfaces, App app, LongSupplier clock) {
         this.spec = spec;
-        this.io = io;
         this.clock = clock;
-        this.capture = spec.pcap() == null ? null : new CapturingIo(io, spec.pcap(), new CapturingIo.PcapClock());
-        this.txIo = capture == null ? io : capture;
-        this.parser = new FrameParser(spec.checksums());
+        this.ip = new IpStack(interfaces, spec.routes());
+        this.captures = new CapturingIo[interfaces.size()];
+        if (spec.pcap() != null) {
+            CapturingIo.PcapClock pcapClock = new CapturingIo.PcapClock();
+            for (Interface i : ip.interfaces()) {
+                CapturingIo c = new CapturingIo(i.io(), spec.pcap(), pcapClock);
+                captures[i.index()] = c;
+                i.capture(c, c::capture);
+            }
+        }
         this.rxBurst = spec.config().intValue(Knob.STACK_RX_BURST);
-        this.nowNs = clock.getAsLong();
-        this.neighbours = new Neighbours(spec.net(), txIo, netCounters);
-        this.icmp = new IcmpEcho(spec.net(), txIo, netCounters);
-        this.engine = new TcpEngine(spec.config(), txIo, spec.net().localIp(), spec.net().localMac(),
-                neighbours::lookup, spec.seed(), nowNs);
-        this.icmpErrors = new IcmpErrors(spec.net(), netCounters, engine::tcpV4Err);
+        long nowNs = clock.getAsLong();
+        ip.tick(nowNs);
+        this.engine = new TcpEngine(spec.config(), ip, spec.seed(), nowNs);
+        ip.attach(engine);
         this.app = app;
         int r = app.start(engine, spec.port(), nowNs);
         if (r < 0) {
             throw new IllegalStateException("cannot listen on port " + spec.port() + ": errno " + -r);
         }
         this.nextStatsNs = nowNs + spec.statsIntervalNs();
+    }
+
+    /**
+     * One interface, one address, optionally a default gateway: what {@code serve} and {@code connect} run.
+     *
+     * @param spec       configuration
+     * @param iface      the interface
+     * @param app        the application
+     * @param clock      monotonic nanoseconds
+     * @return the worker
+     */
+    public static StackWorker single(Spec spec, InterfaceConfig iface, App app, LongSupplier clock) {
+        return new StackWorker(spec, List.of(iface), app, clock);
     }
 
     @Override
@@ -121,83 +140,27 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
             }
         }
         allocatedAtStart = threadAllocatedBytes();
-        neighbours.tick(clock.getAsLong());
-        neighbours.announce();
-        txIo.flush();
+        ip.tick(clock.getAsLong());
+        ip.announce();
+        ip.flush();
     }
 
     @Override
     public int doWork() {
         long now = clock.getAsLong();
-        nowNs = now;
-        neighbours.tick(now);
+        ip.tick(now);
         // Before the receive: the program's switch follows the listener (closed, accept queue full) promptly.
         int work = cookieOffload != null ? cookieOffload.poll(now) : 0;
-        work += io.receive(this, rxBurst);
+        work += ip.receive(rxBurst);
         work += app.doWork(now);
         work += engine.pollTimers(now);
-        work += neighbours.poll(now);
-        txIo.flush();
+        work += ip.poll(now);
+        ip.flush();
         if (spec.statsIntervalNs() > 0 && now - nextStatsNs >= 0) {
             nextStatsNs = now + spec.statsIntervalNs();
             spec.out().println(summary());
         }
         return work;
-    }
-
-    @Override
-    public void onFrame(MemorySegment buffer, long offset, int length, int flags) {
-        workerCounters.inc(WorkerStat.FpRxFrames);
-        if (capture != null) {
-            capture.capture(buffer, offset, length);
-        }
-        DropReason r = parser.parse(buffer, offset, length, flags, frame);
-        if (r != DropReason.NONE) {
-            parseDrops.inc(r);
-            if (r == DropReason.BAD_TCP_CHECKSUM || r == DropReason.BAD_DATA_OFFSET) {
-                engine.tcpInError(r == DropReason.BAD_TCP_CHECKSUM);
-            }
-            return;
-        }
-        long dst = frame.ethernet().destination();
-        if (dst != spec.net().localMac() && (dst & 0x0100_0000_0000L) == 0) {
-            // unicast to another MAC (PACKET_OTHERHOST): ip_rcv() drops it, SKB_DROP_REASON_OTHERHOST
-            workerCounters.inc(WorkerStat.FpRxOtherHost);
-            return;
-        }
-        switch (frame.kind()) {
-            case TCP -> tcp();
-            case ARP -> neighbours.arpRcv(frame, nowNs);
-            case ICMP -> icmp();
-            default -> workerCounters.inc(WorkerStat.FpRxUnhandled);
-        }
-    }
-
-    private void tcp() {
-        boolean onLink = spec.net().onLink(frame.srcIp());
-        int gateway = spec.net().gateway();
-        boolean hint = onLink || gateway != 0;
-        if (onLink) {
-            neighbours.rxHint(frame.srcIp(), frame.ethernet().source(),
-                    (frame.flags() & (TcpHeader.SYN | TcpHeader.ACK)) == TcpHeader.SYN);
-        } else if (hint) {
-            // From off the subnet the frame came through a router: while the gateway is unresolved (its ARP
-            // replies can drown in a flood) a reply may go back to that router's MAC, borrowed, never learned.
-            neighbours.rxHint(gateway, frame.ethernet().source(), true);
-        }
-        engine.tcpV4Rcv(frame, nowNs);
-        if (hint) {
-            neighbours.rxHint(0, 0, false);
-        }
-    }
-
-    /** Echo requests are answered; errors quoting our TCP segments go to the engine (tcp_v4_err). */
-    private void icmp() {
-        if (IcmpErrors.isError(frame.icmp().type())) {
-            icmpErrors.icmpRcv(frame, nowNs);
-        } else {
-            icmp.icmpRcv(frame);
-        }
     }
 
     @Override
@@ -208,9 +171,9 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
                     bytes - workerCounters.get(WorkerStat.FpWorkerAllocatedBytes));
         }
         ioStats = ioStats();
-        io.close(); // AF_XDP: closing the socket drops the BPF link, detaching the program
-        if (capture != null) {
-            capture.close();
+        ip.close(); // AF_XDP: closing the socket drops the BPF link, detaching the program
+        if (spec.pcap() != null) {
+            captures[0].close(); // one pcap for every interface: closed once
         }
     }
 
@@ -228,9 +191,14 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
         return engine;
     }
 
-    /** @return the neighbour cache (same rule as {@link #engine()}) */
+    /** @return the interface layer (same rule as {@link #engine()}) */
+    public IpStack ip() {
+        return ip;
+    }
+
+    /** @return the first interface's neighbour cache (same rule as {@link #engine()}) */
     public Neighbours neighbours() {
-        return neighbours;
+        return ip.iface(0).neighbours();
     }
 
     /** @return the worker's own counters (frames received, dropped before any layer); live, any thread */
@@ -240,12 +208,12 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
 
     /** @return the frames the parser dropped, by reason; live, any thread */
     public EnumCounters<DropReason> parseDrops() {
-        return parseDrops;
+        return ip.parseDrops();
     }
 
-    /** @return the ARP/ICMP/neighbour counters */
+    /** @return the ARP/ICMP/neighbour counters of every interface; live, any thread */
     public NetStat.Counters netCounters() {
-        return netCounters;
+        return ip.counters();
     }
 
     /** @return the application */
@@ -256,12 +224,12 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
     /** @return one line for the stats interval */
     public String summary() {
         TcpStat.Counters c = engine.counters();
-        return "stats worker=" + spec.index() + " rx=" + workerCounters.get(WorkerStat.FpRxFrames)
+        return "stats worker=" + spec.index() + " rx=" + ip.linkCounters().get(LinkStat.FpRxFrames)
                 + " tcpIn=" + c.get(TcpStat.TcpInSegs)
                 + " tcpOut=" + c.get(TcpStat.TcpOutSegs) + " estab=" + c.get(TcpStat.TcpCurrEstab)
                 + " passiveOpens=" + c.get(TcpStat.TcpPassiveOpens) + " open=" + app.openConnections()
                 + " sockets=" + engine.socketsInUse() + " timeWait=" + engine.timeWaitCount()
-                + " neighbours=" + neighbours.size() + " allocatedBytes=" + (threadAllocatedBytes() - allocatedAtStart);
+                + " neighbours=" + neighbours().size() + " allocatedBytes=" + (threadAllocatedBytes() - allocatedAtStart);
     }
 
     /**
@@ -273,15 +241,16 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
      */
     public void report(StringBuilder sb) {
         String p = "worker" + spec.index() + ".";
+        ip.linkCounters().forEach((s, v) -> line(sb, p, s.name(), v));
         workerCounters.forEach((s, v) -> line(sb, p, s.name(), v));
         for (DropReason r : DropReason.values()) {
-            line(sb, p, "FpParseDrop_" + r.name(), parseDrops.get(r));
+            line(sb, p, "FpParseDrop_" + r.name(), ip.parseDrops().get(r));
         }
         for (NetStat s : NetStat.values()) {
-            line(sb, p, s.name(), netCounters.get(s));
+            line(sb, p, s.name(), ip.counters().get(s));
         }
         for (NetDropReason r : NetDropReason.values()) {
-            line(sb, p, "FpNetDrop_" + r.name(), netCounters.drops(r));
+            line(sb, p, "FpNetDrop_" + r.name(), ip.counters().drops(r));
         }
         TcpStat.Counters c = engine.counters();
         for (TcpStat s : TcpStat.values()) {
@@ -291,9 +260,13 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
         if (cookieOffload != null) {
             line(sb, p, "FpXdpSynAcks", cookieOffload.answered()); // of TcpExtSyncookiesSent: sent by the program
         }
-        if (capture != null) {
-            line(sb, p, "FpPcapRecords", capture.records());
-            line(sb, p, "FpPcapErrors", capture.errors());
+        if (spec.pcap() != null) {
+            long errors = 0;
+            for (CapturingIo capture : captures) {
+                errors += capture.errors();
+            }
+            line(sb, p, "FpPcapRecords", captures[0].records());
+            line(sb, p, "FpPcapErrors", errors);
         }
         String stats = ioStats.isEmpty() ? ioStats() : ioStats;
         if (!stats.isEmpty()) {
@@ -302,13 +275,15 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
     }
 
     private String ioStats() {
-        if (io instanceof AfPacketIo a) {
-            return "afpacket " + a.stats();
+        StringBuilder b = new StringBuilder();
+        for (Interface i : ip.interfaces()) {
+            String one = i.io() instanceof AfPacketIo a ? "afpacket " + a.stats()
+                    : i.io() instanceof AfXdpIo x ? "afxdp " + x.stats() : "";
+            if (!one.isEmpty()) {
+                b.append(b.isEmpty() ? "" : " | ").append(ip.interfaces().size() > 1 ? i.name() + " " : "").append(one);
+            }
         }
-        if (io instanceof AfXdpIo x) {
-            return "afxdp " + x.stats();
-        }
-        return "";
+        return b.toString();
     }
 
     /** Bytes this thread allocated so far (HotSpot's per-thread TLAB accounting), −1 when unsupported. */
@@ -329,6 +304,9 @@ public final class StackWorker implements Agent, PacketIo.RxHandler {
         java.util.Set<String> names = new java.util.TreeSet<>(java.util.List.of("FpXdpSynAcks", "FpPcapRecords",
                 "FpPcapErrors"));
         for (WorkerStat s : WorkerStat.values()) {
+            names.add(s.name());
+        }
+        for (LinkStat s : LinkStat.values()) {
             names.add(s.name());
         }
         for (DropReason r : DropReason.values()) {

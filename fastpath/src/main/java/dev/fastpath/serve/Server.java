@@ -15,7 +15,12 @@ import dev.fastpath.io.xdp.AfXdpIo;
 import dev.fastpath.io.xdp.EthtoolStats;
 import dev.fastpath.io.xdp.RssTable;
 import dev.fastpath.io.xdp.XdpSynCookies;
-import dev.fastpath.net.NetConfig;
+import dev.fastpath.iface.InterfaceConfig;
+import dev.fastpath.iface.IpCidr;
+import dev.fastpath.iface.Route;
+import dev.fastpath.iface.Routes;
+import dev.fastpath.iface.XdpCookieMaps;
+import dev.fastpath.net.NeighbourTiming;
 import dev.fastpath.net.SharedNeighbours;
 import dev.fastpath.pcap.PcapWriter;
 import dev.fastpath.poll.Idle;
@@ -78,7 +83,37 @@ public final class Server {
      */
     public record Settings(Io io, String iface, int ip, int prefix, int gateway, int port, AppKind app,
             Config config, int workers, List<Integer> cpus, Path pcap, long statsIntervalNs, Idle idle,
-            List<long[]> neighbours, String xdpMode, int tpacket, boolean kernelIngressDrop) {
+            List<long[]> neighbours, String xdpMode, int tpacket, boolean kernelIngressDrop,
+            List<IpCidr> moreAddresses, List<Route> routes) {
+    }
+
+    /**
+     * The routing table a worker gets: the subnets of its addresses, the default route through the gateway, and
+     * the further routes.
+     *
+     * @param ip            the primary address
+     * @param prefix        its prefix length
+     * @param gateway       the default gateway, or 0
+     * @param moreAddresses further addresses
+     * @param routes        further routes
+     * @return the table
+     */
+    public static Routes routes(int ip, int prefix, int gateway, List<IpCidr> moreAddresses, List<Route> routes) {
+        Routes r = new Routes();
+        r.add(new Route(IpCidr.v4(ip, prefix).network(), null, 0));
+        for (IpCidr a : moreAddresses) {
+            r.add(new Route(a.network(), null, 0));
+        }
+        workerRoutes(gateway, routes).forEach(r::add);
+        return r;
+    }
+
+    private static List<Route> workerRoutes(int gateway, List<Route> routes) {
+        List<Route> all = new ArrayList<>(routes);
+        if (gateway != 0) {
+            all.add(Route.defaultV4(gateway, 0));
+        }
+        return all;
     }
 
     /** Receive chunks per queue (16 MiB): under a flood the fill ring, not the CPU, ran out first with 2048. */
@@ -231,7 +266,10 @@ public final class Server {
 
     private void build(Settings s, Supplier<App> apps) {
         long mac = macOf(s.iface());
-        NetConfig net = NetConfig.of(s.ip(), s.prefix(), s.gateway(), mac);
+        List<IpCidr> addresses = new ArrayList<>();
+        addresses.add(IpCidr.v4(s.ip(), s.prefix()));
+        addresses.addAll(s.moreAddresses());
+        List<Route> routes = workerRoutes(s.gateway(), s.routes());
         SecureRandom seeds = new SecureRandom();
         int fanoutGroup = (int) (ProcessHandle.current().pid() & 0xFFFF);
         SharedNeighbours shared = s.workers() > 1 ? new SharedNeighbours(4096) : null;
@@ -277,17 +315,19 @@ public final class Server {
             }
             PcapWriter pcap = pcap(s.pcap(), i);
             int cpu = s.cpus().isEmpty() ? -1 : s.cpus().get(i);
-            StackWorker.Spec spec = new StackWorker.Spec(i, s.config(), net, policy, s.port(), cpu, pcap,
+            StackWorker.Spec spec = new StackWorker.Spec(i, s.config(), routes, s.port(), cpu, pcap,
                     s.statsIntervalNs(), System.out, seeds.nextLong());
+            InterfaceConfig ifc = new InterfaceConfig(s.iface(), io, mac, addresses, policy, NeighbourTiming.LINUX);
             StackWorker w;
             try {
-                w = new StackWorker(spec, io, apps.get(), System::nanoTime);
+                w = StackWorker.single(spec, ifc, apps.get(), System::nanoTime);
                 if (cookies != null) {
                     // the engine's clock is System::nanoTime: CLOCK_MONOTONIC, bpf_ktime_get_ns's clock plus the
                     // offset of a time namespace, if any
-                    XdpCookieOffload o = new XdpCookieOffload(w.engine(), cookies.config(i), cookies.held(i),
-                            s.port(), mac, s.prefix(), s.gateway() != 0, XdpSynCookies.monotonicOffsetNs(),
-                            seeds.nextInt());
+                    XdpCookieMaps maps = new XdpCookieMaps(cookies.config(i), cookies.held(i),
+                            IpCidr.v4(s.ip(), s.prefix()), s.port(), mac, s.gateway() != 0 || !s.routes().isEmpty(),
+                            XdpSynCookies.monotonicOffsetNs(), seeds.nextInt());
+                    XdpCookieOffload o = new XdpCookieOffload(w.engine(), maps, s.ip(), s.port());
                     w.cookieOffload(o);
                     offloads.add(o);
                 }

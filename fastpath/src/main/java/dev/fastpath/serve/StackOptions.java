@@ -2,6 +2,9 @@ package dev.fastpath.serve;
 
 import dev.fastpath.cli.OutputFiles;
 import dev.fastpath.config.Config;
+import dev.fastpath.iface.IpAddress;
+import dev.fastpath.iface.IpCidr;
+import dev.fastpath.iface.Route;
 import dev.fastpath.config.ConfigException;
 import dev.fastpath.poll.Idle;
 import dev.fastpath.wire.EthernetHeader;
@@ -36,9 +39,12 @@ public final class StackOptions {
      * @param tpacket    AF_PACKET ring version, 2 or 3
      * @param kernelIngressDrop AF_PACKET: drop the stack's frames at tcx ingress, after the tap, so the
      *                          kernel's own stack never sees them
+     * @param moreAddresses further addresses of the interface (--address)
+     * @param routes     further routes (--route), besides the subnets' own and the default through --gateway
      */
     public record Parsed(Server.Io io, String iface, int ip, int prefix, int gateway, Config config, Path pcap,
-            Idle idle, List<long[]> neighbours, String xdpMode, int tpacket, boolean kernelIngressDrop) {
+            Idle idle, List<long[]> neighbours, String xdpMode, int tpacket, boolean kernelIngressDrop,
+            List<IpCidr> moreAddresses, List<Route> routes) {
     }
 
     @Option(names = "--xdp-attach", paramLabel = "link|netlink", defaultValue = "link",
@@ -72,6 +78,15 @@ public final class StackOptions {
 
     @Option(names = "--gateway", paramLabel = "ADDR", description = "next hop for off-subnet destinations")
     private String gateway;
+
+    @Option(names = "--address", paramLabel = "ADDR/PREFIX",
+            description = "a further address of the interface (repeatable); the stack answers ARP and TCP for each")
+    private List<String> moreAddresses = new ArrayList<>();
+
+    @Option(names = "--route", paramLabel = "DEST/PREFIX=GATEWAY",
+            description = "a route through a gateway on one of the interface's subnets (repeatable), "
+                    + "e.g. 10.0.0.0/8=198.18.0.254; longest prefix wins")
+    private List<String> routes = new ArrayList<>();
 
     @Option(names = "--config", paramLabel = "FILE", description = "TOML configuration (config/fastpath.toml)")
     private Path configFile;
@@ -181,8 +196,34 @@ public final class StackOptions {
         if (pcapProblem != null) {
             throw usage(pcapProblem);
         }
+        List<IpCidr> more = new ArrayList<>();
+        for (String a : moreAddresses) {
+            more.add(cidr("--address", a));
+        }
+        List<Route> extra = new ArrayList<>();
+        for (String r : routes) {
+            int eq = r.indexOf('=');
+            if (eq < 0) {
+                throw usage("--route must be DEST/PREFIX=GATEWAY, e.g. 10.0.0.0/8=198.18.0.254, not '" + r + "'");
+            }
+            IpCidr dest = cidr("--route", r.substring(0, eq));
+            int via = address("--route gateway", r.substring(eq + 1));
+            boolean onLink = IpCidr.v4(addr, prefix).containsV4(via) || more.stream().anyMatch(m -> m.containsV4(via));
+            if (!onLink) {
+                throw usage("--route " + r + ": the gateway is not on a subnet of the interface");
+            }
+            extra.add(new Route(dest, IpAddress.v4(via), 0));
+        }
         return new Parsed(kind, iface, addr, prefix, gw, config(), pcap, idleKind, staticNeighbours(), mode, tpacket,
-                ingress.equals("drop"));
+                ingress.equals("drop"), List.copyOf(more), List.copyOf(extra));
+    }
+
+    private IpCidr cidr(String option, String text) {
+        try {
+            return IpCidr.parse(text);
+        } catch (RuntimeException e) {
+            throw usage(option + " must be ADDR/PREFIX, e.g. 198.18.0.3/24: " + e.getMessage());
+        }
     }
 
     private Config config() {

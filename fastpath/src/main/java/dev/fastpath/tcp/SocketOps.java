@@ -55,13 +55,13 @@ public final class SocketOps {
         if (s.bound || port < 0 || port > 65535) {
             return -Errno.EINVAL;
         }
-        if (ip != 0 && ip != e.localIp) {
-            return -Errno.EADDRNOTAVAIL;
+        if (ip != 0 && !e.ip.isLocalV4(ip)) {
+            return -Errno.EADDRNOTAVAIL; // inet_bind(): not an address of this host
         }
         if (port != 0 && e.listeners[port] != null) {
             return -Errno.EADDRINUSE;
         }
-        s.localIp = e.localIp;
+        s.localIp = ip; // 0.0.0.0: any of ours; a connection takes the source of its route
         s.localPort = port;
         s.bound = port != 0;
         return 0;
@@ -140,11 +140,15 @@ public final class SocketOps {
         }
         s.rcvShutdown = false; // a socket whose last attempt failed may connect again
         s.sndShutdown = false;
-        s.localIp = e.localIp;
+        int src = s.localIp != 0 ? s.localIp : e.ip.sourceV4(ip); // ip_route_connect()
+        if (src == 0) {
+            return -Errno.ENETUNREACH;
+        }
+        s.localIp = src;
         s.remoteIp = ip;
         s.remotePort = port;
         if (!s.bound) {
-            int p = inetHashConnect(ip, port);
+            int p = inetHashConnect(src, ip, port);
             if (p < 0) {
                 return p;
             }
@@ -220,18 +224,18 @@ public final class SocketOps {
      * Kernel: inet_hash_connect(). H2: walk ip_local_port_range from a random offset for a port whose
      * 4-tuple is free; none → EADDRNOTAVAIL.
      */
-    private int inetHashConnect(int ip, int port) {
+    private int inetHashConnect(int src, int ip, int port) {
         int low = e.params.localPortLow();
         int n = e.params.localPortHigh() - low + 1;
         int offset = Math.floorMod(e.nextPortOffset() * 0x9E3779B1, n);
         for (int i = 0; i < n; i++) {
             int p = low + (offset + i) % n;
             if ((e.localPortFilter == null || e.localPortFilter.test(p << 16 | port)) // other workers' ports
-                    && (e.flowFilter == null || e.flowFilter.accept(e.localIp, ip, p, port))
+                    && (e.flowFilter == null || e.flowFilter.accept(src, ip, p, port))
                     && e.listeners[p] == null
-                    && e.established.get(ConnectionTable.addresses(e.localIp, ip), ConnectionTable.ports(p, port))
+                    && e.established.get(ConnectionTable.addresses(src, ip), ConnectionTable.ports(p, port))
                             == ConnectionTable.MISSING
-                    && e.timeWait.find(e.localIp, ip, p, port) < 0) {
+                    && e.timeWait.find(src, ip, p, port) < 0) {
                 return p;
             }
         }

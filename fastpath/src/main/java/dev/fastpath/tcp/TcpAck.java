@@ -1,7 +1,7 @@
 package dev.fastpath.tcp;
 
 import dev.fastpath.timer.TimerWheel;
-import dev.fastpath.wire.ParsedFrame;
+import dev.fastpath.wire.TcpSegmentView;
 import dev.fastpath.wire.TcpHeader;
 
 /**
@@ -77,7 +77,7 @@ final class TcpAck {
      * smaller one counts when two in a row are equal (or it has no PSH/FIN); short or pushed segments
      * mark the ACK as PUSHED, which lets a read that empties the queue ACK at once.
      */
-    static void tcpMeasureRcvMss(TcpSock s, ParsedFrame f) {
+    static void tcpMeasureRcvMss(TcpSock s, TcpSegmentView f) {
         int lss = s.rx.lastSegSize;
         s.rx.lastSegSize = 0;
         int len = f.payloadLength();
@@ -109,7 +109,7 @@ final class TcpAck {
      * adapts ato to the gap between segments: the first data starts quick-ACK mode; close arrivals
      * shrink ato towards TCP_ATO_MIN / 2 + ato / 2; a gap longer than the RTO earns quick ACKs again.
      */
-    static void tcpEventDataRecv(TcpEngine e, TcpSock s, ParsedFrame f, long nowNs) {
+    static void tcpEventDataRecv(TcpEngine e, TcpSock s, TcpSegmentView f, long nowNs) {
         s.ackPending |= ACK_SCHED;
         tcpMeasureRcvMss(s, f);
         TcpWindow.tcpRcvRttMeasure(s, nowNs);

@@ -1,6 +1,6 @@
 package dev.fastpath.tcp;
 
-import dev.fastpath.wire.ParsedFrame;
+import dev.fastpath.wire.TcpSegmentView;
 import dev.fastpath.wire.TcpHeader;
 
 /**
@@ -31,7 +31,7 @@ final class TcpDataQueue {
      *
      * @return false when the connection is gone
      */
-    static boolean tcpDataQueue(TcpEngine e, TcpSock s, ParsedFrame f, long nowNs) {
+    static boolean tcpDataQueue(TcpEngine e, TcpSock s, TcpSegmentView f, long nowNs) {
         int seq = f.seq();
         int len = f.payloadLength();
         boolean fin = (f.flags() & TcpHeader.FIN) != 0;
@@ -79,7 +79,7 @@ final class TcpDataQueue {
     }
 
     /** tcp_data_queue()'s queue_and_out: the segment's new bytes (and FIN) join the receive queue. */
-    private static boolean queueAndOut(TcpEngine e, TcpSock s, ParsedFrame f, long nowNs) {
+    private static boolean queueAndOut(TcpEngine e, TcpSock s, TcpSegmentView f, long nowNs) {
         int len = f.payloadLength();
         int skip = s.rcvNxt - f.seq();
         int n = len - skip;
@@ -178,7 +178,7 @@ final class TcpDataQueue {
      * dropped, TCPOFODrop), merging it with what is held as Linux does (see the class comment),
      * D-SACKing bytes already held, and updates the SACK blocks (most recent first).
      */
-    private static void tcpDataQueueOfo(TcpEngine e, TcpSock s, ParsedFrame f, long nowNs) {
+    private static void tcpDataQueueOfo(TcpEngine e, TcpSock s, TcpSegmentView f, long nowNs) {
         int seq = f.seq();
         int len = f.payloadLength();
         int end = seq + len;

@@ -2,23 +2,23 @@ package dev.fastpath.tcp;
 
 import dev.fastpath.uapi.Errno;
 import dev.fastpath.config.Config;
-import dev.fastpath.io.PacketIo;
 import dev.fastpath.table.ConnectionTable;
 import dev.fastpath.tcp.cookie.IsnGenerator;
 import dev.fastpath.tcp.cookie.RandomSource;
 import dev.fastpath.tcp.cookie.SynCookies;
 import dev.fastpath.timer.TimerHandler;
 import dev.fastpath.timer.TimerWheel;
-import dev.fastpath.wire.ParsedFrame;
+import dev.fastpath.wire.TcpSegmentView;
 import dev.fastpath.wire.TcpHeader;
 
 /**
  * Everything TCP on one worker: the connection tables, the listeners, the timers and the state
  * machine, following the seed's steps (SEED-CHECKLIST.md) and the Linux functions they name. The
- * engine never reads a clock ({@code nowNs} is passed in) and never touches a socket (frames go
- * through a {@link PacketIo}). Input processing lives in {@link TcpInput}, the listen path in
- * {@link TcpListen}, output framing in {@link TcpOutput}; this class owns state and the
- * application-facing operations. Single-threaded.
+ * engine never reads a clock ({@code nowNs} is passed in) and never touches a device: segments come in
+ * through {@link #tcpV4Rcv} and go out through the {@link IpLayer} below it, which owns IPv4, Ethernet,
+ * routes and neighbours. Input processing lives in {@link TcpInput}, the listen path in {@link TcpListen},
+ * segment output in {@link TcpOutput}; this class owns state and the application-facing operations.
+ * Single-threaded.
  */
 public final class TcpEngine implements TimerHandler {
     static final long MS = 1_000_000L;
@@ -44,7 +44,8 @@ public final class TcpEngine implements TimerHandler {
     final RandomSource random;
     final IsnGenerator isnGenerator;
     final SynCookies cookies;
-    final int localIp;
+    /** The layer below: addresses, routes, framing. */
+    final IpLayer ip;
     final CongestionControl cc;
     final FastOpenCache fastOpen;
     /** Staging for one outgoing payload (no allocation per segment). */
@@ -70,18 +71,14 @@ public final class TcpEngine implements TimerHandler {
     FlowFilter flowFilter;
 
     /**
-     * @param config     the knobs
-     * @param io         where frames go out
-     * @param localIp    this stack's address
-     * @param localMac   this stack's MAC
-     * @param neighbours next-hop MACs
-     * @param seed       seeds ISNs, ports, hash keys and timestamp offsets (use a secure seed in production)
-     * @param nowNs      the time the engine starts at
+     * @param config the knobs (converted once into {@link TcpParams})
+     * @param ip     the layer below: which addresses are ours, and where segments go out
+     * @param seed   seeds ISNs, ports, hash keys and timestamp offsets (use a secure seed in production)
+     * @param nowNs  the time the engine starts at
      */
-    public TcpEngine(Config config, PacketIo io, int localIp, long localMac, TcpOutput.Neighbours neighbours,
-            long seed, long nowNs) {
+    public TcpEngine(Config config, IpLayer ip, long seed, long nowNs) {
         this.params = TcpParams.from(config);
-        this.localIp = localIp;
+        this.ip = ip;
         this.random = RandomSource.seeded(seed);
         this.cc = CongestionControl.of(params.congestionControl());
         this.fastOpen = new FastOpenCache(random.nextLong());
@@ -92,7 +89,7 @@ public final class TcpEngine implements TimerHandler {
         this.pool = new TcpSock[max];
         this.freeIds = new IntStack(max);
         this.timers = new TimerWheel(MS, 4096, nowNs, 1024);
-        this.out = new TcpOutput(io, localMac, neighbours, counters);
+        this.out = new TcpOutput(ip, counters);
         this.established = new ConnectionTable(max, random.nextLong());
         this.timeWait = new TimeWaitTable(params.maxTwBuckets(), random.nextLong());
         this.input = new TcpInput(this);
@@ -412,13 +409,19 @@ public final class TcpEngine implements TimerHandler {
      * Kernel: tcp_ipv4.c tcp_v4_rcv(). H5: a pure lookup — established table by 4-tuple, then
      * TIME_WAIT records, then the listener — then the state's processing. Nothing matches: RST (R3).
      *
-     * @param f     a TCP frame the parser accepted
+     * @param f     a segment the layer below accepted (checksum verified, addressed to us)
      * @param nowNs the current time
      */
-    public void tcpV4Rcv(ParsedFrame f, long nowNs) {
+    public void tcpV4Rcv(TcpSegmentView f, long nowNs) {
         clockNs = Math.max(clockNs, nowNs);
+        out.inReplyTo = f; // what goes out while this segment is processed may answer it
+        tcpV4RcvStep(f, nowNs);
+        out.inReplyTo = null;
+    }
+
+    private void tcpV4RcvStep(TcpSegmentView f, long nowNs) {
         counters.inc(TcpStat.TcpInSegs);
-        if (f.dstIp() != localIp) {
+        if (!ip.isLocalV4(f.dstIp())) {
             counters.inc(TcpStat.FpNoSocketDrop);
             return;
         }
@@ -445,7 +448,7 @@ public final class TcpEngine implements TimerHandler {
      * Kernel: tcp_ipv4.c tcp_v4_send_reset(). Never a RST for a RST; with ACK set the RST takes its
      * sequence from the ACK, otherwise it acknowledges the segment (RFC 9293 §3.10.7.1).
      */
-    void tcpV4SendReset(ParsedFrame f) {
+    void tcpV4SendReset(TcpSegmentView f) {
         int flags = f.flags();
         if ((flags & TcpHeader.RST) != 0) {
             return;

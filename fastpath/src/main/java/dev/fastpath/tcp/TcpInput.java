@@ -2,7 +2,7 @@ package dev.fastpath.tcp;
 
 import dev.fastpath.uapi.Errno;
 import dev.fastpath.timer.TimerWheel;
-import dev.fastpath.wire.ParsedFrame;
+import dev.fastpath.wire.TcpSegmentView;
 import dev.fastpath.wire.TcpHeader;
 import dev.fastpath.wire.TcpOptions;
 
@@ -14,13 +14,13 @@ final class TcpInput {
         this.e = engine;
     }
 
-    private static int endSeq(ParsedFrame f) {
+    private static int endSeq(TcpSegmentView f) {
         return f.seq() + f.payloadLength() + ((f.flags() & TcpHeader.SYN) != 0 ? 1 : 0)
                 + ((f.flags() & TcpHeader.FIN) != 0 ? 1 : 0);
     }
 
     /** Kernel: tcp_rcv_state_process(): every state but LISTEN and TIME_WAIT. */
-    void tcpRcvStateProcess(TcpSock s, ParsedFrame f, long nowNs) {
+    void tcpRcvStateProcess(TcpSock s, TcpSegmentView f, long nowNs) {
         if (s.stats != null) {
             s.stats.onReceive(f.payloadLength());
         }
@@ -103,7 +103,7 @@ final class TcpInput {
      *
      * @return false when s is gone
      */
-    private boolean dataStep(TcpSock s, ParsedFrame f, long nowNs) {
+    private boolean dataStep(TcpSock s, TcpSegmentView f, long nowNs) {
         int len = f.payloadLength();
         switch (s.state) {
             case TcpState.CLOSE_WAIT, TcpState.CLOSING, TcpState.LAST_ACK -> {
@@ -203,7 +203,7 @@ final class TcpInput {
      *
      * @return true when handled, false when the segment should go on to the listener
      */
-    boolean tcpTimewaitStateProcess(int tw, ParsedFrame f, long nowNs) {
+    boolean tcpTimewaitStateProcess(int tw, TcpSegmentView f, long nowNs) {
         TimeWaitTable t = e.timeWait;
         int flags = f.flags();
         if ((flags & TcpHeader.RST) != 0) {
@@ -251,7 +251,7 @@ final class TcpInput {
      * reset. R2: RST exactly at rcv_nxt resets, elsewhere in the window it earns a challenge ACK
      * (RFC 5961 §3). H6: a SYN on a synchronized connection earns a challenge ACK (RFC 5961 §4).
      */
-    private boolean tcpValidateIncoming(TcpSock s, ParsedFrame f, long nowNs) {
+    private boolean tcpValidateIncoming(TcpSock s, TcpSegmentView f, long nowNs) {
         int flags = f.flags();
         if (tcpPawsDiscard(s, f)) {
             e.counters.inc(TcpStat.TcpExtPAWSEstab);
@@ -289,7 +289,7 @@ final class TcpInput {
     }
 
     /** Simultaneous open: the peer's own SYN-ACK reaching us in SYN_RECV is welcome (tcp_validate_incoming). */
-    private static boolean crossingSynAck(TcpSock s, ParsedFrame f) {
+    private static boolean crossingSynAck(TcpSock s, TcpSegmentView f) {
         return s.state == TcpState.SYN_RECV && (f.flags() & TcpHeader.ACK) != 0 && f.seq() + 1 == s.rcvNxt
                 && f.ack() == s.sndNxt;
     }
@@ -300,7 +300,7 @@ final class TcpInput {
      * judged by its sequence number alone; a pure ACK that only repeats snd_una is let through
      * (tcp_disordered_ack).
      */
-    private static boolean tcpPawsDiscard(TcpSock s, ParsedFrame f) {
+    private static boolean tcpPawsDiscard(TcpSock s, TcpSegmentView f) {
         if (!s.tsOk || !f.options().hasTimestamps() || (f.flags() & TcpHeader.RST) != 0) {
             return false;
         }
@@ -344,7 +344,7 @@ final class TcpInput {
      * Kernel: tcp_send_dupack(). A segment that repeats data we have: quick-ACK mode and a D-SACK of
      * the repeated part (RFC 2883), then the ACK.
      */
-    private void tcpSendDupack(TcpSock s, ParsedFrame f, long nowNs) {
+    private void tcpSendDupack(TcpSock s, TcpSegmentView f, long nowNs) {
         int end = endSeq(f);
         if (end != f.seq() && Seq.before(f.seq(), s.rcvNxt)) {
             e.counters.inc(TcpStat.TcpExtDelayedACKLost);
@@ -355,7 +355,7 @@ final class TcpInput {
     }
 
     /** Kernel: tcp_oow_rate_limited(): data (without SYN) is never part of an ACK loop, so never limited. */
-    private boolean oowRateLimited(TcpSock s, ParsedFrame f, long nowNs) {
+    private boolean oowRateLimited(TcpSock s, TcpSegmentView f, long nowNs) {
         if (endSeq(f) != f.seq() && (f.flags() & TcpHeader.SYN) == 0) {
             return false;
         }
@@ -398,7 +398,7 @@ final class TcpInput {
      *
      * @return −1 drop the segment, 0 old ACK, 1 new or duplicate ACK
      */
-    private int tcpAck(TcpSock s, ParsedFrame f, long nowNs) {
+    private int tcpAck(TcpSock s, TcpSegmentView f, long nowNs) {
         int ack = f.ack();
         if (Seq.before(ack, s.sndUna)) {
             if (Seq.before(ack, s.sndUna - s.maxWindow)) {
@@ -501,7 +501,7 @@ final class TcpInput {
      * Kernel: tcp_rcv_synsent_state_process(). H11: an ACK that does not acknowledge our SYN gets a
      * RST; a RST with an acceptable ACK refuses the connection; a SYN-ACK completes it.
      */
-    private void tcpRcvSynsentStateProcess(TcpSock s, ParsedFrame f, long nowNs) {
+    private void tcpRcvSynsentStateProcess(TcpSock s, TcpSegmentView f, long nowNs) {
         int flags = f.flags();
         boolean hasAck = (flags & TcpHeader.ACK) != 0;
         if (hasAck && f.ack() != s.iss + 1) {
@@ -559,7 +559,7 @@ final class TcpInput {
      * Kernel: tcp_rcv_synsent_state_process(), crossed SYNs (RFC 9293 §3.5, figure 7): SYN_SENT →
      * SYN_RECV, answer with a SYN-ACK of our ISN; the peer's ACK (or its own SYN-ACK) completes it.
      */
-    private void tcpSimultaneousOpen(TcpSock s, ParsedFrame f, long nowNs) {
+    private void tcpSimultaneousOpen(TcpSock s, TcpSegmentView f, long nowNs) {
         s.irs = f.seq();
         s.rcvNxt = f.seq() + 1;
         s.rcvWup = s.rcvNxt;
@@ -574,7 +574,7 @@ final class TcpInput {
     }
 
     /** SYN_RECV of a simultaneous open: the ACK of our SYN makes it ESTABLISHED (tcp_rcv_state_process). */
-    private void synRecvAckStep(TcpSock s, ParsedFrame f, long nowNs) {
+    private void synRecvAckStep(TcpSock s, TcpSegmentView f, long nowNs) {
         if (s.sndUna != s.iss + 1) {
             return;
         }

@@ -3,7 +3,7 @@ package dev.fastpath.tcp;
 import dev.fastpath.table.ConnectionTable;
 import dev.fastpath.tcp.cookie.SynCookies;
 import dev.fastpath.timer.TimerWheel;
-import dev.fastpath.wire.ParsedFrame;
+import dev.fastpath.wire.TcpSegmentView;
 import dev.fastpath.wire.TcpHeader;
 import dev.fastpath.wire.TcpOptions;
 
@@ -44,7 +44,7 @@ final class TcpListen {
      * H5 for a listener: a segment for a pending request goes to it (tcp_check_req), a SYN starts a
      * request, an ACK completes one, any other RST is ignored.
      */
-    void tcpV4DoRcvListen(TcpSock l, ParsedFrame f, long nowNs) {
+    void tcpV4DoRcvListen(TcpSock l, TcpSegmentView f, long nowNs) {
         int flags = f.flags();
         int id = requests.get(ConnectionTable.addresses(f.dstIp(), f.srcIp()),
                 ConnectionTable.ports(f.dstPort(), f.srcPort()));
@@ -76,7 +76,7 @@ final class TcpListen {
      * Kernel: tcp_conn_request(). H7–H10: check both queues (H8), create the request, answer with a
      * SYN-ACK (H9), queue the request and start its timer (H10).
      */
-    void tcpConnRequest(TcpSock l, ParsedFrame f, long nowNs) {
+    void tcpConnRequest(TcpSock l, TcpSegmentView f, long nowNs) {
         int syncookies = e.params.syncookies();
         boolean wantCookie = syncookies == 2;
         if (!wantCookie && l.synQueueLength >= l.backlog) {
@@ -129,7 +129,7 @@ final class TcpListen {
      * Kernel: cookie_v4_init_sequence() + tcp_v4_send_synack(). The SYN-ACK's ISN is the cookie and,
      * with timestamps, its TSval carries the options; nothing is stored (the SYN allocates nothing).
      */
-    private void cookieV4InitSequence(TcpSock l, ParsedFrame f, long nowNs) {
+    private void cookieV4InitSequence(TcpSock l, TcpSegmentView f, long nowNs) {
         RequestSock r = cookieScratch;
         fill(r, l, f);
         int index = SynCookies.mssIndex(r.mss);
@@ -150,7 +150,7 @@ final class TcpListen {
      *
      * @return true when the ACK was a valid cookie (handled), false to answer with a RST
      */
-    private boolean cookieV4Check(TcpSock l, ParsedFrame f, long nowNs) {
+    private boolean cookieV4Check(TcpSock l, TcpSegmentView f, long nowNs) {
         if (e.params.syncookies() == 0 || l.acceptQueue.lastOverflowNs == Long.MIN_VALUE
                 || nowNs - l.acceptQueue.lastOverflowNs > SynCookies.VALID_NS) {
             return false;
@@ -188,7 +188,7 @@ final class TcpListen {
         return true;
     }
 
-    private void fill(RequestSock r, TcpSock l, ParsedFrame f) {
+    private void fill(RequestSock r, TcpSock l, TcpSegmentView f) {
         TcpOptions o = f.options();
         r.listener = l;
         r.retransmits = 0;
@@ -279,7 +279,7 @@ final class TcpListen {
      * SYN-ACK creates the child, unless the accept queue is full (drop, or RST with
      * tcp_abort_on_overflow). An ACK for another ISN gets a RST; a RST in the window drops the request (W1).
      */
-    void tcpCheckReq(RequestSock r, ParsedFrame f, long nowNs) {
+    void tcpCheckReq(RequestSock r, TcpSegmentView f, long nowNs) {
         int flags = f.flags();
         boolean rst = (flags & TcpHeader.RST) != 0;
         if ((flags & (TcpHeader.SYN | TcpHeader.ACK | TcpHeader.RST)) == TcpHeader.SYN) {
@@ -329,7 +329,7 @@ final class TcpListen {
     }
 
     /** Kernel: tcp_v4_syn_recv_sock() + inet_csk_reqsk_queue_add(): the child, ESTABLISHED, in the accept queue. */
-    private TcpSock tcpV4SynRecvSock(TcpSock l, RequestSock r, ParsedFrame f, long nowNs) {
+    private TcpSock tcpV4SynRecvSock(TcpSock l, RequestSock r, TcpSegmentView f, long nowNs) {
         int id = e.socket();
         if (id < 0) {
             e.counters.inc(TcpStat.TcpExtListenDrops);

@@ -1,15 +1,14 @@
 package dev.fastpath.tcp;
 
-import dev.fastpath.io.PacketIo;
-import dev.fastpath.wire.EthernetHeader;
-import dev.fastpath.wire.Ipv4Header;
 import dev.fastpath.wire.TcpHeader;
 import dev.fastpath.wire.TcpOptionWriter;
+import dev.fastpath.wire.TcpSegmentView;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Builds Ethernet + IPv4 + TCP frames in place in a frame claimed from the {@link PacketIo} and
- * commits them: Linux's {@code tcp_transmit_skb} and friends. Checksums are always complete.
+ * Writes TCP segments in place in room the layer below ({@link IpLayer}) claims on the route to their
+ * destination, and hands them back to it to send: Linux's {@code tcp_transmit_skb} and friends. The layer below
+ * frames them (IPv4, Ethernet); checksums are always complete.
  * Option layouts follow Linux's {@code tcp_options_write}: SYN {@code <mss,sackOK,TS,nop,wscale>},
  * without timestamps {@code <mss,nop,nop,sackOK,nop,wscale>}, others {@code <nop,nop,TS>}.
  */
@@ -30,16 +29,15 @@ final class TcpOutput {
     final int[] sackEnds = new int[4];
     int sackCount;
 
-    private static final int HEADERS = EthernetHeader.LENGTH + Ipv4Header.MIN_LENGTH;
-    private final PacketIo io;
-    private final EthernetHeader eth = new EthernetHeader();
-    private final Ipv4Header ip = new Ipv4Header();
+    private final IpLayer ip;
     private final TcpHeader tcp = new TcpHeader();
     private final TcpOptionWriter options = new TcpOptionWriter();
     private final TcpStat.Counters counters;
-    private final Neighbours neighbours;
-    private final long localMac;
-    private int ipId;
+    /**
+     * The segment the engine is processing ({@code tcpV4Rcv}), else null: what is sent meanwhile goes to the layer
+     * below as a possible reply to it (Linux routes replies by the incoming skb).
+     */
+    TcpSegmentView inReplyTo;
     private int srcIp;
     private int dstIp;
     private int srcPort;
@@ -56,26 +54,14 @@ final class TcpOutput {
     private int tsVal;
     private int tsEcr;
 
-    TcpOutput(PacketIo io, long localMac, Neighbours neighbours, TcpStat.Counters counters) {
-        this.io = io;
-        this.localMac = localMac;
-        this.neighbours = neighbours;
+    TcpOutput(IpLayer ip, TcpStat.Counters counters) {
+        this.ip = ip;
         this.counters = counters;
     }
 
-    /** Neighbour resolution: the MAC to send to for an IPv4 address, or −1 when unknown. */
-    @FunctionalInterface
-    public interface Neighbours {
-        /**
-         * @param ip the next hop
-         * @return its MAC, or −1
-         */
-        long lookup(int ip);
-    }
-
-    /** The most payload one frame can carry after headers and the largest options. */
+    /** The most payload one frame can carry after the headers below TCP and the largest options. */
     int maxPayload() {
-        return io.txFrameCapacity() - HEADERS - TcpHeader.MAX_LENGTH;
+        return ip.segmentCapacity() - TcpHeader.MAX_LENGTH;
     }
 
     /** Sets the addresses and ports of the next segment. */
@@ -125,20 +111,13 @@ final class TcpOutput {
      * @return true when the frame was committed
      */
     boolean send(byte[] payload, int payloadOffset, int payloadLength) {
-        long mac = neighbours.lookup(dstIp);
-        if (mac < 0) {
-            counters.inc(TcpStat.FpNoRoute);
+        long tcpOff = ip.claimV4(srcIp, dstIp, inReplyTo);
+        if (tcpOff < 0) {
+            counters.inc(tcpOff == IpLayer.NO_ROUTE ? TcpStat.FpNoRoute : TcpStat.FpTxRingFull);
             listenerReply = false;
             return false;
         }
-        long off = io.txClaim();
-        if (off < 0) {
-            counters.inc(TcpStat.FpTxRingFull);
-            listenerReply = false;
-            return false;
-        }
-        MemorySegment buf = io.txBuffer();
-        long tcpOff = off + HEADERS;
+        MemorySegment buf = ip.txBuffer();
         options.wrap(buf, tcpOff + TcpHeader.MIN_LENGTH);
         writeOptions(optionBits, mss, wscale, tsVal, tsEcr);
         int headerLength = TcpHeader.MIN_LENGTH + options.length();
@@ -150,12 +129,7 @@ final class TcpOutput {
         tcp.wrap(buf, tcpOff).sourcePort(srcPort).destinationPort(dstPort).seq(seq).ack(ack)
                 .dataOffset(headerLength >>> 2).flags(flags).window(window).checksum(0).urgentPointer(0)
                 .fillChecksum(tcpLength, srcIp, dstIp);
-        ip.wrap(buf, off + EthernetHeader.LENGTH).versionAndHeaderLength(Ipv4Header.MIN_LENGTH).tos(0)
-                .totalLength(Ipv4Header.MIN_LENGTH + tcpLength).identification(listenerReply ? 0 : ipId++ & 0xFFFF)
-                .flagsFragment(Ipv4Header.FLAG_DF).ttl(64).protocol(Ipv4Header.PROTO_TCP).source(srcIp)
-                .destination(dstIp).fillChecksum();
-        eth.wrap(buf, off).destination(mac).source(localMac).etherType(EthernetHeader.ETHERTYPE_IPV4);
-        io.txCommit(off, HEADERS + tcpLength);
+        ip.sendV4(tcpOff, tcpLength, listenerReply);
         counters.inc(TcpStat.TcpOutSegs);
         if ((flags & TcpHeader.RST) != 0) {
             counters.inc(TcpStat.TcpOutRsts);
@@ -194,6 +168,6 @@ final class TcpOutput {
     }
 
     void flush() {
-        io.flush();
+        ip.flush();
     }
 }

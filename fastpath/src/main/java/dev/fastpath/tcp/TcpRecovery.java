@@ -1,6 +1,6 @@
 package dev.fastpath.tcp;
 
-import dev.fastpath.wire.ParsedFrame;
+import dev.fastpath.wire.TcpSegmentView;
 import dev.fastpath.wire.TcpHeader;
 import dev.fastpath.wire.TcpOptions;
 
@@ -18,7 +18,7 @@ final class TcpRecovery {
      * Records the SACK blocks of an acceptable ACK. A block at or below the cumulative ACK, or the
      * first block lying inside the second, is a D-SACK (RFC 2883 §4): counted, not a hole report.
      */
-    static void tcpSacktag(TcpEngine e, TcpSock s, ParsedFrame f) {
+    static void tcpSacktag(TcpEngine e, TcpSock s, TcpSegmentView f) {
         TcpOptions o = f.options();
         int n = o.sackBlockCount();
         if (n == 0 || !s.sackOk) {
@@ -41,7 +41,7 @@ final class TcpRecovery {
     }
 
     /** RFC 5681 §2: no data, no SYN/FIN, same window, data outstanding, ACK = snd_una. */
-    static boolean isDupAck(TcpSock s, ParsedFrame f, int windowBefore) {
+    static boolean isDupAck(TcpSock s, TcpSegmentView f, int windowBefore) {
         return f.payloadLength() == 0 && (f.flags() & (TcpHeader.SYN | TcpHeader.FIN)) == 0
                 && s.sndWnd == windowBefore && s.sndUna != s.sndMax;
     }

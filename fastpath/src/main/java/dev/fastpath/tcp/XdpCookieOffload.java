@@ -1,35 +1,75 @@
 package dev.fastpath.tcp;
 
-import dev.fastpath.io.xdp.XdpSynCookies;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-
 /**
- * The engine's half of {@link XdpSynCookies}: publishes what the XDP program needs to answer SYNs exactly as
- * {@code TcpListen.cookieV4InitSequence} would — the switch, the listener's MSS and window, the sysctls, the
- * cookie and timestamp keys — keeps the counting filter of held 4-tuples, and takes the program's count of
- * answers into the engine's counters (each answer is a segment in, a cookie sent, a segment out: what the engine
- * counts for a cookie SYN it answers itself).
+ * The engine's half of SYNs answered in front of it (the XDP program of {@code io.xdp.XdpSynCookies}): tells
+ * the device what it needs to answer SYNs exactly as {@code TcpListen.cookieV4InitSequence} would — the switch,
+ * the listener's MSS and window, the sysctls, the cookie and timestamp keys — keeps the device's filter of held
+ * 4-tuples up to date, and takes the device's count of answers into the engine's counters (each answer is a
+ * segment in, a cookie sent, a segment out: what the engine counts for a cookie SYN it answers itself). What the
+ * device is (maps of a BPF program) stays behind {@link Device}, which the layer below implements.
  *
- * <p>The program answers while the engine would answer with a cookie anyway: always with {@code
+ * <p>The device answers while the engine would answer with a cookie anyway: always with {@code
  * tcp_syncookies=2}; with 1 only while the listener's SYN queue is full (the engine's own SYN queue then drains,
  * the switch goes off, new SYNs fill it again: Linux's behaviour in bursts); never with 0, without a listener,
  * or while the accept queue is full with young requests (the engine drops those SYNs). One instance per engine,
  * used on the engine's thread only; attach it before the engine holds any connection.
  */
 public final class XdpCookieOffload {
-    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
-    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
-    private static final ValueLayout.OfInt BE_INT = ValueLayout.JAVA_INT.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfShort BE_SHORT = ValueLayout.JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
+    /**
+     * What answers SYNs in front of the engine, as the engine sees it; the layer below implements it (the BPF
+     * maps of the XDP program). Written on the engine's thread; the device reads concurrently, so each write
+     * says how it is published.
+     */
+    public interface Device {
+        /**
+         * Switches answering on or off (a release store: what was published before is seen with it).
+         *
+         * @param on whether the device answers SYNs
+         */
+        void enabled(boolean on);
+
+        /** @return SYNs the device answered so far, in total (an acquire load) */
+        long answered();
+
+        /**
+         * The listener's answer: written only where it changed.
+         *
+         * @param mss       the MSS we advertise
+         * @param window    the SYN-ACK's window without timestamps
+         * @param windowTs  the SYN-ACK's window with timestamps
+         * @param wscale    the window scale we send
+         * @param wscaleOk  tcp_window_scaling
+         * @param sackOk    tcp_sack
+         * @param tsOk      tcp_timestamps
+         * @param tsOffsets tcp_timestamps == 1: TSval carries the per-pair offset (secure_tcp_ts_off)
+         */
+        void listener(int mss, int window, int windowTs, int wscale, boolean wscaleOk, boolean sackOk, boolean tsOk,
+                boolean tsOffsets);
+
+        /**
+         * The cookie keys (four) and the timestamp keys (two); when they changed, the device switches to them
+         * without ever mixing old and new in one answer.
+         *
+         * @param keys six keys
+         */
+        void keys(long[] keys);
+
+        /**
+         * The engine now holds one more (+1) or one less (−1) state for this 4-tuple: a request, a connection,
+         * a TIME_WAIT record. The device leaves SYNs of held 4-tuples to the engine.
+         *
+         * @param remoteIp   the peer's address
+         * @param remotePort the peer's port
+         * @param localPort  our port
+         * @param delta      +1 or −1
+         */
+        void held(int remoteIp, int remotePort, int localPort, int delta);
+    }
 
     private final TcpEngine e;
-    private final MemorySegment config;
-    private final MemorySegment held;
+    private final Device device;
+    private final int localIp;
     private final int port;
-    private final int seed;
     private final long[] keys = new long[6];
     private final long[] scratch = new long[4];
     /** How often the slow-changing part (MSS, window, sysctls, keys) is re-published while the program is on. */
@@ -42,56 +82,30 @@ public final class XdpCookieOffload {
     private volatile boolean refused;
 
     /**
-     * @param engine        the engine of this queue's worker
-     * @param config        the queue's configuration ({@link XdpSynCookies#config})
-     * @param held          the queue's filter ({@link XdpSynCookies#held}), all zero
-     * @param port          the listening port the program answers for
-     * @param localMac      our MAC
-     * @param prefixLength  our subnet's prefix length (SYNs from beyond it are answered only when routed)
-     * @param routed        whether a gateway exists (without one the engine cannot answer beyond the subnet)
-     * @param clockOffsetNs the engine's clock minus CLOCK_MONOTONIC (0 for {@code System::nanoTime})
-     * @param seed          the filter's seed
+     * @param engine  the engine of this queue's worker
+     * @param device  the device's half (its configuration of address, port and link already written)
+     * @param localIp the address the device answers for
+     * @param port    the listening port the device answers for
      */
-    public XdpCookieOffload(TcpEngine engine, MemorySegment config, MemorySegment held, int port, long localMac,
-            int prefixLength, boolean routed, long clockOffsetNs, int seed) {
+    public XdpCookieOffload(TcpEngine engine, Device device, int localIp, int port) {
         if (port <= 0 || port > 0xFFFF) {
             throw new IllegalArgumentException("port " + port + " is outside 1..65535");
         }
-        if (prefixLength < 0 || prefixLength > 32) {
-            throw new IllegalArgumentException("prefix length " + prefixLength + " is outside 0..32");
-        }
-        if (config.byteSize() < XdpSynCookies.VALUE_SIZE
-                || held.byteSize() < (long) XdpSynCookies.HELD_BUCKETS * Integer.BYTES) {
-            throw new IllegalArgumentException("configuration or filter smaller than the program reads");
-        }
         this.e = engine;
-        this.config = config;
-        this.held = held;
+        this.device = device;
+        this.localIp = localIp;
         this.port = port;
-        this.seed = seed;
-        INT.setRelease(config, (long) XdpSynCookies.ENABLED, 0);
-        config.set(BE_INT, XdpSynCookies.IP, engine.localIp);
-        config.set(BE_SHORT, XdpSynCookies.PORT, (short) port);
-        for (int i = 0; i < 6; i++) {
-            config.set(ValueLayout.JAVA_BYTE, XdpSynCookies.MAC + i, (byte) (localMac >>> (40 - 8 * i)));
-        }
-        config.set(ValueLayout.JAVA_INT, XdpSynCookies.SEED, seed);
-        int mask = prefixLength == 0 ? 0 : -1 << (32 - prefixLength);
-        config.set(ValueLayout.JAVA_INT, XdpSynCookies.NET, engine.localIp & mask);
-        config.set(ValueLayout.JAVA_INT, XdpSynCookies.NETMASK, mask);
-        config.set(ValueLayout.JAVA_INT, XdpSynCookies.ROUTED, routed ? 1 : 0);
-        config.set(ValueLayout.JAVA_LONG, XdpSynCookies.CLOCK_OFFSET, clockOffsetNs);
-        answeredSeen = (long) LONG.getAcquire(config, (long) XdpSynCookies.ANSWERED);
+        device.enabled(false);
+        answeredSeen = device.answered();
         engine.tupleWatch = this::held;
         engine.timeWait.watch = this::held;
     }
 
-    private void held(int localIp, int remoteIp, int localPort, int remotePort, int delta) {
-        if (localIp != e.localIp || localPort != port) {
+    private void held(int local, int remoteIp, int localPort, int remotePort, int delta) {
+        if (local != localIp || localPort != port) {
             return;
         }
-        long at = (long) Integer.BYTES * XdpSynCookies.heldBucket(seed, remoteIp, remotePort, localPort);
-        INT.setRelease(held, at, (int) INT.get(held, at) + delta);
+        device.held(remoteIp, remotePort, localPort, delta);
     }
 
     /**
@@ -102,7 +116,7 @@ public final class XdpCookieOffload {
      * @return SYNs the program answered since the last call
      */
     public int poll(long nowNs) {
-        long answered = (long) LONG.getAcquire(config, (long) XdpSynCookies.ANSWERED);
+        long answered = device.answered();
         long delta = answered - answeredSeen;
         answeredSeen = answered;
         TcpSock l = e.listeners[port];
@@ -132,7 +146,7 @@ public final class XdpCookieOffload {
             l.acceptQueue.lastOverflowNs = nowNs;
         }
         if (on != wasOn) {
-            INT.setRelease(config, (long) XdpSynCookies.ENABLED, on ? 1 : 0);
+            device.enabled(on);
         }
         return (int) delta;
     }
@@ -159,57 +173,17 @@ public final class XdpCookieOffload {
         return cookies && !(TcpListen.acceptQueueFull(l) && l.synQueueYoung > 0);
     }
 
-    /** What may change at run time (socket options, sysctls, rekeying); written only when it did. */
+    /** What may change at run time (socket options, sysctls, rekeying); the device writes only what changed. */
     private void publish(TcpSock l) {
         int ourMss = l.userMss > 0 ? l.userMss : e.params.mss();
-        setShort(XdpSynCookies.MSS, ourMss);
-        setShort(XdpSynCookies.WINDOW, TcpWindow.synWindow(TcpWindow.listenerRcvWnd(e, l, false)));
-        setShort(XdpSynCookies.WINDOW_TS, TcpWindow.synWindow(TcpWindow.listenerRcvWnd(e, l, true)));
-        setByte(XdpSynCookies.WSCALE, TcpWindow.listenerWscale(e, l));
-        int knobs = (e.params.windowScaling() ? XdpSynCookies.KNOB_WSCALE : 0)
-                | (e.params.sack() ? XdpSynCookies.KNOB_SACK : 0)
-                | (e.params.timestamps() ? XdpSynCookies.KNOB_TS : 0)
-                | (e.params.timestampOffsets() ? XdpSynCookies.KNOB_TS_OFFSET : 0);
-        setByte(XdpSynCookies.KNOBS, knobs);
+        device.listener(ourMss, TcpWindow.synWindow(TcpWindow.listenerRcvWnd(e, l, false)),
+                TcpWindow.synWindow(TcpWindow.listenerRcvWnd(e, l, true)), TcpWindow.listenerWscale(e, l),
+                e.params.windowScaling(), e.params.sack(), e.params.timestamps(), e.params.timestampOffsets());
         e.cookies.keys(scratch);
         System.arraycopy(scratch, 0, keys, 0, 4);
         e.isnGenerator.tsKeys(scratch);
         keys[4] = scratch[0];
         keys[5] = scratch[1];
-        int active = (int) INT.getAcquire(config, (long) XdpSynCookies.KEYSET);
-        if (!keysAt(active, false)) {
-            // New keys (a rekey, or the first publish): into the set the program does not read, then flip, so
-            // no SYN-ACK mixes old and new keys.
-            keysAt(1 - active, true);
-            INT.setRelease(config, (long) XdpSynCookies.KEYSET, 1 - active);
-        }
-    }
-
-    /** Compares (or, with write, stores) {@link #keys} with key set {@code set}; returns whether they were equal. */
-    private boolean keysAt(int set, boolean write) {
-        long base = set == 0 ? XdpSynCookies.KEYS_0 : XdpSynCookies.KEYS_1;
-        boolean same = true;
-        for (int i = 0; i < keys.length; i++) {
-            long at = base + 8L * i;
-            if (config.get(ValueLayout.JAVA_LONG, at) != keys[i]) {
-                same = false;
-                if (write) {
-                    config.set(ValueLayout.JAVA_LONG, at, keys[i]);
-                }
-            }
-        }
-        return same;
-    }
-
-    private void setShort(long at, int value) {
-        if ((config.get(ValueLayout.JAVA_SHORT, at) & 0xFFFF) != value) {
-            config.set(ValueLayout.JAVA_SHORT, at, (short) value);
-        }
-    }
-
-    private void setByte(long at, int value) {
-        if ((config.get(ValueLayout.JAVA_BYTE, at) & 0xFF) != value) {
-            config.set(ValueLayout.JAVA_BYTE, at, (byte) value);
-        }
+        device.keys(keys);
     }
 }

@@ -133,32 +133,14 @@ public final class FrameParser {
     }
 
     private DropReason parseTcp(MemorySegment buffer, ParsedFrame out) {
-        int l4Length = out.l4Length;
-        if (l4Length < TcpHeader.MIN_LENGTH) {
-            return DropReason.TRUNCATED_TCP;
+        TcpSegmentView segment = out.tcpSegment();
+        DropReason r = segment.wrapV4(buffer, out.l4Offset, out.l4Length, out.srcIp, out.dstIp);
+        if (r != DropReason.NONE) {
+            return r;
         }
-        TcpHeader tcp = out.tcp().wrap(buffer, out.l4Offset);
-        int headerLength = tcp.headerLength();
-        if (headerLength < TcpHeader.MIN_LENGTH || headerLength > l4Length) {
-            return DropReason.BAD_DATA_OFFSET;
-        }
-        DropReason options = TcpOptions.parse(buffer, tcp.optionsOffset(), headerLength - TcpHeader.MIN_LENGTH,
-                out.options());
-        if (options != DropReason.NONE) {
-            return options;
-        }
-        if (!l4ChecksumAcceptable(buffer, out, Ipv4Header.PROTO_TCP, tcp.checksum())) {
+        if (!l4ChecksumAcceptable(buffer, out, Ipv4Header.PROTO_TCP, segment.tcp().checksum())) {
             return DropReason.BAD_TCP_CHECKSUM;
         }
-        out.srcPort = tcp.sourcePort();
-        out.dstPort = tcp.destinationPort();
-        out.seq = tcp.seq();
-        out.ack = tcp.ack();
-        out.flags = tcp.flags();
-        out.window = tcp.window();
-        out.tcpHeaderLength = headerLength;
-        out.payloadOffset = out.l4Offset + headerLength;
-        out.payloadLength = l4Length - headerLength;
         out.kind = ParsedFrame.Kind.TCP;
         return DropReason.NONE;
     }

@@ -25,8 +25,7 @@ public final class ParsedFrame {
     private final ArpHeader arp = new ArpHeader();
     private final Ipv4Header ipv4 = new Ipv4Header();
     private final IcmpHeader icmp = new IcmpHeader();
-    private final TcpHeader tcp = new TcpHeader();
-    private final TcpOptions options = new TcpOptions();
+    private final TcpSegmentView segment = new TcpSegmentView();
 
     Kind kind = Kind.NONE;
     MemorySegment buffer;
@@ -42,15 +41,6 @@ public final class ParsedFrame {
     int protocol;
     long l4Offset;
     int l4Length;
-    int srcPort;
-    int dstPort;
-    int seq;
-    int ack;
-    int flags;
-    int window;
-    int tcpHeaderLength;
-    long payloadOffset;
-    int payloadLength;
     int rxFlags;
 
     void reset(MemorySegment buf, long offset, int length, int flagsFromBackend) {
@@ -60,7 +50,7 @@ public final class ParsedFrame {
         frameLength = length;
         rxFlags = flagsFromBackend;
         vlanId = -1;
-        payloadLength = 0;
+        segment.payloadLength = 0;
         ethernet.wrap(buf, offset);
     }
 
@@ -141,52 +131,52 @@ public final class ParsedFrame {
 
     /** @return the TCP source port */
     public int srcPort() {
-        return srcPort;
+        return segment.srcPort;
     }
 
     /** @return the TCP destination port */
     public int dstPort() {
-        return dstPort;
+        return segment.dstPort;
     }
 
     /** @return the TCP sequence number */
     public int seq() {
-        return seq;
+        return segment.seq;
     }
 
     /** @return the TCP acknowledgment number */
     public int ack() {
-        return ack;
+        return segment.ack;
     }
 
     /** @return the TCP flag bits */
     public int flags() {
-        return flags;
+        return segment.flags;
     }
 
     /** @return the TCP window field (unscaled) */
     public int window() {
-        return window;
+        return segment.window;
     }
 
     /** @return the TCP header length in bytes */
     public int tcpHeaderLength() {
-        return tcpHeaderLength;
+        return segment.headerLength;
     }
 
     /** @return where the TCP payload starts */
     public long payloadOffset() {
-        return payloadOffset;
+        return segment.payloadOffset;
     }
 
     /** @return the TCP payload length in bytes */
     public int payloadLength() {
-        return payloadLength;
+        return segment.payloadLength;
     }
 
     /** @return the parsed TCP options */
     public TcpOptions options() {
-        return options;
+        return segment.options();
     }
 
     /** @return the Ethernet header view */
@@ -211,22 +201,29 @@ public final class ParsedFrame {
 
     /** @return the TCP view (valid when {@link #kind()} is TCP) */
     public TcpHeader tcp() {
-        return tcp;
+        return segment.tcp();
     }
 
     /** @return the TCP segment length in sequence space: payload plus one for SYN and one for FIN */
     public int segmentLength() {
-        return payloadLength + ((flags & TcpHeader.SYN) != 0 ? 1 : 0) + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
+        return segment.segmentLength();
     }
 
     /** @return e.g. {@code "198.18.0.1:80 > 198.18.0.2:4000 S. seq 1 ack 2 win 65535 len 0"} (slow; logs) */
+    /**
+     * The TCP segment of a {@link Kind#TCP} frame, as the transport takes it ({@code tcpV4Rcv}).
+     *
+     * @return the segment view (valid until the next parse)
+     */
+    public TcpSegmentView tcpSegment() {
+        return segment;
+    }
+
     @Override
     public String toString() {
         if (kind != Kind.TCP) {
             return "frame[" + kind + ", " + frameLength + " bytes]";
         }
-        return Ipv4Header.formatAddress(srcIp) + ":" + srcPort + " > " + Ipv4Header.formatAddress(dstIp) + ":"
-                + dstPort + " " + TcpHeader.formatFlags(flags) + " seq " + Integer.toUnsignedString(seq) + " ack "
-                + Integer.toUnsignedString(ack) + " win " + window + " len " + payloadLength;
+        return segment.toString();
     }
 }

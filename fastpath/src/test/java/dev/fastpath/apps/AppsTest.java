@@ -1,5 +1,8 @@
 package dev.fastpath.apps;
 
+import dev.fastpath.iface.InterfaceConfig;
+import dev.fastpath.iface.IpCidr;
+import dev.fastpath.iface.IpStack;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +12,6 @@ import dev.fastpath.uapi.SocketConstants;
 import dev.fastpath.config.Config;
 import dev.fastpath.io.mem.InMemoryLink;
 import dev.fastpath.io.mem.VirtualClock;
-import dev.fastpath.net.NetConfig;
 import dev.fastpath.poll.StackWorker;
 import dev.fastpath.tcp.SocketOps;
 import dev.fastpath.tcp.TcpEngine;
@@ -43,12 +45,13 @@ class AppsTest {
 
     private void start(AppKind kind, int port) {
         Config config = Config.defaults().withOverrides(List.of("stack.max_connections=64"));
-        worker = new StackWorker(new StackWorker.Spec(0, config, NetConfig.of(SERVER, 24, 0, SERVER_MAC),
-                ChecksumPolicy.STRICT, port, -1, null, 0, System.out, 5), link.a(), kind.create(config),
-                clock::nowNs);
+        worker = StackWorker.single(new StackWorker.Spec(0, config, List.of(), port, -1, null, 0, System.out, 5),
+                InterfaceConfig.of("a", link.a(), SERVER_MAC, IpCidr.v4(SERVER, 24), ChecksumPolicy.STRICT),
+                kind.create(config), clock::nowNs);
         worker.neighbours().addStatic(CLIENT, CLIENT_MAC);
         worker.onStart();
-        client = new TcpEngine(config, link.b(), CLIENT, CLIENT_MAC, ip -> SERVER_MAC, 9, clock.nowNs());
+        client = new TcpEngine(config, IpStack.pointToPoint(link.b(), CLIENT, CLIENT_MAC, SERVER_MAC), 9,
+                clock.nowNs());
         ops = SocketOps.of(client);
     }
 
@@ -58,7 +61,7 @@ class AppsTest {
         worker.doWork();
         link.b().receive((buf, off, len, flags) -> {
             if (parser.parse(buf, off, len, flags, frame) == DropReason.NONE && frame.kind() == ParsedFrame.Kind.TCP) {
-                client.tcpV4Rcv(frame, clock.nowNs());
+                client.tcpV4Rcv(frame.tcpSegment(), clock.nowNs());
             }
         }, 1000);
         client.pollTimers(clock.nowNs());

@@ -1,5 +1,6 @@
 package dev.fastpath.fuzz;
 
+import dev.fastpath.iface.IpStack;
 import dev.fastpath.config.Config;
 import dev.fastpath.io.mem.InMemoryLink;
 import dev.fastpath.io.mem.VirtualClock;
@@ -87,7 +88,7 @@ public final class EngineFuzzer {
     public static void fuzzerTestOneInput(byte[] data) {
         VirtualClock clock = new VirtualClock(1_000_000_000L);
         InMemoryLink link = new InMemoryLink(clock, 1);
-        TcpEngine e = new TcpEngine(CONFIG, link.a(), LOCAL, 1, ip -> 2L, 9, clock.nowNs());
+        TcpEngine e = new TcpEngine(CONFIG, IpStack.pointToPoint(link.a(), LOCAL, 1, 2L), 9, clock.nowNs());
         SocketOps api = SocketOps.of(e);
         int listener = api.socket();
         api.bind(listener, LOCAL, 80);
@@ -249,7 +250,7 @@ public final class EngineFuzzer {
         link.b().inject(f);
         link.a().receive((buf, off, len, fl) -> {
             if (STRICT.parse(buf, off, len, fl, FRAME) == DropReason.NONE && FRAME.kind() == ParsedFrame.Kind.TCP) {
-                e.tcpV4Rcv(FRAME, nowNs);
+                e.tcpV4Rcv(FRAME.tcpSegment(), nowNs);
             }
         }, 10);
         if ((flags & (TcpHeader.SYN | TcpHeader.ACK)) == TcpHeader.SYN) {

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fastpath.iface.InterfaceConfig;
+import dev.fastpath.iface.IpCidr;
+import dev.fastpath.iface.Route;
 import dev.fastpath.apps.AppKind;
 import dev.fastpath.config.Config;
 import dev.fastpath.io.mem.InMemoryLink;
@@ -55,9 +58,10 @@ class NeighboursTest {
         clock = new VirtualClock(1_000 * S);
         link = new InMemoryLink(clock, 1);
         Config config = Config.defaults().withOverrides(List.of("stack.max_connections=64"));
-        NetConfig net = NetConfig.of(LOCAL, 24, gateway, LOCAL_MAC);
-        worker = new StackWorker(new StackWorker.Spec(0, config, net, ChecksumPolicy.STRICT, 7, -1, null, 0,
-                System.out, 3), link.a(), AppKind.ECHO.create(config), clock::nowNs);
+        List<Route> routes = gateway == 0 ? List.of() : List.of(Route.defaultV4(gateway, 0));
+        worker = StackWorker.single(new StackWorker.Spec(0, config, routes, 7, -1, null, 0, System.out, 3),
+                InterfaceConfig.of("a", link.a(), LOCAL_MAC, IpCidr.v4(LOCAL, 24), ChecksumPolicy.STRICT),
+                AppKind.ECHO.create(config), clock::nowNs);
         worker.onStart();
         List<byte[]> announce = received();
         assertEquals(1, announce.size(), "one gratuitous ARP at start");
@@ -168,11 +172,11 @@ class NeighboursTest {
     @Test
     @DisplayName("resolution: broadcast request, retried each second, FAILED after three, retried after the hold")
     void resolutionRetriesThenFails() {
-        assertEquals(-1, worker.neighbours().lookup(PEER));
+        assertEquals(-1, worker.ip().resolveV4(PEER));
         List<byte[]> out = received();
         assertEquals(1, out.size());
         assertEquals(EthernetHeader.BROADCAST, parse(out.getFirst()).ethernet().destination());
-        assertEquals(-1, worker.neighbours().lookup(PEER)); // still INCOMPLETE: no second request
+        assertEquals(-1, worker.ip().resolveV4(PEER)); // still INCOMPLETE: no second request
         assertTrue(received().isEmpty());
         assertEquals(2, drops(NetDropReason.NEIGH_UNRESOLVED));
         for (int i = 0; i < 2; i++) {
@@ -182,25 +186,25 @@ class NeighboursTest {
         clock.advance(S + 100_000_000L);
         assertTrue(received().isEmpty());
         assertEquals(1, counter(NetStat.NeighResFailed));
-        assertEquals(-1, worker.neighbours().lookup(PEER));
+        assertEquals(-1, worker.ip().resolveV4(PEER));
         assertEquals(1, drops(NetDropReason.NEIGH_FAILED));
         clock.advance(S + 100_000_000L);
         received(); // the FAILED entry expires
-        assertEquals(-1, worker.neighbours().lookup(PEER));
+        assertEquals(-1, worker.ip().resolveV4(PEER));
         assertEquals(1, received().size(), "a new resolution starts");
     }
 
     @Test
     @DisplayName("resolution completes with the reply; REACHABLE → STALE after 30 s → unicast probe")
     void replyResolvesAndStaleEntryIsProbed() {
-        worker.neighbours().lookup(PEER);
+        worker.ip().resolveV4(PEER);
         received();
         link.b().inject(arp(ArpHeader.OP_REPLY, LOCAL_MAC, PEER_MAC, PEER, LOCAL_MAC, LOCAL));
         received();
-        assertEquals(PEER_MAC, worker.neighbours().lookup(PEER));
+        assertEquals(PEER_MAC, worker.ip().resolveV4(PEER));
         clock.advance(31 * S);
         received();
-        assertEquals(PEER_MAC, worker.neighbours().lookup(PEER), "a STALE entry is still used");
+        assertEquals(PEER_MAC, worker.ip().resolveV4(PEER), "a STALE entry is still used");
         List<byte[]> out = received();
         assertEquals(1, out.size());
         ParsedFrame probe = parse(out.getFirst());
@@ -212,28 +216,28 @@ class NeighboursTest {
     @DisplayName("static entries are used at once and never overwritten by ARP")
     void staticEntries() {
         assertTrue(worker.neighbours().addStatic(PEER, 0x020000000042L));
-        assertEquals(0x020000000042L, worker.neighbours().lookup(PEER));
+        assertEquals(0x020000000042L, worker.ip().resolveV4(PEER));
         link.b().inject(arp(ArpHeader.OP_REQUEST, EthernetHeader.BROADCAST, PEER_MAC, PEER, 0, LOCAL));
         assertEquals(1, received().size());
         clock.advance(600 * S);
         received();
-        assertEquals(0x020000000042L, worker.neighbours().lookup(PEER));
+        assertEquals(0x020000000042L, worker.ip().resolveV4(PEER));
         assertTrue(received().isEmpty(), "no probe for a permanent entry");
     }
 
     @Test
     @DisplayName("off-subnet: no gateway → NO_ROUTE; with a gateway, the gateway is resolved")
     void offSubnetUsesGateway() {
-        assertEquals(-1, worker.neighbours().lookup(0x0A000001));
+        assertEquals(-1, worker.ip().resolveV4(0x0A000001));
         assertEquals(1, drops(NetDropReason.NO_ROUTE));
         assertTrue(received().isEmpty());
         start(0xC61200FE);
-        assertEquals(-1, worker.neighbours().lookup(0x0A000001));
+        assertEquals(-1, worker.ip().resolveV4(0x0A000001));
         ParsedFrame req = parse(received().getFirst());
         assertEquals(0xC61200FE, req.arp().targetIp());
         link.b().inject(arp(ArpHeader.OP_REPLY, LOCAL_MAC, 0x0200000000FEL, 0xC61200FE, LOCAL_MAC, LOCAL));
         received();
-        assertEquals(0x0200000000FEL, worker.neighbours().lookup(0x0A000001));
+        assertEquals(0x0200000000FEL, worker.ip().resolveV4(0x0A000001));
     }
 
     @Test
@@ -252,7 +256,7 @@ class NeighboursTest {
         assertEquals(TcpHeader.SYN | TcpHeader.ACK, f.flags());
         assertEquals(0, worker.neighbours().size(), "a borrowed MAC is not learned");
         // The gateway's resolution fails (its replies lost): a SYN is still answered through the router.
-        assertEquals(-1, worker.neighbours().lookup(0xC61200FE));
+        assertEquals(-1, worker.ip().resolveV4(0xC61200FE));
         received();
         for (int i = 0; i < 3; i++) {
             clock.advance(S + 100_000_000L);

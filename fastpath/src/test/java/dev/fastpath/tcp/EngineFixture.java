@@ -1,5 +1,6 @@
 package dev.fastpath.tcp;
 
+import dev.fastpath.iface.IpStack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -45,8 +46,7 @@ class EngineFixture {
     final List<String> closed = new ArrayList<>();
 
     EngineFixture(Config config) {
-        engine = new TcpEngine(config, link.a(), LOCAL_IP, LOCAL_MAC, ip -> ip == PEER_IP ? PEER_MAC : -1, 42,
-                clock.nowNs());
+        engine = new TcpEngine(config, IpStack.pointToPoint(link.a(), LOCAL_IP, LOCAL_MAC, PEER_MAC), 42, clock.nowNs());
         api = SocketOps.of(engine);
         opts = SocketOptions.of(engine);
         engine.events(new TcpEvents() {
@@ -70,7 +70,7 @@ class EngineFixture {
         link.a().receive((buf, off, len, flags) -> {
             DropReason r = parser.parse(buf, off, len, flags, frame);
             assertEquals(DropReason.NONE, r, "the peer sent a frame the parser refuses");
-            engine.tcpV4Rcv(frame, clock.nowNs());
+            engine.tcpV4Rcv(frame.tcpSegment(), clock.nowNs());
         }, 1000);
         engine.pollTimers(clock.nowNs());
     }

@@ -1,5 +1,6 @@
 package dev.fastpath.tcp;
 
+import dev.fastpath.iface.IpStack;
 import static dev.fastpath.uapi.SocketConstants.SHUT_WR;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -68,7 +69,7 @@ class LossyConnectionTest {
         void pump(PacketIo io, FrameParser p, ParsedFrame f, long now) {
             io.receive((buf, off, len, flags) -> {
                 if (p.parse(buf, off, len, flags, f) == DropReason.NONE) {
-                    engine.tcpV4Rcv(f, now);
+                    engine.tcpV4Rcv(f.tcpSegment(), now);
                 }
             }, 1000);
             engine.pollTimers(now);
@@ -124,8 +125,8 @@ class LossyConnectionTest {
         VirtualClock clock = new VirtualClock(0);
         InMemoryLink link = new InMemoryLink(clock, seed).impair(0.10, 0.02, 2_000_000, 3_000_000);
         Config cfg = Config.defaults();
-        End c = new End(new TcpEngine(cfg, link.a(), A, 1, ip -> 2, seed, 0), pattern(100_000, seed));
-        End s = new End(new TcpEngine(cfg, link.b(), B, 2, ip -> 1, seed + 100, 0), pattern(50_000, seed + 7));
+        End c = new End(new TcpEngine(cfg, IpStack.pointToPoint(link.a(), A, 1, 2), seed, 0), pattern(100_000, seed));
+        End s = new End(new TcpEngine(cfg, IpStack.pointToPoint(link.b(), B, 2, 1), seed + 100, 0), pattern(50_000, seed + 7));
         int l = s.ops.socket();
         s.ops.bind(l, B, 80);
         s.ops.listen(l, 16);

@@ -1,5 +1,6 @@
 package dev.fastpath.tcp;
 
+import dev.fastpath.iface.IpStack;
 import dev.fastpath.uapi.Errno;
 import dev.fastpath.config.Config;
 import dev.fastpath.io.mem.InMemoryLink;
@@ -103,8 +104,8 @@ final class NetsimRun {
                 NetsimCell.DELAY_NS, cell.jitterNs());
         Config cfg = Config.defaults().withOverrides(List.of("tcp.rmem_default=" + cell.bufBytes(),
                 "tcp.wmem_default=" + cell.bufBytes(), "tcp.congestion_control=" + cell.ccKnob()));
-        this.client = new TcpEngine(cfg, link.a(), CLIENT_IP, 1, ip -> 2, seed, 0);
-        this.server = new TcpEngine(cfg, link.b(), SERVER_IP, 2, ip -> 1, seed + 1, 0);
+        this.client = new TcpEngine(cfg, IpStack.pointToPoint(link.a(), CLIENT_IP, 1, 2), seed, 0);
+        this.server = new TcpEngine(cfg, IpStack.pointToPoint(link.b(), SERVER_IP, 2, 1), seed + 1, 0);
         this.cOps = SocketOps.of(client);
         this.sOps = SocketOps.of(server);
         this.data = new byte[cell.bytes()];
@@ -171,7 +172,7 @@ final class NetsimRun {
     private void pump(TcpEngine e, InMemoryLink.Endpoint io, long now) {
         io.receive((buf, off, len, flags) -> {
             if (parser.parse(buf, off, len, flags, frame) == DropReason.NONE) {
-                e.tcpV4Rcv(frame, now);
+                e.tcpV4Rcv(frame.tcpSegment(), now);
             }
         }, 1000);
         e.pollTimers(now);

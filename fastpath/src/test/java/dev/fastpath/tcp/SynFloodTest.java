@@ -1,5 +1,6 @@
 package dev.fastpath.tcp;
 
+import dev.fastpath.iface.IpStack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -110,7 +111,7 @@ class SynFloodTest {
         CountingIo io = new CountingIo();
         Config cfg = Config.defaults().withOverrides(List.of("tcp.timestamps=0", "stack.max_connections=4096"));
         long now = 1_000_000_000_000L;
-        TcpEngine e = new TcpEngine(cfg, io, SERVER, 1, ip -> 2, 7, now);
+        TcpEngine e = new TcpEngine(cfg, IpStack.pointToPoint(io, SERVER, 1, 2), 7, now);
         SocketOps api = SocketOps.of(e);
         int l = api.socket();
         api.bind(l, SERVER, 80);
@@ -129,13 +130,13 @@ class SynFloodTest {
             long before = io.synAcks;
             int len = build(frame, src, port, i * 7919, TcpHeader.SYN, 0);
             assertEquals(DropReason.NONE, parser.parse(frame, 0, len, 0, f));
-            e.tcpV4Rcv(f, now);
+            e.tcpV4Rcv(f.tcpSegment(), now);
             assertEquals(before + 1, io.synAcks, "SYN " + i + " answered exactly once");
             maxRequests = Math.max(maxRequests, e.listen.requestCount());
             if (legit) {
                 len = build(frame, src, port, i * 7919 + 1, TcpHeader.ACK, io.cookieFor[n] + 1);
                 parser.parse(frame, 0, len, 0, f);
-                e.tcpV4Rcv(f, now + 50_000);
+                e.tcpV4Rcv(f.tcpSegment(), now + 50_000);
                 int c = api.accept(l);
                 assertTrue(c >= 0, "legitimate client " + n + " did not get a connection: " + c);
                 accepted++;

@@ -12,6 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.fastpath.iface.IpCidr;
+import dev.fastpath.iface.XdpCookieMaps;
 import dev.fastpath.config.Config;
 import dev.fastpath.io.xdp.XdpSynCookies;
 import dev.fastpath.nativeio.Errors;
@@ -64,8 +66,9 @@ class XdpCookieOffloadTest {
             t = new EngineFixture(config);
             xsks = Errors.check("xskmap", bpf_h.mapCreate(bpf_h.BPF_MAP_TYPE_XSKMAP, 4, 4, 1, "t_xsks"));
             prog = bpf_h.progLoad(bpf_h.BPF_PROG_TYPE_XDP, maps.program(xsks), "XDP SYN cookies");
-            offload = new XdpCookieOffload(t.engine, maps.config(0), maps.held(0), PORT, LOCAL_MAC, 24, routed, 0,
-                    0x5EED);
+            XdpCookieMaps device = new XdpCookieMaps(maps.config(0), maps.held(0),
+                    IpCidr.v4(EngineFixture.LOCAL_IP, 24), PORT, LOCAL_MAC, routed, 0, 0x5EED);
+            offload = new XdpCookieOffload(t.engine, device, EngineFixture.LOCAL_IP, PORT);
         }
 
         /** Moves the engine's clock to the middle of its next millisecond: the program then reads the same ms. */

@@ -1,5 +1,6 @@
 package dev.fastpath.packetdrill;
 
+import dev.fastpath.iface.IpStack;
 import dev.fastpath.api.SocketApi;
 import dev.fastpath.config.Config;
 import dev.fastpath.io.mem.InMemoryLink;
@@ -264,7 +265,7 @@ public final class PdRunner {
     private void start() {
         clock = new VirtualClock(BASE_NS);
         link = new InMemoryLink(clock, 1);
-        engine = new TcpEngine(config, link.a(), LOCAL_IP, LOCAL_MAC, ip -> REMOTE_MAC, 7, clock.nowNs());
+        engine = new TcpEngine(config, IpStack.pointToPoint(link.a(), LOCAL_IP, LOCAL_MAC, REMOTE_MAC), 7, clock.nowNs());
         api = new SocketApi(engine);
         icmpErrors = new IcmpErrors(NetConfig.of(LOCAL_IP, 16, 0, LOCAL_MAC), netCounters, engine::tcpV4Err);
         syscalls = new PdSyscalls(this);
@@ -417,7 +418,7 @@ public final class PdRunner {
         link.b().inject(f);
         link.a().receive((buf, off, len, flags) -> {
             if (parser.parse(buf, off, len, flags, frame) == DropReason.NONE) {
-                engine.tcpV4Rcv(frame, clock.nowNs());
+                engine.tcpV4Rcv(frame.tcpSegment(), clock.nowNs());
             }
         }, 100);
         afterInput();

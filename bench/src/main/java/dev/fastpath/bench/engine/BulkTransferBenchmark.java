@@ -1,5 +1,6 @@
 package dev.fastpath.bench.engine;
 
+import dev.fastpath.iface.IpStack;
 import dev.fastpath.uapi.Errno;
 import dev.fastpath.config.Config;
 import dev.fastpath.io.PacketIo;
@@ -94,8 +95,8 @@ public class BulkTransferBenchmark {
         }
         Config cfg = Config.defaults().withOverrides(List.of("tcp.rmem_default=1048576", "tcp.wmem_default=1048576"));
         now = clock.nowNs();
-        client = new TcpEngine(cfg, ioA, CLIENT, 2, ip -> 1, 5, now);
-        server = new TcpEngine(cfg, ioB, SERVER, 1, ip -> 2, 6, now);
+        client = new TcpEngine(cfg, IpStack.pointToPoint(ioA, CLIENT, 2, 1), 5, now);
+        server = new TcpEngine(cfg, IpStack.pointToPoint(ioB, SERVER, 1, 2), 6, now);
         cOps = SocketOps.of(client);
         sOps = SocketOps.of(server);
         toClient = this::clientFrame;
@@ -123,13 +124,13 @@ public class BulkTransferBenchmark {
 
     private void clientFrame(MemorySegment buf, long off, int len, int flags) {
         if (parser.parse(buf, off, len, flags, frame) == DropReason.NONE) {
-            client.tcpV4Rcv(frame, now);
+            client.tcpV4Rcv(frame.tcpSegment(), now);
         }
     }
 
     private void serverFrame(MemorySegment buf, long off, int len, int flags) {
         if (parser.parse(buf, off, len, flags, frame) == DropReason.NONE) {
-            server.tcpV4Rcv(frame, now);
+            server.tcpV4Rcv(frame.tcpSegment(), now);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.fastpath.bench.engine;
 
+import dev.fastpath.iface.IpStack;
 import dev.fastpath.config.Config;
 import dev.fastpath.io.PacketIo;
 import dev.fastpath.tcp.SocketOps;
@@ -45,7 +46,7 @@ final class EngineRig implements PacketIo {
     private final TcpOptionWriter options = new TcpOptionWriter();
 
     EngineRig(List<String> overrides, int backlog) {
-        engine = new TcpEngine(Config.defaults().withOverrides(overrides), this, SERVER, 1, a -> 2, 11, nowNs);
+        engine = new TcpEngine(Config.defaults().withOverrides(overrides), IpStack.pointToPoint(this, SERVER, 1, 2), 11, nowNs);
         api = SocketOps.of(engine);
         listener = api.socket();
         api.bind(listener, SERVER, 80);
@@ -56,13 +57,13 @@ final class EngineRig implements PacketIo {
     void deliver(int srcPort, int seq, int ack, int flags) {
         int length = build(rx, 0, srcPort, seq, ack, flags);
         parser.parse(rx, 0, length, 0, frame);
-        engine.tcpV4Rcv(frame, nowNs);
+        engine.tcpV4Rcv(frame.tcpSegment(), nowNs);
     }
 
     /** Parses a frame already in memory (as a ring would hold it) and hands it to the engine. */
     void deliverPrebuilt(MemorySegment ring, long offset, int length) {
         parser.parse(ring, offset, length, 0, frame);
-        engine.tcpV4Rcv(frame, nowNs);
+        engine.tcpV4Rcv(frame.tcpSegment(), nowNs);
     }
 
     /** Writes a client frame at {@code base} in {@code buf}. @return its length */
