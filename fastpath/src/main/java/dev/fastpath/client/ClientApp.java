@@ -1,5 +1,6 @@
 package dev.fastpath.client;
 
+import dev.fastpath.tcp.TcpStat;
 import static dev.fastpath.uapi.SocketConstants.SHUT_WR;
 
 import dev.fastpath.uapi.Errno;
@@ -382,7 +383,7 @@ public final class ClientApp implements App {
 
     private End captureEnd() {
         return new End(engine.timeWaitCount(), engine.orphanCount(),
-                engine.counters().get(dev.fastpath.tcp.TcpStat.TcpOutRsts), engine.orphanCount() == 0);
+                engine.counters().get(TcpStat.TcpOutRsts), engine.orphanCount() == 0);
     }
 
     @Override

@@ -8,7 +8,6 @@ import dev.fastpath.iface.InterfaceConfig;
 import dev.fastpath.iface.IpStack;
 import dev.fastpath.iface.LinkStat;
 import dev.fastpath.iface.Route;
-import dev.fastpath.io.PacketIo;
 import dev.fastpath.io.afpacket.AfPacketIo;
 import dev.fastpath.io.xdp.AfXdpIo;
 import dev.fastpath.net.NetDropReason;
@@ -229,7 +228,8 @@ public final class StackWorker implements Agent {
                 + " tcpOut=" + c.get(TcpStat.TcpOutSegs) + " estab=" + c.get(TcpStat.TcpCurrEstab)
                 + " passiveOpens=" + c.get(TcpStat.TcpPassiveOpens) + " open=" + app.openConnections()
                 + " sockets=" + engine.socketsInUse() + " timeWait=" + engine.timeWaitCount()
-                + " neighbours=" + neighbours().size() + " allocatedBytes=" + (threadAllocatedBytes() - allocatedAtStart);
+                + " neighbours=" + neighbours().size()
+                + " allocatedBytes=" + (threadAllocatedBytes() - allocatedAtStart);
     }
 
     /**

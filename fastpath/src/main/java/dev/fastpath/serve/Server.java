@@ -1,5 +1,6 @@
 package dev.fastpath.serve;
 
+import dev.fastpath.nativeio.bpf_h;
 import dev.fastpath.apps.App;
 import dev.fastpath.apps.AppKind;
 import dev.fastpath.config.Config;
@@ -150,7 +151,7 @@ public final class Server {
     private static List<AfXdpIo> openXdp(String iface, String mode, int queues, XdpSynCookies cookies) {
         AfXdpConfig base = AfXdpConfig.defaults();
         AfXdpConfig d = base.withRxFrames(RX_FRAMES).withTxFrames(TX_FRAMES);
-        AfXdpConfig nativeMode = d.withXdpFlags(dev.fastpath.nativeio.bpf_h.XDP_FLAGS_DRV_MODE);
+        AfXdpConfig nativeMode = d.withXdpFlags(bpf_h.XDP_FLAGS_DRV_MODE);
         return switch (mode) {
             case "skb" -> openQueues(iface, d, queues, cookies);
             case "native" -> openQueues(iface, nativeMode, queues, cookies);
@@ -285,7 +286,7 @@ public final class Server {
         // Only a veth in native mode can drop XDP_TX frames wholesale (its peer runs no XDP): auto keeps the program
         // off there, a forced one is watched.
         vethNative = cookies != null
-                && (xdp.getFirst().config().xdpFlags() & dev.fastpath.nativeio.bpf_h.XDP_FLAGS_DRV_MODE) != 0
+                && (xdp.getFirst().config().xdpFlags() & bpf_h.XDP_FLAGS_DRV_MODE) != 0
                 && "veth".equals(EthtoolStats.driver(s.iface()));
         if (vethNative && s.config().intValue(Knob.XDP_SYN_COOKIES) == 2) {
             // Generic (skb) mode sends XDP_TX frames through the device's normal transmit, which any veth peer

@@ -1,5 +1,7 @@
 package dev.fastpath.tcp;
 
+import dev.fastpath.table.ConnectionTable;
+
 /**
  * The TCP Fast Open client's cookie cache (RFC 7413 §4.1, Linux's tcp_fastopen_cache_get/set): the
  * cookie a server gave, per server address. Direct-mapped and fixed in size: a collision replaces the
@@ -18,7 +20,7 @@ final class FastOpenCache {
     }
 
     private int slot(int address) {
-        return dev.fastpath.table.ConnectionTable.hash(address, 0, seed) & (SLOTS - 1);
+        return ConnectionTable.hash(address, 0, seed) & (SLOTS - 1);
     }
 
     /** @return the slot holding a cookie for this server, or −1 */

@@ -46,7 +46,8 @@ class EngineFixture {
     final List<String> closed = new ArrayList<>();
 
     EngineFixture(Config config) {
-        engine = new TcpEngine(config, IpStack.pointToPoint(link.a(), LOCAL_IP, LOCAL_MAC, PEER_MAC), 42, clock.nowNs());
+        engine = new TcpEngine(config, IpStack.pointToPoint(link.a(), LOCAL_IP, LOCAL_MAC, PEER_MAC), 42,
+                clock.nowNs());
         api = SocketOps.of(engine);
         opts = SocketOptions.of(engine);
         engine.events(new TcpEvents() {

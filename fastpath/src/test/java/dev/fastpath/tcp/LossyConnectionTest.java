@@ -125,8 +125,10 @@ class LossyConnectionTest {
         VirtualClock clock = new VirtualClock(0);
         InMemoryLink link = new InMemoryLink(clock, seed).impair(0.10, 0.02, 2_000_000, 3_000_000);
         Config cfg = Config.defaults();
-        End c = new End(new TcpEngine(cfg, IpStack.pointToPoint(link.a(), A, 1, 2), seed, 0), pattern(100_000, seed));
-        End s = new End(new TcpEngine(cfg, IpStack.pointToPoint(link.b(), B, 2, 1), seed + 100, 0), pattern(50_000, seed + 7));
+        End c = new End(new TcpEngine(cfg, IpStack.pointToPoint(link.a(), A, 1, 2), seed, 0),
+                pattern(100_000, seed));
+        End s = new End(new TcpEngine(cfg, IpStack.pointToPoint(link.b(), B, 2, 1), seed + 100, 0),
+                pattern(50_000, seed + 7));
         int l = s.ops.socket();
         s.ops.bind(l, B, 80);
         s.ops.listen(l, 16);

@@ -1,5 +1,6 @@
 package dev.fastpath.packetdrill;
 
+import dev.fastpath.wire.TcpOptions;
 import dev.fastpath.iface.IpStack;
 import dev.fastpath.api.SocketApi;
 import dev.fastpath.config.Config;
@@ -19,6 +20,7 @@ import dev.fastpath.wire.FrameParser;
 import dev.fastpath.wire.ParsedFrame;
 import dev.fastpath.wire.TcpHeader;
 import dev.fastpath.wire.TcpOption;
+import dev.fastpath.uapi.SocketConstants;
 import dev.fastpath.wire.TcpSegment;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -265,7 +267,8 @@ public final class PdRunner {
     private void start() {
         clock = new VirtualClock(BASE_NS);
         link = new InMemoryLink(clock, 1);
-        engine = new TcpEngine(config, IpStack.pointToPoint(link.a(), LOCAL_IP, LOCAL_MAC, REMOTE_MAC), 7, clock.nowNs());
+        engine = new TcpEngine(config, IpStack.pointToPoint(link.a(), LOCAL_IP, LOCAL_MAC, REMOTE_MAC), 7,
+                clock.nowNs());
         api = new SocketApi(engine);
         icmpErrors = new IcmpErrors(NetConfig.of(LOCAL_IP, 16, 0, LOCAL_MAC), netCounters, engine::tcpV4Err);
         syscalls = new PdSyscalls(this);
@@ -478,10 +481,10 @@ public final class PdRunner {
             throw new Fail(py.line(), "no socket to use for code");
         }
         Map<String, Long> mem = new LinkedHashMap<>();
-        int rcv = api.getsockopt(fd, dev.fastpath.uapi.SocketConstants.SOL_SOCKET,
-                dev.fastpath.uapi.SocketConstants.SO_RCVBUF);
-        int snd = api.getsockopt(fd, dev.fastpath.uapi.SocketConstants.SOL_SOCKET,
-                dev.fastpath.uapi.SocketConstants.SO_SNDBUF);
+        int rcv = api.getsockopt(fd, SocketConstants.SOL_SOCKET,
+                SocketConstants.SO_RCVBUF);
+        int snd = api.getsockopt(fd, SocketConstants.SOL_SOCKET,
+                SocketConstants.SO_SNDBUF);
         if (rcv >= 0) {
             mem.put("SK_MEMINFO_RCVBUF", (long) rcv);
         }

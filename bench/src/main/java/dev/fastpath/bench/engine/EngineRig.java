@@ -46,7 +46,8 @@ final class EngineRig implements PacketIo {
     private final TcpOptionWriter options = new TcpOptionWriter();
 
     EngineRig(List<String> overrides, int backlog) {
-        engine = new TcpEngine(Config.defaults().withOverrides(overrides), IpStack.pointToPoint(this, SERVER, 1, 2), 11, nowNs);
+        engine = new TcpEngine(Config.defaults().withOverrides(overrides), IpStack.pointToPoint(this, SERVER, 1, 2),
+                11, nowNs);
         api = SocketOps.of(engine);
         listener = api.socket();
         api.bind(listener, SERVER, 80);

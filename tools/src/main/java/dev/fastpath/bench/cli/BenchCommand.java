@@ -1,5 +1,7 @@
 package dev.fastpath.bench.cli;
 
+import dev.fastpath.bench.e2e.SynFloodCommand;
+import dev.fastpath.bench.e2e.HandshakesCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,8 +10,8 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks: the JMH suite (jmh) and the end-to-end harness.",
-        subcommands = {JmhCommand.class, dev.fastpath.bench.e2e.SynFloodCommand.class,
-            dev.fastpath.bench.e2e.HandshakesCommand.class})
+        subcommands = {JmhCommand.class, SynFloodCommand.class,
+            HandshakesCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

@@ -1,5 +1,6 @@
 package dev.fastpath.bench.cli;
 
+import dev.fastpath.lab.ProjectHome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.fastpath.bench.e2e;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import dev.fastpath.bench.cli.ProjectHome;
+import dev.fastpath.lab.ProjectHome;
 import dev.fastpath.lab.Lab;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.fastpath.bench.e2e;
 
-import dev.fastpath.bench.cli.ProjectHome;
+import dev.fastpath.lab.ProjectHome;
 import dev.fastpath.lab.Lab;
 import dev.fastpath.nativeio.Errors;
 import dev.fastpath.nativeio.bpf_h;

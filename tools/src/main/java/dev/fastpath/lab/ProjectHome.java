@@ -1,4 +1,4 @@
-package dev.fastpath.bench.cli;
+package dev.fastpath.lab;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
