@@ -156,8 +156,27 @@ class EngineFixture {
         return l;
     }
 
-    /** Server side: a listener on port 80 and an accepted ESTABLISHED child; returns {listener, child, iss}. */
-    int[] established(int clientIsn) {
+    /**
+     * A listener and the connection it accepted.
+     *
+     * @param listener the listening socket
+     * @param child    the accepted, ESTABLISHED socket
+     * @param iss      the child's initial send sequence number (its SYN-ACK's)
+     */
+    record Accepted(int listener, int child, int iss) {
+    }
+
+    /**
+     * A connection this side opened.
+     *
+     * @param id  the socket
+     * @param iss its initial send sequence number (its SYN's)
+     */
+    record Connected(int id, int iss) {
+    }
+
+    /** Server side: a listener on port 80 and an accepted ESTABLISHED child, through a scripted handshake. */
+    Accepted established(int clientIsn) {
         int l = listener(80, 16);
         send(seg(80, TcpHeader.SYN, clientIsn, 0, new byte[0], new TcpOption.Mss(1460)));
         TcpSegment synAck = recvFlags(TcpHeader.SYN | TcpHeader.ACK);
@@ -166,11 +185,11 @@ class EngineFixture {
         int c = api.accept(l);
         assertTrue(c >= 0, "accept returned " + c);
         assertEquals(TcpState.ESTABLISHED, engine.state(c));
-        return new int[] {l, c, synAck.seq()};
+        return new Accepted(l, c, synAck.seq());
     }
 
-    /** Client side: connect() to the peer's port 80 and complete the handshake; returns {id, iss}. */
-    int[] connected(int serverIsn) {
+    /** Client side: connect() to the peer's port 80 and complete the handshake through scripted segments. */
+    Connected connected(int serverIsn) {
         int c = api.socket();
         assertEquals(-Errno.EINPROGRESS, api.connect(c, PEER_IP, 80, now()));
         TcpSegment syn = recvFlags(TcpHeader.SYN);
@@ -178,7 +197,7 @@ class EngineFixture {
         sendFromServer(syn, TcpHeader.SYN | TcpHeader.ACK, serverIsn, syn.seq() + 1, new TcpOption.Mss(1460));
         recvOne(TcpHeader.ACK, syn.seq() + 1, serverIsn + 1);
         assertEquals(TcpState.ESTABLISHED, engine.state(c));
-        return new int[] {c, syn.seq()};
+        return new Connected(c, syn.seq());
     }
 
     /** A segment from the peer acting as the server on port 80 towards the engine's ephemeral port. */

@@ -85,9 +85,9 @@ class HandshakeTest {
         @Seed({"H12"})
         @DisplayName("H12: the third ACK creates an ESTABLISHED child that accept() hands out")
         void thirdAckCreatesChild() {
-            int[] lc = t.established(5000);
-            assertEquals(TcpState.SS_CONNECTED, t.engine.socketState(lc[1]));
-            assertEquals(-Errno.EAGAIN, t.api.accept(lc[0]));
+            EngineFixture.Accepted lc = t.established(5000);
+            assertEquals(TcpState.SS_CONNECTED, t.engine.socketState(lc.child()));
+            assertEquals(-Errno.EAGAIN, t.api.accept(lc.listener()));
             assertEquals(1, t.engine.counters().get(TcpStat.TcpPassiveOpens));
         }
 
@@ -208,9 +208,9 @@ class HandshakeTest {
         @Seed({"H11"})
         @DisplayName("H11: a SYN-ACK completes the connection: ESTABLISHED, SS_CONNECTED, the ACK goes out")
         void synAckCompletes() {
-            int[] c = t.connected(9000);
-            assertEquals(TcpState.SS_CONNECTED, t.engine.socketState(c[0]));
-            assertEquals(-Errno.EISCONN, t.api.connect(c[0], EngineFixture.PEER_IP, 80, t.now()));
+            EngineFixture.Connected c = t.connected(9000);
+            assertEquals(TcpState.SS_CONNECTED, t.engine.socketState(c.id()));
+            assertEquals(-Errno.EISCONN, t.api.connect(c.id(), EngineFixture.PEER_IP, 80, t.now()));
         }
 
         @Test
@@ -331,10 +331,10 @@ class HandshakeTest {
         @Seed({"W2"})
         @DisplayName("W2: a late duplicate SYN-ACK after the handshake changes nothing (it earns a duplicate ACK)")
         void lateSynAck() {
-            int[] c = t.connected(9000);
-            t.send(TcpSegment.of(80, localPort(c[0]), 9000, c[1] + 1, SYN | ACK, 65535, List.of(), NONE));
-            t.recvOne(ACK, c[1] + 1, 9001);
-            assertEquals(TcpState.ESTABLISHED, t.engine.state(c[0]));
+            EngineFixture.Connected c = t.connected(9000);
+            t.send(TcpSegment.of(80, localPort(c.id()), 9000, c.iss() + 1, SYN | ACK, 65535, List.of(), NONE));
+            t.recvOne(ACK, c.iss() + 1, 9001);
+            assertEquals(TcpState.ESTABLISHED, t.engine.state(c.id()));
         }
 
         private int localPort(int id) {

@@ -180,14 +180,14 @@ class SeedStepsTest {
         @DisplayName("W3: the client's third ACK was lost: it ACKs the resent SYN-ACK again; when the server has "
                 + "given up, the client's data meets a RST and the client learns the connection is gone")
         void lostThirdAckAtTheClient() {
-            int[] ci = t.connected(9000); // its ACK went out; the test, as the link, drops it
-            int c = ci[0];
-            TcpSegment ours = TcpSegment.of(t.engine.sock(c).localPort, 80, ci[1], 0, SYN, 0, List.of(), NONE);
-            t.sendFromServer(ours, SYN | ACK, 9000, ci[1] + 1, new TcpOption.Mss(1460));
-            t.recvOne(ACK, ci[1] + 1, 9001);
+            EngineFixture.Connected ci = t.connected(9000); // its ACK went out; the test, as the link, drops it
+            int c = ci.id();
+            TcpSegment ours = TcpSegment.of(t.engine.sock(c).localPort, 80, ci.iss(), 0, SYN, 0, List.of(), NONE);
+            t.sendFromServer(ours, SYN | ACK, 9000, ci.iss() + 1, new TcpOption.Mss(1460));
+            t.recvOne(ACK, ci.iss() + 1, 9001);
             assertEquals(TcpState.ESTABLISHED, t.engine.state(c));
             assertEquals(5, t.api.send(c, HELLO, 0, 5, t.now()));
-            t.recvOne(ACK | PSH, ci[1] + 1, 9001);
+            t.recvOne(ACK | PSH, ci.iss() + 1, 9001);
             t.sendFromServer(ours, RST, 9001, 0); // the server gave up: no socket, RST from the data's ACK
             assertEquals(TcpState.CLOSE, t.engine.state(c));
             assertEquals(-Errno.ECONNRESET, t.api.recv(c, new byte[10], 0, 10, t.now()));
@@ -198,9 +198,9 @@ class SeedStepsTest {
     @Nested
     class Teardown {
         final EngineFixture t = new EngineFixture();
-        final int[] lc = t.established(1000);
-        final int c = lc[1];
-        final int iss = lc[2];
+        final EngineFixture.Accepted lc = t.established(1000);
+        final int c = lc.child();
+        final int iss = lc.iss();
         final List<String> woken = new ArrayList<>();
 
         Teardown() {

@@ -107,41 +107,41 @@ class TcpIcmpTest {
         @Test
         @DisplayName("RFC 1122 4.2.3.9: port unreachable on an established connection is only a soft error")
         void softErrorWhenConnected() {
-            int[] c = t.connected(9000);
-            int port = t.engine.sock(c[0]).localPort;
-            assertEquals(TcpIcmp.SOFT_ERROR, err(UNREACH, PORT_UNREACH, 0, port, c[1] + 1));
-            assertEquals(TcpState.ESTABLISHED, t.engine.state(c[0]));
-            assertEquals(Errno.ECONNREFUSED, t.engine.sock(c[0]).softError);
-            assertEquals(0, t.engine.sock(c[0]).error);
+            EngineFixture.Connected c = t.connected(9000);
+            int port = t.engine.sock(c.id()).localPort;
+            assertEquals(TcpIcmp.SOFT_ERROR, err(UNREACH, PORT_UNREACH, 0, port, c.iss() + 1));
+            assertEquals(TcpState.ESTABLISHED, t.engine.state(c.id()));
+            assertEquals(Errno.ECONNREFUSED, t.engine.sock(c.id()).softError);
+            assertEquals(0, t.engine.sock(c.id()).error);
             assertEquals(List.of(), t.closed);
         }
 
         @Test
         @DisplayName("RFC 1191: fragmentation needed lowers the MSS and resends the first segment at the new size")
         void fragNeededLowersMss() {
-            int[] c = t.connected(9000);
-            int port = t.engine.sock(c[0]).localPort;
-            assertEquals(3000, t.api.send(c[0], new byte[3000], 0, 3000, t.now()));
+            EngineFixture.Connected c = t.connected(9000);
+            int port = t.engine.sock(c.id()).localPort;
+            assertEquals(3000, t.api.send(c.id(), new byte[3000], 0, 3000, t.now()));
             List<TcpSegment> first = t.recv();
             assertEquals(1460, first.getFirst().payload().length, first.toString());
-            assertEquals(TcpIcmp.MTU_REDUCED, err(UNREACH, FRAG_NEEDED, 1000, port, c[1] + 1));
-            assertEquals(960, t.engine.sock(c[0]).mss);
+            assertEquals(TcpIcmp.MTU_REDUCED, err(UNREACH, FRAG_NEEDED, 1000, port, c.iss() + 1));
+            assertEquals(960, t.engine.sock(c.id()).mss);
             TcpSegment again = t.recvFlags(ACK);
-            assertEquals(c[1] + 1, again.seq());
+            assertEquals(c.iss() + 1, again.seq());
             assertEquals(960, again.payload().length);
-            assertEquals(TcpIcmp.MTU_UNCHANGED, err(UNREACH, FRAG_NEEDED, 1400, port, c[1] + 1));
-            assertEquals(960, t.engine.sock(c[0]).mss);
-            assertEquals(TcpState.ESTABLISHED, t.engine.state(c[0]));
+            assertEquals(TcpIcmp.MTU_UNCHANGED, err(UNREACH, FRAG_NEEDED, 1400, port, c.iss() + 1));
+            assertEquals(960, t.engine.sock(c.id()).mss);
+            assertEquals(TcpState.ESTABLISHED, t.engine.state(c.id()));
         }
 
         @Test
         @DisplayName("a next-hop MTU below 552 (or 0, from an old router) is raised to 552; soft error EMSGSIZE")
         void tinyMtuClampedToMinimum() {
-            int[] c = t.connected(9000);
-            int port = t.engine.sock(c[0]).localPort;
-            assertEquals(TcpIcmp.MTU_REDUCED, err(UNREACH, FRAG_NEEDED, 0, port, c[1] + 1));
-            assertEquals(512, t.engine.sock(c[0]).mss);
-            assertEquals(TcpIcmp.EMSGSIZE, t.engine.sock(c[0]).softError);
+            EngineFixture.Connected c = t.connected(9000);
+            int port = t.engine.sock(c.id()).localPort;
+            assertEquals(TcpIcmp.MTU_REDUCED, err(UNREACH, FRAG_NEEDED, 0, port, c.iss() + 1));
+            assertEquals(512, t.engine.sock(c.id()).mss);
+            assertEquals(TcpIcmp.EMSGSIZE, t.engine.sock(c.id()).softError);
         }
 
         @Test

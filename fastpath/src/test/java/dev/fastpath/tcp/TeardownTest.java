@@ -32,9 +32,9 @@ class TeardownTest {
     private static final byte[] HELLO = "hello".getBytes();
 
     final EngineFixture t = new EngineFixture();
-    final int[] lc = t.established(1000);
-    final int c = lc[1];
-    final int iss = lc[2];
+    final EngineFixture.Accepted lc = t.established(1000);
+    final int c = lc.child();
+    final int iss = lc.iss();
     final byte[] buf = new byte[100];
 
     @Nested
@@ -343,8 +343,8 @@ class TeardownTest {
         void orphanLimit() {
             EngineFixture small = new EngineFixture(Config.defaults().withOverrides(
                     List.of("tcp.timestamps=0", "tcp.max_orphans=0")));
-            int[] x = small.established(1000);
-            small.api.close(x[1], small.now());
+            EngineFixture.Accepted x = small.established(1000);
+            small.api.close(x.child(), small.now());
             List<TcpSegment> got = small.recv();
             assertEquals(RST | ACK, got.getLast().flags());
             assertEquals(1, small.engine.counters().get(TcpStat.TcpExtTCPAbortOnMemory));
@@ -356,20 +356,20 @@ class TeardownTest {
         void retransmissionsRunOut() {
             EngineFixture few = new EngineFixture(Config.defaults().withOverrides(
                     List.of("tcp.timestamps=0", "tcp.retries2=2")));
-            int[] x = few.established(1000);
-            long rto = few.opts.tcpInfo(x[1]).rto() / 1000;
-            few.api.send(x[1], HELLO, 0, 5, few.now());
+            EngineFixture.Accepted x = few.established(1000);
+            long rto = few.opts.tcpInfo(x.child()).rto() / 1000;
+            few.api.send(x.child(), HELLO, 0, 5, few.now());
             few.recvFlags(ACK | PSH);
             few.advanceMs(rto);
             few.recvFlags(ACK | PSH);
             few.advanceMs(2 * rto);
             few.recvFlags(ACK | PSH);
             few.advanceMs(4 * rto - 1);
-            assertEquals(TcpState.ESTABLISHED, few.engine.state(x[1]));
+            assertEquals(TcpState.ESTABLISHED, few.engine.state(x.child()));
             few.advanceMs(1);
             few.recvNothing();
-            assertEquals(TcpState.CLOSE, few.engine.state(x[1]));
-            assertEquals(List.of(x[1] + ":" + Errno.ETIMEDOUT), few.closed);
+            assertEquals(TcpState.CLOSE, few.engine.state(x.child()));
+            assertEquals(List.of(x.child() + ":" + Errno.ETIMEDOUT), few.closed);
         }
 
         @Test

@@ -37,9 +37,9 @@ class ZeroWindowTest {
     @DisplayName("zero window: a probe (seq snd_una − 1) after one RTO, the next after twice that; data when it opens")
     void probesUntilTheWindowOpens() {
         EngineFixture t = new EngineFixture();
-        int[] st = t.established(1000);
-        int c = st[1];
-        int iss = st[2];
+        EngineFixture.Accepted st = t.established(1000);
+        int c = st.child();
+        int iss = st.iss();
         t.send(windowAck(1001, iss + 1, 0));
         t.recvNothing();
         assertEquals(5, t.api.send(c, HELLO, 0, HELLO.length, t.now()), "queued behind the shut window");
@@ -71,9 +71,9 @@ class ZeroWindowTest {
     void silentPeerTimesOut() {
         EngineFixture t = new EngineFixture(Config.defaults().withOverrides(List.of("tcp.timestamps=0",
                 "tcp.retries2=3")));
-        int[] st = t.established(1000);
-        int c = st[1];
-        int iss = st[2];
+        EngineFixture.Accepted st = t.established(1000);
+        int c = st.child();
+        int iss = st.iss();
         t.send(windowAck(1001, iss + 1, 0));
         t.api.send(c, HELLO, 0, HELLO.length, t.now());
         long rto = rtoMs(t, c);
@@ -95,9 +95,9 @@ class ZeroWindowTest {
     @DisplayName("R1: TCP_USER_TIMEOUT ends a connection whose data goes unacknowledged that long, before tcp_retries2")
     void userTimeout() {
         EngineFixture t = new EngineFixture();
-        int[] st = t.established(1000);
-        int c = st[1];
-        int iss = st[2];
+        EngineFixture.Accepted st = t.established(1000);
+        int c = st.child();
+        int iss = st.iss();
         assertEquals(0, t.opts.setInt(c, IPPROTO_TCP, TCP_USER_TIMEOUT, 3000, t.now()));
         assertEquals(3000, t.opts.getInt(c, IPPROTO_TCP, TCP_USER_TIMEOUT));
         long rto = rtoMs(t, c);
@@ -121,8 +121,8 @@ class ZeroWindowTest {
             + "TCP_USER_TIMEOUT ends it")
     void localCongestion() {
         EngineFixture t = new EngineFixture();
-        int[] st = t.established(1000);
-        int c = st[1];
+        EngineFixture.Accepted st = t.established(1000);
+        int c = st.child();
         assertEquals(0, t.opts.setInt(c, IPPROTO_TCP, TCP_USER_TIMEOUT, 3000, t.now()));
         long base = Math.max(rtoMs(t, c), 200);
         t.link.a().refuseTx(true);
@@ -148,8 +148,8 @@ class ZeroWindowTest {
     @DisplayName("a device that refuses frames for a while: the data goes out once it takes them again")
     void localCongestionRecovers() {
         EngineFixture t = new EngineFixture();
-        int[] st = t.established(1000);
-        int c = st[1];
+        EngineFixture.Accepted st = t.established(1000);
+        int c = st.child();
         t.link.a().refuseTx(true);
         t.api.send(c, HELLO, 0, HELLO.length, t.now());
         t.advanceMs(1000);
@@ -161,7 +161,7 @@ class ZeroWindowTest {
         }
         assertEquals(1, got.size(), got.toString());
         assertArrayEquals(HELLO, got.getFirst().payload(), "the next probe sent the data");
-        t.send(seg(80, ACK, 1001, st[2] + 6));
+        t.send(seg(80, ACK, 1001, st.iss() + 6));
         assertEquals(0, SocketOptions.of(t.engine).tcpInfo(c).probes());
     }
 }
