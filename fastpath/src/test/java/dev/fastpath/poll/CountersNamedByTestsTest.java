@@ -20,11 +20,12 @@ import org.junit.jupiter.api.Test;
  * An assertion on a counter proves something only when the counter exists and some code path produces it:
  * every counter a test names ({@code TcpStat.X}, {@code NetStat.X}, or a name looked up in what {@code serve}
  * and {@code connect} print) must be one {@link StackWorker#counterNames()} knows, and the main code must
- * increment it (a {@code TcpStat}/{@code NetStat} counter through {@code inc}/{@code add}, a parse or network
- * drop by returning or counting its reason). Asserting 0 for a counter nothing increments cannot fail.
+ * increment it (a {@code TcpStat}/{@code NetStat}/{@code LinkStat} counter through {@code inc}/{@code add}, a
+ * parse or network drop by returning or counting its reason). Asserting 0 for a counter nothing increments cannot fail.
  */
 class CountersNamedByTestsTest {
-    private static final Pattern ENUM = Pattern.compile("\\b(TcpStat|NetStat|WorkerStat)\\.([A-Z][A-Za-z0-9]+)\\b");
+    private static final Pattern ENUM =
+            Pattern.compile("\\b(TcpStat|NetStat|WorkerStat|LinkStat)\\.([A-Z][A-Za-z0-9]+)\\b");
     private static final Pattern NAME = Pattern.compile("\"((?:Tcp|Fp|Arp|Icmp|Neigh)[A-Za-z0-9_]+)\"");
 
     static Path root() {
@@ -90,7 +91,7 @@ class CountersNamedByTestsTest {
             return true; // counters the worker prints by name (FpXdpSynAcks, FpPcapRecords, ...)
         }
         // A use of the constant that is not a read (get) is an increment: inc(X), add(X, n), inc(c ? X : Y).
-        Matcher m = Pattern.compile("(TcpStat|NetStat|WorkerStat)\\." + name + "\\b").matcher(main);
+        Matcher m = Pattern.compile("(TcpStat|NetStat|WorkerStat|LinkStat)\\." + name + "\\b").matcher(main);
         while (m.find()) {
             if (!main.substring(Math.max(0, m.start() - 5), m.start()).endsWith("get(")) {
                 return true;
