@@ -136,8 +136,8 @@ class TcpInfoTest {
             + "delivered 1")
     void activeAfterHandshake() {
         EngineFixture t = new EngineFixture();
-        int[] c = t.connected(5000);
-        TcpInfo i = info(t, c[0]);
+        EngineFixture.Connected c = t.connected(5000);
+        TcpInfo i = info(t, c.id());
         assertEquals(1, i.get("bytes_acked"));
         assertEquals(2, i.get("segs_out"));
         assertEquals(1, i.get("segs_in"));

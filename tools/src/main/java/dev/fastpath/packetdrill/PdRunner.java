@@ -7,7 +7,6 @@ import dev.fastpath.config.Config;
 import dev.fastpath.io.mem.InMemoryLink;
 import dev.fastpath.io.mem.VirtualClock;
 import dev.fastpath.net.IcmpErrors;
-import dev.fastpath.net.NetConfig;
 import dev.fastpath.net.NetStat;
 import dev.fastpath.packetdrill.PdEvent.PdOption;
 import dev.fastpath.packetdrill.PdEvent.When;
@@ -267,10 +266,10 @@ public final class PdRunner {
     private void start() {
         clock = new VirtualClock(BASE_NS);
         link = new InMemoryLink(clock, 1);
-        engine = new TcpEngine(config, IpStack.pointToPoint(link.a(), LOCAL_IP, LOCAL_MAC, REMOTE_MAC), 7,
-                clock.nowNs());
+        IpStack ip = IpStack.pointToPoint(link.a(), LOCAL_IP, LOCAL_MAC, REMOTE_MAC);
+        engine = new TcpEngine(config, ip, 7, clock.nowNs());
         api = new SocketApi(engine);
-        icmpErrors = new IcmpErrors(NetConfig.of(LOCAL_IP, 16, 0, LOCAL_MAC), netCounters, engine::tcpV4Err);
+        icmpErrors = new IcmpErrors(ip.iface(0), netCounters, engine::tcpV4Err);
         syscalls = new PdSyscalls(this);
         engine.events(syscalls.poller());
     }

@@ -3,6 +3,7 @@ package dev.fastpath.packetdrill;
 import dev.fastpath.packetdrill.PdEvent.PdOption;
 import dev.fastpath.wire.TcpHeader;
 import dev.fastpath.wire.TcpOption;
+import dev.fastpath.wire.TcpOptions;
 import dev.fastpath.wire.TcpSegment;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -137,7 +138,7 @@ final class PdSegments {
                     }
                     yield new PdOption("sack", v);
                 }
-                case TcpOption.Unknown u when u.kind() == dev.fastpath.wire.TcpOptions.KIND_FASTOPEN ->
+                case TcpOption.Unknown u when u.kind() == TcpOptions.KIND_FASTOPEN ->
                         new PdOption("FO", bytes(u.data()));
                 case TcpOption.Unknown u when u.kind() == PdNet.KIND_EXPERIMENTAL && u.data().length >= 2
                         && (u.data()[0] & 0xFF) == 0xF9 && (u.data()[1] & 0xFF) == 0x89 ->
