@@ -1,5 +1,6 @@
 package dev.fastpath.lb;
 
+import dev.fastpath.stat.EnumCounters;
 import dev.fastpath.uapi.Errno;
 import dev.fastpath.tcp.SocketOps;
 import dev.fastpath.tcp.SocketOptions;
@@ -22,7 +23,7 @@ final class HealthProber {
     private final SocketOptions options;
     private final TcpEngine engine;
     private final HealthEvents events;
-    private final dev.fastpath.stat.EnumCounters<LbStat> counters;
+    private final EnumCounters<LbStat> counters;
     /** Per backend slot: errno of the probe socket's onClosed, or 0. */
     private final int[] closedErrno = new int[ProxyApp.BACKEND_SLOTS];
     /** Per backend slot: the probe's socket or {@link #IDLE}, when the next one starts, when this one started. */
@@ -38,7 +39,7 @@ final class HealthProber {
     private final byte[] buf = new byte[256];
 
     HealthProber(TcpEngine engine, SocketOps ops, SocketOptions options, HealthEvents events,
-            dev.fastpath.stat.EnumCounters<LbStat> counters, int maxSockets) {
+            EnumCounters<LbStat> counters, int maxSockets) {
         this.counters = counters;
         this.engine = engine;
         this.ops = ops;

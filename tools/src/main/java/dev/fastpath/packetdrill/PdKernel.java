@@ -1,5 +1,6 @@
 package dev.fastpath.packetdrill;
 
+import dev.fastpath.nativeio.unistd_h;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -139,7 +140,7 @@ public final class PdKernel {
      * @return null, or why the thread keeps its normal scheduling
      */
     static String realtime() {
-        int rc = dev.fastpath.nativeio.unistd_h.schedSetschedulerSelf(dev.fastpath.nativeio.unistd_h.SCHED_RR, 1);
+        int rc = unistd_h.schedSetschedulerSelf(unistd_h.SCHED_RR, 1);
         return rc == 0 ? null : "SCHED_RR: errno " + -rc;
     }
 

@@ -2,6 +2,7 @@ package dev.fastpath.packetdrill;
 
 import dev.fastpath.packetdrill.PdEvent.PdOption;
 import dev.fastpath.wire.TcpOption;
+import dev.fastpath.wire.TcpOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -82,7 +83,7 @@ final class PdOptions {
                     data[i + (exp ? 2 : 0)] = (byte) v[i];
                 }
                 yield new TcpOption.Unknown(exp ? PdNet.KIND_EXPERIMENTAL
-                        : dev.fastpath.wire.TcpOptions.KIND_FASTOPEN, data);
+                        : TcpOptions.KIND_FASTOPEN, data);
             }
             case "sack" -> {
                 List<TcpOption.SackBlock> blocks = new ArrayList<>();

@@ -1,6 +1,5 @@
 package dev.fastpath.packetdrill;
 
-import dev.fastpath.wire.TcpOptions;
 import dev.fastpath.iface.IpStack;
 import dev.fastpath.api.SocketApi;
 import dev.fastpath.config.Config;
