@@ -85,7 +85,7 @@ public final class StackOptions {
 
     @Option(names = "--route", paramLabel = "DEST/PREFIX=GATEWAY",
             description = "a route through a gateway on one of the interface's subnets (repeatable), "
-                    + "e.g. 10.0.0.0/8=198.18.0.254; longest prefix wins")
+                    + "e.g. 198.19.0.0/16=198.18.0.254; longest prefix wins")
     private List<String> routes = new ArrayList<>();
 
     @Option(names = "--config", paramLabel = "FILE", description = "TOML configuration (config/fastpath.toml)")
@@ -204,7 +204,7 @@ public final class StackOptions {
         for (String r : routes) {
             int eq = r.indexOf('=');
             if (eq < 0) {
-                throw usage("--route must be DEST/PREFIX=GATEWAY, e.g. 10.0.0.0/8=198.18.0.254, not '" + r + "'");
+                throw usage("--route must be DEST/PREFIX=GATEWAY, e.g. 198.19.0.0/16=198.18.0.254, not '" + r + "'");
             }
             IpCidr dest = cidr("--route", r.substring(0, eq));
             int via = address("--route gateway", r.substring(eq + 1));

@@ -18,7 +18,7 @@ class ConnectCommandTest {
         "no port | --to 198.18.0.2 | IP:PORT",
         "bad port | --to 198.18.0.2:70000 | --to port",
         "bad address | --to 198.18.0.300:7 | not an IPv4",
-        "off subnet | --to 10.0.0.1:7 | no --gateway",
+        "off subnet | --to 198.19.0.1:7 | no --gateway",
         "zero connections | --to 198.18.0.2:7 --connections 0 | --connections must be",
         "unknown errno | --to 198.18.0.2:7 --expect-errno ENOPE | unknown errno",
         "too many failures | --to 198.18.0.2:7 --expect-errno ECONNREFUSED --expect-failures 2 | at most",
