@@ -503,9 +503,10 @@ class LbLabTest {
         int vip = ip(VIP);
         dev.fastpath.lb.Pool pa = a.vip(vip, 9010).pool();
         dev.fastpath.lb.Pool pb = b.vip(vip, 9010).pool();
-        assertMapped(42000, pa);
+        // Below Linux's ephemeral range (32768-60999): an earlier test's connection in TIME_WAIT cannot hold them.
+        assertMapped(22000, pa);
         reload(after, true);
-        assertMapped(43000, pb);
+        assertMapped(23000, pb);
         int moved = 0;
         int movedFromOthers = 0;
         int flows = 2000;
