@@ -13,6 +13,8 @@ final class FastOpenCache {
     private final byte[] length = new byte[SLOTS];
     private final long[] hi = new long[SLOTS];
     private final long[] lo = new long[SLOTS];
+    /** The server's MSS from its last SYN-ACK (Linux tfom->mss), 0 when unknown. */
+    private final short[] mss = new short[SLOTS];
     private final long seed;
 
     FastOpenCache(long seed) {
@@ -30,11 +32,34 @@ final class FastOpenCache {
     }
 
     void put(int address, int cookieLength, long cookieHi, long cookieLo) {
+        update(address, 0, cookieLength, cookieHi, cookieLo);
+    }
+
+    /**
+     * Kernel: tcp_fastopen_cache_set(): the MSS when known, the cookie when one came (an entry of another
+     * server in the slot is replaced).
+     */
+    void update(int address, int serverMss, int cookieLength, long cookieHi, long cookieLo) {
         int i = slot(address);
-        ip[i] = address;
-        length[i] = (byte) cookieLength;
-        hi[i] = cookieHi;
-        lo[i] = cookieLo;
+        if (ip[i] != address) {
+            ip[i] = address;
+            length[i] = 0;
+            mss[i] = 0;
+        }
+        if (serverMss > 0) {
+            mss[i] = (short) Math.min(serverMss, Short.MAX_VALUE);
+        }
+        if (cookieLength > 0) {
+            length[i] = (byte) cookieLength;
+            hi[i] = cookieHi;
+            lo[i] = cookieLo;
+        }
+    }
+
+    /** @return the MSS cached for this server, or 0 */
+    int mss(int address) {
+        int i = slot(address);
+        return ip[i] == address ? mss[i] : 0;
     }
 
     int length(int slot) {

@@ -42,6 +42,10 @@ final class SockStats {
     long lsndtimeNs;
     /** icsk_pmtu_cookie: the path MTU the MSS was last synced to (tcp_sync_mss()), 0 before. */
     int pmtuCookie;
+    /** Fast Open client bits (TcpFastOpen.SYN_*, the client-fail code) and the SYN's data until the SYN-ACK. */
+    byte fastOpen;
+    int synDataLen;
+    byte[] synData;
     /** chrono_type, chrono_start (ms) and chrono_stat[] (ms, one per type) of tcp_chrono_set(). */
     int chronoType;
     long chronoStartMs;
@@ -68,6 +72,8 @@ final class SockStats {
         rtoStampMs = -1;
         lsndtimeNs = 0;
         pmtuCookie = 0;
+        fastOpen = 0;
+        synDataLen = 0;
         chronoType = CHRONO_UNSPEC;
         chronoStartMs = 0;
         chronoBusyMs = 0;

@@ -162,7 +162,7 @@ public final class SocketOps {
         s.socketState = TcpState.SS_CONNECTING;
         e.hash(s);
         e.counters.inc(TcpStat.TcpActiveOpens);
-        if (s.fastOpenConnect && e.fastOpen.find(ip) >= 0) {
+        if (s.fastOpenConnect && TcpFastOpen.cookieCheck(e, s)) {
             s.deferConnect = true; // tcp_fastopen_defer_connect(): the SYN leaves with the first write
             return 0;
         }
@@ -200,10 +200,22 @@ public final class SocketOps {
         s.fastOpenConnect = true;
         int r = connect(id, ip, port, nowNs);
         if (r == 0 && s.deferConnect) {
-            tcpSendSynNow(s, nowNs);
-            return -Errno.EINPROGRESS;
+            return sendSynData(s, src, off, len, nowNs);
         }
         return r;
+    }
+
+    /**
+     * Kernel: tcp_sendmsg_fastopen() on a deferred connect: the SYN leaves with as much data as it takes
+     * (tcp_send_syn_data()). A non-blocking call returns that count, or −EINPROGRESS when the SYN took none.
+     * (A blocking one would then wait for the handshake and write the rest; here it returns the same as a
+     * non-blocking one.)
+     */
+    private int sendSynData(TcpSock s, byte[] src, int off, int len, long nowNs) {
+        s.deferConnect = false;
+        int copied = TcpFastOpen.tcpSendSynData(e, s, src, off, len, nowNs);
+        s.rtoTimer = e.timers.schedule(nowNs + s.rtoNs, TcpEngine.timer(TcpEngine.TIMER_RTO, s.id));
+        return copied > 0 ? copied : -Errno.EINPROGRESS;
     }
 
     /** Kernel: tcp_connect_init(): ISN (RFC 6528), MSS, window scale, RTO. */
@@ -262,8 +274,7 @@ public final class SocketOps {
             return -Errno.EFAULT;
         }
         if (s.deferConnect) {
-            tcpSendSynNow(s, nowNs); // TCP_FASTOPEN_CONNECT: the first write starts the handshake
-            return -Errno.EINPROGRESS;
+            return sendSynData(s, src, off, len, nowNs); // TCP_FASTOPEN_CONNECT: the first write sends the SYN
         }
         if (s.state != TcpState.ESTABLISHED && s.state != TcpState.CLOSE_WAIT) {
             // sk_stream_wait_connect(): a pending error first, then EPIPE unless the handshake is under way

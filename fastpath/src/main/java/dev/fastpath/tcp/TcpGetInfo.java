@@ -14,8 +14,7 @@ import java.util.Arrays;
  * <p>Fields left 0 because the engine has nothing behind them yet (docs/design.md lists them with reasons):
  * sacked/lost/retrans when no SACK scoreboard or loss marking exists, delivery_rate and its app_limited bit
  * (no rate sampler), dsack_dups and reord_seen (no D-SACK or reordering detection on the sender), the ECN and
- * AccECN fields (ECN is not negotiated), fastopen_client_fail, last_ack_sent and fackets (Linux never sets
- * them).
+ * AccECN fields (ECN is not negotiated), last_ack_sent and fackets (Linux never sets them).
  */
 final class TcpGetInfo {
     /** Linux TCP_INFINITE_SSTHRESH. */
@@ -62,11 +61,14 @@ final class TcpGetInfo {
             put(b, TcpInfo.SACKED, s.backlog);
             return;
         }
+        SockStats st = s.stats == null ? NONE : s.stats;
         put(b, TcpInfo.CA_STATE, caState(s));
         put(b, TcpInfo.RETRANSMITS, s.retransmits);
         put(b, TcpInfo.PROBES, Math.max(s.probesOut, s.keepaliveProbes));
         put(b, TcpInfo.BACKOFF, s.backoff);
-        int options = (s.tsOk ? TcpInfo.OPT_TIMESTAMPS : 0) | (s.sackOk ? TcpInfo.OPT_SACK : 0);
+        int options = (s.tsOk ? TcpInfo.OPT_TIMESTAMPS : 0) | (s.sackOk ? TcpInfo.OPT_SACK : 0)
+                | ((st.fastOpen & TcpFastOpen.SYN_DATA_ACKED) != 0 ? TcpInfo.OPT_SYN_DATA : 0);
+        put(b, TcpInfo.FLAGS7, TcpFastOpen.clientFail(st) << 1); // tcpi_fastopen_client_fail:2 after app_limited:1
         if (s.wscaleOk) {
             options |= TcpInfo.OPT_WSCALE;
             put(b, TcpInfo.WSCALE, (s.sndWscale & 0xF) | (s.rcvWscale & 0xF) << 4);
@@ -76,7 +78,6 @@ final class TcpGetInfo {
         put(b, TcpInfo.SND_MSS, s.mss);
         put(b, TcpInfo.UNACKED, s.sendQueue == null ? 0 : s.sendQueue.packetsOut());
         put(b, TcpInfo.SACKED, sackedOut(s));
-        SockStats st = s.stats == null ? NONE : s.stats;
         put(b, TcpInfo.LAST_DATA_SENT, ageMs(st.lsndtimeNs, nowNs));
         put(b, TcpInfo.LAST_ACK_RECV, ageMs(s.lastRcvNs, nowNs));
         put(b, TcpInfo.PMTU, st.pmtuCookie);

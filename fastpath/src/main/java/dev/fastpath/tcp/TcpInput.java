@@ -504,7 +504,7 @@ final class TcpInput {
     private void tcpRcvSynsentStateProcess(TcpSock s, TcpSegmentView f, long nowNs) {
         int flags = f.flags();
         boolean hasAck = (flags & TcpHeader.ACK) != 0;
-        if (hasAck && f.ack() != s.iss + 1) {
+        if (hasAck && (!Seq.after(f.ack(), s.iss) || Seq.after(f.ack(), s.sndNxt))) { // SYN (and SYN data)
             if ((flags & TcpHeader.RST) == 0) {
                 e.tcpV4SendReset(f);
             }
@@ -533,10 +533,6 @@ final class TcpInput {
         s.sndWl1 = f.seq();
         s.sndWl2 = f.ack();
         negotiate(s, f.options());
-        if (s.fastOpenConnect && f.options().fastOpenLength() >= 4) { // tcp_rcv_fastopen_synack()
-            e.fastOpen.put(s.remoteIp, f.options().fastOpenLength(), f.options().fastOpenHi(),
-                    f.options().fastOpenLo());
-        }
         s.sndWnd = f.window(); // RFC 7323 §2.2: the window of a SYN is never scaled
         s.initQueues();
         TcpWindow.tcpInitBufferSpace(e, s, nowNs);
@@ -551,7 +547,11 @@ final class TcpInput {
         e.tcpSetState(s, TcpState.ESTABLISHED);
         s.socketState = TcpState.SS_CONNECTED;
         TcpTimers.armKeepalive(e, s, nowNs);
-        TcpXmit.tcpSendAck(e, s, nowNs);
+        boolean resent = TcpFastOpen.tcpRcvFastopenSynack(e, s, f.options().mss(), f.options().fastOpenLength(),
+                f.options().fastOpenHi(), f.options().fastOpenLo(), nowNs);
+        if (!resent) {
+            TcpXmit.tcpSendAck(e, s, nowNs); // a retransmission of the SYN's data carries the ACK
+        }
         e.events.onConnected(s.id);
     }
 

@@ -47,7 +47,7 @@ import dev.fastpath.config.Knob;
  * @param pingpongThresh     net.ipv4.tcp_pingpong_thresh
  * @param reordering         net.ipv4.tcp_reordering: the duplicate-ACK threshold
  * @param slowStartAfterIdle net.ipv4.tcp_slow_start_after_idle
- * @param fastOpenClient     net.ipv4.tcp_fastopen bit 0: the client side is on
+ * @param fastOpen           net.ipv4.tcp_fastopen: the TFO_* bits (0x1 client on, 0x4 client without a cookie)
  * @param rfc1337            net.ipv4.tcp_rfc1337
  * @param congestionControl  net.ipv4.tcp_congestion_control: 0 Reno, 1 CUBIC
  * @param initCwnd           TCP_INIT_CWND, segments
@@ -70,7 +70,7 @@ public record TcpParams(int syncookies, int maxSynBacklog, int somaxconn, boolea
         long timewaitLenNs, long timeoutInitNs, long rtoMinNs, long rtoMaxNs, long delackMinNs, long delackMaxNs,
         int appWin,
         boolean moderateRcvbuf, boolean shrinkWindow, int pingpongThresh, int reordering,
-        boolean slowStartAfterIdle, boolean fastOpenClient, boolean rfc1337, int congestionControl, int initCwnd,
+        boolean slowStartAfterIdle, int fastOpen, boolean rfc1337, int congestionControl, int initCwnd,
         int mss, int maxConnections, int timerBudget, int wmemMax, long notsentLowat, int minTsoSegs,
         int tsoWinDivisor, int tsoRttLog, int pacingSsRatio, int pacingCaRatio) {
 
@@ -101,12 +101,21 @@ public record TcpParams(int syncookies, int maxSynBacklog, int somaxconn, boolea
                 c.get(Knob.TCP_DELACK_MIN) * MS, c.get(Knob.TCP_DELACK_MAX) * MS, c.intValue(Knob.TCP_APP_WIN),
                 c.enabled(Knob.TCP_MODERATE_RCVBUF), c.enabled(Knob.TCP_SHRINK_WINDOW),
                 c.intValue(Knob.TCP_PINGPONG_THRESH), c.intValue(Knob.TCP_REORDERING),
-                c.enabled(Knob.TCP_SLOW_START_AFTER_IDLE), (c.get(Knob.TCP_FASTOPEN) & 1) != 0,
+                c.enabled(Knob.TCP_SLOW_START_AFTER_IDLE), c.intValue(Knob.TCP_FASTOPEN),
                 c.enabled(Knob.TCP_RFC1337), c.intValue(Knob.TCP_CONGESTION_CONTROL), c.intValue(Knob.TCP_INIT_CWND),
                 c.intValue(Knob.TCP_MSS), c.intValue(Knob.STACK_MAX_CONNECTIONS),
                 c.intValue(Knob.STACK_TIMER_BUDGET), c.intValue(Knob.TCP_WMEM_MAX), c.get(Knob.TCP_NOTSENT_LOWAT),
                 c.intValue(Knob.TCP_MIN_TSO_SEGS), c.intValue(Knob.TCP_TSO_WIN_DIVISOR),
                 c.intValue(Knob.TCP_TSO_RTT_LOG), c.intValue(Knob.TCP_PACING_SS_RATIO),
                 c.intValue(Knob.TCP_PACING_CA_RATIO));
+    }
+
+    /**
+     * Whether the client side of Fast Open is on.
+     *
+     * @return net.ipv4.tcp_fastopen bit 0 (TFO_CLIENT_ENABLE)
+     */
+    public boolean fastOpenClient() {
+        return (fastOpen & 1) != 0;
     }
 }

@@ -81,6 +81,11 @@ final class TcpXmit {
 
     /** The SYN: H3. Options as Linux's tcp_syn_options(), window unscaled (RFC 7323 §2.2). */
     static void tcpTransmitSyn(TcpEngine e, TcpSock s, long nowNs) {
+        tcpTransmitSyn(e, s, null, 0, nowNs);
+    }
+
+    /** The SYN, with Fast Open data when {@code len} &gt; 0 (tcp_send_syn_data()). */
+    static void tcpTransmitSyn(TcpEngine e, TcpSock s, byte[] data, int len, long nowNs) {
         int bits = TcpOutput.OPT_MSS;
         if (e.params.windowScaling()) {
             bits |= TcpOutput.OPT_WSCALE;
@@ -91,7 +96,7 @@ final class TcpXmit {
         if (e.params.timestamps()) {
             bits |= TcpOutput.OPT_TS;
         }
-        if (s.fastOpenConnect && e.params.fastOpenClient()) {
+        if (TcpFastOpen.synOption(e, s)) {
             // RFC 7413 §4.1: the cached cookie, or a request for one (Linux tcp_fastopen_cookie_check)
             int slot = e.fastOpen.find(s.remoteIp);
             bits |= TcpOutput.OPT_FASTOPEN;
@@ -102,8 +107,8 @@ final class TcpXmit {
         e.out.tuple(s.localIp, s.remoteIp, s.localPort, s.remotePort)
                 .header(s.iss, 0, TcpHeader.SYN, TcpWindow.synWindow(s.advertisedWnd))
                 .options(bits, s.mssClamp, s.rcvWscale, e.tsVal(s, nowNs), 0)
-                .send(null, 0, 0);
-        s.stats.onTransmit(0, s.retransmits > 0, nowNs);
+                .send(data, 0, len);
+        s.stats.onTransmit(len, s.retransmits > 0, nowNs);
     }
 
     /** Simultaneous open: our SYN again, now acknowledging the peer's (Linux tcp_send_synack()). */

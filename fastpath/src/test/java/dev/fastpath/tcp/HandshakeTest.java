@@ -249,9 +249,10 @@ class HandshakeTest {
                     dev.fastpath.uapi.SocketConstants.TCP_FASTOPEN_CONNECT, 1, t.now());
             assertEquals(0, t.api.connect(d, EngineFixture.PEER_IP, 80, t.now()), "deferred: a cookie is cached");
             t.recvNothing();
-            assertEquals(-Errno.EINPROGRESS, t.api.send(d, new byte[] {1}, 0, 1, t.now()));
+            assertEquals(1, t.api.send(d, new byte[] {1}, 0, 1, t.now()), "the byte rides in the SYN");
             TcpSegment syn2 = t.recvFlags(SYN);
             assertTrue(syn2.options().contains(cookie), syn2.toString());
+            assertEquals(1, syn2.payload().length, syn2.toString());
         }
 
         @Test
