@@ -84,8 +84,13 @@ public enum Knob {
     TCP_SLOW_START_AFTER_IDLE("tcp.slow_start_after_idle", "net.ipv4.tcp_slow_start_after_idle", 1, 0, 1,
             "1: after an idle period longer than the RTO, start again from the initial window (RFC 5681 §4.1)"),
     TCP_FASTOPEN("tcp.fastopen", "net.ipv4.tcp_fastopen", 1, 0, 0xFFFFF,
-            "bit 0: Fast Open as a client (cookie requests, cached cookies, TCP_FASTOPEN_CONNECT); the server "
-                    + "side and data in the SYN are not implemented"),
+            "bit 0 (0x1): Fast Open as a client (cookie requests, data in the SYN with a cached cookie, "
+                    + "MSG_FASTOPEN, TCP_FASTOPEN_CONNECT); bit 2 (0x4): data in the SYN without a cookie; the "
+                    + "server side is not implemented"),
+    TCP_FASTOPEN_BLACKHOLE_TIMEOUT("tcp.fastopen_blackhole_timeout_sec",
+            "net.ipv4.tcp_fastopen_blackhole_timeout_sec", 0, 0, Integer.MAX_VALUE,
+            "seconds active Fast Open pauses after a middlebox seems to drop it (doubling per repeat, at most "
+                    + "64x); 0 never pauses"),
     TCP_NOTSENT_LOWAT("tcp.notsent_lowat", "net.ipv4.tcp_notsent_lowat", 0xFFFF_FFFFL, 0, 0xFFFF_FFFFL,
             "unsent bytes past which a socket is not writeable (poll: half of it); TCP_NOTSENT_LOWAT overrides"),
     TCP_MIN_TSO_SEGS("tcp.min_tso_segs", "net.ipv4.tcp_min_tso_segs", 2, 1, 255,

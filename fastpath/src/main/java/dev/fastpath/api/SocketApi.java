@@ -161,6 +161,11 @@ public final class SocketApi {
 
     /** sendto(fd, buf, MSG_FASTOPEN, ip:port): connect and write in one call (TCP Fast Open client). */
     public int sendFastOpen(int fd, byte[] src, int off, int len, int ip, int port, long nowNs) {
+        return sendFastOpen(fd, src, off, len, 0, ip, port, nowNs);
+    }
+
+    /** sendto(fd, buf, MSG_FASTOPEN | flags, ip:port); MSG_DONTWAIT makes a blocking socket's call non-blocking. */
+    public int sendFastOpen(int fd, byte[] src, int off, int len, int flags, int ip, int port, long nowNs) {
         int id = socketId(fd);
         if (id < 0) {
             return -Errno.EBADF;
@@ -168,7 +173,7 @@ public final class SocketApi {
         if (src != null && (off < 0 || len < 0 || off + len > src.length)) {
             return -Errno.EFAULT;
         }
-        return ops.sendFastOpen(id, src, off, len, ip, port, nowNs);
+        return ops.sendFastOpen(id, src, off, len, flags, ip, port, nowNs);
     }
 
     /** shutdown(fd, SHUT_RD | SHUT_WR | SHUT_RDWR). */

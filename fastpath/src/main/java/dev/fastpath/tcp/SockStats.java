@@ -43,7 +43,7 @@ final class SockStats {
     /** icsk_pmtu_cookie: the path MTU the MSS was last synced to (tcp_sync_mss()), 0 before. */
     int pmtuCookie;
     /** Fast Open client bits (TcpFastOpen.SYN_*, the client-fail code) and the SYN's data until the SYN-ACK. */
-    byte fastOpen;
+    int fastOpen;
     int synDataLen;
     byte[] synData;
     /** chrono_type, chrono_start (ms) and chrono_stat[] (ms, one per type) of tcp_chrono_set(). */

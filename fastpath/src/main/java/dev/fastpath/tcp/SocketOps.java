@@ -162,7 +162,7 @@ public final class SocketOps {
         s.socketState = TcpState.SS_CONNECTING;
         e.hash(s);
         e.counters.inc(TcpStat.TcpActiveOpens);
-        if (s.fastOpenConnect && TcpFastOpen.cookieCheck(e, s)) {
+        if (s.fastOpenConnect && TcpFastOpen.cookieCheck(e, s, nowNs)) {
             s.deferConnect = true; // tcp_fastopen_defer_connect(): the SYN leaves with the first write
             return 0;
         }
@@ -184,6 +184,17 @@ public final class SocketOps {
      * @return −EINPROGRESS once the SYN is out, or −errno
      */
     public int sendFastOpen(int id, byte[] src, int off, int len, int ip, int port, long nowNs) {
+        return sendFastOpen(id, src, off, len, 0, ip, port, nowNs);
+    }
+
+    /**
+     * sendto(MSG_FASTOPEN | flags). A blocking call (no O_NONBLOCK, no MSG_DONTWAIT) is a writer waiting for the
+     * handshake (inet_wait_for_connect() counts it in sk_write_pending): the SYN-ACK then saves its ACK for the
+     * data the writer sends next.
+     *
+     * @return bytes the SYN took, −EINPROGRESS once the SYN is out without data, or −errno
+     */
+    public int sendFastOpen(int id, byte[] src, int off, int len, int flags, int ip, int port, long nowNs) {
         TcpSock s = e.userSock(id);
         if (s == null) {
             return -Errno.EBADF;
@@ -195,24 +206,31 @@ public final class SocketOps {
             return -Errno.EOPNOTSUPP;
         }
         if (s.state != TcpState.CLOSE) {
-            return send(id, src, off, len, nowNs);
+            return send(id, src, off, len, flags & ~SocketConstants.MSG_FASTOPEN, nowNs);
         }
         s.fastOpenConnect = true;
         int r = connect(id, ip, port, nowNs);
         if (r == 0 && s.deferConnect) {
-            return sendSynData(s, src, off, len, nowNs);
+            return sendSynData(s, src, off, len, flags, nowNs);
+        }
+        if (r == -Errno.EINPROGRESS) {
+            s.writePending = blocking(s, flags);
         }
         return r;
     }
 
+    private static boolean blocking(TcpSock s, int flags) {
+        return !s.nonBlocking && (flags & SocketConstants.MSG_DONTWAIT) == 0;
+    }
+
     /**
      * Kernel: tcp_sendmsg_fastopen() on a deferred connect: the SYN leaves with as much data as it takes
-     * (tcp_send_syn_data()). A non-blocking call returns that count, or −EINPROGRESS when the SYN took none.
-     * (A blocking one would then wait for the handshake and write the rest; here it returns the same as a
-     * non-blocking one.)
+     * (tcp_send_syn_data()). The call returns that count, or −EINPROGRESS when the SYN took none; a blocking
+     * caller then waits for the handshake (sk_stream_wait_connect(): sk_write_pending) and writes the rest.
      */
-    private int sendSynData(TcpSock s, byte[] src, int off, int len, long nowNs) {
+    private int sendSynData(TcpSock s, byte[] src, int off, int len, int flags, long nowNs) {
         s.deferConnect = false;
+        s.writePending = blocking(s, flags);
         int copied = TcpFastOpen.tcpSendSynData(e, s, src, off, len, nowNs);
         s.rtoTimer = e.timers.schedule(nowNs + s.rtoNs, TcpEngine.timer(TcpEngine.TIMER_RTO, s.id));
         return copied > 0 ? copied : -Errno.EINPROGRESS;
@@ -274,7 +292,8 @@ public final class SocketOps {
             return -Errno.EFAULT;
         }
         if (s.deferConnect) {
-            return sendSynData(s, src, off, len, nowNs); // TCP_FASTOPEN_CONNECT: the first write sends the SYN
+            // TCP_FASTOPEN_CONNECT: the first write sends the SYN
+            return sendSynData(s, src, off, len, flags, nowNs);
         }
         if (s.state != TcpState.ESTABLISHED && s.state != TcpState.CLOSE_WAIT) {
             // sk_stream_wait_connect(): a pending error first, then EPIPE unless the handshake is under way

@@ -198,6 +198,17 @@ final class TcpAck {
         s.delackTimer = e.timers.schedule(timeout, TcpEngine.timer(TcpEngine.TIMER_DELACK, s.id));
     }
 
+    /**
+     * inet_csk_schedule_ack() with the delayed-ACK timer set for {@code whenNs}, as tcp_rcv_synsent_state_process()
+     * does when a writer is about to send (sk_write_pending).
+     */
+    static void scheduleAck(TcpEngine e, TcpSock s, long whenNs) {
+        s.ackPending |= ACK_SCHED | ACK_TIMER;
+        s.rx.delackTimeoutNs = whenNs;
+        e.timers.cancel(s.delackTimer);
+        s.delackTimer = e.timers.schedule(whenNs, TcpEngine.timer(TcpEngine.TIMER_DELACK, s.id));
+    }
+
     /** usecs_to_jiffies() rounds up. */
     private static long ceilMs(long ns) {
         return (ns + TcpEngine.MS - 1) / TcpEngine.MS * TcpEngine.MS;

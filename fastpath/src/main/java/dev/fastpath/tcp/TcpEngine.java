@@ -337,7 +337,13 @@ public final class TcpEngine implements TimerHandler {
         s.probeTimer = TimerWheel.NONE;
     }
 
+    /** Forgets every server's cached Fast Open cookie and MSS. Kernel: tcp_metrics.c tcp_metrics_flush_all(). */
+    public void tcpMetricsFlush() {
+        fastOpen.flush();
+    }
+
     private void free(TcpSock s) {
+        TcpFastOpen.activeDisableOfoCheck(this, s, clockNs); // tcp_v4_destroy_sock()
         if (s.localPort != 0 && listeners[s.localPort] == s) {
             listeners[s.localPort] = null;
         }

@@ -25,7 +25,15 @@ final class TcpFastOpen {
     static final int SYN_FASTOPEN = 1;
     static final int SYN_DATA = 2;
     static final int SYN_DATA_ACKED = 4;
-    private static final int FAIL_SHIFT = 3;
+    /** The SYN's option was the experimental form (syn_fastopen_exp). */
+    static final int SYN_FASTOPEN_EXP = 8;
+    /** Fast Open was allowed again after a blackhole pause: a success resets the pause (syn_fastopen_ch). */
+    static final int SYN_FASTOPEN_CH = 16;
+    /** The SYN carries no Fast Open option at all: Fast Open is paused (cookie.len = -1). */
+    static final int SYN_NO_OPTION = 32;
+    private static final int FAIL_SHIFT = 8;
+    /** The longest pause is 2^6 blackhole timeouts. */
+    private static final int MAX_DISABLE_SHIFT = 6;
     /** MAX_TCP_OPTION_SPACE. */
     private static final int MAX_TCP_OPTION_SPACE = 40;
     /** TFO_CLIENT_ENABLE and TFO_CLIENT_NO_COOKIE bits of net.ipv4.tcp_fastopen. */
@@ -40,14 +48,18 @@ final class TcpFastOpen {
     }
 
     private static void setClientFail(TcpSock s, int fail) {
-        s.stats.fastOpen = (byte) ((s.stats.fastOpen & ((1 << FAIL_SHIFT) - 1)) | fail << FAIL_SHIFT);
+        s.stats.fastOpen = (s.stats.fastOpen & ((1 << FAIL_SHIFT) - 1)) | fail << FAIL_SHIFT;
     }
 
     /**
      * Kernel: tcp_fastopen_cookie_check(): whether the SYN may carry data — a cookie is cached for the server, or
      * none is needed.
      */
-    static boolean cookieCheck(TcpEngine e, TcpSock s) {
+    static boolean cookieCheck(TcpEngine e, TcpSock s, long nowNs) {
+        if (activeShouldDisable(e, s, nowNs)) {
+            s.stats.fastOpen |= SYN_NO_OPTION; // a plain SYN, no cookie request either
+            return false;
+        }
         if ((e.params.fastOpen() & TFO_CLIENT_NO_COOKIE) != 0 || e.fastOpen.find(s.remoteIp) >= 0) {
             return true;
         }
@@ -90,10 +102,19 @@ final class TcpFastOpen {
      * @return true when data was retransmitted (it carries the ACK: no separate one is due)
      */
     static boolean tcpRcvFastopenSynack(TcpEngine e, TcpSock s, int peerMss, int cookieLength, long cookieHi,
-            long cookieLo, long nowNs) {
-        if ((s.stats.fastOpen & SYN_FASTOPEN) != 0) {
-            // tcp_fastopen_cache_set(): the MSS always, the cookie when the server gave one we asked for
-            e.fastOpen.update(s.remoteIp, peerMss, cookieLength >= 4 ? cookieLength : 0, cookieHi, cookieLo);
+            long cookieLo, boolean cookieExp, long nowNs) {
+        int flags = s.stats.fastOpen;
+        if ((flags & (SYN_FASTOPEN | SYN_DATA)) != 0) {
+            int cookie = cookieLength;
+            int tryExp = 0;
+            if ((flags & SYN_FASTOPEN) == 0) {
+                cookie = -1; // an unsolicited cookie is ignored
+            } else if (s.stats.totalRetrans == 0 && cookie < 0 && (flags & SYN_DATA) == 0) {
+                // asked for a cookie and got none: ask in the experimental form next time or, when this was
+                // that form, go back to RFC 7413's for good
+                tryExp = (flags & SYN_FASTOPEN_EXP) != 0 ? 2 : 1;
+            }
+            e.fastOpen.update(s.remoteIp, peerMss, Math.max(cookie, 0), cookieHi, cookieLo, cookieExp, tryExp);
         }
         int len = s.stats.synDataLen;
         s.stats.synDataLen = 0;
@@ -105,6 +126,7 @@ final class TcpFastOpen {
         int rest = len - acked;
         if (rest <= 0) {
             s.stats.fastOpen |= SYN_DATA_ACKED; // syn_data_acked: this connection is a Fast Open one
+            e.counters.inc(TcpStat.TcpExtTCPFastOpenActive);
             s.stats.tcpChronoStop(SockStats.CHRONO_BUSY, true, nowNs); // tcp_clean_rtx_queue(): all acked
             return false;
         }
@@ -118,6 +140,7 @@ final class TcpFastOpen {
         q.transmitHead(rest, Math.max(s.mss, 1), nowNs);
         s.sndMax = s.sndNxt;
         setClientFail(s, s.stats.totalRetrans > 0 ? TFO_SYN_RETRANSMITTED : TFO_DATA_NOT_ACKED);
+        e.counters.inc(TcpStat.TcpExtTCPFastOpenActiveFail);
         s.rttPending = false; // Karn
         for (int seq = s.sndUna; Seq.before(seq, s.sndNxt); seq += TcpXmit.tcpCurrentMss(e, s)) {
             TcpResend.retransmitFrom(e, s, seq, nowNs);
@@ -133,10 +156,86 @@ final class TcpFastOpen {
     static boolean synOption(TcpEngine e, TcpSock s) {
         int sysctl = e.params.fastOpen();
         if (!s.fastOpenConnect || (sysctl & TFO_CLIENT_ENABLE) == 0 || (sysctl & TFO_CLIENT_NO_COOKIE) != 0
-                || s.retransmits > 0) {
+                || s.retransmits > 0 || (s.stats.fastOpen & SYN_NO_OPTION) != 0) {
             return false;
         }
         s.stats.fastOpen |= SYN_FASTOPEN;
         return true;
+    }
+
+    // ---- middleboxes that drop Fast Open: active Fast Open pauses (tcp_fastopen.c) ----
+
+    /**
+     * Kernel: tcp_fastopen_active_disable(). Fast Open looks blackholed on this path: pause it for every server,
+     * for net.ipv4.tcp_fastopen_blackhole_timeout_sec (0: never), doubled per repeat.
+     */
+    static void activeDisable(TcpEngine e, long nowNs) {
+        if (e.params.fastOpenBlackholeTimeoutNs() == 0) {
+            return;
+        }
+        e.fastOpen.disableStampNs = nowNs;
+        e.fastOpen.disableTimes++;
+        e.counters.inc(TcpStat.TcpExtTCPFastOpenBlackhole);
+    }
+
+    /**
+     * Kernel: tcp_fastopen_active_should_disable(): whether the pause still runs (timeout × 2^(times − 1), at most
+     * 2^6). Past it, the socket is marked so that its success ends the pauses.
+     */
+    static boolean activeShouldDisable(TcpEngine e, TcpSock s, long nowNs) {
+        long timeout = e.params.fastOpenBlackholeTimeoutNs();
+        int times = e.fastOpen.disableTimes;
+        if (timeout == 0 || times == 0) {
+            return false;
+        }
+        long until = e.fastOpen.disableStampNs + (timeout << Math.min(times - 1, MAX_DISABLE_SHIFT));
+        if (nowNs - until < 0) {
+            return true;
+        }
+        s.stats.fastOpen |= SYN_FASTOPEN_CH;
+        return false;
+    }
+
+    /**
+     * Kernel: tcp_fastopen_active_disable_ofo_check(), as the socket goes: a Fast Open connection that got a FIN
+     * out of order and never any data was likely cut by a middlebox; one that did get data after a pause ended
+     * the pauses.
+     */
+    static void activeDisableOfoCheck(TcpEngine e, TcpSock s, long nowNs) {
+        if (s.stats == null || (s.stats.fastOpen & SYN_FASTOPEN) == 0) {
+            return;
+        }
+        if (s.stats.dataSegsIn == 0) {
+            if (s.rx != null && s.rx.finPending) {
+                activeDisable(e, nowNs);
+            }
+        } else if ((s.stats.fastOpen & SYN_FASTOPEN_CH) != 0) {
+            e.fastOpen.disableTimes = 0;
+        }
+    }
+
+    /**
+     * Kernel: tcp_fastopen_active_detect_blackhole(), from tcp_write_timeout(): a Fast Open connection at its
+     * third timeout in a row (or giving up sooner) pauses Fast Open.
+     *
+     * @param timeouts the timeouts before this one (icsk_retransmits)
+     */
+    static void activeDetectBlackhole(TcpEngine e, TcpSock s, int timeouts, boolean expired, long nowNs) {
+        if (s.stats != null && (s.stats.fastOpen & (SYN_FASTOPEN | SYN_DATA | SYN_DATA_ACKED)) != 0
+                && (timeouts == 2 || timeouts < 2 && expired)) {
+            activeDisable(e, nowNs);
+            e.counters.inc(TcpStat.TcpExtTCPFastOpenActiveFail);
+        }
+    }
+
+    /**
+     * Kernel: tcp_validate_incoming(): an in-window RST not at rcv_nxt on an established Fast Open connection
+     * that has received no data yet pauses Fast Open.
+     */
+    static void outOfOrderRst(TcpEngine e, TcpSock s, long nowNs) {
+        if (s.stats != null && (s.stats.fastOpen & SYN_FASTOPEN) != 0 && s.stats.dataSegsIn == 0
+                && s.state == TcpState.ESTABLISHED) {
+            activeDisable(e, nowNs);
+        }
     }
 }

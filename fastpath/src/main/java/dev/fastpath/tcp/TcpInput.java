@@ -276,6 +276,7 @@ final class TcpInput {
             if (f.seq() == s.rcvNxt) {
                 tcpReset(s);
             } else {
+                TcpFastOpen.outOfOrderRst(e, s, nowNs);
                 tcpSendChallengeAck(s, nowNs);
             }
             return false;
@@ -548,9 +549,16 @@ final class TcpInput {
         s.socketState = TcpState.SS_CONNECTED;
         TcpTimers.armKeepalive(e, s, nowNs);
         boolean resent = TcpFastOpen.tcpRcvFastopenSynack(e, s, f.options().mss(), f.options().fastOpenLength(),
-                f.options().fastOpenHi(), f.options().fastOpenLo(), nowNs);
-        if (!resent) {
-            TcpXmit.tcpSendAck(e, s, nowNs); // a retransmission of the SYN's data carries the ACK
+                f.options().fastOpenHi(), f.options().fastOpenLo(), f.options().fastOpenExp(), nowNs);
+        if (resent) {
+            s.writePending = false; // a retransmission of the SYN's data carries the ACK
+        } else if (s.writePending) {
+            // A writer waits for this: its data carries the ACK, or TCP_DELACK_MAX sends it.
+            s.writePending = false;
+            TcpAck.tcpEnterQuickackMode(e, s, TcpAck.MAX_QUICKACKS);
+            TcpAck.scheduleAck(e, s, nowNs + e.params.delackMaxNs());
+        } else {
+            TcpXmit.tcpSendAck(e, s, nowNs);
         }
         e.events.onConnected(s.id);
     }

@@ -25,6 +25,7 @@ final class TcpOutput {
     int fastOpenLength;
     long fastOpenHi;
     long fastOpenLo;
+    boolean fastOpenExp;
     final int[] sackStarts = new int[4];
     final int[] sackEnds = new int[4];
     int sackCount;
@@ -156,7 +157,7 @@ final class TcpOutput {
                 options.nop().windowScale(wscale);
             }
             if ((bits & OPT_FASTOPEN) != 0) {
-                options.fastOpen(fastOpenLength, fastOpenHi, fastOpenLo);
+                options.fastOpen(fastOpenLength, fastOpenHi, fastOpenLo, fastOpenExp);
             }
         } else if ((bits & OPT_TS) != 0) {
             options.nop().nop().timestamps(tsVal, tsEcr);

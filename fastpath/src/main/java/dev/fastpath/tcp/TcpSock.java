@@ -168,6 +168,8 @@ final class TcpSock {
     /** TCP_FASTOPEN_CONNECT; deferConnect: connect() returned 0 and the SYN waits for the first write. */
     boolean fastOpenConnect;
     boolean deferConnect;
+    /** sk_write_pending: a blocking writer waits for the handshake; the SYN-ACK's ACK waits for its data. */
+    boolean writePending;
     /** TCP_INQ: reads report how much stays queued (TCP_CM_INQ, {@link SocketOps#inq}). */
     boolean inqHint;
     /** TCP_SYNCNT; 0 means tcp_syn_retries. */
@@ -234,6 +236,7 @@ final class TcpSock {
         windowClamp = 0;
         advMss = 1460;
         copiedSeq = 0;
+        writePending = false;
         rcvBufLocked = false;
         if (rx != null) {
             rx.clear();

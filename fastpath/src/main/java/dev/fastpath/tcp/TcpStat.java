@@ -18,7 +18,7 @@ public enum TcpStat {
     TcpExtTCPSynRetrans, TcpExtTCPKeepAlive, TcpExtTCPWinProbe, TcpExtTCPRcvQDrop, TcpExtTCPOFODrop,
     TcpExtPAWSEstab, TcpExtTCPOFOQueue, TcpExtTCPDSACKOldSent, TcpExtTCPSACKRecovery, TcpExtTCPRenoRecovery,
     TcpExtTCPFastRetrans, TcpExtTCPLostRetransmit, TcpExtTCPDSACKRecv, TcpExtTCPSackRecoveryFail,
-    TcpExtOutOfWindowIcmps,
+    TcpExtOutOfWindowIcmps, TcpExtTCPFastOpenActive, TcpExtTCPFastOpenActiveFail, TcpExtTCPFastOpenBlackhole,
     TcpExtTCPZeroWindowDrop, TcpExtBeyondWindow, TcpExtTCPOFOMerge, TcpExtDelayedACKLost, TcpExtTCPDSACKOfoSent,
     TcpExtPruneCalled, TcpExtRcvPruned, TcpExtOfoPruned, TcpExtTCPWantZeroWindowAdv, TcpExtTCPToZeroWindowAdv,
     TcpExtTCPFromZeroWindowAdv,

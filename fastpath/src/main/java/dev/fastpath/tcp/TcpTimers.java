@@ -34,6 +34,8 @@ final class TcpTimers {
         }
         e.counters.inc(TcpStat.TcpExtTCPTimeouts);
         if (s.state == TcpState.SYN_SENT || s.state == TcpState.SYN_RECV) {
+            boolean expired = s.retransmits >= (s.synRetries > 0 ? s.synRetries : e.params.synRetries());
+            TcpFastOpen.activeDetectBlackhole(e, s, s.retransmits, expired, nowNs);
             if (++s.retransmits > (s.synRetries > 0 ? s.synRetries : e.params.synRetries())) {
                 e.counters.inc(TcpStat.TcpAttemptFails);
                 e.tcpDone(s, Errno.ETIMEDOUT);
@@ -57,7 +59,9 @@ final class TcpTimers {
         if (s.retransStartNs == 0) {
             s.retransStartNs = nowNs - s.rtoNs; // when the lost segment was sent (the timer ran one RTO)
         }
-        if (tcpWriteTimeout(e, s, ++s.retransmits, nowNs)) {
+        boolean expired = tcpWriteTimeout(e, s, s.retransmits + 1, nowNs);
+        TcpFastOpen.activeDetectBlackhole(e, s, s.retransmits++, expired, nowNs);
+        if (expired) {
             e.counters.inc(TcpStat.TcpExtTCPAbortOnTimeout);
             e.tcpDone(s, Errno.ETIMEDOUT);
             return;

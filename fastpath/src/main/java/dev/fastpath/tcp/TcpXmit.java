@@ -103,6 +103,10 @@ final class TcpXmit {
             e.out.fastOpenLength = slot < 0 ? 0 : e.fastOpen.length(slot);
             e.out.fastOpenHi = slot < 0 ? 0 : e.fastOpen.hi(slot);
             e.out.fastOpenLo = slot < 0 ? 0 : e.fastOpen.lo(slot);
+            e.out.fastOpenExp = e.fastOpen.exp(s.remoteIp);
+            if (e.out.fastOpenExp) {
+                s.stats.fastOpen |= TcpFastOpen.SYN_FASTOPEN_EXP;
+            }
         }
         e.out.tuple(s.localIp, s.remoteIp, s.localPort, s.remotePort)
                 .header(s.iss, 0, TcpHeader.SYN, TcpWindow.synWindow(s.advertisedWnd))

@@ -105,16 +105,34 @@ public final class TcpOptionWriter {
      * @return this
      */
     public TcpOptionWriter fastOpen(int cookieLength, long hi, long lo) {
+        return fastOpen(cookieLength, hi, lo, false);
+    }
+
+    /**
+     * A TCP Fast Open option, in RFC 7413's form (kind 34) or the experimental one Linux also speaks (kind 254,
+     * ExID 0xF989, RFC 6994); an option length of 2 mod 4 is padded with two NOPs (tcp_options_write()).
+     *
+     * @param cookieLength 0, or 4..16
+     * @param hi           the cookie's bytes 0..7, big-endian
+     * @param lo           its bytes 8..15
+     * @param exp          the experimental form
+     * @return this
+     */
+    public TcpOptionWriter fastOpen(int cookieLength, long hi, long lo, boolean exp) {
         long at = start + length;
-        Net.u8(segment, at, TcpOptions.KIND_FASTOPEN);
-        Net.u8(segment, at + 1, 2 + cookieLength);
+        int base = exp ? 4 : 2;
+        Net.u8(segment, at, exp ? TcpOptions.KIND_EXP : TcpOptions.KIND_FASTOPEN);
+        Net.u8(segment, at + 1, base + cookieLength);
+        if (exp) {
+            Net.u16(segment, at + 2, TcpOptions.FASTOPEN_MAGIC);
+        }
         for (int k = 0; k < cookieLength; k++) {
             long word = k < 8 ? hi : lo;
-            Net.u8(segment, at + 2 + k, (int) (word >>> (56 - 8 * (k & 7))) & 0xFF);
+            Net.u8(segment, at + base + k, (int) (word >>> (56 - 8 * (k & 7))) & 0xFF);
         }
-        length += 2 + cookieLength;
-        if ((cookieLength & 3) == 0) {
-            nop().nop(); // tcp_options_write(): a length of 2 mod 4 is padded to the word
+        length += base + cookieLength;
+        if (((base + cookieLength) & 3) == 2) {
+            nop().nop();
         }
         return this;
     }

@@ -14,6 +14,8 @@ import java.lang.foreign.MemorySegment;
  *  4      2     SACK permitted                  2018
  *  5    2+8n    SACK blocks (n = 1..4)          2018
  *  8     10     Timestamps (TSval, TSecr)       7323
+ * 34    2+n     Fast Open cookie (n = 0, 4..16) 7413
+ * 254   4+n     Fast Open, experimental form    6994 (ExID 0xF989)
  * </pre>
  *
  * Unknown kinds are skipped by their length. A known kind with the wrong length is ignored, as
@@ -32,6 +34,10 @@ public final class TcpOptions {
     public static final int KIND_TIMESTAMPS = 8;
     /** RFC 7413 TCP Fast Open cookie (length 2 for a cookie request, 6..18 with a cookie). */
     public static final int KIND_FASTOPEN = 34;
+    /** RFC 6994 shared experimental option; Fast Open's pre-RFC form uses it with ExID 0xF989. */
+    public static final int KIND_EXP = 254;
+    /** The Fast Open ExID in an experimental option (Linux TCPOPT_FASTOPEN_MAGIC). */
+    public static final int FASTOPEN_MAGIC = 0xF989;
 
     public static final int LENGTH_MSS = 4;
     public static final int LENGTH_WINDOW_SCALE = 3;
@@ -52,6 +58,7 @@ public final class TcpOptions {
     private int fastOpenLength;
     private long fastOpenHi;
     private long fastOpenLo;
+    private boolean fastOpenExp;
 
     /** Creates an empty holder. */
     public TcpOptions() {
@@ -70,6 +77,7 @@ public final class TcpOptions {
         fastOpenLength = -1;
         fastOpenHi = 0;
         fastOpenLo = 0;
+        fastOpenExp = false;
     }
 
     /**
@@ -141,22 +149,40 @@ public final class TcpOptions {
                     sackBlockCount = n;
                 }
             }
-            case KIND_FASTOPEN -> {
-                int n = length - 2;
-                if (n == 0 || n >= 4 && n <= 16 && n % 2 == 0) { // RFC 7413 §4.1.1: 4..16 bytes, even
-                    fastOpenLength = n;
-                    for (int k = 0; k < n; k++) {
-                        long v = Net.u8(b, at + 2 + k);
-                        if (k < 8) {
-                            fastOpenHi |= v << (56 - 8 * k);
-                        } else {
-                            fastOpenLo |= v << (56 - 8 * (k - 8));
-                        }
-                    }
+            case KIND_FASTOPEN -> fastOpen(b, at + 2, length - 2, false);
+            case KIND_EXP -> {
+                if (length >= 4 && Net.u16(b, at + 2) == FASTOPEN_MAGIC) {
+                    fastOpen(b, at + 4, length - 4, true);
                 }
             }
             default -> {
                 // Unknown kinds are skipped by their length (RFC 9293 §3.2).
+            }
+        }
+    }
+
+    /**
+     * Linux tcp_parse_fastopen_option(): an odd length is ignored; 0 is a cookie request, 4..16 a cookie, any
+     * other even length makes the option invalid (−1). The last Fast Open option of a segment wins.
+     */
+    private void fastOpen(MemorySegment b, long at, int n, boolean exp) {
+        if ((n & 1) != 0) {
+            return;
+        }
+        fastOpenHi = 0;
+        fastOpenLo = 0;
+        fastOpenExp = exp;
+        if (n != 0 && (n < 4 || n > 16)) {
+            fastOpenLength = -1;
+            return;
+        }
+        fastOpenLength = n;
+        for (int k = 0; k < n; k++) {
+            long v = Net.u8(b, at + k);
+            if (k < 8) {
+                fastOpenHi |= v << (56 - 8 * k);
+            } else {
+                fastOpenLo |= v << (56 - 8 * (k - 8));
             }
         }
     }
@@ -194,6 +220,11 @@ public final class TcpOptions {
     /** @return the Fast Open cookie's length: −1 absent, 0 a cookie request, else 4..16 bytes */
     public int fastOpenLength() {
         return fastOpenLength;
+    }
+
+    /** @return whether the Fast Open option was the experimental form (kind 254, ExID 0xF989) */
+    public boolean fastOpenExp() {
+        return fastOpenExp;
     }
 
     /** @return the cookie's first 8 bytes, big-endian (zero-padded) */

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fastpath.uapi.Errno;
 import dev.fastpath.uapi.TcpInfo;
 import dev.fastpath.config.Config;
+import dev.fastpath.wire.TcpHeader;
 import dev.fastpath.wire.TcpOption;
 import dev.fastpath.wire.TcpOptions;
 import dev.fastpath.wire.TcpSegment;
@@ -26,6 +27,16 @@ class FastOpenClientTest {
     private static final TcpOption REQUEST = new TcpOption.Unknown(TcpOptions.KIND_FASTOPEN, new byte[0]);
     private static final TcpOption COOKIE = new TcpOption.Unknown(TcpOptions.KIND_FASTOPEN,
             new byte[] {(byte) 0xab, (byte) 0xcd, 0x12, 0x34});
+
+    private static final TcpOption EXP_REQUEST = new TcpOption.Unknown(TcpOptions.KIND_EXP,
+            new byte[] {(byte) 0xF9, (byte) 0x89});
+    private static final TcpOption EXP_COOKIE = new TcpOption.Unknown(TcpOptions.KIND_EXP,
+            new byte[] {(byte) 0xF9, (byte) 0x89, 0x12, 0x34, (byte) 0xab, (byte) 0xcd});
+
+    private static boolean hasFastOpen(TcpSegment seg) {
+        return seg.options().stream().anyMatch(o -> o instanceof TcpOption.Unknown u
+                && (u.kind() == TcpOptions.KIND_FASTOPEN || u.kind() == TcpOptions.KIND_EXP));
+    }
 
     private static int nonBlocking(EngineFixture t) {
         int c = t.api.socket();
@@ -161,5 +172,141 @@ class FastOpenClientTest {
         assertEquals(1000, syn.payload().length);
         assertFalse(syn.options().stream().anyMatch(o -> o instanceof TcpOption.Unknown u
                 && u.kind() == TcpOptions.KIND_FASTOPEN), syn.toString());
+    }
+
+    /** One Fast Open connect whose SYN is answered by {@code answer}; returns the SYN. */
+    private static TcpSegment handshake(EngineFixture t, int len, TcpOption... answer) {
+        int c = nonBlocking(t);
+        sendto(t, c, len);
+        TcpSegment syn = t.recvFlags(SYN);
+        t.advanceMs(10);
+        TcpOption[] opts = new TcpOption[answer.length + 1];
+        opts[0] = new TcpOption.Mss(1460);
+        System.arraycopy(answer, 0, opts, 1, answer.length);
+        t.sendFromServer(syn, SYN | ACK, 0, syn.seq() + 1 + syn.payload().length, opts);
+        t.recvFlags(ACK);
+        return syn;
+    }
+
+    @Test
+    @DisplayName("the experimental option (kind 254, 0xF989): a plain request that got no cookie is asked again in "
+            + "that form; a cookie given in it goes back in it, with data; a later RFC 7413 cookie replaces it")
+    void experimentalOption() {
+        EngineFixture t = new EngineFixture(Config.defaults().withOverrides(List.of("tcp.timestamps=0")));
+        assertTrue(handshake(t, 0).options().contains(REQUEST));
+        TcpSegment second = handshake(t, 0, EXP_COOKIE);
+        assertTrue(second.options().contains(EXP_REQUEST), second.toString());
+        assertFalse(second.options().contains(REQUEST), second.toString());
+        TcpSegment third = handshake(t, 100, COOKIE);
+        assertTrue(third.options().contains(EXP_COOKIE), third.toString());
+        assertEquals(100, third.payload().length);
+        TcpSegment fourth = handshake(t, 100);
+        assertTrue(fourth.options().contains(COOKIE), fourth.toString());
+    }
+
+    @Test
+    @DisplayName("a server that answers neither form: RFC 7413 request, experimental request, then RFC 7413's for "
+            + "good (tcp_fastopen_cache_set() try_exp 1 then 2)")
+    void experimentalThenBack() {
+        EngineFixture t = new EngineFixture(Config.defaults().withOverrides(List.of("tcp.timestamps=0")));
+        assertTrue(handshake(t, 0).options().contains(REQUEST));
+        assertTrue(handshake(t, 0).options().contains(EXP_REQUEST));
+        assertTrue(handshake(t, 0).options().contains(REQUEST));
+        assertTrue(handshake(t, 0).options().contains(REQUEST));
+    }
+
+    @Test
+    @DisplayName("tcp_fastopen_blackhole_timeout_sec: a Fast Open SYN timing out a third time pauses Fast Open "
+            + "(TCPFastOpenBlackhole): plain SYNs, no option, no data; the pause ends after the timeout")
+    void blackholeOnSynTimeouts() {
+        EngineFixture t = new EngineFixture(Config.defaults().withOverrides(List.of("tcp.timestamps=0",
+                "tcp.fastopen_blackhole_timeout_sec=60")));
+        cacheCookie(t, 1460);
+        int c = nonBlocking(t);
+        assertEquals(1000, sendto(t, c, 1000));
+        t.recvFlags(SYN);
+        t.advanceMs(1000);
+        t.recvFlags(SYN);
+        t.advanceMs(2000);
+        t.recvFlags(SYN);
+        assertEquals(0, t.engine.counters().get(TcpStat.TcpExtTCPFastOpenBlackhole));
+        t.advanceMs(4000);
+        t.recvFlags(SYN);
+        assertEquals(1, t.engine.counters().get(TcpStat.TcpExtTCPFastOpenBlackhole));
+        assertEquals(1, t.engine.counters().get(TcpStat.TcpExtTCPFastOpenActiveFail));
+        int d = nonBlocking(t);
+        assertEquals(-Errno.EINPROGRESS, sendto(t, d, 1000), "no data in the SYN while paused");
+        TcpSegment plain = t.recvFlags(SYN);
+        assertEquals(0, plain.payload().length);
+        assertFalse(hasFastOpen(plain), plain.toString());
+        assertEquals(0, t.opts.tcpInfo(d, t.now()).get("fastopen_client_fail"), "not COOKIE_UNAVAILABLE");
+        t.advanceMs(60_000);
+        t.recv(); // the two connections' SYN retransmissions meanwhile
+        int f = nonBlocking(t);
+        assertEquals(1000, sendto(t, f, 1000), "the pause is over");
+        TcpSegment again = t.recvFlags(SYN);
+        assertTrue(again.options().contains(COOKIE), again.toString());
+    }
+
+    @Test
+    @DisplayName("the blackhole pause is off by default (timeout 0, Linux's default since 5.14)")
+    void blackholeOffByDefault() {
+        EngineFixture t = new EngineFixture(Config.defaults().withOverrides(List.of("tcp.timestamps=0")));
+        cacheCookie(t, 1460);
+        int c = nonBlocking(t);
+        assertEquals(1000, sendto(t, c, 1000));
+        t.recvFlags(SYN);
+        for (int k = 0; k < 3; k++) {
+            t.advanceMs(1000L << k);
+            t.recvFlags(SYN);
+        }
+        assertEquals(0, t.engine.counters().get(TcpStat.TcpExtTCPFastOpenBlackhole));
+        int d = nonBlocking(t);
+        assertEquals(1000, sendto(t, d, 1000));
+    }
+
+    @Test
+    @DisplayName("an in-window RST past rcv_nxt on an established Fast Open connection that got no data yet: a "
+            + "challenge ACK, and Fast Open pauses")
+    void blackholeOnOutOfOrderRst() {
+        EngineFixture t = new EngineFixture(Config.defaults().withOverrides(List.of("tcp.timestamps=0",
+                "tcp.fastopen_blackhole_timeout_sec=60")));
+        cacheCookie(t, 1460);
+        int c = nonBlocking(t);
+        assertEquals(100, sendto(t, c, 100));
+        TcpSegment syn = t.recvFlags(SYN);
+        t.sendFromServer(syn, SYN | ACK, 0, syn.seq() + 101, new TcpOption.Mss(1460));
+        t.recvFlags(ACK);
+        t.send(TcpSegment.of(80, syn.sourcePort(), 5, syn.seq() + 101, TcpHeader.RST, 257,
+                List.of(), new byte[0]));
+        t.recvOne(ACK, syn.seq() + 101, 1);
+        assertEquals(1, t.engine.counters().get(TcpStat.TcpExtTCPFastOpenBlackhole));
+        assertEquals(-Errno.EINPROGRESS, sendto(t, nonBlocking(t), 100));
+    }
+
+    @Test
+    @DisplayName("a blocking sendto(MSG_FASTOPEN) waits for the handshake (sk_write_pending): the SYN-ACK sends no "
+            + "ACK of its own; the rest of the write carries it, or TCP_DELACK_MAX (200 ms) sends it")
+    void blockingWriterSavesTheAck() {
+        EngineFixture t = new EngineFixture(Config.defaults().withOverrides(List.of("tcp.timestamps=0")));
+        cacheCookie(t, 940);
+        int c = t.api.socket(); // blocking
+        assertEquals(900, sendto(t, c, 1900));
+        TcpSegment syn = t.recvFlags(SYN);
+        t.advanceMs(10);
+        t.sendFromServer(syn, SYN | ACK, 0, syn.seq() + 901, new TcpOption.Mss(1460));
+        t.recvNothing();
+        assertEquals(1000, t.api.send(c, new byte[1000], 0, 1000, t.now()));
+        TcpSegment rest = t.recvOne(ACK | PSH, syn.seq() + 901, 1);
+        assertEquals(1000, rest.payload().length);
+
+        int d = t.api.socket();
+        assertEquals(1420, sendto(t, d, 1900), "the cache now holds the last SYN-ACK's MSS, 1460");
+        TcpSegment syn2 = t.recvFlags(SYN);
+        t.sendFromServer(syn2, SYN | ACK, 0, syn2.seq() + 1421, new TcpOption.Mss(1460));
+        t.advanceMs(199);
+        t.recvNothing();
+        t.advanceMs(1);
+        t.recvOne(ACK, syn2.seq() + 1421, 1);
     }
 }

@@ -64,4 +64,34 @@ class TcpOptionsTest {
         assertEquals(DropReason.BAD_OPTION_LENGTH, parse(Frames.bytes(30, 0, 1, 1)));
         assertEquals(DropReason.BAD_OPTION_LENGTH, parse(Frames.bytes(8, 10, 0, 0, 0, 1)));
     }
+
+    @Test
+    @DisplayName("Fast Open: RFC 7413's kind 34 and the experimental kind 254 with ExID 0xF989 (other ExIDs are "
+            + "not Fast Open); the last one wins; an even length outside 4..16 is invalid (-1), an odd one ignored")
+    void fastOpenForms() {
+        MemorySegment m = Frames.segment(40);
+        int n = new TcpOptionWriter().wrap(m, 0).fastOpen(4, 0xabcd1234L << 32, 0, true).length();
+        assertEquals(8, n, "254, 8, F9 89, 4 cookie bytes: a whole word, no padding");
+        assertEquals(DropReason.NONE, TcpOptions.parse(m, 0, n, o));
+        assertEquals(4, o.fastOpenLength());
+        assertTrue(o.fastOpenExp());
+        assertEquals(0xabcd1234L << 32, o.fastOpenHi());
+        n = new TcpOptionWriter().wrap(m, 0).fastOpen(0, 0, 0, true).length();
+        assertEquals(4, n, "an experimental cookie request is 4 bytes");
+        assertEquals(DropReason.NONE, TcpOptions.parse(m, 0, n, o));
+        assertEquals(0, o.fastOpenLength());
+        assertTrue(o.fastOpenExp());
+
+        assertEquals(DropReason.NONE, parse(new byte[] {(byte) 254, 6, 0x12, 0x34, 1, 2}));
+        assertEquals(-1, o.fastOpenLength(), "another experiment's ExID");
+        assertEquals(DropReason.NONE, parse(new byte[] {(byte) 254, 4, (byte) 0xF9, (byte) 0x89,
+            34, 6, 1, 2, 3, 4}));
+        assertEquals(4, o.fastOpenLength(), "the later RFC 7413 cookie wins");
+        assertFalse(o.fastOpenExp());
+        assertEquals(0x01020304L << 32, o.fastOpenHi());
+        assertEquals(DropReason.NONE, parse(new byte[] {34, 6, 1, 2, 3, 4, 34, 4, 9, 9}));
+        assertEquals(-1, o.fastOpenLength(), "a 2-byte cookie is invalid");
+        assertEquals(DropReason.NONE, parse(new byte[] {34, 6, 1, 2, 3, 4, 34, 5, 9, 9, 9, 1}));
+        assertEquals(4, o.fastOpenLength(), "an odd length is ignored");
+    }
 }

@@ -241,6 +241,9 @@ public final class PdRunner {
         if (fx.dropAll != null) {
             link.a().refuseTx(fx.dropAll);
         }
+        if (fx.flushMetrics) {
+            engine.tcpMetricsFlush();
+        }
         for (String cmd : fx.nstat) {
             nstat.run(line, cmd, counters());
         }

@@ -29,8 +29,9 @@ import java.util.regex.Pattern;
  *     {@code tc qdisc del…} undoes that. {@code fq} (pacing) is unsupported.</li>
  * <li>{@code ethtool -K tun0 tso off|gso off}: the runner stops aggregating segments (packetdrill's tun has
  *     TSO/GSO on).</li>
- * <li>{@code ip tcp_metrics flush all} before the engine starts, {@code /tmp/sysctl_restore_*.sh}: no-ops
- *     (every script gets a fresh engine; nothing on the host is changed).</li>
+ * <li>{@code ip tcp_metrics flush all}: the engine forgets its Fast Open cache (before the engine starts, a
+ *     no-op); {@code /tmp/sysctl_restore_*.sh}: a no-op (every script gets a fresh engine; nothing on the host
+ *     is changed).</li>
  * <li>{@code echo 3 > /sys/module/tcp_cubic/parameters/hystart_detect}: Linux's default, a no-op.</li>
  * </ul>
  */
@@ -56,7 +57,6 @@ final class PdShell {
             Map.entry("net.ipv4.tcp_notsent_lowat", Map.of("4294967295", "Linux's default (no limit)")),
             Map.entry("net.ipv4.tcp_min_tso_segs", Map.of("2", "Linux's default")),
             Map.entry("net.ipv4.tcp_mtu_probing", Map.of("0", "Linux's default (off)")),
-            Map.entry("net.ipv4.tcp_fastopen_blackhole_timeout_sec", Map.of("0", "Linux's default since 5.14")),
             Map.entry("net.ipv4.tcp_fastopen_key", Map.of("*", "the key only serves server-side Fast Open, which"
                     + " the engine does not have")));
 
@@ -66,6 +66,8 @@ final class PdShell {
         Boolean dropAll;
         /** Whether aggregation of segments is switched off ({@code ethtool -K tun0 tso off}). */
         boolean tsoOff;
+        /** {@code ip tcp_metrics flush all} while the engine runs: it forgets its cached Fast Open cookies. */
+        boolean flushMetrics;
         /** nstat commands, run by the runner (they need the engine's counters). */
         final List<String> nstat = new ArrayList<>();
     }
@@ -176,8 +178,10 @@ final class PdShell {
             notes.add("emulated: " + cmd + " (segments are compared one by one)");
             return c;
         }
-        if (cmd.equals("ip tcp_metrics flush all") && !live) {
-            notes.add("no-op: " + cmd + " (a fresh engine has no cached metrics or Fast Open cookies)");
+        if (cmd.equals("ip tcp_metrics flush all")) {
+            fx.flushMetrics = live;
+            notes.add(live ? "emulated: " + cmd + " (the engine forgets its Fast Open cookies and MSSes)"
+                    : "no-op: " + cmd + " (a fresh engine has no cached metrics or Fast Open cookies)");
             return c;
         }
         if (first.startsWith("/tmp/sysctl_restore_")) {

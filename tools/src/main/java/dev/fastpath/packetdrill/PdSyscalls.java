@@ -285,16 +285,45 @@ final class PdSyscalls {
         });
     }
 
-    /** A blocking write takes everything or fails; a non-blocking one returns what it took. */
+    /**
+     * A blocking write takes everything or fails; a non-blocking one returns what it took. A blocking write on a
+     * connecting socket (a deferred TCP_FASTOPEN_CONNECT connect, whose SYN the first write sends with data)
+     * waits for the handshake first, as tcp_sendmsg_locked()'s sk_stream_wait_connect(); a failed connect is
+     * the error.
+     */
     long write(PdEvent.Syscall c, int fd, int length, int flags, boolean withBuffer, long endUs) {
         lastFd = fd;
         byte[] buf = withBuffer ? new byte[Math.max(length, 0)] : null;
         int[] done = {0};
         boolean nb = api.nonBlocking(fd) || (flags & SocketConstants.MSG_DONTWAIT) != 0;
-        int engineFlags = flags & (SocketConstants.MSG_MORE | SocketConstants.MSG_EOR);
+        boolean[] connecting = {!nb && api.state(fd) == TcpState.SYN_SENT};
+        boolean[] synTried = {false};
+        int engineFlags = flags & (SocketConstants.MSG_MORE | SocketConstants.MSG_EOR | SocketConstants.MSG_DONTWAIT);
         return blocking(c, endUs, nb, new Attempt() {
             @Override
             public long tryNow() {
+                if (connecting[0]) {
+                    if (!synTried[0]) { // the deferred connect's SYN takes what it can
+                        synTried[0] = true;
+                        int n = buf == null ? api.write(fd, null, 0, length, r.nowNs())
+                                : api.send(fd, buf, 0, length, engineFlags, r.nowNs());
+                        if (n < 0 && n != -Errno.EAGAIN) {
+                            return n;
+                        }
+                        done[0] = Math.max(n, 0);
+                    }
+                    long conn = connectDone(fd);
+                    if (conn == BLOCKED) {
+                        return BLOCKED;
+                    }
+                    if (conn < 0) {
+                        return conn;
+                    }
+                    connecting[0] = false;
+                    if (done[0] == length) {
+                        return length;
+                    }
+                }
                 int n = buf == null ? api.write(fd, null, 0, length - done[0], r.nowNs())
                         : api.send(fd, buf, done[0], length - done[0], engineFlags, r.nowNs());
                 if (n >= 0) {
@@ -355,7 +384,8 @@ final class PdSyscalls {
         if (api.state(fd) == TcpState.CLOSE) {
             r.connecting();
         }
-        long first = api.sendFastOpen(fd, buf, 0, length, PdRunner.REMOTE_IP, PdRunner.SERVER_PORT, r.nowNs());
+        long first = api.sendFastOpen(fd, buf, 0, length, flags & SocketConstants.MSG_DONTWAIT, PdRunner.REMOTE_IP,
+                PdRunner.SERVER_PORT, r.nowNs());
         if (nb || (first < 0 && first != -Errno.EINPROGRESS) || first == length && api.state(fd) != TcpState.SYN_SENT) {
             return first;
         }
