@@ -59,6 +59,8 @@ public final class FloodReceiver implements PacketIo.RxHandler {
     private final long ownMac;
     private PacketIo io;
     private SynAckCounter counted;
+    private TupleIsn isn = TupleIsn.MIX;
+    private SegmentHook hook;
 
     private int tsLow;
     private int tsHigh;
@@ -97,6 +99,31 @@ public final class FloodReceiver implements PacketIo.RxHandler {
         this.io = txIo;
     }
 
+    /** Sees every TCP segment from the victim to a tuple of the walk before it is counted ({@code fastpath stress}). */
+    @FunctionalInterface
+    public interface SegmentHook {
+        /**
+         * @param f the parsed frame (valid only during the call)
+         */
+        void onSegment(ParsedFrame f);
+    }
+
+    /**
+     * Our SYNs carry this ISN instead of {@link FloodGenerator#isn} (the acknowledgment check follows it).
+     *
+     * @param function the generator's ISN
+     */
+    public void isn(TupleIsn function) {
+        this.isn = function;
+    }
+
+    /**
+     * @param segmentHook sees the victim's TCP segments to our tuples (null: none)
+     */
+    public void segmentHook(SegmentHook segmentHook) {
+        this.hook = segmentHook;
+    }
+
     /**
      * The answers are counted in XDP from now on; this receiver sees the sample the program passes on.
      *
@@ -132,6 +159,9 @@ public final class FloodReceiver implements PacketIo.RxHandler {
     }
 
     private void onTcp() {
+        if (hook != null) {
+            hook.onSegment(f);
+        }
         int fl = f.flags();
         if ((fl & TcpHeader.RST) != 0) {
             resets++;
@@ -141,7 +171,7 @@ public final class FloodReceiver implements PacketIo.RxHandler {
             return;
         }
         synAcks++;
-        if (f.ack() != FloodGenerator.isn(f.dstIp(), f.dstPort()) + 1) {
+        if (f.ack() != isn.isn(f.dstIp(), f.dstPort()) + 1) {
             return;
         }
         TcpOptions o = f.options();
