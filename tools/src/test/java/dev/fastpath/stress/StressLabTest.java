@@ -80,9 +80,10 @@ class StressLabTest {
                 "--route", "198.19.0.0/16=" + Lab.IP_A, "--port", Integer.toString(PORT), "--app", "echo",
                 "--set", "tcp.syncookies=2")), "serve");
             assertTrue(serve.awaitLine("ready", CHILD_MS).isPresent(), serve::output);
-            Map<String, Object> r = stress(lab, RATE / 2, "--complete", "--request", "hello\\n");
+            Map<String, Object> r = stress(lab, RATE / 5, "--complete", "--request", "hello\\n");
             long sent = num(r, "syn_sent");
-            // serve on AF_PACKET in a JVM just started drops frames at its ring on a loaded machine (rxDrops in its
+            // serve on AF_PACKET in a JVM just started drops frames at its ring and answers late on a loaded machine
+            // (rxDrops in its counters; SYN-ACKs a second late, hence the long linger and the modest rate)
             // counters): what is asserted is that what it answered, it completed.
             assertTrue(num(r, "synack_valid") >= sent / 2, "SYN-ACKs answering our keyed ISN: " + r);
             assertTrue(num(r, "completed") >= num(r, "handshake_acks") * 9 / 10, "completed (echo answered, then "
@@ -99,7 +100,7 @@ class StressLabTest {
         Path json = dir.resolve("stress-" + System.nanoTime() + ".json");
         List<String> args = new ArrayList<>(List.of("stress", "--iface", Lab.IF_A, "--io", "af_packet", "--target",
             Lab.IP_B + ":" + PORT, "--dst-mac", "02:00:c6:12:00:02", "--src", SRC, "--rate",
-            Integer.toString(rate), "--duration", "2", "--linger-ms", "1500", "--json", json.toString()));
+            Integer.toString(rate), "--duration", "2", "--linger-ms", "4000", "--json", json.toString()));
         args.addAll(List.of(extra));
         Child c = new Child(lab.spawn(lab.nsA(), Lab.javaCommand(System.getProperty("java.class.path"),
             Main.class.getName(), args.toArray(String[]::new))), "stress");
