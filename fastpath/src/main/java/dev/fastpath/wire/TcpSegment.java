@@ -159,8 +159,8 @@ public record TcpSegment(int sourcePort, int destinationPort, int seq, int ack, 
     public int emit(MemorySegment segment, long offset) {
         int headerLength = headerLength();
         new TcpHeader().wrap(segment, offset).sourcePort(sourcePort).destinationPort(destinationPort).seq(seq)
-                .ack(ack).dataOffset(headerLength >>> 2).flags(flags).window(window).checksum(checksum)
-                .urgentPointer(urgentPointer);
+                .ack(ack).flags(flags).window(window).checksum(checksum).urgentPointer(urgentPointer);
+        // The data offset shares its byte with the reserved bits, which a record keeps as they came.
         Net.u8(segment, offset + TcpHeader.DATA_OFFSET_OFFSET,
                 (headerLength >>> 2) << 4 | (reserved & 0x0F));
         long at = offset + TcpHeader.OPTIONS_OFFSET;
