@@ -3,6 +3,7 @@ package dev.fastpath.iface;
 import dev.fastpath.io.PacketIo;
 import dev.fastpath.net.IcmpEcho;
 import dev.fastpath.net.IcmpErrors;
+import dev.fastpath.net.IcmpSend;
 import dev.fastpath.net.LocalAddresses;
 import dev.fastpath.net.NetStat;
 import dev.fastpath.net.Neighbours;
@@ -11,8 +12,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * One interface of a worker: a device ring, a MAC, one or more IPv4 addresses, the neighbour cache with ARP,
- * ICMP echo and errors. Frames it receives go to its {@link IpStack}; what the stack sends on it goes through
- * {@link #txIo()} (the ring, or a wrapper that captures). Single-threaded: the worker's.
+ * ICMP echo, errors received and errors sent. Frames it receives go to its {@link IpStack}; what the stack sends
+ * on it goes through {@link #txIo()} (the ring, or a wrapper that captures). Single-threaded: the worker's.
  */
 public final class Interface implements LocalAddresses, PacketIo.RxHandler {
     /** What sees every received frame before it is parsed (a capture), or nothing. */
@@ -36,6 +37,7 @@ public final class Interface implements LocalAddresses, PacketIo.RxHandler {
     final Neighbours neighbours;
     final IcmpEcho echo;
     final IcmpErrors errors;
+    final IcmpSend icmpSend;
     private final IpStack stack;
     PacketIo txIo;
     FrameTap tap;
@@ -57,6 +59,7 @@ public final class Interface implements LocalAddresses, PacketIo.RxHandler {
         this.neighbours = new Neighbours(c.neighbours(), this, txIo, counters);
         this.echo = new IcmpEcho(this, txIo, counters);
         this.errors = new IcmpErrors(this, counters, stack::tcpV4Err);
+        this.icmpSend = new IcmpSend(this, txIo, counters);
     }
 
     /**
@@ -71,6 +74,7 @@ public final class Interface implements LocalAddresses, PacketIo.RxHandler {
         this.tap = rxTap;
         neighbours.io(tx);
         echo.io(tx);
+        icmpSend.io(tx);
     }
 
     @Override
@@ -145,6 +149,20 @@ public final class Interface implements LocalAddresses, PacketIo.RxHandler {
     boolean onLinkV4(int ip) {
         for (int i = 0; i < addresses.length; i++) {
             if (((addresses[i] ^ ip) & masks[i]) == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @param ip an IPv4 address
+     * @return whether it is the directed broadcast of one of this interface's subnets (prefixes up to /30; a /31
+     *         or /32 has none, RFC 3021)
+     */
+    boolean isSubnetBroadcastV4(int ip) {
+        for (int i = 0; i < addresses.length; i++) {
+            if (masks[i] != -1 && masks[i] != -2 && ip == (addresses[i] | ~masks[i])) {
                 return true;
             }
         }

@@ -2,6 +2,7 @@ package dev.fastpath.iface;
 
 import dev.fastpath.io.PacketIo;
 import dev.fastpath.net.IcmpErrors;
+import dev.fastpath.net.IcmpSend;
 import dev.fastpath.net.NetDropReason;
 import dev.fastpath.net.NetStat;
 import dev.fastpath.stat.EnumCounters;
@@ -10,6 +11,7 @@ import dev.fastpath.tcp.TcpEngine;
 import dev.fastpath.wire.ChecksumPolicy;
 import dev.fastpath.wire.DropReason;
 import dev.fastpath.wire.EthernetHeader;
+import dev.fastpath.wire.IcmpHeader;
 import dev.fastpath.wire.Ipv4Header;
 import dev.fastpath.wire.ParsedFrame;
 import dev.fastpath.wire.TcpHeader;
@@ -33,6 +35,11 @@ import java.util.List;
  */
 public final class IpStack implements IpLayer {
     private static final int HEADERS = EthernetHeader.LENGTH + Ipv4Header.MIN_LENGTH;
+    /** Linux's defaults: net.ipv4.ipfrag_high_thresh (4 MiB) and ipfrag_time (30 s). */
+    public static final long IPFRAG_HIGH_THRESH = 4L << 20;
+    public static final long IPFRAG_TIME_NS = 30_000_000_000L;
+    /** The I/G bit of a destination MAC: a group (broadcast or multicast) address. */
+    private static final long GROUP_ADDRESS = 0x0100_0000_0000L;
 
     private final Interface[] interfaces;
     private final Routes routes = new Routes();
@@ -43,6 +50,10 @@ public final class IpStack implements IpLayer {
     private final EthernetHeader eth = new EthernetHeader();
     private final Ipv4Header ip = new Ipv4Header();
     private final int segmentCapacity;
+    private final Ipv4Input ipv4;
+    private Ipv4Defrag defrag;
+    /** A reassembled datagram, as a frame (Ethernet header, then up to 60 + 65,535 bytes of IPv4). */
+    private final MemorySegment reassembled = MemorySegment.ofArray(new byte[EthernetHeader.LENGTH + 60 + 65_535]);
     private TcpEngine engine;
     private long nowNs;
     /** The segment the engine is handling, the interface it came by and the hint it gives (see lookup). */
@@ -77,6 +88,8 @@ public final class IpStack implements IpLayer {
             }
         }
         this.segmentCapacity = capacity;
+        this.ipv4 = new Ipv4Input(this.interfaces, counters);
+        ipfrag(IPFRAG_HIGH_THRESH, IPFRAG_TIME_NS);
         for (Route r : extra) {
             if (r.iface() >= this.interfaces.length) {
                 throw new IllegalArgumentException("route " + r + ": no interface #" + r.iface());
@@ -116,6 +129,21 @@ public final class IpStack implements IpLayer {
                 ChecksumPolicy.STRICT)), List.of(new Route(IpCidr.v4(0, 0), null, 0)));
         s.interfaces[0].neighbours.pointToPoint(peerMac);
         return s;
+    }
+
+    /**
+     * Sets the reassembly limits (drops what is being reassembled).
+     *
+     * @param highThresh ipfrag_high_thresh: bytes fragments may hold (0: no reassembly, every fragment dropped)
+     * @param timeNs     ipfrag_time: how long a datagram may take to arrive whole
+     */
+    public void ipfrag(long highThresh, long timeNs) {
+        if (highThresh < 0 || timeNs <= 0) {
+            throw new IllegalArgumentException("ipfrag_high_thresh " + highThresh + ", ipfrag_time " + timeNs + " ns");
+        }
+        this.defrag = new Ipv4Defrag(counters, (i, buf, off, len, mac, now) -> interfaces[i].icmpSend.icmpSend(buf,
+                off, len, mac, IcmpHeader.TYPE_TIME_EXCEEDED, IcmpSend.CODE_FRAGMENT_REASSEMBLY, 0, now),
+                highThresh, timeNs);
     }
 
     /**
@@ -194,7 +222,7 @@ public final class IpStack implements IpLayer {
     }
 
     /**
-     * Neighbour probes and expiry on every interface.
+     * Neighbour probes and expiry on every interface; reassembly time-outs.
      *
      * @param now the current time
      * @return ARP requests sent
@@ -204,6 +232,7 @@ public final class IpStack implements IpLayer {
         for (Interface i : interfaces) {
             n += i.neighbours.poll(now);
         }
+        defrag.expire(now);
         return n;
     }
 
@@ -232,17 +261,28 @@ public final class IpStack implements IpLayer {
         }
         DropReason r = in.parser.parse(buffer, offset, length, flags, frame);
         if (r != DropReason.NONE) {
-            parseDrops.inc(r);
-            if (r == DropReason.BAD_TCP_CHECKSUM || r == DropReason.BAD_DATA_OFFSET) {
-                engine.tcpInError(r == DropReason.BAD_TCP_CHECKSUM); // TcpInErrs, TcpInCsumErrors
-            }
+            parseDrop(in, r);
             return;
         }
         long dst = frame.ethernet().destination();
-        if (dst != in.mac && (dst & 0x0100_0000_0000L) == 0) {
+        if (dst != in.mac && (dst & GROUP_ADDRESS) == 0) {
             // unicast to another MAC (PACKET_OTHERHOST): ip_rcv() drops it, SKB_DROP_REASON_OTHERHOST
             linkCounters.inc(LinkStat.FpRxOtherHost);
             return;
+        }
+        if (frame.kind() != ParsedFrame.Kind.ARP && ipv4.martianSource(frame.srcIp())) {
+            return; // ip_route_input_slow(): martian source
+        }
+        if (frame.kind() == ParsedFrame.Kind.IPV4_FRAGMENT) {
+            int len = defrag.ipDefrag(frame, in.index, reassembled, nowNs); // ip_local_deliver() -> ip_defrag()
+            if (len < 0) {
+                return;
+            }
+            r = in.parser.parse(reassembled, 0, len, 0, frame);
+            if (r != DropReason.NONE) {
+                parseDrop(in, r);
+                return;
+            }
         }
         switch (frame.kind()) {
             case TCP -> tcp(in);
@@ -253,11 +293,32 @@ public final class IpStack implements IpLayer {
     }
 
     /**
+     * A frame the parser refused: counted by reason and under the IP or TCP MIB counter Linux uses; a malformed
+     * IP option addressed to us is answered with an ICMP parameter problem pointing at it (ip_options_compile()).
+     */
+    private void parseDrop(Interface in, DropReason r) {
+        parseDrops.inc(r);
+        ipv4.ipRcvDrop(r, frame.protocol());
+        if (r == DropReason.BAD_TCP_CHECKSUM || r == DropReason.BAD_DATA_OFFSET) {
+            engine.tcpInError(r == DropReason.BAD_TCP_CHECKSUM); // TcpInErrs, TcpInCsumErrors
+        }
+        if (r == DropReason.BAD_IP_OPTIONS && frame.ethernet().destination() == in.mac
+                && !ipv4.martianSource(frame.srcIp())) {
+            in.icmpSend.icmpSend(frame.buffer(), frame.l3Offset(), frame.ipTotalLength(), frame.ethernet().source(),
+                    IcmpSend.TYPE_PARAMETER_PROBLEM, 0, frame.ipOptionFault() << 24, nowNs);
+        }
+    }
+
+    /**
      * Hands the segment to the engine, with the hint its frame gives replies: from an on-link sender, the
      * sender's MAC (borrowed only, for a bare SYN); from beyond a gateway of this interface, the MAC of the
      * router it came through (borrowed, never learned: the gateway's ARP replies can drown in a flood).
      */
     private void tcp(Interface in) {
+        if ((frame.ethernet().destination() & GROUP_ADDRESS) != 0) {
+            linkCounters.inc(LinkStat.FpRxNotHost); // tcp_v4_rcv(): skb->pkt_type != PACKET_HOST
+            return;
+        }
         int src = frame.srcIp();
         int route = routes.lookupV4(src);
         rxHintIp = 0;
@@ -343,10 +404,10 @@ public final class IpStack implements IpLayer {
     }
 
     @Override
-    public void sendV4(long tcpOffset, int tcpLength, boolean listenerReply) {
+    public void sendV4(long tcpOffset, int tcpLength, boolean listenerReply, int tos) {
         MemorySegment buf = txIface.txIo.txBuffer();
         long off = tcpOffset - HEADERS;
-        ip.wrap(buf, off + EthernetHeader.LENGTH).versionAndHeaderLength(Ipv4Header.MIN_LENGTH).tos(0)
+        ip.wrap(buf, off + EthernetHeader.LENGTH).versionAndHeaderLength(Ipv4Header.MIN_LENGTH).tos(tos)
                 .totalLength(Ipv4Header.MIN_LENGTH + tcpLength).identification(listenerReply ? 0 : ipId++ & 0xFFFF)
                 .flagsFragment(Ipv4Header.FLAG_DF).ttl(64).protocol(Ipv4Header.PROTO_TCP).source(txSrc)
                 .destination(txDst).fillChecksum();

@@ -35,9 +35,11 @@ public final class XdpCookieMaps implements XdpCookieOffload.Device {
      * @param routed        whether a gateway exists (without one the engine cannot answer beyond the subnet)
      * @param clockOffsetNs the engine's clock minus CLOCK_MONOTONIC (0 for {@code System::nanoTime})
      * @param seed          the filter's seed
+     * @param acceptPartial whether a SYN whose checksum field holds only the pseudo-header sum is taken (a veth,
+     *                      whose peer is a local kernel: the worker's own rule, Server.xdpChecksumPolicy)
      */
     public XdpCookieMaps(MemorySegment config, MemorySegment held, IpCidr address, int port, long localMac,
-            boolean routed, long clockOffsetNs, int seed) {
+            boolean routed, long clockOffsetNs, int seed, boolean acceptPartial) {
         if (port <= 0 || port > 0xFFFF) {
             throw new IllegalArgumentException("port " + port + " is outside 1..65535");
         }
@@ -61,6 +63,7 @@ public final class XdpCookieMaps implements XdpCookieOffload.Device {
         config.set(ValueLayout.JAVA_INT, XdpSynCookies.NETMASK, mask);
         config.set(ValueLayout.JAVA_INT, XdpSynCookies.ROUTED, routed ? 1 : 0);
         config.set(ValueLayout.JAVA_LONG, XdpSynCookies.CLOCK_OFFSET, clockOffsetNs);
+        config.set(ValueLayout.JAVA_BYTE, XdpSynCookies.CSUM_PARTIAL, (byte) (acceptPartial ? 1 : 0));
     }
 
     @Override
@@ -74,15 +77,17 @@ public final class XdpCookieMaps implements XdpCookieOffload.Device {
     }
 
     @Override
-    public void listener(int mss, int window, int windowTs, int wscale, boolean wscaleOk, boolean sackOk,
-            boolean tsOk, boolean tsOffsets) {
+    public void listener(int mss, int mssClamp, int window, int windowTs, int wscale, byte[] answers,
+            boolean tsOffsets) {
         setShort(XdpSynCookies.MSS, mss);
+        setShort(XdpSynCookies.MSS_CLAMP, mssClamp);
         setShort(XdpSynCookies.WINDOW, window);
         setShort(XdpSynCookies.WINDOW_TS, windowTs);
         setByte(XdpSynCookies.WSCALE, wscale);
-        setByte(XdpSynCookies.KNOBS, (wscaleOk ? XdpSynCookies.KNOB_WSCALE : 0)
-                | (sackOk ? XdpSynCookies.KNOB_SACK : 0) | (tsOk ? XdpSynCookies.KNOB_TS : 0)
-                | (tsOffsets ? XdpSynCookies.KNOB_TS_OFFSET : 0));
+        for (int i = 0; i < answers.length; i++) {
+            setByte(XdpSynCookies.ANSWERS + i, answers[i]);
+        }
+        setByte(XdpSynCookies.TS_OFFSET_ON, tsOffsets ? 1 : 0);
     }
 
     @Override

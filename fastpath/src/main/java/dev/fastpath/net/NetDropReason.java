@@ -21,7 +21,11 @@ public enum NetDropReason {
     NEIGH_UNRESOLVED("next hop still being resolved (SKB_DROP_REASON_NEIGH_QUEUEFULL: nothing is queued)"),
     NEIGH_FAILED("next hop did not answer ARP (SKB_DROP_REASON_NEIGH_FAILED)"),
     NEIGH_CREATEFAIL("neighbour table full (SKB_DROP_REASON_NEIGH_CREATEFAIL)"),
-    NO_ROUTE("off-subnet destination and no gateway (IPSTATS_MIB_OUTNOROUTES)");
+    NO_ROUTE("off-subnet destination and no gateway (IPSTATS_MIB_OUTNOROUTES)"),
+    IP_LOCAL_SOURCE("IPv4 source is our own address: a LAND attack (SKB_DROP_REASON_IP_LOCAL_SOURCE, martian source)"),
+    IP_INVALID_SOURCE("IPv4 source is multicast, broadcast, 0.0.0.0 or loopback (SKB_DROP_REASON_IP_INVALID_SOURCE)"),
+    IP_FRAG_DUPLICATE("IPv4 fragment lying wholly inside one already held (SKB_DROP_REASON_DUP_FRAG; the queue stays)"),
+    IP_FRAG_FAILED("IPv4 fragment of a datagram that cannot be reassembled (counted in IpReasmFails)");
 
     private final String description;
 

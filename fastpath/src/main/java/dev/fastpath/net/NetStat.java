@@ -13,6 +13,12 @@ public enum NetStat {
     NeighFromRx, NeighFromShared,
     IcmpInMsgs, IcmpInEchos, IcmpOutMsgs, IcmpOutEchoReps,
     IcmpInErrors, IcmpInDestUnreachs, IcmpInTimeExcds, IcmpInParmProbs,
+    /** ICMP errors sent (icmp_send()), and those the global or per-destination rate limit held back. */
+    IcmpOutParmProbs, IcmpOutTimeExcds, IcmpOutRateLimitGlobal, IcmpOutRateLimitHost,
+    /** ip_rcv_core(): header faults (a bad checksum also counts IpExtInCsumErrors), datagrams cut short. */
+    IpInHdrErrors, IpExtInCsumErrors, IpInTruncatedPkts, IpInUnknownProtos,
+    /** ip_defrag(): fragments received, datagrams reassembled, failures (overlaps, time-outs, memory). */
+    IpReasmReqds, IpReasmOKs, IpReasmFails, IpReasmTimeout, IpExtReasmOverlaps,
     /** ICMP errors that aborted a connection attempt, were recorded as soft errors, lowered the path MTU. */
     FpIcmpTcpAborts, FpIcmpTcpSoftErrors, FpIcmpTcpMtuReduced;
 

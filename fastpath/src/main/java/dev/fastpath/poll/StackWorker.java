@@ -89,6 +89,8 @@ public final class StackWorker implements Agent {
         this.spec = spec;
         this.clock = clock;
         this.ip = new IpStack(interfaces, spec.routes());
+        ip.ipfrag(spec.config().intValue(Knob.IPFRAG_HIGH_THRESH),
+                spec.config().intValue(Knob.IPFRAG_TIME) * 1_000_000_000L);
         this.captures = new CapturingIo[interfaces.size()];
         if (spec.pcap() != null) {
             CapturingIo.PcapClock pcapClock = new CapturingIo.PcapClock();

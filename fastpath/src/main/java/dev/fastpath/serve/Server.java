@@ -265,6 +265,20 @@ public final class Server {
         return server;
     }
 
+    /**
+     * The L4 checksum rule of an AF_XDP worker, which gets no flag for an unfinished checksum. Only a veth carries
+     * frames with one (its peer is a local kernel that left the checksum to an offload: CHECKSUM_PARTIAL, the field
+     * holding the pseudo-header sum): there such a value is accepted, any other must verify. A real NIC never
+     * delivers a partial checksum, so on anything else every checksum must verify (a forged RST whose field merely
+     * equals the pseudo-header sum is dropped).
+     *
+     * @param driver the interface's driver (ETHTOOL_GDRVINFO), or "" when unknown
+     * @return {@link ChecksumPolicy#ACCEPT_PARTIAL} for a veth, {@link ChecksumPolicy#STRICT} otherwise
+     */
+    static ChecksumPolicy xdpChecksumPolicy(String driver) {
+        return "veth".equals(driver) ? ChecksumPolicy.ACCEPT_PARTIAL : ChecksumPolicy.STRICT;
+    }
+
     private void build(Settings s, Supplier<App> apps) {
         long mac = macOf(s.iface());
         List<IpCidr> addresses = new ArrayList<>();
@@ -283,11 +297,13 @@ public final class Server {
             closeCookies();
             throw e;
         }
+        String driver = xdp != null ? EthtoolStats.driver(s.iface()) : "";
+        ChecksumPolicy xdpChecksums = xdpChecksumPolicy(driver);
         // Only a veth in native mode can drop XDP_TX frames wholesale (its peer runs no XDP): auto keeps the program
         // off there, a forced one is watched.
         vethNative = cookies != null
                 && (xdp.getFirst().config().xdpFlags() & bpf_h.XDP_FLAGS_DRV_MODE) != 0
-                && "veth".equals(EthtoolStats.driver(s.iface()));
+                && "veth".equals(driver);
         if (vethNative && s.config().intValue(Knob.XDP_SYN_COOKIES) == 2) {
             // Generic (skb) mode sends XDP_TX frames through the device's normal transmit, which any veth peer
             // takes; native mode hands them to the peer's XDP receive, which exists only with a program there.
@@ -306,7 +322,7 @@ public final class Server {
             ChecksumPolicy policy;
             if (xdp != null) {
                 io = xdp.get(i);
-                policy = ChecksumPolicy.ACCEPT_PARTIAL;
+                policy = xdpChecksums;
             } else {
                 // Several workers: a PACKET_FANOUT_CBPF group steered by the TCP ports (PortSteering), joined
                 // in worker order on this thread, so that socket i of the group is worker i.
@@ -327,7 +343,8 @@ public final class Server {
                     // offset of a time namespace, if any
                     XdpCookieMaps maps = new XdpCookieMaps(cookies.config(i), cookies.held(i),
                             IpCidr.v4(s.ip(), s.prefix()), s.port(), mac, s.gateway() != 0 || !s.routes().isEmpty(),
-                            XdpSynCookies.monotonicOffsetNs(), seeds.nextInt());
+                            XdpSynCookies.monotonicOffsetNs(), seeds.nextInt(),
+                            policy == ChecksumPolicy.ACCEPT_PARTIAL);
                     XdpCookieOffload o = new XdpCookieOffload(w.engine(), maps, s.ip(), s.port());
                     w.cookieOffload(o);
                     offloads.add(o);

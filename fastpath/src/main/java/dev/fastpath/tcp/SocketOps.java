@@ -241,7 +241,7 @@ public final class SocketOps {
         s.iss = e.isn(s.localIp, s.remoteIp, s.localPort, s.remotePort, nowNs);
         s.sndUna = s.iss;
         s.sndNxt = s.iss + 1;
-        s.mssClamp = s.userMss > 0 ? s.userMss : e.params.mss();
+        s.mssClamp = SynOptions.advertisedMss(e, s.userMss);
         TcpWindow.tcpConnectInitWindow(e, s);
         s.tsOffset = e.tsOffset(s.localIp, s.remoteIp);
         s.rtoNs = e.params.timeoutInitNs();

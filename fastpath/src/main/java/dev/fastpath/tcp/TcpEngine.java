@@ -38,6 +38,7 @@ public final class TcpEngine implements TimerHandler {
     final TcpOutput out;
     final TcpInput input;
     final TcpListen listen;
+    final TcpCheckReq checkReq;
     final ConnectionTable established;
     final TimeWaitTable timeWait;
     final TcpSock[] listeners = new TcpSock[65536];
@@ -94,6 +95,7 @@ public final class TcpEngine implements TimerHandler {
         this.timeWait = new TimeWaitTable(params.maxTwBuckets(), random.nextLong());
         this.input = new TcpInput(this);
         this.listen = new TcpListen(this);
+        this.checkReq = new TcpCheckReq(this);
         this.nextPortOffset = random.nextInt(1 << 16);
     }
 
@@ -412,8 +414,9 @@ public final class TcpEngine implements TimerHandler {
     // ---- input ---------------------------------------------------------------------------------
 
     /**
-     * Kernel: tcp_ipv4.c tcp_v4_rcv(). H5: a pure lookup — established table by 4-tuple, then
-     * TIME_WAIT records, then the listener — then the state's processing. Nothing matches: RST (R3).
+     * Kernel: tcp_ipv4.c tcp_v4_rcv(). (A frame sent to a broadcast or multicast MAC, pkt_type != PACKET_HOST,
+     * never gets here: the interface layer drops it, LinkStat.FpRxNotHost.) H5: a pure lookup — established table by
+     * 4-tuple, then TIME_WAIT records, then the listener — then the state's processing. Nothing matches: RST (R3).
      *
      * @param f     a segment the layer below accepted (checksum verified, addressed to us)
      * @param nowNs the current time

@@ -67,7 +67,8 @@ final class TcpGetInfo {
         put(b, TcpInfo.PROBES, Math.max(s.probesOut, s.keepaliveProbes));
         put(b, TcpInfo.BACKOFF, s.backoff);
         int options = (s.tsOk ? TcpInfo.OPT_TIMESTAMPS : 0) | (s.sackOk ? TcpInfo.OPT_SACK : 0)
-                | ((st.fastOpen & TcpFastOpen.SYN_DATA_ACKED) != 0 ? TcpInfo.OPT_SYN_DATA : 0);
+                | ((st.fastOpen & TcpFastOpen.SYN_DATA_ACKED) != 0 ? TcpInfo.OPT_SYN_DATA : 0)
+                | (s.ecn != null ? TcpInfo.OPT_ECN : 0);
         put(b, TcpInfo.FLAGS7, TcpFastOpen.clientFail(st) << 1); // tcpi_fastopen_client_fail:2 after app_limited:1
         if (s.wscaleOk) {
             options |= TcpInfo.OPT_WSCALE;
@@ -161,8 +162,8 @@ final class TcpGetInfo {
         return n;
     }
 
-    /** Linux's icsk_ca_state: TCP_CA_Open 0, Disorder 1, Recovery 3, Loss 4. */
+    /** Linux's icsk_ca_state: TCP_CA_Open 0, Disorder 1, CWR 2 (an ECN echo), Recovery 3, Loss 4. */
     static int caState(TcpSock s) {
-        return s.inRecovery ? 3 : s.retransmits > 0 ? 4 : s.dupAcks > 0 ? 1 : 0;
+        return s.inRecovery ? 3 : s.retransmits > 0 ? 4 : TcpEcn.inCwr(s) ? 2 : s.dupAcks > 0 ? 1 : 0;
     }
 }

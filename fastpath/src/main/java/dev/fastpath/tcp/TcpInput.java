@@ -58,6 +58,7 @@ final class TcpInput {
         if (s.tsOk && f.options().hasTimestamps()) {
             TcpWindow.tcpRcvRttMeasureTs(e, s, f.options().tsEcr(), f.payloadLength(), nowNs);
         }
+        TcpEcn.tcpEcnCheckCe(e, s, f);
         if (!dataStep(s, f, nowNs)) {
             return;
         }
@@ -197,46 +198,88 @@ final class TcpInput {
     }
 
     /**
-     * Kernel: tcp_timewait_state_process(). T2: a retransmitted FIN is ACKed again and the wait
-     * restarts; T1: a SYN that is clearly newer ends the wait and goes to the listener; a RST ends it
-     * (unless tcp_rfc1337); anything else is answered with an ACK.
+     * Kernel: tcp_timewait_state_process(), TIME_WAIT. A bare ACK or RST exactly at rcv_nxt is in the window:
+     * the RST ends the wait (unless tcp_rfc1337), the ACK restarts it, silently. T1: a SYN that is clearly newer
+     * (higher sequence or newer timestamp) ends the wait and goes to the listener. Anything else is outside the
+     * window: T2, a retransmitted FIN or any ACK restarts the wait, and everything but a RST is answered with an
+     * ACK that advertises the window the connection had (tcp_v4_timewait_ack), at most once per
+     * tcp_invalid_ratelimit.
      *
      * @return true when handled, false when the segment should go on to the listener
      */
     boolean tcpTimewaitStateProcess(int tw, TcpSegmentView f, long nowNs) {
         TimeWaitTable t = e.timeWait;
         int flags = f.flags();
-        if ((flags & TcpHeader.RST) != 0) {
-            if (!e.params.rfc1337()) {
-                killTimeWait(tw);
+        boolean rst = (flags & TcpHeader.RST) != 0;
+        TcpOptions o = f.options();
+        boolean sawTs = (t.flags[tw] & TimeWaitTable.TS_OK) != 0 && o.hasTimestamps();
+        boolean paws = sawTs && t.tsRecent[tw] - o.tsVal() > 0; // tcp_paws_reject(), the window 0
+        int seq = f.seq();
+        int rcvNxt = t.rcvNxt[tw];
+        if (!paws && seq == rcvNxt && (f.segmentLength() == 0 || rst)) {
+            if (rst) {
+                if (!e.params.rfc1337()) {
+                    killTimeWait(tw);
+                    return true;
+                }
+            } else {
+                rescheduleTimeWait(tw, nowNs);
+            }
+            if (sawTs) {
+                t.tsRecent[tw] = o.tsVal();
             }
             return true;
         }
-        if ((flags & TcpHeader.SYN) != 0 && (flags & TcpHeader.ACK) == 0) {
-            boolean tsNewer = (t.flags[tw] & TimeWaitTable.TS_OK) != 0 && f.options().hasTimestamps()
-                    && f.options().tsVal() - t.tsRecent[tw] > 0;
-            if (Seq.after(f.seq(), t.rcvNxt[tw]) || tsNewer) {
-                e.listen.isnHint = t.sndNxt[tw] + 65535 + 2;
-                e.counters.inc(TcpStat.TcpExtTWRecycled);
-                killTimeWait(tw);
-                return false;
+        if ((flags & (TcpHeader.SYN | TcpHeader.RST | TcpHeader.ACK)) == TcpHeader.SYN && !paws
+                && (Seq.after(seq, rcvNxt) || sawTs && t.tsRecent[tw] - o.tsVal() < 0)
+                && e.listeners[f.dstPort()] != null) {
+            e.listen.isnHint = t.sndNxt[tw] + 65535 + 2 == 0 ? 1 : t.sndNxt[tw] + 65535 + 2;
+            e.counters.inc(TcpStat.TcpExtTWRecycled);
+            killTimeWait(tw);
+            return false;
+        }
+        if (paws) {
+            e.counters.inc(TcpStat.TcpExtPAWSTimewait);
+        }
+        if (!rst) {
+            if (paws || (flags & TcpHeader.ACK) != 0) {
+                rescheduleTimeWait(tw, nowNs);
+            }
+            if (!timeWaitOowRateLimited(tw, f, nowNs)) {
+                timeWaitAck(tw, nowNs);
             }
         }
-        if ((flags & TcpHeader.FIN) != 0 && f.seq() + f.payloadLength() + 1 == t.rcvNxt[tw]) {
-            t.timer[tw] = e.timers.reschedule(t.timer[tw], nowNs + timeWaitNs(),
-                    TcpEngine.timer(TcpEngine.TIMER_TIME_WAIT, tw));
-        } else if (f.payloadLength() == 0 && (flags & (TcpHeader.SYN | TcpHeader.FIN)) == 0) {
-            return true; // a stray pure ACK needs no answer
-        }
-        timeWaitAck(tw, nowNs);
         return true;
     }
 
+    private void rescheduleTimeWait(int tw, long nowNs) {
+        TimeWaitTable t = e.timeWait;
+        t.timer[tw] = e.timers.reschedule(t.timer[tw], nowNs + timeWaitNs(),
+                TcpEngine.timer(TcpEngine.TIMER_TIME_WAIT, tw));
+    }
+
+    /** Kernel: tcp_timewait_check_oow_rate_limit(): the record's own limit (TcpExtTCPACKSkippedTimeWait). */
+    private boolean timeWaitOowRateLimited(int tw, TcpSegmentView f, long nowNs) {
+        if (f.payloadLength() > 0 && (f.flags() & TcpHeader.SYN) == 0) {
+            return false; // data without a SYN is not part of an ACK loop
+        }
+        TimeWaitTable t = e.timeWait;
+        int nowMs = (int) (nowNs / TcpEngine.MS);
+        int last = t.lastOowAckMs[tw];
+        if (last != 0 && nowMs - last >= 0 && nowMs - last < e.params.invalidRatelimitNs() / TcpEngine.MS) {
+            e.counters.inc(TcpStat.TcpExtTCPACKSkippedTimeWait);
+            return true;
+        }
+        t.lastOowAckMs[tw] = nowMs == 0 ? 1 : nowMs;
+        return false;
+    }
+
+    /** Kernel: tcp_v4_timewait_ack(): snd_nxt, rcv_nxt, the window the connection had, timestamps. */
     private void timeWaitAck(int tw, long nowNs) {
         TimeWaitTable t = e.timeWait;
         boolean ts = (t.flags[tw] & TimeWaitTable.TS_OK) != 0;
         e.out.tuple(t.localIp[tw], t.remoteIp[tw], t.localPort(tw), t.remotePort(tw))
-                .header(t.sndNxt[tw], t.rcvNxt[tw], TcpHeader.ACK, 0)
+                .header(t.sndNxt[tw], t.rcvNxt[tw], TcpHeader.ACK, t.window[tw] & 0xFFFF)
                 .options(ts ? TcpOutput.OPT_TS : 0, 0, 0, (int) (nowNs / TcpEngine.MS) + t.tsOffset[tw], t.tsRecent[tw])
                 .send(null, 0, 0);
     }
@@ -394,7 +437,7 @@ final class TcpInput {
     }
 
     /**
-     * Kernel: tcp_ack(). RFC 5961 §5.2: an ACK beyond snd_nxt is answered and dropped; an old ACK is
+     * Kernel: tcp_ack(). RFC 9293 §3.10.7.4: an ACK beyond snd_nxt is answered and dropped; an old ACK is
      * ignored; a new one frees acknowledged bytes, updates the window and the RTO (RFC 6298).
      *
      * @return −1 drop the segment, 0 old ACK, 1 new or duplicate ACK
@@ -409,7 +452,10 @@ final class TcpInput {
             return 0;
         }
         if (Seq.after(ack, s.sndMax)) {
-            e.counters.inc(TcpStat.FpBadAckDrop); // acknowledges data never sent: discard (RFC 9293 §3.10.7.4)
+            // Acknowledges data never sent (SKB_DROP_REASON_TCP_ACK_UNSENT_DATA): RFC 9293 §3.10.7.4, send an ACK
+            // and drop the segment, data and all; Linux 6.18 sends it as a challenge ACK (rate-limited).
+            e.counters.inc(TcpStat.FpBadAckDrop);
+            tcpSendChallengeAck(s, nowNs);
             return -1;
         }
         if (Seq.after(ack, s.sndNxt)) {
@@ -444,6 +490,7 @@ final class TcpInput {
             }
         }
         TcpRecovery.tcpSacktag(e, s, f);
+        TcpEcn.tcpAckEcn(e, s, f, ack, nowNs);
         int acked = ack - s.sndUna;
         if (acked == 0) {
             if (TcpRecovery.isDupAck(s, f, windowBefore)) {
@@ -534,6 +581,7 @@ final class TcpInput {
         s.sndWl1 = f.seq();
         s.sndWl2 = f.ack();
         negotiate(s, f.options());
+        TcpEcn.rcvSynAck(s, flags);
         s.sndWnd = f.window(); // RFC 7323 §2.2: the window of a SYN is never scaled
         s.initQueues();
         TcpWindow.tcpInitBufferSpace(e, s, nowNs);
@@ -573,6 +621,7 @@ final class TcpInput {
         s.rcvWup = s.rcvNxt;
         s.sndWl1 = f.seq();
         negotiate(s, f.options());
+        TcpEcn.rcvSyn(s, f.flags());
         s.sndWnd = f.window(); // RFC 7323 §2.2: the window of a SYN is never scaled
         s.initQueues();
         TcpWindow.tcpInitBufferSpace(e, s, nowNs);
@@ -600,22 +649,21 @@ final class TcpInput {
         e.events.onConnected(s.id);
     }
 
-    /** Applies the peer's SYN options to a connection (our offers are the knobs). */
+    /** Applies the peer's SYN options to a connection (our offers are the knobs; SynOptions decides). */
     void negotiate(TcpSock s, TcpOptions o) {
-        int peerMss = o.mss() > 0 ? o.mss() : 536;
-        s.mss = Math.min(peerMss, s.mssClamp);
-        s.wscaleOk = o.windowScale() >= 0 && e.params.windowScaling();
-        s.sndWscale = s.wscaleOk ? Math.min(o.windowScale(), 14) : 0;
+        int set = SynOptions.accepted(e, SynOptions.present(o, false), false);
+        s.wscaleOk = (set & SynOptions.WSCALE) != 0;
+        s.sndWscale = s.wscaleOk ? SynOptions.peerWscale(o) : 0;
         if (!s.wscaleOk) {
             s.rcvWscale = 0;
             s.windowClamp = Integer.compareUnsigned(s.windowClamp, 65535) > 0 ? 65535 : s.windowClamp;
         }
-        s.sackOk = o.sackPermitted() && e.params.sack();
-        s.tsOk = o.hasTimestamps() && e.params.timestamps();
+        s.sackOk = (set & SynOptions.SACK) != 0;
+        s.tsOk = (set & SynOptions.TS) != 0;
         if (s.tsOk) {
             s.tsRecent = o.tsVal();
-            s.mss -= 12; // the timestamp option rides on every segment
-            s.advMss -= 12;
+            s.advMss -= SynOptions.TCPOLEN_TSTAMP_ALIGNED;
         }
+        s.mss = SynOptions.sendMss(e, SynOptions.peerMss(o, s.userMss), s.tsOk);
     }
 }

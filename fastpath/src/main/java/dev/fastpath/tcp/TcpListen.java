@@ -41,15 +41,27 @@ final class TcpListen {
     }
 
     /**
-     * H5 for a listener: a segment for a pending request goes to it (tcp_check_req), a SYN starts a
-     * request, an ACK completes one, any other RST is ignored.
+     * H5 for a listener: a segment for a pending request goes to tcp_check_req ({@link TcpCheckReq}); anything
+     * else is the listener's (tcpListenerRcv).
      */
     void tcpV4DoRcvListen(TcpSock l, TcpSegmentView f, long nowNs) {
-        int flags = f.flags();
         int id = requests.get(ConnectionTable.addresses(f.dstIp(), f.srcIp()),
                 ConnectionTable.ports(f.dstPort(), f.srcPort()));
         if (id != ConnectionTable.MISSING) {
-            tcpCheckReq(pool[id], f, nowNs);
+            e.checkReq.tcpCheckReq(pool[id], f, nowNs);
+            return;
+        }
+        tcpListenerRcv(l, f, nowNs);
+    }
+
+    /**
+     * Kernel: tcp_v4_do_rcv() → tcp_v4_cookie_check() → tcp_rcv_state_process(), case TCP_LISTEN: an ACK is a
+     * cookie or gets a RST (W1, W3); a RST is dropped; a SYN starts a request — unless it also carries FIN
+     * (SKB_DROP_REASON_TCP_FLAGS: SYN+FIN is never a connection); anything else is dropped.
+     */
+    void tcpListenerRcv(TcpSock l, TcpSegmentView f, long nowNs) {
+        int flags = f.flags();
+        if ((flags & TcpHeader.RST) != 0) {
             return;
         }
         if ((flags & TcpHeader.RST) != 0) {
@@ -63,9 +75,11 @@ final class TcpListen {
             e.tcpV4SendReset(f); // no request and no valid cookie for this ACK (W1, W3): RST
             return;
         }
-        if ((flags & TcpHeader.SYN) != 0) {
-            tcpConnRequest(l, f, nowNs);
+        if ((flags & TcpHeader.SYN) == 0 || (flags & TcpHeader.FIN) != 0) {
+            e.counters.inc(TcpStat.FpDropTcpFlags);
+            return;
         }
+        tcpConnRequest(l, f, nowNs);
     }
 
     static boolean acceptQueueFull(TcpSock l) {
@@ -73,34 +87,83 @@ final class TcpListen {
     }
 
     /**
+     * Kernel: inet_csk_reqsk_queue_is_full(): more requests than the backlog (listen(0) still takes one; checked
+     * against Linux 6.18, which answers the second SYN to a listen(0) socket with a cookie).
+     */
+    static boolean reqskQueueIsFull(TcpSock l) {
+        return l.synQueueLength > l.backlog;
+    }
+
+    /** What tcp_conn_request() does with a SYN: queue a request, answer with a cookie, or drop (and why). */
+    static final int SYN_REQUEST = 0;
+    static final int SYN_COOKIE = 1;
+    /** The SYN queue is full and tcp_syncookies is 0 (TcpExtTCPReqQFullDrop). */
+    static final int SYN_DROP_REQ_FULL = 2;
+    /** The accept queue is full (TcpExtListenOverflows), for a SYN that would have had a request. */
+    static final int SYN_DROP_ACCEPT_FULL = 3;
+    /** The same for a SYN that would have had a cookie (TcpExtTCPReqQFullDoCookies counted first). */
+    static final int SYN_DROP_ACCEPT_FULL_COOKIE = 4;
+    /** Without cookies, the last quarter of tcp_max_syn_backlog is kept free. */
+    static final int SYN_DROP_BACKLOG = 5;
+
+    /**
+     * Kernel: tcp_conn_request(), its queue checks, in one place (the XDP program answers exactly while this says
+     * {@link #SYN_COOKIE}): with tcp_syncookies 2, or 1 and a full SYN queue (tcp_syn_flood_action()), a cookie;
+     * a full accept queue drops the SYN (sk_acceptq_is_full(); H8). A SYN that ends a TIME_WAIT (T1, {@code
+     * fromTimeWait}) becomes a request without these limits, as Linux's tw_isn does.
+     */
+    static int connRequestVerdict(TcpEngine e, TcpSock l, boolean fromTimeWait) {
+        int syncookies = e.params.syncookies();
+        boolean cookie = false;
+        if (!fromTimeWait && (syncookies == 2 || reqskQueueIsFull(l))) {
+            if (syncookies == 0) {
+                return SYN_DROP_REQ_FULL; // H8: SYN queue full without syncookies drops the SYN
+            }
+            cookie = true; // H8: tcp_syncookies=1 answers a full SYN queue with a cookie
+        }
+        if (acceptQueueFull(l)) {
+            return cookie ? SYN_DROP_ACCEPT_FULL_COOKIE : SYN_DROP_ACCEPT_FULL;
+        }
+        int maxSyn = e.params.maxSynBacklog();
+        if (!cookie && !fromTimeWait && syncookies == 0 && maxSyn - l.synQueueLength < (maxSyn >> 2)) {
+            return SYN_DROP_BACKLOG;
+        }
+        return cookie ? SYN_COOKIE : SYN_REQUEST;
+    }
+
+    /**
      * Kernel: tcp_conn_request(). H7–H10: check both queues (H8), create the request, answer with a
      * SYN-ACK (H9), queue the request and start its timer (H10).
      */
     void tcpConnRequest(TcpSock l, TcpSegmentView f, long nowNs) {
-        int syncookies = e.params.syncookies();
-        boolean wantCookie = syncookies == 2;
-        if (!wantCookie && l.synQueueLength >= l.backlog) {
-            if (syncookies == 0) {
+        int twIsn = isnHint;
+        isnHint = 0; // for this SYN only, whatever becomes of it
+        int verdict = connRequestVerdict(e, l, twIsn != 0);
+        if (verdict == SYN_COOKIE || verdict == SYN_DROP_ACCEPT_FULL_COOKIE) {
+            e.counters.inc(TcpStat.TcpExtTCPReqQFullDoCookies); // tcp_syn_flood_action()
+        }
+        switch (verdict) {
+            case SYN_COOKIE -> {
+                cookieV4InitSequence(l, f, nowNs);
+                return;
+            }
+            case SYN_DROP_REQ_FULL -> {
                 e.counters.inc(TcpStat.TcpExtTCPReqQFullDrop);
                 e.counters.inc(TcpStat.TcpExtListenDrops);
-                return; // H8: SYN queue full without syncookies drops the SYN
+                return;
             }
-            e.counters.inc(TcpStat.TcpExtTCPReqQFullDoCookies);
-            wantCookie = true; // H8: tcp_syncookies=1 answers a full SYN queue with a cookie
-        }
-        if (acceptQueueFull(l) && l.synQueueYoung > 0) {
-            e.counters.inc(TcpStat.TcpExtListenOverflows);
-            e.counters.inc(TcpStat.TcpExtListenDrops);
-            return; // H8: accept queue full with young requests pending
-        }
-        int maxSyn = e.params.maxSynBacklog();
-        if (syncookies == 0 && maxSyn - requests.size() < (maxSyn >> 2)) {
-            e.counters.inc(TcpStat.TcpExtListenDrops);
-            return; // Linux: without cookies, keep the last quarter of tcp_max_syn_backlog
-        }
-        if (wantCookie) {
-            cookieV4InitSequence(l, f, nowNs);
-            return;
+            case SYN_DROP_ACCEPT_FULL, SYN_DROP_ACCEPT_FULL_COOKIE -> {
+                e.counters.inc(TcpStat.TcpExtListenOverflows);
+                e.counters.inc(TcpStat.TcpExtListenDrops);
+                return;
+            }
+            case SYN_DROP_BACKLOG -> {
+                e.counters.inc(TcpStat.TcpExtListenDrops);
+                return;
+            }
+            default -> {
+                // SYN_REQUEST
+            }
         }
         int id = free.pop();
         if (id < 0) {
@@ -111,15 +174,13 @@ final class TcpListen {
             pool[id] = new RequestSock(id); // each slot is allocated once, then reused
         }
         RequestSock r = pool[id];
-        fill(r, l, f);
-        r.iss = isnHint != 0 ? isnHint : e.isn(f.dstIp(), f.srcIp(), f.dstPort(), f.srcPort(), nowNs);
-        isnHint = 0;
+        fill(r, l, f, false);
+        r.iss = twIsn != 0 ? twIsn : e.isn(f.dstIp(), f.srcIp(), f.dstPort(), f.srcPort(), nowNs);
         r.live = true;
         requests.put(ConnectionTable.addresses(r.localIp, r.remoteIp), ConnectionTable.ports(r.localPort,
                 r.remotePort), id);
         e.tupleWatch.held(r.localIp, r.remoteIp, r.localPort, r.remotePort, 1);
         l.synQueueLength++;
-        l.synQueueYoung++;
         tcpV4SendSynack(r, nowNs);
         r.timer = e.timers.schedule(nowNs + e.params.timeoutInitNs(),
                 TcpEngine.timer(TcpEngine.TIMER_SYNACK, id));
@@ -128,10 +189,12 @@ final class TcpListen {
     /**
      * Kernel: cookie_v4_init_sequence() + tcp_v4_send_synack(). The SYN-ACK's ISN is the cookie and,
      * with timestamps, its TSval carries the options; nothing is stored (the SYN allocates nothing).
+     * Without timestamps the SYN-ACK offers none of them (SynOptions.accepted): the connection the cookie
+     * rebuilds could not know them.
      */
     private void cookieV4InitSequence(TcpSock l, TcpSegmentView f, long nowNs) {
         RequestSock r = cookieScratch;
-        fill(r, l, f);
+        fill(r, l, f, true);
         int index = SynCookies.mssIndex(r.mss);
         r.mss = SynCookies.MSS_TABLE[index];
         r.iss = e.cookies.cookieV4InitSequence(f.srcIp(), f.dstIp(), f.srcPort(), f.dstPort(), f.seq(), index,
@@ -139,7 +202,7 @@ final class TcpListen {
         l.acceptQueue.lastOverflowNs = nowNs;
         e.counters.inc(TcpStat.TcpExtSyncookiesSent);
         int ts = r.tsOk ? SynCookies.cookieInitTimestamp(nowNs / TcpEngine.MS, r.wscaleOk ? r.sndWscale : -1,
-                r.sackOk, false) : 0;
+                r.sackOk, r.ecnOk) : 0;
         sendSynack(r, ts + r.tsOffset);
     }
 
@@ -160,20 +223,16 @@ final class TcpListen {
             e.counters.inc(TcpStat.TcpExtSyncookiesFailed);
             return false;
         }
+        e.counters.inc(TcpStat.TcpExtSyncookiesRecv);
         RequestSock r = cookieScratch;
-        fill(r, l, f);
+        fill(r, l, f, true);
         r.irs = f.seq() - 1;
         r.iss = f.ack() - 1;
         r.mss = mss; // the ACK carries no MSS option: the cookie remembers it
-        TcpOptions o = f.options();
-        r.tsOk = o.hasTimestamps() && e.params.timestamps();
-        int echoed = o.tsEcr() - r.tsOffset;
-        r.sackOk = r.tsOk && SynCookies.decodeSack(echoed) && e.params.sack();
-        int wscale = r.tsOk ? SynCookies.decodeWscale(echoed) : -1;
-        r.wscaleOk = wscale >= 0 && e.params.windowScaling();
-        r.sndWscale = r.wscaleOk ? wscale : 0;
+        if (!cookieTimestampDecode(r, f.options())) {
+            return false;
+        }
         TcpWindow.tcpOpenreqInitRwin(e, l, r);
-        e.counters.inc(TcpStat.TcpExtSyncookiesRecv);
         if (acceptQueueFull(l)) {
             e.counters.inc(TcpStat.TcpExtListenOverflows);
             e.counters.inc(TcpStat.TcpExtListenDrops);
@@ -188,11 +247,42 @@ final class TcpListen {
         return true;
     }
 
-    private void fill(RequestSock r, TcpSock l, TcpSegmentView f) {
+    /**
+     * Kernel: cookie_timestamp_decode(): the options of a cookie connection come from the echoed TSval; an ACK
+     * without timestamps has none. An echoed option whose sysctl is now off fails the cookie (a RST).
+     */
+    private boolean cookieTimestampDecode(RequestSock r, TcpOptions o) {
+        r.ecnOk = false;
+        r.tsOk = o.hasTimestamps() && e.params.timestamps();
+        r.sackOk = false;
+        r.wscaleOk = false;
+        r.sndWscale = 0;
+        if (!r.tsOk) {
+            return true;
+        }
+        int echoed = o.tsEcr() - r.tsOffset;
+        r.ecnOk = SynCookies.decodeEcn(echoed) && e.params.ecn() != 0; // cookie_ecn_ok()
+        r.sackOk = SynCookies.decodeSack(echoed);
+        if (r.sackOk && !e.params.sack()) {
+            return false;
+        }
+        int wscale = SynCookies.decodeWscale(echoed);
+        if (wscale < 0) {
+            return true;
+        }
+        r.wscaleOk = true;
+        r.sndWscale = wscale;
+        return e.params.windowScaling();
+    }
+
+    /** Kernel: tcp_openreq_init(): the request as the SYN (or cookie ACK) and SynOptions.accepted make it. */
+    private void fill(RequestSock r, TcpSock l, TcpSegmentView f, boolean cookie) {
         TcpOptions o = f.options();
         r.listener = l;
         r.retransmits = 0;
+        r.synackRtx = 0;
         r.synackSentNs = 0;
+        r.lastOowAckNs = Long.MIN_VALUE;
         r.acked = false;
         r.timer = TimerWheel.NONE;
         r.localIp = f.dstIp();
@@ -201,32 +291,37 @@ final class TcpListen {
         r.remotePort = f.srcPort();
         r.irs = f.seq();
         r.peerWindow = f.window();
-        int ourMss = l.userMss > 0 ? l.userMss : e.params.mss();
-        r.mss = Math.min(o.mss() > 0 ? o.mss() : 536, ourMss);
-        r.wscaleOk = o.windowScale() >= 0 && e.params.windowScaling();
-        r.sndWscale = r.wscaleOk ? Math.min(o.windowScale(), 14) : 0;
-        r.sackOk = o.sackPermitted() && e.params.sack();
-        r.tsOk = o.hasTimestamps() && e.params.timestamps();
-        r.tsRecent = o.tsVal();
+        r.mss = SynOptions.peerMss(o, l.userMss);
+        int set = SynOptions.accepted(e, SynOptions.present(o, TcpEcn.ecnSetupSyn(f)), cookie);
+        r.ecnOk = (set & SynOptions.ECN) != 0;
+        r.wscaleOk = (set & SynOptions.WSCALE) != 0;
+        r.sndWscale = r.wscaleOk ? SynOptions.peerWscale(o) : 0;
+        r.sackOk = (set & SynOptions.SACK) != 0;
+        r.tsOk = (set & SynOptions.TS) != 0;
+        r.tsRecent = r.tsOk ? o.tsVal() : 0;
         r.tsOffset = e.tsOffset(r.localIp, r.remoteIp);
         TcpWindow.tcpOpenreqInitRwin(e, l, r);
     }
 
     /** Kernel: tcp_v4_send_synack(). H9: options mirror what the SYN offered. */
     void tcpV4SendSynack(RequestSock r, long nowNs) {
-        if (r.retransmits == 0) {
+        int tsVal = (int) (nowNs / TcpEngine.MS) + r.tsOffset;
+        if (r.synackSentNs == 0) {
             r.synackSentNs = nowNs;
+            r.tsFirst = tsVal;
         }
-        sendSynack(r, (int) (nowNs / TcpEngine.MS) + r.tsOffset);
+        r.tsLast = tsVal;
+        sendSynack(r, tsVal);
     }
 
     private void sendSynack(RequestSock r, int tsVal) {
         int bits = TcpOutput.OPT_MSS | (r.wscaleOk ? TcpOutput.OPT_WSCALE : 0)
                 | (r.sackOk ? TcpOutput.OPT_SACK_PERM : 0) | (r.tsOk ? TcpOutput.OPT_TS : 0);
-        int ourMss = r.listener.userMss > 0 ? r.listener.userMss : e.params.mss();
+        int advMss = SynOptions.advertisedMss(e, r.listener.userMss);
         e.out.tuple(r.localIp, r.remoteIp, r.localPort, r.remotePort)
-                .header(r.iss, r.irs + 1, TcpHeader.SYN | TcpHeader.ACK, TcpWindow.synWindow(r.rcvWnd))
-                .options(bits, ourMss, r.rcvWscale, tsVal, r.tsRecent)
+                .header(r.iss, r.irs + 1, TcpHeader.SYN | TcpHeader.ACK | (r.ecnOk ? TcpHeader.ECE : 0),
+                        TcpWindow.synWindow(r.rcvWnd))
+                .options(bits, advMss, r.rcvWscale, tsVal, r.tsRecent)
                 .listenerReply()
                 .send(null, 0, 0);
     }
@@ -242,13 +337,21 @@ final class TcpListen {
             drop(r);
             return;
         }
-        if (r.retransmits == 1) {
-            r.listener.synQueueYoung--; // retransmitted: no longer young
-        }
+        tcpRtxSynack(r, nowNs);
+        r.timer = e.timers.schedule(nowNs + reqskTimeoutNs(r), TcpEngine.timer(TcpEngine.TIMER_SYNACK, id));
+    }
+
+    /** Kernel: tcp_reqsk_timeout(): the SYN-ACK timer's current wait, doubling with each timeout. */
+    long reqskTimeoutNs(RequestSock r) {
+        return Math.min(e.params.timeoutInitNs() << r.retransmits,
+                e.params.rtoMaxNs());
+    }
+
+    /** Kernel: tcp_rtx_synack(). */
+    void tcpRtxSynack(RequestSock r, long nowNs) {
         e.counters.inc(TcpStat.TcpRetransSegs);
+        e.counters.inc(TcpStat.TcpExtTCPSynRetrans);
         tcpV4SendSynack(r, nowNs);
-        r.timer = e.timers.schedule(nowNs + (e.params.timeoutInitNs() << r.retransmits),
-                TcpEngine.timer(TcpEngine.TIMER_SYNACK, id));
     }
 
     void drop(RequestSock r) {
@@ -258,9 +361,6 @@ final class TcpListen {
                 ConnectionTable.ports(r.localPort, r.remotePort));
         e.tupleWatch.held(r.localIp, r.remoteIp, r.localPort, r.remotePort, -1);
         r.listener.synQueueLength--;
-        if (r.retransmits == 0) {
-            r.listener.synQueueYoung--;
-        }
         r.live = false;
         free.push(r.id);
     }
@@ -274,62 +374,8 @@ final class TcpListen {
         }
     }
 
-    /**
-     * Kernel: tcp_check_req(). H6: a retransmitted SYN gets the SYN-ACK again. H12: the ACK of our
-     * SYN-ACK creates the child, unless the accept queue is full (drop, or RST with
-     * tcp_abort_on_overflow). An ACK for another ISN gets a RST; a RST in the window drops the request (W1).
-     */
-    void tcpCheckReq(RequestSock r, TcpSegmentView f, long nowNs) {
-        int flags = f.flags();
-        boolean rst = (flags & TcpHeader.RST) != 0;
-        if ((flags & (TcpHeader.SYN | TcpHeader.ACK | TcpHeader.RST)) == TcpHeader.SYN) {
-            if (f.seq() == r.irs) {
-                tcpV4SendSynack(r, nowNs);
-            }
-            return;
-        }
-        if ((flags & TcpHeader.ACK) != 0 && f.ack() != r.iss + 1) {
-            e.tcpV4SendReset(f); // not for our SYN-ACK: the listener resets it (never a RST)
-            return;
-        }
-        if (f.seq() != r.irs + 1 && !Seq.between(f.seq(), r.irs + 1, r.irs + 1 + 65535)) {
-            return;
-        }
-        if (rst || (flags & TcpHeader.SYN) != 0) {
-            // W1: the client has no such connection and reset our SYN-ACK: the request dies
-            // (an in-window SYN is reset too). Kernel: tcp_check_req() embryonic_reset.
-            e.counters.inc(TcpStat.TcpAttemptFails);
-            e.tcpV4SendReset(f);
-            drop(r);
-            e.counters.inc(TcpStat.TcpExtEmbryonicRsts);
-            return;
-        }
-        if ((flags & TcpHeader.ACK) == 0) {
-            return;
-        }
-        TcpSock l = r.listener;
-        if (acceptQueueFull(l)) {
-            e.counters.inc(TcpStat.TcpExtListenOverflows);
-            e.counters.inc(TcpStat.TcpExtListenDrops);
-            if (e.params.abortOnOverflow()) {
-                e.tcpV4SendReset(f);
-                drop(r);
-            } else {
-                r.acked = true; // keep the request; the SYN-ACK timer will ask again
-            }
-            return;
-        }
-        TcpSock child = tcpV4SynRecvSock(l, r, f, nowNs);
-        drop(r);
-        if (child != null && (f.payloadLength() > 0 || (flags & TcpHeader.FIN) != 0)) {
-            e.input.tcpRcvStateProcess(child, f, nowNs);
-        } else if (child != null) {
-            child.stats.onReceive(0); // tcp_segs_in(): the ACK that made it
-        }
-    }
-
     /** Kernel: tcp_v4_syn_recv_sock() + inet_csk_reqsk_queue_add(): the child, ESTABLISHED, in the accept queue. */
-    private TcpSock tcpV4SynRecvSock(TcpSock l, RequestSock r, TcpSegmentView f, long nowNs) {
+    TcpSock tcpV4SynRecvSock(TcpSock l, RequestSock r, TcpSegmentView f, long nowNs) {
         int id = e.socket();
         if (id < 0) {
             e.counters.inc(TcpStat.TcpExtListenDrops);
@@ -347,13 +393,14 @@ final class TcpListen {
         c.irs = r.irs;
         c.rcvNxt = r.irs + 1;
         c.rcvWup = c.rcvNxt;
-        c.mssClamp = l.userMss > 0 ? l.userMss : e.params.mss();
-        c.mss = r.mss - (r.tsOk ? 12 : 0);
+        c.mssClamp = SynOptions.advertisedMss(e, l.userMss);
+        c.mss = SynOptions.sendMss(e, r.mss, r.tsOk);
         c.wscaleOk = r.wscaleOk;
         c.sndWscale = r.sndWscale;
         c.rcvWscale = r.rcvWscale;
         c.sackOk = r.sackOk;
         c.tsOk = r.tsOk;
+        c.ecn = r.ecnOk ? new TcpEcn.State() : null; // tcp_ecn_openreq_child()
         c.tsRecent = f.options().hasTimestamps() ? f.options().tsVal() : r.tsRecent;
         c.tsOffset = r.tsOffset;
         c.sndWnd = f.window() << c.sndWscale;
@@ -366,7 +413,7 @@ final class TcpListen {
         c.advertisedWnd = r.rcvWnd;
         c.windowClamp = r.windowClamp;
         c.initQueues();
-        if (r.retransmits == 0 && r.synackSentNs != 0) {
+        if (r.retransmits == 0 && r.synackRtx == 0 && r.synackSentNs != 0) {
             e.input.rttSample(c, nowNs - r.synackSentNs, nowNs); // Karn: no sample once the SYN-ACK was resent
         }
         TcpWindow.tcpInitBufferSpace(e, c, nowNs); // tcp_init_transfer(): the child is established

@@ -47,6 +47,8 @@ final class TcpOutput {
     private int ack;
     private int flags;
     private int window;
+    /** The next segment's IPv4 TOS byte (its ECN field: ECT(0) for an ECN connection's new data). */
+    private int tos;
     private int optionBits;
     /** The next segment is a listener's SYN-ACK: IPv4 id 0, as Linux's ip_build_and_send_pkt() sends it. */
     private boolean listenerReply;
@@ -71,6 +73,12 @@ final class TcpOutput {
         this.dstIp = dstIp;
         this.srcPort = srcPort;
         this.dstPort = dstPort;
+        return this;
+    }
+
+    /** Sets the IPv4 TOS byte of the next segment (0 otherwise). */
+    TcpOutput tos(int tos) {
+        this.tos = tos;
         return this;
     }
 
@@ -112,10 +120,21 @@ final class TcpOutput {
      * @return true when the frame was committed
      */
     boolean send(byte[] payload, int payloadOffset, int payloadLength) {
+        if (payloadLength < 0 || payloadLength > maxPayload() || payloadLength > 0 && (payload == null
+                || payloadOffset < 0 || payloadOffset > payload.length - payloadLength)) {
+            // Lengths that do not add up (an MSS gone to zero or below once did this: an IPv4 total length
+            // shorter than the TCP header, snd_nxt running backwards): refused, counted, never on the wire.
+            counters.inc(TcpStat.FpTxBadLength);
+            optionBits = 0;
+            listenerReply = false;
+            tos = 0;
+            return false;
+        }
         long tcpOff = ip.claimV4(srcIp, dstIp, inReplyTo);
         if (tcpOff < 0) {
             counters.inc(tcpOff == IpLayer.NO_ROUTE ? TcpStat.FpNoRoute : TcpStat.FpTxRingFull);
             listenerReply = false;
+            tos = 0;
             return false;
         }
         MemorySegment buf = ip.txBuffer();
@@ -130,13 +149,14 @@ final class TcpOutput {
         tcp.wrap(buf, tcpOff).sourcePort(srcPort).destinationPort(dstPort).seq(seq).ack(ack)
                 .dataOffset(headerLength >>> 2).flags(flags).window(window).checksum(0).urgentPointer(0)
                 .fillChecksum(tcpLength, srcIp, dstIp);
-        ip.sendV4(tcpOff, tcpLength, listenerReply);
+        ip.sendV4(tcpOff, tcpLength, listenerReply, tos);
         counters.inc(TcpStat.TcpOutSegs);
         if ((flags & TcpHeader.RST) != 0) {
             counters.inc(TcpStat.TcpOutRsts);
         }
         optionBits = 0;
         listenerReply = false;
+        tos = 0;
         return true;
     }
 

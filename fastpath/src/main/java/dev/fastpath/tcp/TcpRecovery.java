@@ -65,6 +65,7 @@ final class TcpRecovery {
     private static void enterRecovery(TcpEngine e, TcpSock s, long nowNs) {
         s.inRecovery = true;
         s.recover = s.sndMax;
+        TcpEcn.queueCwr(s); // tcp_init_cwnd_reduction(): the Recovery state ends any CWR state
         s.ssthresh = e.cc.onLoss(s, nowNs);
         s.sndCwnd = s.ssthresh + e.params.reordering();
         s.cwndCnt = 0;
@@ -84,7 +85,11 @@ final class TcpRecovery {
         s.sacked.removeBefore(s.sndUna);
         if (!s.inRecovery) {
             s.dupAcks = 0;
-            e.cc.onAck(s, segments, nowNs);
+            if (TcpEcn.inCwr(s)) {
+                TcpEcn.tcpCwndReduction(s, segments); // tcp_cong_control(): the CWR state reduces, never grows
+            } else {
+                e.cc.onAck(s, segments, nowNs);
+            }
             return;
         }
         if (!Seq.before(s.sndUna, s.recover)) {
@@ -128,6 +133,7 @@ final class TcpRecovery {
     /** An RTO ends fast recovery: the timer's slow start takes over. */
     static void onRto(TcpSock s) {
         s.inRecovery = false;
+        TcpEcn.queueCwr(s); // tcp_enter_loss()
         s.dupAcks = 0;
         s.highRxt = s.sndUna;
     }

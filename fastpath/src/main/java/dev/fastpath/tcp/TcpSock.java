@@ -56,6 +56,8 @@ final class TcpSock {
     boolean wscaleOk;
     int tsRecent;
     int tsOffset;
+    /** ECN (TcpEcn), null unless the connection uses it. */
+    TcpEcn.State ecn;
 
     SendQueue sendQueue;
     ByteRing recvQueue;
@@ -178,7 +180,6 @@ final class TcpSock {
     // Listener only.
     int backlog;
     int synQueueLength;
-    int synQueueYoung;
     AcceptQueue acceptQueue;
     /** Links of a child in its listener's accept queue. */
     TcpSock acceptPrev;
@@ -248,6 +249,7 @@ final class TcpSock {
         wscaleOk = false;
         tsRecent = 0;
         tsOffset = 0;
+        ecn = null;
         rcvShutdown = false;
     }
 
@@ -357,7 +359,6 @@ final class TcpSock {
         inqHint = false;
         backlog = 0;
         synQueueLength = 0;
-        synQueueYoung = 0;
         parent = null;
     }
 

@@ -22,7 +22,12 @@ public enum TcpStat {
     TcpExtTCPZeroWindowDrop, TcpExtBeyondWindow, TcpExtTCPOFOMerge, TcpExtDelayedACKLost, TcpExtTCPDSACKOfoSent,
     TcpExtPruneCalled, TcpExtRcvPruned, TcpExtOfoPruned, TcpExtTCPWantZeroWindowAdv, TcpExtTCPToZeroWindowAdv,
     TcpExtTCPFromZeroWindowAdv,
-    FpNoSocketRst, FpNoSocketDrop, FpBadAckDrop, FpTableFull, FpTxRingFull, FpNoRoute;
+    FpNoSocketRst, FpNoSocketDrop, FpBadAckDrop, FpTableFull, FpTxRingFull, FpNoRoute,
+    /** Segments the writer refused because their lengths did not add up (never sent; a bug if non-zero). */
+    FpTxBadLength,
+    TcpExtTCPACKSkippedSynRecv, TcpExtTSECRRejected, TcpExtTCPACKSkippedTimeWait, TcpExtPAWSTimewait,
+    /** Drops named after Linux's skb drop reasons (no nstat counter exists): TCP_FLAGS, TCP_OVERWINDOW. */
+    FpDropTcpFlags, FpDropTcpOverwindow;
 
     /** The engine's counters: written by its worker only, readable from any thread while it runs. */
     public static final class Counters extends EnumCounters<TcpStat> {

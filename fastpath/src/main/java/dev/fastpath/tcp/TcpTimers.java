@@ -59,6 +59,10 @@ final class TcpTimers {
         if (s.retransStartNs == 0) {
             s.retransStartNs = nowNs - s.rtoNs; // when the lost segment was sent (the timer ran one RTO)
         }
+        if (s.sndWnd == 0 && !s.orphan) {
+            tcpRetransmitIntoZeroWindow(e, s, nowNs);
+            return;
+        }
         boolean expired = tcpWriteTimeout(e, s, s.retransmits + 1, nowNs);
         TcpFastOpen.activeDetectBlackhole(e, s, s.retransmits++, expired, nowNs);
         if (expired) {
@@ -83,6 +87,31 @@ final class TcpTimers {
         if (!e.timers.pending(s.rtoTimer)) {
             s.rtoTimer = e.timers.schedule(nowNs + s.rtoNs, TcpEngine.timer(TcpEngine.TIMER_RTO, s.id));
         }
+    }
+
+    /**
+     * Kernel: tcp_retransmit_timer(), "receiver dastardly shrinks window": data in flight and the peer's window
+     * shut to 0 under it. The head segment is retransmitted from snd_una anyway — it serves as the zero-window
+     * probe (__tcp_retransmit_skb sends one MSS at snd_una into a zero window) — nothing before snd_una is resent,
+     * the timer backs off, and the connection times out only when the peer has been silent for 2 × TCP_RTO_MAX
+     * (tcp_rtx_probe0_timed_out; TCP_USER_TIMEOUT when set), not after tcp_retries2.
+     */
+    private static void tcpRetransmitIntoZeroWindow(TcpEngine e, TcpSock s, long nowNs) {
+        long limitNs = 2 * e.params.rtoMaxNs();
+        if (s.userTimeoutMs > 0) {
+            limitNs = Math.min(limitNs, (long) s.userTimeoutMs * TcpEngine.MS);
+        }
+        if (nowNs - s.lastRcvNs > limitNs && nowNs - s.retransStartNs > limitNs) {
+            e.counters.inc(TcpStat.TcpExtTCPAbortOnTimeout);
+            e.tcpDone(s, Errno.ETIMEDOUT);
+            return;
+        }
+        e.counters.inc(TcpStat.TcpRetransSegs);
+        s.rttPending = false; // Karn
+        TcpXmit.retransmitFrom(e, s, s.sndUna, nowNs);
+        s.backoff++;
+        s.rtoNs = Math.min(s.rtoNs * 2, e.params.rtoMaxNs());
+        s.rtoTimer = e.timers.schedule(nowNs + s.rtoNs, TcpEngine.timer(TcpEngine.TIMER_RTO, s.id));
     }
 
     /**

@@ -120,7 +120,7 @@ final class TcpWindow {
 
     /** tcp_openreq_init_rwin()'s window for a listener: our MSS less the timestamp option, if on. */
     static int listenerRcvWnd(TcpEngine e, TcpSock l, boolean tsOk) {
-        int mss = (l.userMss > 0 ? l.userMss : e.params.mss()) - (tsOk ? 12 : 0);
+        int mss = SynOptions.advertisedMss(e, l.userMss) - (tsOk ? SynOptions.TCPOLEN_TSTAMP_ALIGNED : 0);
         return initialRcvWnd(tcpFullSpace(l), mss, listenerClamp(l));
     }
 

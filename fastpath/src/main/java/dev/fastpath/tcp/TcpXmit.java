@@ -22,9 +22,13 @@ final class TcpXmit {
         }
         int window = s.recvQueue == null ? 0 : TcpWindow.tcpSelectWindow(e, s);
         boolean sent = e.out.tuple(s.localIp, s.remoteIp, s.localPort, s.remotePort)
-                .header(seq, s.rcvNxt, flags, window)
+                .tos(TcpEcn.tos(s, seq, len))
+                .header(seq, s.rcvNxt, flags | TcpEcn.sendFlags(s, seq, len), window)
                 .options(bits, 0, 0, e.tsVal(s, nowNs), s.tsRecent)
                 .send(data, off, len);
+        if (sent) {
+            TcpEcn.onSent(s, len);
+        }
         if ((flags & TcpHeader.ACK) != 0) {
             TcpAck.tcpEventAckSent(e, s);
         }
@@ -109,7 +113,7 @@ final class TcpXmit {
             }
         }
         e.out.tuple(s.localIp, s.remoteIp, s.localPort, s.remotePort)
-                .header(s.iss, 0, TcpHeader.SYN, TcpWindow.synWindow(s.advertisedWnd))
+                .header(s.iss, 0, TcpHeader.SYN | TcpEcn.synFlags(e, s), TcpWindow.synWindow(s.advertisedWnd))
                 .options(bits, s.mssClamp, s.rcvWscale, e.tsVal(s, nowNs), 0)
                 .send(data, 0, len);
         s.stats.onTransmit(len, s.retransmits > 0, nowNs);
@@ -120,7 +124,8 @@ final class TcpXmit {
         int bits = TcpOutput.OPT_MSS | (s.wscaleOk ? TcpOutput.OPT_WSCALE : 0)
                 | (s.sackOk ? TcpOutput.OPT_SACK_PERM : 0) | (s.tsOk ? TcpOutput.OPT_TS : 0);
         e.out.tuple(s.localIp, s.remoteIp, s.localPort, s.remotePort)
-                .header(s.iss, s.rcvNxt, TcpHeader.SYN | TcpHeader.ACK, TcpWindow.synWindow(s.advertisedWnd))
+                .header(s.iss, s.rcvNxt, TcpHeader.SYN | TcpHeader.ACK | TcpEcn.synAckFlags(s),
+                        TcpWindow.synWindow(s.advertisedWnd))
                 .options(bits, s.mssClamp, s.rcvWscale, e.tsVal(s, nowNs), s.tsRecent)
                 .send(null, 0, 0);
         s.stats.onTransmit(0, s.retransmits > 0, nowNs);

@@ -6,9 +6,9 @@ import dev.fastpath.timer.TimerWheel;
 /**
  * TIME_WAIT records (F12): what is left of a connection for 2MSL, as parallel primitive arrays
  * (Linux's {@code struct inet_timewait_sock}, without a full socket). Bounded by
- * {@code tcp_max_tw_buckets}. Per record: 7 ints, a long and a byte here, a free-list int, and 2–4
+ * {@code tcp_max_tw_buckets}. Per record: 8 ints, a long, a short and a byte here, a free-list int, and 2–4
  * int slots of the lookup index, which holds only record numbers (the 4-tuple is stored once, in
- * the record): 49–57 bytes.
+ * the record): 55–63 bytes.
  */
 final class TimeWaitTable {
     final int[] localIp;
@@ -18,6 +18,10 @@ final class TimeWaitTable {
     final int[] rcvNxt;
     final int[] tsRecent;
     final int[] tsOffset;
+    /** The window field of the re-ACK: the receive window at entry, scaled (tw_rcv_wnd >> tw_rcv_wscale). */
+    final short[] window;
+    /** When an out-of-window segment was last answered, in ms of the engine clock (tw_last_oow_ack_time); 0: never. */
+    final int[] lastOowAckMs;
     final long[] timer;
     final byte[] flags;
     static final byte TS_OK = 1;
@@ -41,6 +45,8 @@ final class TimeWaitTable {
         rcvNxt = new int[n];
         tsRecent = new int[n];
         tsOffset = new int[n];
+        window = new short[n];
+        lastOowAckMs = new int[n];
         timer = new long[n];
         flags = new byte[n];
         freeList = new int[n];
@@ -86,6 +92,10 @@ final class TimeWaitTable {
         rcvNxt[i] = s.rcvNxt;
         tsRecent[i] = s.tsRecent;
         tsOffset[i] = s.tsOffset;
+        // tcp_time_wait(): tw_rcv_wnd = tcp_receive_window(tp), advertised again by every re-ACK (T2)
+        int rcvWnd = TcpWindow.tcpReceiveWindow(s);
+        window[i] = (short) Math.min(rcvWnd >>> s.rcvWscale, 0xFFFF);
+        lastOowAckMs[i] = 0;
         flags[i] = s.tsOk ? TS_OK : 0;
         timer[i] = TimerWheel.NONE;
         int slot = home(localIp[i], remoteIp[i], ports[i]);

@@ -8,11 +8,12 @@ package dev.fastpath.tcp;
  * segment in, a cookie sent, a segment out: what the engine counts for a cookie SYN it answers itself). What the
  * device is (maps of a BPF program) stays behind {@link Device}, which the layer below implements.
  *
- * <p>The device answers while the engine would answer with a cookie anyway: always with {@code
- * tcp_syncookies=2}; with 1 only while the listener's SYN queue is full (the engine's own SYN queue then drains,
- * the switch goes off, new SYNs fill it again: Linux's behaviour in bursts); never with 0, without a listener,
- * or while the accept queue is full with young requests (the engine drops those SYNs). One instance per engine,
- * used on the engine's thread only; attach it before the engine holds any connection.
+ * <p>The program answers while the engine would answer with a cookie anyway ({@code
+ * TcpListen.connRequestVerdict}, the one rule): always with {@code tcp_syncookies=2}; with 1 only while the
+ * listener's SYN queue is full (the engine's own SYN queue then drains, the switch goes off, new SYNs fill it
+ * again: Linux's behaviour in bursts); never with 0, without a listener, or while the accept queue is full (the
+ * engine drops those SYNs). What the answer offers comes from {@code SynOptions.accepted} as a table. One
+ * instance per engine, used on the engine's thread only; attach it before the engine holds any connection.
  */
 public final class XdpCookieOffload {
     /**
@@ -35,16 +36,15 @@ public final class XdpCookieOffload {
          * The listener's answer: written only where it changed.
          *
          * @param mss       the MSS we advertise
+         * @param mssClamp  the largest peer MSS a cookie encodes (the listener's TCP_MAXSEG, else 65535)
          * @param window    the SYN-ACK's window without timestamps
          * @param windowTs  the SYN-ACK's window with timestamps
          * @param wscale    the window scale we send
-         * @param wscaleOk  tcp_window_scaling
-         * @param sackOk    tcp_sack
-         * @param tsOk      tcp_timestamps
+         * @param answers   for each set of options a SYN may offer ({@link SynOptions} bits, 16), the set the
+         *                  answer carries (the sysctls and the cookie rule applied: the device only looks up)
          * @param tsOffsets tcp_timestamps == 1: TSval carries the per-pair offset (secure_tcp_ts_off)
          */
-        void listener(int mss, int window, int windowTs, int wscale, boolean wscaleOk, boolean sackOk, boolean tsOk,
-                boolean tsOffsets);
+        void listener(int mss, int mssClamp, int window, int windowTs, int wscale, byte[] answers, boolean tsOffsets);
 
         /**
          * The cookie keys (four) and the timestamp keys (two); when they changed, the device switches to them
@@ -72,6 +72,8 @@ public final class XdpCookieOffload {
     private final int port;
     private final long[] keys = new long[6];
     private final long[] scratch = new long[4];
+    /** The answer's options for each set a SYN may offer ({@link SynOptions#accepted}), as published. */
+    private final byte[] answers = new byte[SynOptions.COMBINATIONS];
     /** How often the slow-changing part (MSS, window, sysctls, keys) is re-published while the program is on. */
     static final long PUBLISH_INTERVAL_NS = 1_000_000L;
     private long publishedNs;
@@ -125,9 +127,7 @@ public final class XdpCookieOffload {
             e.counters.add(TcpStat.TcpInSegs, delta);
             e.counters.add(TcpStat.TcpExtSyncookiesSent, delta);
             e.counters.add(TcpStat.TcpOutSegs, delta);
-            if (e.params.syncookies() == 1) {
-                e.counters.add(TcpStat.TcpExtTCPReqQFullDoCookies, delta);
-            }
+            e.counters.add(TcpStat.TcpExtTCPReqQFullDoCookies, delta); // tcp_syn_flood_action(), for every cookie
             if (l != null) {
                 l.acceptQueue.lastOverflowNs = nowNs; // cookies are out: their ACKs are checked (cookieV4Check)
             }
@@ -165,20 +165,20 @@ public final class XdpCookieOffload {
     }
 
     private boolean wanted(TcpSock l) {
-        if (refused || l == null || l.state != TcpState.LISTEN) {
-            return false;
-        }
-        int syncookies = e.params.syncookies();
-        boolean cookies = syncookies == 2 || syncookies == 1 && l.synQueueLength >= l.backlog;
-        return cookies && !(TcpListen.acceptQueueFull(l) && l.synQueueYoung > 0);
+        return !refused && l != null && l.state == TcpState.LISTEN
+                && TcpListen.connRequestVerdict(e, l, false) == TcpListen.SYN_COOKIE;
     }
 
     /** What may change at run time (socket options, sysctls, rekeying); the device writes only what changed. */
     private void publish(TcpSock l) {
-        int ourMss = l.userMss > 0 ? l.userMss : e.params.mss();
-        device.listener(ourMss, TcpWindow.synWindow(TcpWindow.listenerRcvWnd(e, l, false)),
-                TcpWindow.synWindow(TcpWindow.listenerRcvWnd(e, l, true)), TcpWindow.listenerWscale(e, l),
-                e.params.windowScaling(), e.params.sack(), e.params.timestamps(), e.params.timestampOffsets());
+        for (int offered = 0; offered < SynOptions.COMBINATIONS; offered++) {
+            answers[offered] = (byte) SynOptions.accepted(e, offered, true);
+        }
+        // secure_tcp_ts_off(): a pair offset only with tcp.timestamps=1 (2: none, and no hash for it)
+        device.listener(SynOptions.advertisedMss(e, l.userMss), l.userMss > 0 ? l.userMss : 0xFFFF,
+                TcpWindow.synWindow(TcpWindow.listenerRcvWnd(e, l, false)),
+                TcpWindow.synWindow(TcpWindow.listenerRcvWnd(e, l, true)), TcpWindow.listenerWscale(e, l), answers,
+                e.params.timestampOffsets());
         e.cookies.keys(scratch);
         System.arraycopy(scratch, 0, keys, 0, 4);
         e.isnGenerator.tsKeys(scratch);

@@ -82,6 +82,8 @@ public final class SocketConstants {
     public static final int TCPI_OPT_TIMESTAMPS = 1;
     public static final int TCPI_OPT_SACK = 2;
     public static final int TCPI_OPT_WSCALE = 4;
+    /** ECN was negotiated (tcpi_options, include/uapi/linux/tcp.h TCPI_OPT_ECN). */
+    public static final int TCPI_OPT_ECN = 8;
 
     private SocketConstants() {
     }

@@ -16,8 +16,12 @@ public enum DropReason {
     BAD_IP_VERSION("IP version is not 4"),
     BAD_IHL("IPv4 header length below 20 bytes"),
     BAD_IP_TOTAL_LENGTH("IPv4 total length smaller than its header"),
-    IP_OPTIONS("IPv4 options present"),
-    IP_FRAGMENT("IPv4 fragment"),
+    /** The total length runs past the frame: IpInTruncatedPkts (ip_rcv_core(), SKB_DROP_REASON_PKT_TOO_SMALL). */
+    IP_TRUNCATED_PACKET("IPv4 total length beyond the frame"),
+    /** ip_options_compile() refused an option: IpInHdrErrors, answered with an ICMP parameter problem. */
+    BAD_IP_OPTIONS("malformed IPv4 option"),
+    /** A source route option (LSRR/SSRR): ip_rcv_options() drops it, accept_source_route being 0 by default. */
+    IP_SOURCE_ROUTE("IPv4 source route option"),
     BAD_IP_CHECKSUM("IPv4 header checksum mismatch"),
     UNSUPPORTED_PROTOCOL("IP protocol is neither TCP nor ICMP"),
     TRUNCATED_ICMP("ICMP message shorter than 8 bytes"),

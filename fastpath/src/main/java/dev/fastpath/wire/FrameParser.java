@@ -101,22 +101,18 @@ public final class FrameParser {
         if (headerLength > remaining) {
             return DropReason.TRUNCATED_IPV4;
         }
-        int totalLength = Net.u16(buffer, at + Ipv4Header.TOTAL_LENGTH);
-        if (totalLength < headerLength) {
-            return DropReason.BAD_IP_TOTAL_LENGTH;
-        }
-        if (totalLength > remaining) {
-            return DropReason.TRUNCATED_IPV4;
-        }
+        // ip_rcv_core()'s order: the header's checksum before the total length (a bad one is IpInHdrErrors,
+        // a total length past the frame IpInTruncatedPkts)
         Ipv4Header ip = out.ipv4().wrap(buffer, at);
         if (!ip.checksumValid()) {
             return DropReason.BAD_IP_CHECKSUM;
         }
-        if (headerLength != Ipv4Header.MIN_LENGTH) {
-            return DropReason.IP_OPTIONS;
+        int totalLength = Net.u16(buffer, at + Ipv4Header.TOTAL_LENGTH);
+        if (totalLength > remaining) {
+            return DropReason.IP_TRUNCATED_PACKET;
         }
-        if ((ip.flagsFragment() & (Ipv4Header.FLAG_MF | Ipv4Header.FRAGMENT_OFFSET_MASK)) != 0) {
-            return DropReason.IP_FRAGMENT;
+        if (totalLength < headerLength) {
+            return DropReason.BAD_IP_TOTAL_LENGTH;
         }
         out.ipHeaderLength = headerLength;
         out.ipTotalLength = totalLength;
@@ -125,6 +121,20 @@ public final class FrameParser {
         out.protocol = ip.protocol();
         out.l4Offset = at + headerLength;
         out.l4Length = totalLength - headerLength;
+        if (headerLength != Ipv4Header.MIN_LENGTH) {
+            int fault = Ipv4Options.compile(buffer, at, headerLength); // ip_rcv_options()
+            if (fault == Ipv4Options.SOURCE_ROUTE) {
+                return DropReason.IP_SOURCE_ROUTE;
+            }
+            if (fault != Ipv4Options.OK) {
+                out.ipOptionFault = fault;
+                return DropReason.BAD_IP_OPTIONS;
+            }
+        }
+        if ((ip.flagsFragment() & (Ipv4Header.FLAG_MF | Ipv4Header.FRAGMENT_OFFSET_MASK)) != 0) {
+            out.kind = ParsedFrame.Kind.IPV4_FRAGMENT; // ip_local_deliver() -> ip_defrag()
+            return DropReason.NONE;
+        }
         return switch (out.protocol) {
             case Ipv4Header.PROTO_TCP -> parseTcp(buffer, out);
             case Ipv4Header.PROTO_ICMP -> parseIcmp(buffer, out);
@@ -138,6 +148,7 @@ public final class FrameParser {
         if (r != DropReason.NONE) {
             return r;
         }
+        segment.dsfield = out.ipv4().tos(); // tcp_v4_fill_cb(): ip_dsfield, for ECN
         if (!l4ChecksumAcceptable(buffer, out, Ipv4Header.PROTO_TCP, segment.tcp().checksum())) {
             return DropReason.BAD_TCP_CHECKSUM;
         }

@@ -18,7 +18,9 @@ public final class ParsedFrame {
         /** An IPv4 datagram with a TCP segment. */
         TCP,
         /** An IPv4 datagram with an ICMP message. */
-        ICMP
+        ICMP,
+        /** A fragment of an IPv4 datagram (its header checked; its payload is a piece of the datagram's). */
+        IPV4_FRAGMENT
     }
 
     private final EthernetHeader ethernet = new EthernetHeader();
@@ -35,6 +37,8 @@ public final class ParsedFrame {
     int etherType;
     long l3Offset;
     int ipHeaderLength;
+    /** After {@link DropReason#BAD_IP_OPTIONS}: the offset of the byte at fault from the IPv4 header's start. */
+    int ipOptionFault;
     int ipTotalLength;
     int srcIp;
     int dstIp;
@@ -97,6 +101,11 @@ public final class ParsedFrame {
     /** @return the IPv4 header length in bytes */
     public int ipHeaderLength() {
         return ipHeaderLength;
+    }
+
+    /** @return after {@link DropReason#BAD_IP_OPTIONS}, the ICMP parameter problem's pointer */
+    public int ipOptionFault() {
+        return ipOptionFault;
     }
 
     /** @return the IPv4 total length in bytes */

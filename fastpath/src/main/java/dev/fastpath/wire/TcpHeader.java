@@ -138,6 +138,11 @@ public final class TcpHeader {
         return Net.u8(segment, base + DATA_OFFSET_OFFSET) >>> 4;
     }
 
+    /** @return the four bits after the data offset (RFC 9293 "Rsrvd"; bit 0 is AccECN's AE) */
+    public int reservedBits() {
+        return Net.u8(segment, base + DATA_OFFSET_OFFSET) & 0x0F;
+    }
+
     /**
      * Sets the data offset (the reserved bits are cleared).
      *

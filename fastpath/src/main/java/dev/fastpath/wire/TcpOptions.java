@@ -19,9 +19,10 @@ import java.lang.foreign.MemorySegment;
  * </pre>
  *
  * Unknown kinds are skipped by their length. A known kind with the wrong length is ignored, as
- * Linux's {@code tcp_parse_options} does; a length below 2 or past the header is a drop
- * ({@link DropReason#BAD_OPTION_LENGTH}). Whether an option counts (MSS only on SYN, …) is the
- * engine's business.
+ * Linux's {@code tcp_parse_options} does; a malformed option — its length byte missing, below 2 or
+ * running past the header — ends the walk there and what was parsed before it stands (again as
+ * {@code tcp_parse_options}: the segment itself is processed, see {@link #malformed()}). Whether an
+ * option counts (MSS only on SYN, …) is the engine's business.
  */
 public final class TcpOptions {
 
@@ -59,6 +60,7 @@ public final class TcpOptions {
     private long fastOpenHi;
     private long fastOpenLo;
     private boolean fastOpenExp;
+    private boolean malformed;
 
     /** Creates an empty holder. */
     public TcpOptions() {
@@ -78,17 +80,20 @@ public final class TcpOptions {
         fastOpenHi = 0;
         fastOpenLo = 0;
         fastOpenExp = false;
+        malformed = false;
     }
 
     /**
      * Parses the options area of a TCP header. The caller has checked that the area lies inside the
-     * frame; this method checks each option's length against the area before reading it.
+     * frame; this method checks each option's length against the area before reading it. Kernel:
+     * tcp_input.c tcp_parse_options(): a malformed option ends the walk ("silly options", "don't parse
+     * partial options"); the segment is not dropped for it.
      *
      * @param buffer        the memory holding the segment
      * @param optionsOffset where the options start (header offset + 20)
      * @param optionsLength the options' length in bytes (header length − 20; 0..40)
      * @param out           the holder to fill (cleared first)
-     * @return {@link DropReason#NONE} or {@link DropReason#BAD_OPTION_LENGTH}
+     * @return {@link DropReason#NONE}: options never make a segment unacceptable
      */
     public static DropReason parse(MemorySegment buffer, long optionsOffset, int optionsLength, TcpOptions out) {
         out.clear();
@@ -103,16 +108,23 @@ public final class TcpOptions {
                 continue;
             }
             if (i + 1 >= optionsLength) {
-                return DropReason.BAD_OPTION_LENGTH;
+                out.malformed = true; // no room for a length byte
+                break;
             }
             int length = Net.u8(buffer, optionsOffset + i + 1);
             if (length < 2 || i + length > optionsLength) {
-                return DropReason.BAD_OPTION_LENGTH;
+                out.malformed = true;
+                break;
             }
             out.take(buffer, optionsOffset + i, kind, length);
             i += length;
         }
         return DropReason.NONE;
+    }
+
+    /** @return whether a malformed option ended the walk early (what came before it was kept) */
+    public boolean malformed() {
+        return malformed;
     }
 
     private void take(MemorySegment b, long at, int kind, int length) {

@@ -29,6 +29,8 @@ public final class TcpSegmentView {
     int headerLength;
     long payloadOffset;
     int payloadLength;
+    /** The IPv4 TOS byte the segment came with (its ECN field: TCP_SKB_CB(skb)->ip_dsfield). */
+    int dsfield;
 
     /**
      * Reads a TCP header and its options (the checksum is the caller's: {@link FrameParser} applies its policy).
@@ -38,6 +40,7 @@ public final class TcpSegmentView {
      */
     DropReason wrapV4(MemorySegment buf, long at, int len, int src, int dst) {
         payloadLength = 0;
+        dsfield = 0;
         if (len < TcpHeader.MIN_LENGTH) {
             return DropReason.TRUNCATED_TCP;
         }
@@ -155,6 +158,11 @@ public final class TcpSegmentView {
     /** @return where the payload starts in {@link #buffer()} */
     public long payloadOffset() {
         return payloadOffset;
+    }
+
+    /** @return the IPv4 TOS byte the segment came in (0 for a bare segment); its low two bits are the ECN field */
+    public int dsfield() {
+        return dsfield;
     }
 
     /** @return the payload's length */

@@ -61,6 +61,9 @@ public final class FrameParserFuzzer {
                     && t.window() == f.window() && t.payload().length == f.payloadLength(),
                     "record and flyweight disagree: " + t + " vs " + f);
         } catch (MalformedPacketException e) {
+            if (e.reason() == DropReason.BAD_OPTION_LENGTH && f.options().malformed()) {
+                return; // the flyweight keeps a segment whose options end malformed (tcp_parse_options); records do not
+            }
             throw new IllegalStateException("flyweight accepted what the records refuse", e);
         }
     }

@@ -32,13 +32,16 @@ class CookieTest {
     void cookieWhenQueueFull() {
         EngineFixture t = new EngineFixture();
         int l = t.listener(80, 1);
-        t.send(syn(40000, 100));
-        t.recvFlags(SYN | ACK); // a real request fills the one-entry queue
+        for (int port = 39998; port < 40000; port++) { // backlog 1 holds two requests (qlen > backlog is full)
+            t.send(syn(port, 100));
+            assertEquals(List.of(new TcpOption.Mss(1460)), t.recvFlags(SYN | ACK).options());
+        }
+        assertEquals(0, t.engine.counters().get(TcpStat.TcpExtSyncookiesSent));
         t.send(syn(40001, 5000, new TcpOption.Mss(1400)));
         TcpSegment sa = t.recvFlags(SYN | ACK);
         assertEquals(List.of(new TcpOption.Mss(1460)), sa.options(), "the SYN-ACK advertises our own MSS");
         assertEquals(1, t.engine.counters().get(TcpStat.TcpExtSyncookiesSent));
-        assertEquals(1, t.engine.listen.requestCount(), "the cookie SYN stored nothing");
+        assertEquals(2, t.engine.listen.requestCount(), "the cookie SYN stored nothing");
         t.send(ack(40001, 5001, sa.seq() + 1));
         t.recvNothing();
         int c = t.api.accept(l);
@@ -101,5 +104,79 @@ class CookieTest {
         t.send(ack(40000, 5001, sa.seq() + 1));
         t.recvFlags(RST);
         assertEquals(-Errno.EAGAIN, t.api.accept(l));
+    }
+
+    @Test
+    @Seed({"H9"})
+    @DisplayName("H9: a cookie SYN without timestamps gets MSS only (tcp_clear_options): no window scale, no SACK")
+    void cookieWithoutTimestampsOffersMssOnly() {
+        EngineFixture t = new EngineFixture(Config.defaults().withOverrides(List.of("tcp.syncookies=2")));
+        int l = t.listener(80, 16);
+        t.send(syn(40000, 5000, new TcpOption.Mss(1460), new TcpOption.Nop(), new TcpOption.WindowScale(7),
+                new TcpOption.Nop(), new TcpOption.Nop(), new TcpOption.SackPermitted()));
+        TcpSegment sa = t.recvFlags(SYN | ACK);
+        assertEquals(List.of(new TcpOption.Mss(1460)), sa.options(), "nothing the cookie could not remember");
+        assertEquals(64240, sa.window(), "unscaled, whole 1460-byte segments");
+        t.send(ack(40000, 5001, sa.seq() + 1));
+        int c = t.api.accept(l);
+        assertTrue(c >= 0);
+        TcpSock s = t.engine.sock(c);
+        assertTrue(!s.wscaleOk && !s.sackOk && !s.tsOk, "the rebuilt connection matches what was offered");
+        assertEquals(0, s.sndWscale);
+        assertEquals(0, s.rcvWscale);
+        assertEquals(1460, s.mss);
+        // The peer sends as much as the (unscaled) window allows: all of it is taken, nothing beyond it dropped.
+        byte[] data = new byte[1460];
+        for (int i = 0; i < 40; i++) {
+            t.send(TcpSegment.of(40000, 80, 5001 + i * 1460, sa.seq() + 1, ACK, 65535, List.of(), data));
+        }
+        t.advanceMs(300); // past the delayed ACK
+        assertEquals(0, t.engine.counters().get(TcpStat.TcpExtTCPRcvQDrop));
+        List<TcpSegment> acks = t.recv();
+        assertEquals(5001 + 40 * 1460, acks.getLast().ack());
+    }
+
+    @Test
+    @Seed({"H9"})
+    @DisplayName("H9: a cookie SYN with timestamps keeps every option; one without keeps none, whatever the sysctls")
+    void cookieOptionsFollowTheTimestamps() {
+        EngineFixture t = new EngineFixture(Config.defaults().withOverrides(List.of("tcp.syncookies=2")));
+        t.listener(80, 16);
+        t.send(syn(40000, 5000, new TcpOption.Mss(1440), new TcpOption.SackPermitted(),
+                new TcpOption.Timestamps(4242, 0), new TcpOption.Nop(), new TcpOption.WindowScale(2)));
+        TcpSegment sa = t.recvFlags(SYN | ACK);
+        assertEquals(5, sa.options().size(), sa.toString());
+        assertEquals(65160, sa.window(), "whole 1448-byte segments with timestamps");
+        t.send(syn(40001, 5000, new TcpOption.Mss(1440), new TcpOption.Nop(), new TcpOption.Nop(),
+                new TcpOption.SackPermitted()));
+        assertEquals(List.of(new TcpOption.Mss(1460)), t.recvFlags(SYN | ACK).options());
+    }
+
+    @Test
+    @Seed({"H9"})
+    @DisplayName("H9: a request (no cookie) keeps SACK and window scale without timestamps")
+    void requestsKeepOptionsWithoutTimestamps() {
+        EngineFixture t = new EngineFixture(Config.defaults());
+        t.listener(80, 16);
+        t.send(syn(40000, 5000, new TcpOption.Mss(1460), new TcpOption.Nop(), new TcpOption.WindowScale(7),
+                new TcpOption.Nop(), new TcpOption.Nop(), new TcpOption.SackPermitted()));
+        TcpSegment sa = t.recvFlags(SYN | ACK);
+        assertEquals(List.of(new TcpOption.Mss(1460), new TcpOption.Nop(), new TcpOption.Nop(),
+                new TcpOption.SackPermitted(), new TcpOption.Nop(), new TcpOption.WindowScale(10)), sa.options());
+    }
+
+    @Test
+    @Seed({"H8"})
+    @DisplayName("H8: TCP_MAXSEG on the listener clamps the MSS a cookie encodes; tcp.mss does not (tcp_parse_options)")
+    void cookieMssIsThePeersClampedByMaxseg() {
+        EngineFixture t = new EngineFixture(Config.defaults().withOverrides(List.of("tcp.syncookies=2",
+                "tcp.mss=1400", "tcp.timestamps=0")));
+        int l = t.listener(80, 16);
+        t.send(syn(40000, 5000, new TcpOption.Mss(1460)));
+        TcpSegment sa = t.recvFlags(SYN | ACK);
+        assertEquals(List.of(new TcpOption.Mss(1400)), sa.options());
+        t.send(ack(40000, 5001, sa.seq() + 1));
+        int c = t.api.accept(l);
+        assertEquals(1400, t.engine.sock(c).mss, "the cookie kept 1460; the path's 1400 bounds what we send");
     }
 }

@@ -88,6 +88,12 @@ class EngineFixture {
         poll();
     }
 
+    /** Delivers a frame as the peer's (raw: {@link RawFrames} edits), then polls. */
+    void sendRaw(byte[] frame) {
+        link.b().inject(frame);
+        poll();
+    }
+
     /** The Ethernet frame the peer would send for this segment (checksums computed). */
     static byte[] frame(TcpSegment s) {
         return EthernetFrame.ipv4Tcp(LOCAL_MAC, PEER_MAC, PEER_IP, LOCAL_IP, s);

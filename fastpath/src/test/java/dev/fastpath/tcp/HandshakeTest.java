@@ -45,7 +45,9 @@ class HandshakeTest {
         void bareSynBareSynAck() {
             t.listener(80, 16);
             t.send(seg(80, SYN, 1000, 0));
-            assertEquals(List.of(new TcpOption.Mss(1460)), t.recvFlags(SYN | ACK).options());
+            TcpSegment sa = t.recvFlags(SYN | ACK);
+            assertEquals(List.of(new TcpOption.Mss(1460)), sa.options());
+            assertEquals(64240, sa.window(), "no timestamps: whole 1460-byte segments");
         }
 
         @Test
@@ -112,7 +114,7 @@ class HandshakeTest {
         void synQueueFullDrops() {
             EngineFixture t = new EngineFixture(Config.defaults().withOverrides(List.of("tcp.syncookies=0")));
             t.listener(80, 2);
-            for (int i = 0; i < 2; i++) {
+            for (int i = 0; i < 3; i++) { // qlen > backlog is full: a backlog of 2 holds three requests
                 t.send(TcpSegment.of(40000 + i, 80, 1000, 0, SYN, 65535, List.of(), NONE));
                 t.recvFlags(SYN | ACK);
             }
@@ -128,10 +130,10 @@ class HandshakeTest {
         void acceptQueueFullDropsAck() {
             EngineFixture t = new EngineFixture(Config.defaults().withOverrides(List.of("tcp.timestamps=0")));
             int l = t.listener(80, 1);
-            completeFrom(t, 39999);
-            completeFrom(t, 40000); // Linux lets backlog + 1 children wait: the queue is now full
             t.send(TcpSegment.of(40001, 80, 1000, 0, SYN, 65535, List.of(), NONE));
             TcpSegment sa = t.recvFlags(SYN | ACK);
+            completeFrom(t, 39999);
+            completeFrom(t, 40000); // Linux lets backlog + 1 children wait: the queue is now full
             t.send(TcpSegment.of(40001, 80, 1001, sa.seq() + 1, ACK, 65535, List.of(), NONE));
             t.recvNothing();
             assertEquals(1, t.engine.counters().get(TcpStat.TcpExtListenOverflows));
@@ -143,16 +145,33 @@ class HandshakeTest {
         }
 
         @Test
+        @Seed({"H8"})
+        @DisplayName("H8: a SYN to a listener whose accept queue is full is dropped (sk_acceptq_is_full, Linux 6.x)")
+        void acceptQueueFullDropsSyn() {
+            EngineFixture t = new EngineFixture(Config.defaults().withOverrides(List.of("tcp.timestamps=0")));
+            int l = t.listener(80, 1);
+            completeFrom(t, 39999);
+            completeFrom(t, 40000);
+            t.send(TcpSegment.of(40001, 80, 1000, 0, SYN, 65535, List.of(), NONE));
+            t.recvNothing();
+            assertEquals(1, t.engine.counters().get(TcpStat.TcpExtListenOverflows));
+            assertEquals(1, t.engine.counters().get(TcpStat.TcpExtListenDrops));
+            assertTrue(t.api.accept(l) >= 0);
+            t.send(TcpSegment.of(40001, 80, 1000, 0, SYN, 65535, List.of(), NONE));
+            t.recvFlags(SYN | ACK); // room again: the retransmitted SYN is answered
+        }
+
+        @Test
         @Seed({"H12"})
         @DisplayName("H12: with tcp_abort_on_overflow a full accept queue answers the third ACK with a RST")
         void abortOnOverflow() {
             EngineFixture t = new EngineFixture(Config.defaults().withOverrides(
                     List.of("tcp.timestamps=0", "tcp.abort_on_overflow=1")));
             t.listener(80, 1);
-            completeFrom(t, 39999);
-            completeFrom(t, 40000);
             t.send(TcpSegment.of(40001, 80, 1000, 0, SYN, 65535, List.of(), NONE));
             TcpSegment sa = t.recvFlags(SYN | ACK);
+            completeFrom(t, 39999);
+            completeFrom(t, 40000);
             t.send(TcpSegment.of(40001, 80, 1001, sa.seq() + 1, ACK, 65535, List.of(), NONE));
             t.recvOne(RST, sa.seq() + 1, 0);
         }

@@ -34,8 +34,11 @@ class ReliableStreamTest {
         int l = t.listener(80, 16);
         t.send(seg(80, SYN, CLIENT_ISN, 0, new byte[0], synOptions));
         TcpSegment synAck = t.recvFlags(SYN | ACK);
-        List<TcpOption> ackOptions = Arrays.stream(synOptions).anyMatch(o -> o instanceof TcpOption.Timestamps)
-                ? List.of(new TcpOption.Nop(), new TcpOption.Nop(), new TcpOption.Timestamps(2, tsVal(synAck)))
+        long synTs = Arrays.stream(synOptions).filter(o -> o instanceof TcpOption.Timestamps)
+                .mapToLong(o -> ((TcpOption.Timestamps) o).tsVal()).findFirst().orElse(-1);
+        // The peer's clock moves on (an older TSval than its SYN's would fail PAWS in tcp_check_req).
+        List<TcpOption> ackOptions = synTs >= 0
+                ? List.of(new TcpOption.Nop(), new TcpOption.Nop(), new TcpOption.Timestamps(synTs + 1, tsVal(synAck)))
                 : List.of();
         t.send(TcpSegment.of(PEER_PORT, 80, CLIENT_ISN + 1, synAck.seq() + 1, ACK, 65535, ackOptions, new byte[0]));
         int c = t.api.accept(l);

@@ -62,12 +62,12 @@ class XdpCookieOffloadTest {
         final Arena arena = Arena.ofConfined();
         final MemorySegment out = arena.allocate(256);
 
-        Rig(Config config, boolean routed) {
+        Rig(Config config, boolean routed, boolean veth) {
             t = new EngineFixture(config);
             xsks = Errors.check("xskmap", bpf_h.mapCreate(bpf_h.BPF_MAP_TYPE_XSKMAP, 4, 4, 1, "t_xsks"));
             prog = bpf_h.progLoad(bpf_h.BPF_PROG_TYPE_XDP, maps.program(xsks), "XDP SYN cookies");
             XdpCookieMaps device = new XdpCookieMaps(maps.config(0), maps.held(0),
-                    IpCidr.v4(EngineFixture.LOCAL_IP, 24), PORT, LOCAL_MAC, routed, 0, 0x5EED);
+                    IpCidr.v4(EngineFixture.LOCAL_IP, 24), PORT, LOCAL_MAC, routed, 0, 0x5EED, veth);
             offload = new XdpCookieOffload(t.engine, device, EngineFixture.LOCAL_IP, PORT);
         }
 
@@ -125,8 +125,12 @@ class XdpCookieOffloadTest {
     }
 
     private static Rig rig(boolean routed, String... overrides) {
+        return rig(routed, true, overrides);
+    }
+
+    private static Rig rig(boolean routed, boolean veth, String... overrides) {
         try {
-            return new Rig(Config.defaults().withOverrides(List.of(overrides)), routed);
+            return new Rig(Config.defaults().withOverrides(List.of(overrides)), routed, veth);
         } catch (NativeException e) {
             assumeTrue(e.errno() != Errors.EPERM, "BPF needs root (CAP_BPF): " + e.getMessage());
             throw e;
@@ -166,7 +170,24 @@ class XdpCookieOffloadTest {
                 new String[] {cookies, "tcp.timestamps=0", "tcp.sack=0", "tcp.window_scaling=0"}),
             Arguments.of("our MSS 1200", List.of(LINUX), new String[] {cookies, "tcp.mss=1200"}),
             Arguments.of("timestamps without the pair's offset (tcp.timestamps=2)", List.of(LINUX),
-                new String[] {cookies, "tcp.timestamps=2"}));
+                new String[] {cookies, "tcp.timestamps=2"}),
+            Arguments.of("ECN setup with timestamps: ECE, and ECN in the TSval", List.of(LINUX),
+                new String[] {cookies}),
+            Arguments.of("ECN setup without timestamps: no ECE (the cookie could not keep it)",
+                List.of(new TcpOption.Mss(1460)), new String[] {cookies}),
+            Arguments.of("ECN setup from an ECT-marked IP header: no ECE (RFC 3168 6.1.1)", List.of(LINUX),
+                new String[] {cookies}),
+            Arguments.of("ECN setup with tcp.ecn=0: no ECE", List.of(LINUX), new String[] {cookies, "tcp.ecn=0"}),
+            Arguments.of("without timestamps: MSS only, though SACK and window scale were offered",
+                List.of(new TcpOption.Mss(1460), new TcpOption.Nop(), new TcpOption.WindowScale(7),
+                new TcpOption.SackPermitted()), new String[] {cookies}),
+            Arguments.of("an option overrunning the header ends the walk; the MSS before it counts",
+                List.of(new TcpOption.Mss(1300), new TcpOption.Unknown(MALFORMED_OVERRUN, new byte[] {1, 2})),
+                new String[] {cookies}),
+            Arguments.of("timestamps, then an option of length 1: the walk ends, timestamps count",
+                List.of(new TcpOption.Nop(), new TcpOption.Nop(), new TcpOption.Timestamps(99, 0),
+                new TcpOption.Unknown(MALFORMED_ONE, new byte[] {1, 2}), new TcpOption.WindowScale(7)),
+                new String[] {cookies}));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -179,8 +200,8 @@ class XdpCookieOffloadTest {
             for (int i = 0; i < 40; i++) {
                 r.t.clock.advance(i * 7_919_000_000L); // minutes move on: the cookie counter changes too
                 r.midMillisecond();
-                byte[] syn = EngineFixture.frame(syn(40000 + i, 0x7000_0000 * i + 12345,
-                        options.toArray(TcpOption[]::new)));
+                byte[] syn = ecn(name, malformed(EngineFixture.frame(syn(40000 + i, 0x7000_0000 * i + 12345,
+                        options.toArray(TcpOption[]::new)))));
                 int[] verdict = r.run(syn);
                 r.t.link.b().inject(syn);
                 r.t.poll();
@@ -215,6 +236,15 @@ class XdpCookieOffloadTest {
             partial[51] ^= 1;
             assertEquals(bpf_h.XDP_PASS, r.run(partial)[0], "neither finished nor the unfinished value");
         }
+        try (Rig r = rig(false, false, "tcp.syncookies=2")) {
+            r.t.listener(PORT, 16);
+            r.offload.poll(r.t.now());
+            byte[] syn = EngineFixture.frame(syn(40000, 777, LINUX));
+            int unfinished = Checksum.partialChecksum(PEER_IP, LOCAL_IP, 6, syn.length - 34);
+            syn[50] = (byte) (unfinished >>> 8);
+            syn[51] = (byte) unfinished;
+            assertEquals(bpf_h.XDP_PASS, r.run(syn)[0], "not a veth: the unfinished value is a bad checksum");
+        }
     }
 
     static Stream<Arguments> synsForTheEngine() {
@@ -245,15 +275,12 @@ class XdpCookieOffloadTest {
                 f[14 + 6] |= 0x20;
                 return ipChecksum(f);
             })),
-            Arguments.of("an option overrunning the header", mutate(good, f -> {
-                f[14 + 20 + 20 + 1] = 40; // the MSS option claims 40 bytes
-                return tcpChecksum(f);
-            })),
-            Arguments.of("an option length of 1", mutate(good, f -> {
-                f[14 + 20 + 20 + 1] = 1;
-                return tcpChecksum(f);
-            })),
-            Arguments.of("a frame shorter than its IPv4 length", Arrays.copyOf(good, good.length - 2)));
+            Arguments.of("a frame shorter than its IPv4 length", Arrays.copyOf(good, good.length - 2)),
+            Arguments.of("LAND: our own address as the source (martian)", fromSource(good, LOCAL_IP)),
+            Arguments.of("a loopback source (martian)", fromSource(good, 0x7F000001)),
+            Arguments.of("the subnet's broadcast as the source (martian)", fromSource(good, 0xC61200FF)),
+            Arguments.of("a multicast source (martian)", fromSource(good, 0xE0000001)),
+            Arguments.of("0.0.0.0 as the source (martian)", fromSource(good, 0)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -353,6 +380,15 @@ class XdpCookieOffloadTest {
         }
     }
 
+    private static byte[] fromSource(byte[] good, int src) {
+        return mutate(good, f -> {
+            for (int i = 0; i < 4; i++) {
+                f[14 + 12 + i] = (byte) (src >>> (24 - 8 * i));
+            }
+            return tcpChecksumFrom(ipChecksum(f), src);
+        });
+    }
+
     private static byte[] tcpChecksumFrom(byte[] f, int src) {
         f[50] = 0;
         f[51] = 0;
@@ -379,8 +415,11 @@ class XdpCookieOffloadTest {
             byte[] syn = EngineFixture.frame(syn(40001, 5000, LINUX));
             r.offload.poll(r.t.now());
             assertEquals(bpf_h.XDP_PASS, r.run(syn)[0], "queue not full: the engine makes a request");
+            r.t.send(syn(39999, 100, LINUX));
+            r.offload.poll(r.t.now());
+            assertEquals(bpf_h.XDP_PASS, r.run(syn)[0], "one request in a backlog of 1: not full (qlen > backlog)");
             r.t.send(syn(40000, 100, LINUX));
-            assertEquals(1, r.engineSent().size());
+            assertEquals(2, r.engineSent().size());
             r.offload.poll(r.t.now());
             assertEquals(bpf_h.XDP_PASS, r.run(EngineFixture.frame(syn(40000, 100, LINUX)))[0],
                     "the request's own tuple (a retransmitted SYN) is the engine's");
@@ -413,6 +452,44 @@ class XdpCookieOffloadTest {
             r.offload.poll(r.t.now());
             assertEquals(bpf_h.XDP_PASS, r.run(EngineFixture.frame(syn(40001, 1, LINUX)))[0]);
         }
+    }
+
+    /** For a case named "ECN setup…": the SYN carries ECE and CWR (and, "ECT-marked", ECT(0) in its IP header). */
+    private static byte[] ecn(String name, byte[] frame) {
+        if (!name.startsWith("ECN setup")) {
+            return frame;
+        }
+        frame[14 + 20 + 13] |= (byte) 0xC0;
+        if (name.contains("ECT-marked")) {
+            frame[14 + 1] = 2;
+            ipChecksum(frame);
+        }
+        return tcpChecksum(frame);
+    }
+
+    /** Option kinds that {@link #malformed} turns into a length running past the header, or a length of 1. */
+    private static final int MALFORMED_OVERRUN = 250;
+    private static final int MALFORMED_ONE = 251;
+
+    /** The frame with the options of kind MALFORMED_* broken as their names say (checksum recomputed). */
+    private static byte[] malformed(byte[] frame) {
+        int at = 14 + 20 + 20;
+        int end = 14 + 20 + ((frame[14 + 20 + 12] & 0xF0) >>> 2);
+        boolean changed = false;
+        while (at + 1 < end && frame[at] != 0) {
+            int kind = frame[at] & 0xFF;
+            if (kind == 1) {
+                at++;
+                continue;
+            }
+            int length = frame[at + 1] & 0xFF;
+            if (kind == MALFORMED_OVERRUN || kind == MALFORMED_ONE) {
+                frame[at + 1] = (byte) (kind == MALFORMED_ONE ? 1 : end - at + 4);
+                changed = true;
+            }
+            at += length;
+        }
+        return changed ? tcpChecksum(frame) : frame;
     }
 
     private static byte[] mutate(byte[] frame, UnaryOperator<byte[]> change) {

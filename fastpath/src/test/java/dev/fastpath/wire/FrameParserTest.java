@@ -33,6 +33,12 @@ class FrameParserTest {
         m.set(ValueLayout.JAVA_BYTE, at, (byte) v);
     }
 
+    private void refillTcpChecksum(int frameLength) {
+        int tcpLength = frameLength - EthernetHeader.LENGTH - 20;
+        new TcpHeader().wrap(m, EthernetHeader.LENGTH + 20).checksum(0).fillChecksum(tcpLength, Frames.IP_A,
+                Frames.IP_B);
+    }
+
     private void refillIpChecksum() {
         new Ipv4Header().wrap(m, EthernetHeader.LENGTH).fillChecksum();
     }
@@ -102,11 +108,12 @@ class FrameParserTest {
         }
         assertEquals(DropReason.TRUNCATED_ETHERNET, parse(13));
         assertEquals(DropReason.TRUNCATED_IPV4, parse(14 + 19));
-        assertEquals(DropReason.TRUNCATED_IPV4, parse(len - 1));
+        assertEquals(DropReason.IP_TRUNCATED_PACKET, parse(len - 1), "total length past the frame: IpInTruncatedPkts");
     }
 
     @Test
-    @DisplayName("IPv4 header faults: version, IHL, total length, options, fragments, checksum")
+    @DisplayName("IPv4 header faults as ip_rcv_core() orders them: version, IHL, checksum, then total length; "
+            + "fragments are no fault (reassembly takes them)")
     void ipv4Faults() {
         int len = Frames.tcp(m, TcpHeader.ACK, 1, 1, new byte[0], new byte[0]);
         long ip = EthernetHeader.LENGTH;
@@ -118,21 +125,24 @@ class FrameParserTest {
         assertEquals(DropReason.BAD_IHL, parse(len));
         poke8(ip, 0x46);
         assertEquals(DropReason.BAD_IP_CHECKSUM, parse(len));
-        refillIpChecksum();
-        assertEquals(DropReason.IP_OPTIONS, parse(len));
         poke8(ip, 0x45);
+        new Ipv4Header().wrap(m, ip).totalLength(2000).checksum(0x1234);
+        assertEquals(DropReason.BAD_IP_CHECKSUM, parse(len), "the checksum is judged before the total length");
         new Ipv4Header().wrap(m, ip).totalLength(19);
         refillIpChecksum();
         assertEquals(DropReason.BAD_IP_TOTAL_LENGTH, parse(len));
         new Ipv4Header().wrap(m, ip).totalLength(2000);
         refillIpChecksum();
-        assertEquals(DropReason.TRUNCATED_IPV4, parse(len));
+        assertEquals(DropReason.IP_TRUNCATED_PACKET, parse(len));
         new Ipv4Header().wrap(m, ip).totalLength(40).flagsFragment(Ipv4Header.FLAG_MF);
         refillIpChecksum();
-        assertEquals(DropReason.IP_FRAGMENT, parse(len));
+        assertEquals(DropReason.NONE, parse(len));
+        assertEquals(ParsedFrame.Kind.IPV4_FRAGMENT, out.kind());
+        assertEquals(20, out.l4Length(), "the fragment's payload");
         new Ipv4Header().wrap(m, ip).flagsFragment(5);
         refillIpChecksum();
-        assertEquals(DropReason.IP_FRAGMENT, parse(len));
+        assertEquals(DropReason.NONE, parse(len));
+        assertEquals(ParsedFrame.Kind.IPV4_FRAGMENT, out.kind());
         new Ipv4Header().wrap(m, ip).flagsFragment(0).protocol(Ipv4Header.PROTO_UDP);
         refillIpChecksum();
         assertEquals(DropReason.UNSUPPORTED_PROTOCOL, parse(len));
@@ -141,7 +151,7 @@ class FrameParserTest {
     }
 
     @Test
-    @DisplayName("TCP faults: data offset below 5 or past the segment, lying option lengths, bad checksum")
+    @DisplayName("TCP faults: data offset below 5 or past the segment, bad checksum; lying option lengths are no drop")
     void tcpFaults() {
         int len = Frames.tcp(m, TcpHeader.SYN, 1, 0, SYN_OPTIONS, new byte[0]);
         long t = EthernetHeader.LENGTH + 20;
@@ -151,11 +161,17 @@ class FrameParserTest {
         tcp.dataOffset(15);
         assertEquals(DropReason.BAD_DATA_OFFSET, parse(len));
         tcp.dataOffset(10);
-        poke8(t + 21, 40); // the MSS option claims 40 bytes
-        assertEquals(DropReason.BAD_OPTION_LENGTH, parse(len));
+        poke8(t + 21, 40); // the MSS option claims 40 bytes: the walk ends, the segment stands
+        refillTcpChecksum(len);
+        assertEquals(DropReason.NONE, parse(len));
+        assertTrue(out.options().malformed());
+        assertEquals(-1, out.options().mss());
         poke8(t + 21, 1); // below the minimum of 2
-        assertEquals(DropReason.BAD_OPTION_LENGTH, parse(len));
+        refillTcpChecksum(len);
+        assertEquals(DropReason.NONE, parse(len));
+        assertTrue(out.options().malformed());
         poke8(t + 21, 4);
+        refillTcpChecksum(len);
         assertEquals(DropReason.NONE, parse(len));
         tcp.window(tcp.window() ^ 0x0101);
         assertEquals(DropReason.BAD_TCP_CHECKSUM, parse(len));

@@ -58,11 +58,22 @@ class TcpOptionsTest {
     }
 
     @Test
-    @DisplayName("an option whose length byte is missing, below 2 or past the header is a drop")
+    @DisplayName("an option whose length byte is missing, below 2 or past the header ends the walk; "
+            + "what came before it stands (tcp_parse_options)")
     void lyingLengths() {
-        assertEquals(DropReason.BAD_OPTION_LENGTH, parse(Frames.bytes(1, 1, 2)));
-        assertEquals(DropReason.BAD_OPTION_LENGTH, parse(Frames.bytes(30, 0, 1, 1)));
-        assertEquals(DropReason.BAD_OPTION_LENGTH, parse(Frames.bytes(8, 10, 0, 0, 0, 1)));
+        assertEquals(DropReason.NONE, parse(Frames.bytes(1, 1, 2)));
+        assertTrue(o.malformed());
+        assertEquals(-1, o.mss());
+        assertEquals(DropReason.NONE, parse(Frames.bytes(2, 4, 5, 0xB4, 30, 0, 1, 1, 3, 3, 7)));
+        assertTrue(o.malformed());
+        assertEquals(1460, o.mss(), "the MSS before the bad option is kept");
+        assertEquals(-1, o.windowScale(), "nothing after it is read");
+        assertEquals(DropReason.NONE, parse(Frames.bytes(4, 2, 8, 10, 0, 0, 0, 1)));
+        assertTrue(o.malformed());
+        assertTrue(o.sackPermitted());
+        assertFalse(o.hasTimestamps(), "a truncated option is not parsed");
+        assertEquals(DropReason.NONE, parse(Frames.bytes(2, 4, 5, 0xB4)));
+        assertFalse(o.malformed(), "cleared by the next parse");
     }
 
     @Test

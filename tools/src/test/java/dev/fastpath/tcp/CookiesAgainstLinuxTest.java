@@ -55,14 +55,6 @@ class CookiesAgainstLinuxTest {
             new Shape("mss1440-sack-wscale", 1440, 1, 1, 1),
             new Shape("no-timestamps", 0, 1, 1, 0));
 
-    /**
-     * Shapes where the engine is known to differ from Linux today, printed but not failed: without timestamps
-     * Linux's cookie SYN-ACK carries the MSS only (tcp_conn_request() clears the options a cookie cannot keep);
-     * the engine still mirrors SACK and window scale. The fix is in progress (engine input work); remove the
-     * entry when it lands and the shape agrees.
-     */
-    static final java.util.Set<String> KNOWN_DIFFERENT = java.util.Set.of("no-timestamps");
-
     /** Accepts one connection per shape, reads its byte, prints TCP_INFO of the cookie-built socket. */
     static final String SERVER = """
             import socket, struct, sys
@@ -149,7 +141,7 @@ class CookiesAgainstLinuxTest {
                     + infoByPort.get(port);
             String ours = engine(syn);
             table.add(String.format("%-20s linux: %s%n%-20s ours:  %s", e.getValue().name(), linux, "", ours));
-            if (!linux.equals(ours) && !KNOWN_DIFFERENT.contains(e.getValue().name())) {
+            if (!linux.equals(ours)) {
                 mismatches.add(e.getValue().name() + "\n  linux: " + linux + "\n  ours:  " + ours);
             }
         }

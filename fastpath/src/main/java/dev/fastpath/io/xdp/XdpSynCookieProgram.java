@@ -2,6 +2,7 @@ package dev.fastpath.io.xdp;
 
 import static dev.fastpath.io.xdp.XdpSynCookies.ANSWERED;
 import static dev.fastpath.io.xdp.XdpSynCookies.CLOCK_OFFSET;
+import static dev.fastpath.io.xdp.XdpSynCookies.CSUM_PARTIAL;
 import static dev.fastpath.io.xdp.XdpSynCookies.ENABLED;
 import static dev.fastpath.io.xdp.XdpSynCookies.HELD_MUL_IP;
 import static dev.fastpath.io.xdp.XdpSynCookies.HELD_MUL_PORTS;
@@ -13,13 +14,14 @@ import static dev.fastpath.io.xdp.XdpSynCookies.K11;
 import static dev.fastpath.io.xdp.XdpSynCookies.KEYSET;
 import static dev.fastpath.io.xdp.XdpSynCookies.KEYS_0;
 import static dev.fastpath.io.xdp.XdpSynCookies.KEYS_1;
-import static dev.fastpath.io.xdp.XdpSynCookies.KNOBS;
-import static dev.fastpath.io.xdp.XdpSynCookies.KNOB_SACK;
-import static dev.fastpath.io.xdp.XdpSynCookies.KNOB_TS;
-import static dev.fastpath.io.xdp.XdpSynCookies.KNOB_TS_OFFSET;
-import static dev.fastpath.io.xdp.XdpSynCookies.KNOB_WSCALE;
+import static dev.fastpath.io.xdp.XdpSynCookies.ANSWERS;
+import static dev.fastpath.io.xdp.XdpSynCookies.ANSWER_ECN;
+import static dev.fastpath.io.xdp.XdpSynCookies.ANSWER_SACK;
+import static dev.fastpath.io.xdp.XdpSynCookies.ANSWER_TS;
+import static dev.fastpath.io.xdp.XdpSynCookies.ANSWER_WSCALE;
 import static dev.fastpath.io.xdp.XdpSynCookies.MAC;
 import static dev.fastpath.io.xdp.XdpSynCookies.MSS;
+import static dev.fastpath.io.xdp.XdpSynCookies.MSS_CLAMP;
 import static dev.fastpath.io.xdp.XdpSynCookies.NET;
 import static dev.fastpath.io.xdp.XdpSynCookies.NETMASK;
 import static dev.fastpath.io.xdp.XdpSynCookies.PORT;
@@ -27,6 +29,7 @@ import static dev.fastpath.io.xdp.XdpSynCookies.ROUTED;
 import static dev.fastpath.io.xdp.XdpSynCookies.SEED;
 import static dev.fastpath.io.xdp.XdpSynCookies.TS_K0;
 import static dev.fastpath.io.xdp.XdpSynCookies.TS_K1;
+import static dev.fastpath.io.xdp.XdpSynCookies.TS_OFFSET_ON;
 import static dev.fastpath.io.xdp.XdpSynCookies.WINDOW;
 import static dev.fastpath.io.xdp.XdpSynCookies.WINDOW_TS;
 import static dev.fastpath.io.xdp.XdpSynCookies.WSCALE;
@@ -112,6 +115,7 @@ final class XdpSynCookieProgram {
     private static final int ETH_SRC = 6;
     private static final int ETH_TYPE = 12;
     private static final int IPH = 14;
+    private static final int IP_TOS = IPH + 1;
     private static final int IP_TOTLEN = IPH + 2;
     private static final int IP_ID = IPH + 4;
     private static final int IP_FRAG = IPH + 6;
@@ -157,11 +161,19 @@ final class XdpSynCookieProgram {
     private static final int S_ISS = -240;
     private static final int S_TSOUT = -248;
     private static final int S_IDX = -256;
+    /** The answer's options set (XdpSynCookies.ANSWER_*), from the engine's table. */
+    private static final int S_ANSWER = -264;
+    /** Non-zero for an ECN-setup SYN (ECE and CWR) whose IP header does not claim ECT, or with reserved bits. */
+    private static final int S_ECN = -272;
 
     private static final int MAX_OPTIONS = 40;
     private static final int FLAGS_FIN_SYN_RST_ACK = 0x17;
     private static final int SYN = 0x02;
     private static final int SYN_ACK = 0x12;
+    private static final int ECE = 0x40;
+    private static final int ECE_CWR = 0xC0;
+    private static final int TCP_MSS_DEFAULT = 536;
+    private static final int TCP_MAX_WSCALE = 14;
     private static final int KIND_FASTOPEN = 34;
     private static final int KIND_FASTOPEN_EXP = 254;
     private static final long MINUTE_NS = 60_000_000_000L;
@@ -283,8 +295,9 @@ final class XdpSynCookieProgram {
 
     /**
      * The TCP header (r7 bytes) into a zeroed 72-byte stack buffer; its checksum over 60 bytes (the zeros add
-     * nothing) with the pseudo-header must hold, or the field must hold the unfinished value a CHECKSUM_PARTIAL
-     * sender leaves (the folded pseudo-header sum: a kernel peer on veth), as the engine's ACCEPT_PARTIAL allows.
+     * nothing) with the pseudo-header must hold, or — on a veth only ({@link XdpSynCookies#CSUM_PARTIAL}) — the
+     * field must hold the unfinished value a CHECKSUM_PARTIAL sender leaves (the folded pseudo-header sum: a kernel
+     * peer), as the engine's ACCEPT_PARTIAL allows.
      */
     private static void tcpHeaderToStack(BpfAsm a) {
         for (int at = BUF; at < 0; at += 8) {
@@ -310,6 +323,8 @@ final class XdpSynCookieProgram {
         a.add(call(BPF_FUNC_csum_diff));
         fold(a);
         a.jump(jmpImm(BPF_JEQ, R0, 0xFFFF, 0), "tcpSumOk");
+        a.add(ldxMem(BPF_B, R1, R9, CSUM_PARTIAL));
+        a.jump(jmpImm(BPF_JEQ, R1, 0, 0), "redirect"); // not a veth: every checksum must verify
         a.add(ldxMem(BPF_DW, R0, R10, S_H0));
         fold(a);
         a.add(ldxMem(BPF_H, R2, R10, BUF + 16));
@@ -342,9 +357,10 @@ final class XdpSynCookieProgram {
 
     /**
      * The option walk, as {@code TcpOptions.parse}: r1 the next option's position, r2 the options' length. Block p
-     * runs only when an option starts at p. EOL ends the walk; a length below 2 or past the header, or a Fast
-     * Open option, sends the frame to the engine. A known kind with the wrong length is ignored; the last of a
-     * repeated option wins.
+     * runs only when an option starts at p. EOL ends the walk, and so does a malformed option (a length below 2
+     * or past the header: what was parsed before it counts, as Linux's tcp_parse_options()); a Fast Open option
+     * sends the frame to the engine. A known kind with the wrong length is ignored; the last of a repeated
+     * option wins.
      */
     private static void options(BpfAsm a) {
         a.add(stMem(BPF_DW, R10, S_MSS, 0));
@@ -365,12 +381,12 @@ final class XdpSynCookieProgram {
             a.jump(jmpImm(BPF_JEQ, R3, 0, 0), "parsed");
             a.add(mov64Imm(R1, p + 1));
             a.jump(jmpImm(BPF_JEQ, R3, 1, 0), next);
-            a.jump(jmpImm(BPF_JLE, R2, p + 1, 0), "redirect");
+            a.jump(jmpImm(BPF_JLE, R2, p + 1, 0), "parsed");
             a.add(ldxMem(BPF_B, R4, R10, at + 1));
-            a.jump(jmpImm(BPF_JLT, R4, 2, 0), "redirect");
+            a.jump(jmpImm(BPF_JLT, R4, 2, 0), "parsed");
             a.add(alu64Reg(BPF_MOV, R1, R4));
             a.add(alu64Imm(BPF_ADD, R1, p));
-            a.jump(jmpReg(BPF_JGT, R1, R2, 0), "redirect");
+            a.jump(jmpReg(BPF_JGT, R1, R2, 0), "parsed");
             a.jump(jmpImm(BPF_JEQ, R3, KIND_FASTOPEN, 0), "redirect");
             a.jump(jmpImm(BPF_JEQ, R3, KIND_FASTOPEN_EXP, 0), "redirect");
             option(a, p, next, 2, 4, at, 2, S_MSS);
@@ -425,6 +441,28 @@ final class XdpSynCookieProgram {
         a.add(stxMem(BPF_W, R10, R1, S_SRCMAC));
         a.add(ldxMem(BPF_H, R1, R8, ETH_SRC + 4));
         a.add(stxMem(BPF_H, R10, R1, S_SRCMAC + 4));
+        ecnSetup(a);
+    }
+
+    /**
+     * S_ECN = an ECN-setup SYN as tcp_ecn_create_request() sees one: ECE and CWR set, and the IP header not
+     * claiming ECT (RFC 3168 §6.1.1: a network playing games with the TOS bits) unless a reserved TCP bit is
+     * set (RFC 8311 §4.3). Whether ECN is then used is the engine's table's business (tcp_ecn).
+     */
+    private static void ecnSetup(BpfAsm a) {
+        a.add(stMem(BPF_DW, R10, S_ECN, 0));
+        a.add(ldxMem(BPF_B, R1, R8, TCP_FLAGS));
+        a.add(alu64Imm(BPF_AND, R1, ECE_CWR));
+        a.jump(jmpImm(BPF_JNE, R1, ECE_CWR, 0), "ecnDone");
+        a.add(ldxMem(BPF_B, R1, R8, TCP_DOFF));
+        a.add(alu64Imm(BPF_AND, R1, 0x0F));
+        a.jump(jmpImm(BPF_JNE, R1, 0, 0), "ecnSetup");
+        a.add(ldxMem(BPF_B, R1, R8, IP_TOS));
+        a.add(alu64Imm(BPF_AND, R1, 3));
+        a.jump(jmpImm(BPF_JNE, R1, 0, 0), "ecnDone");
+        a.label("ecnSetup");
+        a.add(stMem(BPF_DW, R10, S_ECN, 1));
+        a.label("ecnDone");
     }
 
     private static void hostValue(BpfAsm a, int size, int at, int slot) {
@@ -438,6 +476,7 @@ final class XdpSynCookieProgram {
      * this SYN's bucket ({@link XdpSynCookies#heldBucket}).
      */
     private static void held(BpfAsm a, int heldFd) {
+        martianSource(a);
         a.add(ldxMem(BPF_DW, R1, R10, S_SADDR));
         a.add(ldxMem(BPF_W, R2, R9, NETMASK));
         a.add(alu64Reg(BPF_AND, R1, R2));
@@ -462,16 +501,41 @@ final class XdpSynCookieProgram {
     }
 
     /**
+     * Redirect a martian source (Ipv4Input.martianSource, which drops it): our own address (LAND), multicast, the
+     * limited broadcast, 0.0.0.0, loopback, our subnet's broadcast.
+     */
+    private static void martianSource(BpfAsm a) {
+        a.add(ldxMem(BPF_DW, R1, R10, S_SADDR_RAW));
+        a.add(ldxMem(BPF_W, R2, R9, IP));
+        a.jump(jmpReg(BPF_JEQ, R1, R2, 0), "redirect");
+        a.add(ldxMem(BPF_DW, R1, R10, S_SADDR));
+        a.jump(jmpImm(BPF_JEQ, R1, 0, 0), "redirect");
+        a.add(alu64Reg(BPF_MOV, R2, R1));
+        a.add(alu64Imm(BPF_RSH, R2, 24));
+        a.jump(jmpImm(BPF_JEQ, R2, 127, 0), "redirect");
+        a.add(alu64Imm(BPF_RSH, R2, 4));
+        a.jump(jmpImm(BPF_JEQ, R2, 0xE, 0), "redirect");
+        a.add(ldxMem(BPF_W, R2, R9, NETMASK));
+        a.add(alu32Imm(BPF_XOR, R2, -1));
+        a.add(ldxMem(BPF_W, R3, R9, NET));
+        a.add(alu32Reg(BPF_OR, R2, R3));
+        a.jump(jmpReg(BPF_JEQ, R1, R2, 0), "redirect"); // the subnet's broadcast; with /0 also 255.255.255.255
+        a.add(alu32Imm(BPF_XOR, R1, -1));
+        a.jump(jmpImm(BPF_JEQ, R1, 0, 0), "redirect"); // 255.255.255.255
+    }
+
+    /**
      * SynCookies.cookieV4InitSequence and cookieInitTimestamp with the engine's keys and clock: MSS index,
      * negotiated options, the minute counter, three SipHashes, the ISN and the TSval.
      */
     private static void cookie(BpfAsm a) {
-        // MSS: the SYN's (536 when absent or 0), at most ours; its table index
+        // MSS: the SYN's, lowered to TCP_MAXSEG's clamp (536 when absent or 0: SynOptions.peerMss); its index
         a.add(ldxMem(BPF_DW, R1, R10, S_MSS));
         a.jump(jmpImm(BPF_JNE, R1, 0, 0), "mssGiven");
-        a.add(mov64Imm(R1, 536));
+        a.add(mov64Imm(R1, TCP_MSS_DEFAULT));
+        a.jump(insn(BPF_JMP | BPF_JA, 0, 0, 0, 0), "mssClamped");
         a.label("mssGiven");
-        a.add(ldxMem(BPF_H, R2, R9, MSS));
+        a.add(ldxMem(BPF_H, R2, R9, MSS_CLAMP));
         a.jump(jmpReg(BPF_JLE, R1, R2, 0), "mssClamped");
         a.add(alu64Reg(BPF_MOV, R1, R2));
         a.label("mssClamped");
@@ -531,43 +595,61 @@ final class XdpSynCookieProgram {
         timestamp(a);
     }
 
-    /** S_WS, S_SACK, S_TS become what the answer uses: each offered and enabled (window scale capped at 14). */
+    /**
+     * S_ANSWER = the engine's answer for what this SYN offers (XdpSynCookies.ANSWERS, from SynOptions.accepted:
+     * the sysctls and the cookie rule live in Java only); S_WS, S_SACK, S_TS then hold only what the answer keeps
+     * (window scale capped at 14).
+     */
     private static void negotiate(BpfAsm a) {
-        a.add(ldxMem(BPF_B, R5, R9, KNOBS));
-        a.add(ldxMem(BPF_DW, R1, R10, S_WS));
-        a.jump(jmpImm(BPF_JEQ, R1, -1, 0), "wsDone");
-        a.add(alu64Reg(BPF_MOV, R2, R5));
-        a.add(alu64Imm(BPF_AND, R2, KNOB_WSCALE));
-        a.jump(jmpImm(BPF_JNE, R2, 0, 0), "wsOn");
-        a.add(stMem(BPF_DW, R10, S_WS, -1));
-        a.jump(insn(BPF_JMP | BPF_JA, 0, 0, 0, 0), "wsDone");
-        a.label("wsOn");
-        a.jump(jmpImm(BPF_JLE, R1, 14, 0), "wsDone");
-        a.add(stMem(BPF_DW, R10, S_WS, 14));
-        a.label("wsDone");
-        knob(a, S_SACK, KNOB_SACK);
-        knob(a, S_TS, KNOB_TS);
+        a.add(mov64Imm(R1, 0));
+        a.add(ldxMem(BPF_DW, R2, R10, S_WS));
+        a.jump(jmpImm(BPF_JEQ, R2, -1, 0), "offerNoWs");
+        a.add(alu64Imm(BPF_OR, R1, ANSWER_WSCALE));
+        a.label("offerNoWs");
+        a.add(ldxMem(BPF_DW, R2, R10, S_SACK));
+        a.jump(jmpImm(BPF_JEQ, R2, 0, 0), "offerNoSack");
+        a.add(alu64Imm(BPF_OR, R1, ANSWER_SACK));
+        a.label("offerNoSack");
+        a.add(ldxMem(BPF_DW, R2, R10, S_TS));
+        a.jump(jmpImm(BPF_JEQ, R2, 0, 0), "offerNoTs");
+        a.add(alu64Imm(BPF_OR, R1, ANSWER_TS));
+        a.label("offerNoTs");
+        a.add(ldxMem(BPF_DW, R2, R10, S_ECN));
+        a.jump(jmpImm(BPF_JEQ, R2, 0, 0), "offerNoEcn");
+        a.add(alu64Imm(BPF_OR, R1, ANSWER_ECN));
+        a.label("offerNoEcn");
+        a.add(alu64Imm(BPF_AND, R1, 15));
+        a.add(alu64Reg(BPF_ADD, R1, R9));
+        a.add(ldxMem(BPF_B, R1, R1, ANSWERS));
+        a.add(stxMem(BPF_DW, R10, R1, S_ANSWER));
+        keep(a, R1, ANSWER_SACK, S_SACK, 0);
+        keep(a, R1, ANSWER_TS, S_TS, 0);
+        keep(a, R1, ANSWER_WSCALE, S_WS, -1);
+        a.add(ldxMem(BPF_DW, R2, R10, S_WS));
+        a.jump(jmpImm(BPF_JLE, R2, TCP_MAX_WSCALE, 0), "wsCapped"); // -1 is unsigned-large: it is no offer then
+        a.jump(jmpImm(BPF_JEQ, R2, -1, 0), "wsCapped");
+        a.add(stMem(BPF_DW, R10, S_WS, TCP_MAX_WSCALE));
+        a.label("wsCapped");
     }
 
-    /** slot = slot &amp;&amp; (knobs in r5 &amp; bit). */
-    private static void knob(BpfAsm a, int slot, int bit) {
-        String done = "knob" + bit;
-        a.add(alu64Reg(BPF_MOV, R2, R5));
+    /** slot = none unless the answer in {@code answer} has {@code bit}. */
+    private static void keep(BpfAsm a, int answer, int bit, int slot, int none) {
+        String done = "keep" + bit;
+        a.add(alu64Reg(BPF_MOV, R2, answer));
         a.add(alu64Imm(BPF_AND, R2, bit));
         a.jump(jmpImm(BPF_JNE, R2, 0, 0), done);
-        a.add(stMem(BPF_DW, R10, slot, 0));
+        a.add(stMem(BPF_DW, R10, slot, none));
         a.label(done);
     }
 
     /**
      * S_TSOUT = cookieInitTimestamp(now in ms, wscale, sack) + the pair's offset (a SipHash of daddr, saddr
-     * with the timestamp key, only with {@code KNOB_TS_OFFSET}: tcp.timestamps=1). Computed for every SYN with
+     * with the timestamp key, only with {@code TS_OFFSET_ON}: tcp.timestamps=1). Computed for every SYN with
      * timestamps on; used only when the answer carries them.
      */
     private static void timestamp(BpfAsm a) {
         a.add(stMem(BPF_DW, R10, S_TSOFF, 0));
-        a.add(ldxMem(BPF_B, R1, R9, KNOBS));
-        a.add(alu64Imm(BPF_AND, R1, KNOB_TS_OFFSET));
+        a.add(ldxMem(BPF_B, R1, R9, TS_OFFSET_ON));
         a.jump(jmpImm(BPF_JEQ, R1, 0, 0), "tsNoOffset");
         a.add(ldxMem(BPF_DW, R1, R10, S_TS));
         a.jump(jmpImm(BPF_JEQ, R1, 0, 0), "tsNoOffset"); // the answer carries no timestamps: no hash
@@ -586,6 +668,11 @@ final class XdpSynCookieProgram {
         a.jump(jmpImm(BPF_JEQ, R2, 0, 0), "tsSack");
         a.add(alu64Imm(BPF_OR, R3, 1 << 4));
         a.label("tsSack");
+        a.add(ldxMem(BPF_DW, R2, R10, S_ANSWER));
+        a.add(alu64Imm(BPF_AND, R2, ANSWER_ECN));
+        a.jump(jmpImm(BPF_JEQ, R2, 0, 0), "tsEcn");
+        a.add(alu64Imm(BPF_OR, R3, 1 << 5));
+        a.label("tsEcn");
         a.add(ldxMem(BPF_DW, R1, R10, S_NOW));
         a.add(alu64Imm(BPF_DIV, R1, MS));
         a.add(alu64Reg(BPF_MOV, R2, R1));
@@ -669,6 +756,12 @@ final class XdpSynCookieProgram {
         a.add(stxMem(BPF_W, R8, R1, TCP_ACK));
         a.add(stMem(BPF_B, R8, TCP_DOFF, (tcpLength / 4) << 4));
         a.add(stMem(BPF_B, R8, TCP_FLAGS, SYN_ACK));
+        a.add(ldxMem(BPF_DW, R1, R10, S_ANSWER));
+        a.add(alu64Imm(BPF_AND, R1, ANSWER_ECN));
+        String noEce = "noEce" + (ts ? 4 : 0) + (sack ? 2 : 0) + (ws ? 1 : 0);
+        a.jump(jmpImm(BPF_JEQ, R1, 0, 0), noEce);
+        a.add(stMem(BPF_B, R8, TCP_FLAGS, SYN_ACK | ECE)); // tcp_ecn_send_synack(): an ECN-setup SYN-ACK
+        a.label(noEce);
         a.add(ldxMem(BPF_H, R1, R9, ts ? WINDOW_TS : WINDOW));
         a.add(toBe(R1, 16));
         a.add(stxMem(BPF_H, R8, R1, TCP_WINDOW));

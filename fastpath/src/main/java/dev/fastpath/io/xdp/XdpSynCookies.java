@@ -17,10 +17,11 @@ import java.lang.foreign.MemorySegment;
  * clock, and writes the SYN-ACK byte for byte as the engine would.
  *
  * <p>Two mmap()ed arrays, one element per RX queue (one worker, one engine each): the configuration the engine
- * publishes (switch, address, port, MAC, MSS, window, options, keys, clock offset) with the program's count of
- * answers, and a counting filter of the 4-tuples the engine holds (requests, connections, TIME_WAIT records): a
- * SYN whose bucket is not empty goes to the engine, which alone knows what it means (a retransmission, a new
- * connection over TIME_WAIT). Collisions only cost the fast path. Both are plain memory to the engine: no syscall.
+ * publishes (switch, address, port, MAC, MSS, windows, the answer table, keys, clock offset) with the program's
+ * count of answers, and a counting filter of the 4-tuples the engine holds (requests, connections, TIME_WAIT
+ * records): a SYN whose bucket is not empty goes to the engine, which alone knows what it means (a retransmission,
+ * a new connection over TIME_WAIT). Collisions only cost the fast path. Both are plain memory to the engine: no
+ * syscall.
  */
 public final class XdpSynCookies implements AutoCloseable {
 
@@ -33,17 +34,12 @@ public final class XdpSynCookies implements AutoCloseable {
     public static final int PORT = 8;
     /** u16: the SYN-ACK's window. */
     public static final int WINDOW = 10;
-    /** u16: our MSS. */
+    /** u16: the MSS we advertise. */
     public static final int MSS = 12;
-    /** u8: our window scale (sent when the SYN offered one). */
+    /** u8: our window scale (sent when the answer has window scaling). */
     public static final int WSCALE = 14;
-    /** u8: {@link #KNOB_WSCALE}, {@link #KNOB_SACK}, {@link #KNOB_TS}, {@link #KNOB_TS_OFFSET} — the sysctls. */
-    public static final int KNOBS = 15;
-    public static final int KNOB_WSCALE = 1;
-    public static final int KNOB_SACK = 2;
-    public static final int KNOB_TS = 4;
-    /** TSval carries the pair's secret offset (tcp.timestamps=1); clear: none, and no hash for it (=2). */
-    public static final int KNOB_TS_OFFSET = 8;
+    /** u8: non-zero to take a SYN whose TCP checksum field holds only the pseudo-header sum (a veth's peer). */
+    public static final int CSUM_PARTIAL = 15;
     /** 6 bytes: our MAC, network order. */
     public static final int MAC = 16;
     /** u32: the filter's seed. */
@@ -72,10 +68,24 @@ public final class XdpSynCookies implements AutoCloseable {
     public static final int NETMASK = 100;
     /** u32: non-zero when a gateway exists (else the engine has no route to an off-subnet source). */
     public static final int ROUTED = 104;
-    /** u16: the SYN-ACK's window when timestamps ride on it (tcp_openreq_init_rwin(): MSS less 12 bytes). */
-    public static final int WINDOW_TS = 108;
-    /** Bytes per queue. */
-    public static final int VALUE_SIZE = KEYS_1 + KEYSET_SIZE;
+    /**
+     * u8 ×16: the answer's options set for each set a SYN may offer, both as {@link #ANSWER_WSCALE} | {@link
+     * #ANSWER_SACK} | {@link #ANSWER_TS} | {@link #ANSWER_ECN} (an ECN-setup SYN; in the answer, ECE): the engine
+     * computes the table (its sysctls and the cookie rule: no timestamps, no options), the program only looks up.
+     */
+    public static final int ANSWERS = KEYS_1 + KEYSET_SIZE;
+    public static final int ANSWER_WSCALE = 1;
+    public static final int ANSWER_SACK = 2;
+    public static final int ANSWER_TS = 4;
+    public static final int ANSWER_ECN = 8;
+    /** u16: the SYN-ACK's window when the answer has timestamps ({@link #WINDOW} is the one without). */
+    public static final int WINDOW_TS = ANSWERS + 16;
+    /** u16: the largest peer MSS a cookie encodes (TCP_MAXSEG of the listener, 65535 when unset). */
+    public static final int MSS_CLAMP = WINDOW_TS + 2;
+    /** u8: non-zero when the TSval carries the pair's secret offset (tcp.timestamps=1; 2: none, no hash for it). */
+    public static final int TS_OFFSET_ON = MSS_CLAMP + 2;
+    /** Bytes per queue (a multiple of 8: the array's element stride). */
+    public static final int VALUE_SIZE = MSS_CLAMP + 6;
     /** Filter buckets per queue (u32 counts). */
     public static final int HELD_BUCKETS = 1 << 16;
     static final int HELD_MUL_IP = 0x9E3779B1;
