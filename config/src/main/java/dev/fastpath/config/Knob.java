@@ -69,6 +69,11 @@ public enum Knob {
             "least milliseconds between duplicate ACKs or challenge ACKs on one connection"),
     TCP_RFC1337("tcp.rfc1337", "net.ipv4.tcp_rfc1337", 0, 0, 1,
             "1: a RST in TIME_WAIT does not end the wait early (RFC 1337)"),
+    TCP_TW_REUSE("tcp.tw_reuse", "net.ipv4.tcp_tw_reuse", 2, 0, 2,
+            "connect() may take over a TIME_WAIT 4-tuple that had timestamps: 0 never, 1 after tw_reuse_delay_ms, "
+                    + "2 only for loopback addresses (a port locked by bind() always may)"),
+    TCP_TW_REUSE_DELAY("tcp.tw_reuse_delay_ms", "net.ipv4.tcp_tw_reuse_delay", 1000, 1, 60_000,
+            "milliseconds a TIME_WAIT record must have existed before tw_reuse lets connect() take it over"),
     TCP_TIMEWAIT_LEN("tcp.timewait_len_s", "TCP_TIMEWAIT_LEN", 60, 1, 600, "TIME_WAIT duration, 2MSL (F12)"),
     TCP_TIMEOUT_INIT("tcp.timeout_init_ms", "TCP_TIMEOUT_INIT", 1000, 10, 60_000,
             "first SYN and SYN-ACK retransmission timeout (H4, H10)"),

@@ -404,12 +404,12 @@ public final class IpStack implements IpLayer {
     }
 
     @Override
-    public void sendV4(long tcpOffset, int tcpLength, boolean listenerReply, int tos) {
+    public void sendV4(long tcpOffset, int tcpLength, boolean listenerReply, int tos, boolean df) {
         MemorySegment buf = txIface.txIo.txBuffer();
         long off = tcpOffset - HEADERS;
         ip.wrap(buf, off + EthernetHeader.LENGTH).versionAndHeaderLength(Ipv4Header.MIN_LENGTH).tos(tos)
                 .totalLength(Ipv4Header.MIN_LENGTH + tcpLength).identification(listenerReply ? 0 : ipId++ & 0xFFFF)
-                .flagsFragment(Ipv4Header.FLAG_DF).ttl(64).protocol(Ipv4Header.PROTO_TCP).source(txSrc)
+                .flagsFragment(df ? Ipv4Header.FLAG_DF : 0).ttl(64).protocol(Ipv4Header.PROTO_TCP).source(txSrc)
                 .destination(txDst).fillChecksum();
         eth.wrap(buf, off).destination(txMac).source(txIface.mac).etherType(EthernetHeader.ETHERTYPE_IPV4);
         txIface.txIo.txCommit(off, HEADERS + tcpLength);

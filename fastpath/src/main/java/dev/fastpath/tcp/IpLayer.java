@@ -59,8 +59,9 @@ public interface IpLayer {
      * @param tcpLength  bytes of header, options and payload written there (checksum complete)
      * @param listenerReply a listener's SYN-ACK: IPv4 id 0, as Linux's ip_build_and_send_pkt() sends it
      * @param tos        the IPv4 TOS byte (its ECN field: ECT(0) on an ECN connection's data, INET_ECN_xmit())
+     * @param df         whether DF is set (ip_dont_fragment(): the socket's IP_MTU_DISCOVER)
      */
-    void sendV4(long tcpOffset, int tcpLength, boolean listenerReply, int tos);
+    void sendV4(long tcpOffset, int tcpLength, boolean listenerReply, int tos, boolean df);
 
     /** Makes what was sent visible to the device (one kick for a batch). */
     void flush();

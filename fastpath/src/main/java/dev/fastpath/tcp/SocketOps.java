@@ -18,6 +18,8 @@ public final class SocketOps {
     private static final byte[] NOTHING = new byte[0];
 
     private final TcpEngine e;
+    /** connect(): the ISN was set by taking over a TIME_WAIT record (tcp_twsk_unique()'s write_seq). */
+    private boolean issTaken;
 
     SocketOps(TcpEngine engine) {
         this.e = engine;
@@ -147,14 +149,14 @@ public final class SocketOps {
         s.localIp = src;
         s.remoteIp = ip;
         s.remotePort = port;
+        issTaken = false;
         if (!s.bound) {
-            int p = inetHashConnect(src, ip, port);
+            int p = inetHashConnect(s, src, ip, port, nowNs);
             if (p < 0) {
                 return p;
             }
             s.localPort = p;
-        } else if (e.established.get(ConnectionTable.addresses(s.localIp, ip),
-                ConnectionTable.ports(s.localPort, port)) != ConnectionTable.MISSING) {
+        } else if (!checkEstablished(s, src, ip, s.localPort, port, true, nowNs)) {
             return -Errno.EADDRNOTAVAIL;
         }
         tcpConnectInit(s, nowNs);
@@ -238,7 +240,10 @@ public final class SocketOps {
 
     /** Kernel: tcp_connect_init(): ISN (RFC 6528), MSS, window scale, RTO. */
     private void tcpConnectInit(TcpSock s, long nowNs) {
-        s.iss = e.isn(s.localIp, s.remoteIp, s.localPort, s.remotePort, nowNs);
+        if (!issTaken) { // tcp_v4_connect(): a TIME_WAIT taken over already chose it (tcp_twsk_unique())
+            s.iss = e.isn(s.localIp, s.remoteIp, s.localPort, s.remotePort, nowNs);
+        }
+        issTaken = false;
         s.sndUna = s.iss;
         s.sndNxt = s.iss + 1;
         s.mssClamp = SynOptions.advertisedMss(e, s.userMss);
@@ -251,25 +256,81 @@ public final class SocketOps {
     }
 
     /**
-     * Kernel: inet_hash_connect(). H2: walk ip_local_port_range from a random offset for a port whose
-     * 4-tuple is free; none → EADDRNOTAVAIL.
+     * Kernel: inet_hash_connect(). H2: walk the local port range (ip_local_port_range, narrowed by the socket's
+     * IP_LOCAL_PORT_RANGE: inet_sk_get_local_port_range()) from a random offset for a port whose 4-tuple is
+     * free, or held by a TIME_WAIT record tcp_tw_reuse lets go; none → EADDRNOTAVAIL.
      */
-    private int inetHashConnect(int src, int ip, int port) {
+    private int inetHashConnect(TcpSock s, int src, int ip, int port, long nowNs) {
         int low = e.params.localPortLow();
-        int n = e.params.localPortHigh() - low + 1;
+        int high = e.params.localPortHigh();
+        if (s.localPortRange != 0) {
+            int skLow = s.localPortRange & 0xFFFF;
+            int skHigh = s.localPortRange >>> 16;
+            low = skLow >= low && skLow <= high ? skLow : low;
+            high = skHigh >= low && skHigh <= high ? skHigh : high;
+        }
+        int n = high - low + 1;
         int offset = Math.floorMod(e.nextPortOffset() * 0x9E3779B1, n);
         for (int i = 0; i < n; i++) {
             int p = low + (offset + i) % n;
             if ((e.localPortFilter == null || e.localPortFilter.test(p << 16 | port)) // other workers' ports
                     && (e.flowFilter == null || e.flowFilter.accept(src, ip, p, port))
                     && e.listeners[p] == null
-                    && e.established.get(ConnectionTable.addresses(src, ip), ConnectionTable.ports(p, port))
-                            == ConnectionTable.MISSING
-                    && e.timeWait.find(src, ip, p, port) < 0) {
+                    && checkEstablished(s, src, ip, p, port, false, nowNs)) {
                 return p;
             }
         }
         return -Errno.EADDRNOTAVAIL;
+    }
+
+    /**
+     * Kernel: __inet_check_established(): whether the 4-tuple is free for {@code s}; a TIME_WAIT record on it is
+     * taken over when tcp_twsk_unique() allows, and then goes (TcpExtTWRecycled).
+     *
+     * @param portLocked the port came from bind() (Linux passes no twp: the reuse delay does not apply)
+     */
+    private boolean checkEstablished(TcpSock s, int src, int ip, int lport, int port, boolean portLocked,
+            long nowNs) {
+        if (e.established.get(ConnectionTable.addresses(src, ip), ConnectionTable.ports(lport, port))
+                != ConnectionTable.MISSING) {
+            return false;
+        }
+        int tw = e.timeWait.find(src, ip, lport, port);
+        if (tw < 0) {
+            return true;
+        }
+        if (!tcpTwskUnique(s, tw, portLocked, nowNs)) {
+            return false;
+        }
+        e.timers.cancel(e.timeWait.timer[tw]);
+        e.timeWait.remove(tw);
+        e.counters.inc(TcpStat.TcpExtTWRecycled);
+        return true;
+    }
+
+    /**
+     * Kernel: tcp_ipv4.c tcp_twsk_unique(). A TIME_WAIT record that saw timestamps (PAWS guards the new
+     * connection against old duplicates) may be taken over: always for a port locked by bind(); otherwise with
+     * tcp_tw_reuse 1, or 2 for a loopback address, once tcp_tw_reuse_delay ms have passed since the record was
+     * made (strictly: time_after32). The new connection starts at the record's snd_nxt + 65535 + 2 and keeps its
+     * ts_recent (its SYN echoes it).
+     */
+    private boolean tcpTwskUnique(TcpSock s, int tw, boolean portLocked, long nowNs) {
+        TimeWaitTable t = e.timeWait;
+        int reuse = e.params.twReuse();
+        if (reuse == 2 && (t.localIp[tw] >>> 24) != 127 && (t.remoteIp[tw] >>> 24) != 127) {
+            reuse = 0; // loopback only
+        }
+        int nowMs = (int) (nowNs / TcpEngine.MS);
+        boolean sawTimestamps = (t.flags[tw] & TimeWaitTable.TS_OK) != 0;
+        if (!sawTimestamps || !(portLocked || reuse != 0 && nowMs - (t.entryMs[tw] + e.params.twReuseDelayMs()) > 0)) {
+            return false;
+        }
+        int seq = t.sndNxt[tw] + 65535 + 2;
+        s.iss = seq == 0 ? 1 : seq;
+        issTaken = true;
+        s.tsRecent = t.tsRecent[tw];
+        return true;
     }
 
     /** write(): up to the send queue's room; −EAGAIN when none, −EPIPE after SHUT_WR. */

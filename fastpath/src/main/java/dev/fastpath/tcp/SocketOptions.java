@@ -64,7 +64,38 @@ public final class SocketOptions {
         if (level == IPPROTO_TCP) {
             return setTcpLevel(s, name, value, nowNs);
         }
+        if (level == SocketConstants.SOL_IP) {
+            return setIpLevel(s, name, value);
+        }
         return -Errno.ENOPROTOOPT;
+    }
+
+    /** Kernel: ip_sockglue.c do_ip_setsockopt(), the options a TCP socket here has. */
+    private static int setIpLevel(TcpSock s, int name, int value) {
+        switch (name) {
+            // __ip_sock_set_tos(): on a stream socket the ECN bits are TCP's own, only the rest is taken
+            case SocketConstants.IP_TOS -> s.ipTos = (byte) (value & ~TcpEcn.ECN_MASK);
+            case SocketConstants.IP_MTU_DISCOVER -> {
+                if (value < SocketConstants.IP_PMTUDISC_DONT || value > SocketConstants.IP_PMTUDISC_OMIT) {
+                    return -Errno.EINVAL;
+                }
+                s.ipFlags = (byte) (s.ipFlags & ~TcpSock.PMTUDISC_MASK | value);
+            }
+            case SocketConstants.IP_BIND_ADDRESS_NO_PORT -> s.ipFlags = (byte) (value != 0
+                    ? s.ipFlags | TcpSock.BIND_ADDRESS_NO_PORT : s.ipFlags & ~TcpSock.BIND_ADDRESS_NO_PORT);
+            case SocketConstants.IP_LOCAL_PORT_RANGE -> {
+                int lo = value & 0xFFFF;
+                int hi = value >>> 16;
+                if (lo != 0 && hi != 0 && lo > hi) {
+                    return -Errno.EINVAL;
+                }
+                s.localPortRange = value;
+            }
+            default -> {
+                return -Errno.ENOPROTOOPT;
+            }
+        }
+        return 0;
     }
 
     private int setSocketLevel(TcpSock s, int name, int value, long nowNs) {
@@ -200,13 +231,13 @@ public final class SocketOptions {
                 if (value < 1 || value > MAX_TCP_KEEPCNT) {
                     return -Errno.EINVAL;
                 }
-                s.keepCnt = value;
+                s.keepCnt = (byte) value;
             }
             case SocketConstants.TCP_SYNCNT -> {
                 if (value < 1 || value > MAX_TCP_SYNCNT) {
                     return -Errno.EINVAL;
                 }
-                s.synRetries = value;
+                s.synRetries = (byte) value;
             }
             // TCP_LINGER2: < 0 means RST at once; 0 means tcp_fin_timeout; capped at 120 s.
             case SocketConstants.TCP_LINGER2 -> s.linger2 = value < 0 ? -1
@@ -255,6 +286,16 @@ public final class SocketOptions {
         TcpSock s = e.userSock(id);
         if (s == null) {
             return -Errno.EBADF;
+        }
+        if (level == SocketConstants.SOL_IP) {
+            return switch (name) {
+                case SocketConstants.IP_TOS -> s.ipTos & 0xFF;
+                case SocketConstants.IP_MTU_DISCOVER -> s.ipFlags & TcpSock.PMTUDISC_MASK;
+                case SocketConstants.IP_BIND_ADDRESS_NO_PORT ->
+                        (s.ipFlags & TcpSock.BIND_ADDRESS_NO_PORT) != 0 ? 1 : 0;
+                case SocketConstants.IP_LOCAL_PORT_RANGE -> s.localPortRange;
+                default -> -Errno.ENOPROTOOPT;
+            };
         }
         if (level == SOL_SOCKET) {
             return switch (name) {

@@ -164,9 +164,17 @@ final class TcpEcn {
             s.cwndCnt = 0;
         }
         boolean priorPackets = s.sndMax != s.sndUna;
-        if ((f.flags() & (TcpHeader.ECE | TcpHeader.SYN)) == TcpHeader.ECE && priorPackets) {
+        if (rcvEcnEcho(s, f) && priorPackets) {
             tcpEnterCwr(e, s, nowNs);
         }
+    }
+
+    /**
+     * Kernel: tcp_ecn_rcv_ecn_echo(): whether this ACK's ECE is a congestion echo (FLAG_ECE in tcp_ack()): ECN on
+     * for the connection, ECE set, not a SYN's. The seam for tcp_ack()'s flag word.
+     */
+    static boolean rcvEcnEcho(TcpSock s, TcpSegmentView f) {
+        return s.ecn != null && (f.flags() & (TcpHeader.ECE | TcpHeader.SYN)) == TcpHeader.ECE;
     }
 
     /**

@@ -159,7 +159,7 @@ public final class TcpEngine implements TimerHandler {
         s.rcvBuf = params.rmemDefault();
         s.keepIdle = params.keepaliveTimeS();
         s.keepIntvl = params.keepaliveIntvlS();
-        s.keepCnt = params.keepaliveProbes();
+        s.keepCnt = (byte) params.keepaliveProbes(); // 1..127
         socks[id] = s;
         return id;
     }

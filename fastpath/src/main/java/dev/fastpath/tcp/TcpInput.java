@@ -41,9 +41,6 @@ final class TcpInput {
         if (priorPackets > 0) {
             TcpSend.tcpUpdatePacingRate(e, s); // tcp_ack() → tcp_cong_control()
         }
-        if (s.tsOk && f.options().hasTimestamps() && Seq.beforeEq(f.seq(), s.rcvNxt)) {
-            s.tsRecent = f.options().tsVal(); // tcp_replace_ts_recent(): only from an acceptable segment
-        }
         if (s.state == TcpState.SYN_RECV) {
             synRecvAckStep(s, f, nowNs);
             if ((f.flags() & TcpHeader.SYN) != 0) {
@@ -177,7 +174,7 @@ final class TcpInput {
      */
     void tcpTimeWait(TcpSock s, long nowNs) {
         e.tcpSetState(s, TcpState.TIME_WAIT);
-        int tw = e.timeWait.add(s);
+        int tw = e.timeWait.add(s, nowNs);
         if (tw < 0) {
             e.counters.inc(TcpStat.TcpExtTCPTimeWaitOverflow);
         } else {
@@ -278,9 +275,10 @@ final class TcpInput {
     private void timeWaitAck(int tw, long nowNs) {
         TimeWaitTable t = e.timeWait;
         boolean ts = (t.flags[tw] & TimeWaitTable.TS_OK) != 0;
+        int tsVal = ts ? (int) (nowNs / TcpEngine.MS) + e.tsOffset(t.localIp[tw], t.remoteIp[tw]) : 0;
         e.out.tuple(t.localIp[tw], t.remoteIp[tw], t.localPort(tw), t.remotePort(tw))
                 .header(t.sndNxt[tw], t.rcvNxt[tw], TcpHeader.ACK, t.window[tw] & 0xFFFF)
-                .options(ts ? TcpOutput.OPT_TS : 0, 0, 0, (int) (nowNs / TcpEngine.MS) + t.tsOffset[tw], t.tsRecent[tw])
+                .options(ts ? TcpOutput.OPT_TS : 0, 0, 0, tsVal, t.tsRecent[tw])
                 .send(null, 0, 0);
     }
 
@@ -437,6 +435,19 @@ final class TcpInput {
     }
 
     /**
+     * Kernel: tcp_replace_ts_recent() (RFC 7323 §4.3): TS.Recent takes the segment's TSval only when the segment
+     * starts at or before the last ACK we sent (seq ≤ rcv_wup: not a segment the delayed ACK has not covered yet,
+     * not one beyond a hole) and the TSval does not go backwards (tcp_paws_check() with no window; a ts_recent of
+     * 0 takes any).
+     */
+    static void tcpReplaceTsRecent(TcpSock s, TcpSegmentView f) {
+        if (s.tsOk && f.options().hasTimestamps() && Seq.beforeEq(f.seq(), s.rcvWup)
+                && (s.tsRecent - f.options().tsVal() <= 0 || s.tsRecent == 0)) {
+            s.tsRecent = f.options().tsVal(); // tcp_store_ts_recent()
+        }
+    }
+
+    /**
      * Kernel: tcp_ack(). RFC 9293 §3.10.7.4: an ACK beyond snd_nxt is answered and dropped; an old ACK is
      * ignored; a new one frees acknowledged bytes, updates the window and the RTO (RFC 6298).
      *
@@ -458,6 +469,7 @@ final class TcpInput {
             tcpSendChallengeAck(s, nowNs);
             return -1;
         }
+        tcpReplaceTsRecent(s, f); // "after we are sure that the packet is in window": not for an old ACK
         if (Seq.after(ack, s.sndNxt)) {
             s.sndNxt = ack; // after an RTO we resend from snd_una; the peer already had more
             if (s.finQueued && s.sndNxt == s.finSeq && Seq.after(s.sndMax, s.finSeq)) {

@@ -49,6 +49,8 @@ final class TcpOutput {
     private int window;
     /** The next segment's IPv4 TOS byte (its ECN field: ECT(0) for an ECN connection's new data). */
     private int tos;
+    /** The next segment leaves without DF (IP_MTU_DISCOVER other than WANT or DO). */
+    private boolean noDf;
     private int optionBits;
     /** The next segment is a listener's SYN-ACK: IPv4 id 0, as Linux's ip_build_and_send_pkt() sends it. */
     private boolean listenerReply;
@@ -76,9 +78,15 @@ final class TcpOutput {
         return this;
     }
 
-    /** Sets the IPv4 TOS byte of the next segment (0 otherwise). */
-    TcpOutput tos(int tos) {
+    /**
+     * Sets the IPv4 fields a socket chooses for the next segment (otherwise TOS 0 and DF).
+     *
+     * @param tos the TOS byte: IP_TOS's DSCP bits, the ECN field (ECT(0) for an ECN connection's new data)
+     * @param df  whether DF is set (Kernel: ip_dont_fragment(): IP_PMTUDISC_WANT or _DO)
+     */
+    TcpOutput ip(int tos, boolean df) {
         this.tos = tos;
+        this.noDf = !df;
         return this;
     }
 
@@ -128,6 +136,7 @@ final class TcpOutput {
             optionBits = 0;
             listenerReply = false;
             tos = 0;
+            noDf = false;
             return false;
         }
         long tcpOff = ip.claimV4(srcIp, dstIp, inReplyTo);
@@ -135,6 +144,7 @@ final class TcpOutput {
             counters.inc(tcpOff == IpLayer.NO_ROUTE ? TcpStat.FpNoRoute : TcpStat.FpTxRingFull);
             listenerReply = false;
             tos = 0;
+            noDf = false;
             return false;
         }
         MemorySegment buf = ip.txBuffer();
@@ -149,7 +159,7 @@ final class TcpOutput {
         tcp.wrap(buf, tcpOff).sourcePort(srcPort).destinationPort(dstPort).seq(seq).ack(ack)
                 .dataOffset(headerLength >>> 2).flags(flags).window(window).checksum(0).urgentPointer(0)
                 .fillChecksum(tcpLength, srcIp, dstIp);
-        ip.sendV4(tcpOff, tcpLength, listenerReply, tos);
+        ip.sendV4(tcpOff, tcpLength, listenerReply, tos, !noDf);
         counters.inc(TcpStat.TcpOutSegs);
         if ((flags & TcpHeader.RST) != 0) {
             counters.inc(TcpStat.TcpOutRsts);
@@ -157,6 +167,7 @@ final class TcpOutput {
         optionBits = 0;
         listenerReply = false;
         tos = 0;
+        noDf = false;
         return true;
     }
 

@@ -64,6 +64,8 @@ import dev.fastpath.config.Knob;
  * @param fastOpenBlackholeTimeoutNs net.ipv4.tcp_fastopen_blackhole_timeout_sec, ns (0: Fast Open never pauses)
  * @param ecn                net.ipv4.tcp_ecn: 0 off, 1 requested and accepted, 2 accepted only
  * @param minSndMss          net.ipv4.tcp_min_snd_mss: the smallest peer MSS taken (tcp_mtu_to_mss())
+ * @param twReuse            net.ipv4.tcp_tw_reuse: 0, 1, 2 (loopback only)
+ * @param twReuseDelayMs     net.ipv4.tcp_tw_reuse_delay, milliseconds
  */
 public record TcpParams(int syncookies, int maxSynBacklog, int somaxconn, boolean abortOnOverflow, int synackRetries,
         int synRetries, int localPortLow, int localPortHigh, int finTimeoutS, int maxOrphans, int maxTwBuckets,
@@ -76,7 +78,7 @@ public record TcpParams(int syncookies, int maxSynBacklog, int somaxconn, boolea
         boolean slowStartAfterIdle, int fastOpen, boolean rfc1337, int congestionControl, int initCwnd,
         int mss, int maxConnections, int timerBudget, int wmemMax, long notsentLowat, int minTsoSegs,
         int tsoWinDivisor, int tsoRttLog, int pacingSsRatio, int pacingCaRatio, long fastOpenBlackholeTimeoutNs,
-        int ecn, int minSndMss) {
+        int ecn, int minSndMss, int twReuse, int twReuseDelayMs) {
 
     private static final long MS = 1_000_000L;
     private static final long S = 1_000_000_000L;
@@ -112,7 +114,8 @@ public record TcpParams(int syncookies, int maxSynBacklog, int somaxconn, boolea
                 c.intValue(Knob.TCP_MIN_TSO_SEGS), c.intValue(Knob.TCP_TSO_WIN_DIVISOR),
                 c.intValue(Knob.TCP_TSO_RTT_LOG), c.intValue(Knob.TCP_PACING_SS_RATIO),
                 c.intValue(Knob.TCP_PACING_CA_RATIO), c.get(Knob.TCP_FASTOPEN_BLACKHOLE_TIMEOUT) * S,
-                c.intValue(Knob.TCP_ECN), c.intValue(Knob.TCP_MIN_SND_MSS));
+                c.intValue(Knob.TCP_ECN), c.intValue(Knob.TCP_MIN_SND_MSS), c.intValue(Knob.TCP_TW_REUSE),
+                c.intValue(Knob.TCP_TW_REUSE_DELAY));
     }
 
     /**

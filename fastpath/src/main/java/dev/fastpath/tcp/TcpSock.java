@@ -1,6 +1,7 @@
 package dev.fastpath.tcp;
 
 import dev.fastpath.timer.TimerWheel;
+import dev.fastpath.uapi.SocketConstants;
 
 /**
  * One connection (or listener): Linux's {@code struct tcp_sock} cut to what this engine uses.
@@ -158,7 +159,8 @@ final class TcpSock {
     int userMss;
     int keepIdle;
     int keepIntvl;
-    int keepCnt;
+    /** TCP_KEEPCNT, 1..127 (a byte keeps the socket within its 512 B budget). */
+    byte keepCnt;
     int userTimeoutMs;
     boolean nonBlocking;
     /** Linux sk_sndbuf: SO_SNDBUF doubled, or tcp_wmem[1] grown by tcp_sndbuf_expand(); bounds sk_wmem_queued. */
@@ -167,6 +169,17 @@ final class TcpSock {
     int rcvLowat = 1;
     boolean reuseAddr;
     boolean reusePort;
+    /** IP_TOS: the DSCP bits of every segment (the ECN bits stay TCP's). */
+    byte ipTos;
+    /**
+     * IP_MTU_DISCOVER (IP_PMTUDISC_*, low 3 bits) and {@link #BIND_ADDRESS_NO_PORT}: IP_BIND_ADDRESS_NO_PORT, kept
+     * and read back (bind() to an address leaves the port to connect() here anyway).
+     */
+    byte ipFlags = SocketConstants.IP_PMTUDISC_WANT;
+    static final int PMTUDISC_MASK = 7;
+    static final int BIND_ADDRESS_NO_PORT = 8;
+    /** IP_LOCAL_PORT_RANGE: low 16 bits the lowest port, high 16 the highest, inside ip_local_port_range; 0 none. */
+    int localPortRange;
     /** TCP_FASTOPEN_CONNECT; deferConnect: connect() returned 0 and the SYN waits for the first write. */
     boolean fastOpenConnect;
     boolean deferConnect;
@@ -175,7 +188,7 @@ final class TcpSock {
     /** TCP_INQ: reads report how much stays queued (TCP_CM_INQ, {@link SocketOps#inq}). */
     boolean inqHint;
     /** TCP_SYNCNT; 0 means tcp_syn_retries. */
-    int synRetries;
+    byte synRetries;
 
     // Listener only.
     int backlog;
@@ -351,6 +364,9 @@ final class TcpSock {
         rcvLowat = 1;
         reuseAddr = false;
         reusePort = false;
+        ipTos = 0;
+        ipFlags = SocketConstants.IP_PMTUDISC_WANT;
+        localPortRange = 0;
         sndBufLocked = false;
         notsentLowat = 0;
         synRetries = 0;
@@ -382,6 +398,8 @@ final class TcpSock {
         windowClamp = l.windowClamp;
         rcvLowat = l.rcvLowat;
         reuseAddr = l.reuseAddr;
+        ipTos = l.ipTos;
+        ipFlags = l.ipFlags;
     }
 
     boolean synchronizedState() {

@@ -1,10 +1,17 @@
 package dev.fastpath.tcp;
 
+import dev.fastpath.uapi.SocketConstants;
 import dev.fastpath.wire.TcpHeader;
 
 /** Output steps of a full connection. Kernel: tcp_output.c. */
 final class TcpXmit {
     private TcpXmit() {
+    }
+
+    /** Kernel: ip_dont_fragment(): DF unless IP_MTU_DISCOVER asked otherwise (no route here locks its MTU). */
+    static boolean dontFragment(TcpSock s) {
+        int pmtudisc = s.ipFlags & TcpSock.PMTUDISC_MASK;
+        return pmtudisc == SocketConstants.IP_PMTUDISC_WANT || pmtudisc == SocketConstants.IP_PMTUDISC_DO;
     }
 
     private static int tsBits(TcpSock s) {
@@ -22,7 +29,7 @@ final class TcpXmit {
         }
         int window = s.recvQueue == null ? 0 : TcpWindow.tcpSelectWindow(e, s);
         boolean sent = e.out.tuple(s.localIp, s.remoteIp, s.localPort, s.remotePort)
-                .tos(TcpEcn.tos(s, seq, len))
+                .ip(s.ipTos | TcpEcn.tos(s, seq, len), dontFragment(s))
                 .header(seq, s.rcvNxt, flags | TcpEcn.sendFlags(s, seq, len), window)
                 .options(bits, 0, 0, e.tsVal(s, nowNs), s.tsRecent)
                 .send(data, off, len);
@@ -112,9 +119,9 @@ final class TcpXmit {
                 s.stats.fastOpen |= TcpFastOpen.SYN_FASTOPEN_EXP;
             }
         }
-        e.out.tuple(s.localIp, s.remoteIp, s.localPort, s.remotePort)
+        e.out.tuple(s.localIp, s.remoteIp, s.localPort, s.remotePort).ip(s.ipTos, dontFragment(s))
                 .header(s.iss, 0, TcpHeader.SYN | TcpEcn.synFlags(e, s), TcpWindow.synWindow(s.advertisedWnd))
-                .options(bits, s.mssClamp, s.rcvWscale, e.tsVal(s, nowNs), 0)
+                .options(bits, s.mssClamp, s.rcvWscale, e.tsVal(s, nowNs), s.tsRecent) // tcp_syn_options()
                 .send(data, 0, len);
         s.stats.onTransmit(len, s.retransmits > 0, nowNs);
     }
@@ -123,7 +130,7 @@ final class TcpXmit {
     static void tcpTransmitSynAck(TcpEngine e, TcpSock s, long nowNs) {
         int bits = TcpOutput.OPT_MSS | (s.wscaleOk ? TcpOutput.OPT_WSCALE : 0)
                 | (s.sackOk ? TcpOutput.OPT_SACK_PERM : 0) | (s.tsOk ? TcpOutput.OPT_TS : 0);
-        e.out.tuple(s.localIp, s.remoteIp, s.localPort, s.remotePort)
+        e.out.tuple(s.localIp, s.remoteIp, s.localPort, s.remotePort).ip(s.ipTos, dontFragment(s))
                 .header(s.iss, s.rcvNxt, TcpHeader.SYN | TcpHeader.ACK | TcpEcn.synAckFlags(s),
                         TcpWindow.synWindow(s.advertisedWnd))
                 .options(bits, s.mssClamp, s.rcvWscale, e.tsVal(s, nowNs), s.tsRecent)

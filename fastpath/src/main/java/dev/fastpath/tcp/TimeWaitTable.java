@@ -8,7 +8,8 @@ import dev.fastpath.timer.TimerWheel;
  * (Linux's {@code struct inet_timewait_sock}, without a full socket). Bounded by
  * {@code tcp_max_tw_buckets}. Per record: 8 ints, a long, a short and a byte here, a free-list int, and 2–4
  * int slots of the lookup index, which holds only record numbers (the 4-tuple is stored once, in
- * the record): 55–63 bytes.
+ * the record): 55–63 bytes. The TSval offset is not kept: it is a function of the addresses
+ * ({@link TcpEngine#tsOffset}), computed again for a re-ACK.
  */
 final class TimeWaitTable {
     final int[] localIp;
@@ -17,7 +18,8 @@ final class TimeWaitTable {
     final int[] sndNxt;
     final int[] rcvNxt;
     final int[] tsRecent;
-    final int[] tsOffset;
+    /** When the record was made, in ms of the engine clock (tw_entry_stamp: tcp_tw_reuse_delay counts from it). */
+    final int[] entryMs;
     /** The window field of the re-ACK: the receive window at entry, scaled (tw_rcv_wnd >> tw_rcv_wscale). */
     final short[] window;
     /** When an out-of-window segment was last answered, in ms of the engine clock (tw_last_oow_ack_time); 0: never. */
@@ -44,7 +46,7 @@ final class TimeWaitTable {
         sndNxt = new int[n];
         rcvNxt = new int[n];
         tsRecent = new int[n];
-        tsOffset = new int[n];
+        entryMs = new int[n];
         window = new short[n];
         lastOowAckMs = new int[n];
         timer = new long[n];
@@ -80,7 +82,7 @@ final class TimeWaitTable {
     }
 
     /** @return the record's index, or −1 when the table is full */
-    int add(TcpSock s) {
+    int add(TcpSock s, long nowNs) {
         if (freeCount == 0) {
             return -1;
         }
@@ -91,7 +93,7 @@ final class TimeWaitTable {
         sndNxt[i] = s.sndNxt;
         rcvNxt[i] = s.rcvNxt;
         tsRecent[i] = s.tsRecent;
-        tsOffset[i] = s.tsOffset;
+        entryMs[i] = (int) (nowNs / TcpEngine.MS);
         // tcp_time_wait(): tw_rcv_wnd = tcp_receive_window(tp), advertised again by every re-ACK (T2)
         int rcvWnd = TcpWindow.tcpReceiveWindow(s);
         window[i] = (short) Math.min(rcvWnd >>> s.rcvWscale, 0xFFFF);

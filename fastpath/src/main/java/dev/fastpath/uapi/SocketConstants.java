@@ -9,6 +9,16 @@ public final class SocketConstants {
     public static final int IPPROTO_IP = 0;
     public static final int IPPROTO_TCP = 6;
 
+    public static final int SOL_IP = 0;
+    public static final int IP_TOS = 1;
+    public static final int IP_MTU_DISCOVER = 10;
+    public static final int IP_BIND_ADDRESS_NO_PORT = 24;
+    public static final int IP_LOCAL_PORT_RANGE = 51;
+    public static final byte IP_PMTUDISC_DONT = 0;
+    public static final byte IP_PMTUDISC_WANT = 1;
+    public static final byte IP_PMTUDISC_DO = 2;
+    public static final byte IP_PMTUDISC_OMIT = 5;
+
     public static final int SOL_SOCKET = 1;
     public static final int SO_REUSEADDR = 2;
     public static final int SO_TYPE = 3;

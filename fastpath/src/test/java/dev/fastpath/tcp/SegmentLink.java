@@ -93,7 +93,7 @@ final class SegmentLink implements IpLayer {
     }
 
     @Override
-    public void sendV4(long tcpOffset, int tcpLength, boolean listenerReply, int tos) {
+    public void sendV4(long tcpOffset, int tcpLength, boolean listenerReply, int tos, boolean df) {
         try {
             TcpSegment s = TcpSegment.parse(tx, tcpOffset, tcpLength);
             assertTrue(s.checksumValid(claimedSrc, claimedDst), "bad TCP checksum from the engine: " + s);

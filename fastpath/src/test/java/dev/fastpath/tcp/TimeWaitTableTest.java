@@ -27,7 +27,7 @@ class TimeWaitTableTest {
                 s.localPort = 80;
                 s.remotePort = rport;
                 s.sndNxt = rport;
-                model.put(key, t.add(s));
+                model.put(key, t.add(s, 0));
             } else if (rec != null && r.nextInt(3) == 0) {
                 t.remove(rec);
                 model.remove(key);

@@ -30,7 +30,8 @@ import java.util.Locale;
  * a comma list of {@code mss:N}, {@code ws:N}, {@code sackok}, {@code ts} (our clock, echoing the target's last
  * TSval), {@code ts:VAL:ECR}, {@code nop}, {@code eol}, {@code raw:HEX}; {@code data=} a byte count, {@code http} or
  * {@code http-close}; {@code mac=bcast|mcast|other}; {@code src=self} (the target's own address and port: LAND);
- * {@code tos=N}; {@code ipopts=HEX}.
+ * {@code tos=N}; {@code ipopts=HEX}; {@code frag=A:B} sends only bytes [A, B) of the IP payload as a fragment (B empty:
+ * to the end; MF unless it is the end; the IP id is the client port, so a case's fragments are one datagram).
  */
 final class Crafted {
     static final String SOURCE_IP = "198.18.0.3";
@@ -161,6 +162,7 @@ final class Crafted {
         int srcPort = st.clientPort;
         int tos = 0;
         byte[] ipOpts = new byte[0];
+        String frag = null;
         for (int i = 1; i < f.length; i++) {
             String k = f[i].substring(0, f[i].indexOf('='));
             String v = f[i].substring(f[i].indexOf('=') + 1);
@@ -185,6 +187,7 @@ final class Crafted {
                 }
                 case "tos" -> tos = Integer.parseInt(v);
                 case "ipopts" -> ipOpts = HexFormat.of().parseHex(v);
+                case "frag" -> frag = v;
                 default -> throw new IllegalArgumentException("unknown field " + k + " in " + text);
             }
         }
@@ -193,7 +196,35 @@ final class Crafted {
             st.o = end; // our snd_nxt only moves forward, and a RST does not move it
             st.oKnown = true;
         }
-        return build(dstMac, src, targetIp, tos, ipOpts, srcPort, seq, ack, flags, win, opts, data);
+        byte[] whole = build(dstMac, src, targetIp, tos, ipOpts, srcPort, seq, ack, flags, win, opts, data);
+        return frag == null ? whole : fragment(whole, frag, st.clientPort);
+    }
+
+    /** Cuts a frame down to one fragment of its datagram: payload bytes [A, B) of "A:B", IP id {@code id}. */
+    static byte[] fragment(byte[] whole, String range, int id) {
+        int ip = 14;
+        int ipHl = (whole[ip] & 0x0F) * 4;
+        int payload = whole.length - ip - ipHl;
+        int from = Integer.parseInt(range.substring(0, range.indexOf(':')));
+        String toText = range.substring(range.indexOf(':') + 1);
+        int to = toText.isEmpty() ? payload : Integer.parseInt(toText);
+        byte[] b = new byte[ip + ipHl + to - from];
+        System.arraycopy(whole, 0, b, 0, ip + ipHl);
+        System.arraycopy(whole, ip + ipHl + from, b, ip + ipHl, to - from);
+        int total = ipHl + to - from;
+        b[ip + 2] = (byte) (total >> 8);
+        b[ip + 3] = (byte) total;
+        b[ip + 4] = (byte) (id >> 8);
+        b[ip + 5] = (byte) id;
+        int field = (to < payload ? 0x2000 : 0) | from / 8;
+        b[ip + 6] = (byte) (field >> 8);
+        b[ip + 7] = (byte) field;
+        b[ip + 10] = 0;
+        b[ip + 11] = 0;
+        int ipSum = ~Checksum.sum16(MemorySegment.ofArray(b), ip, ipHl, 0) & 0xFFFF;
+        b[ip + 10] = (byte) (ipSum >> 8);
+        b[ip + 11] = (byte) ipSum;
+        return b;
     }
 
     static int flags(String s) {
