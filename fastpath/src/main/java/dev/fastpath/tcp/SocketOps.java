@@ -173,6 +173,7 @@ public final class SocketOps {
     private void tcpSendSynNow(TcpSock s, long nowNs) {
         s.deferConnect = false;
         TcpXmit.tcpTransmitSyn(e, s, nowNs);
+        s.synSentNs = nowNs;
         s.rtoTimer = e.timers.schedule(nowNs + s.rtoNs, TcpEngine.timer(TcpEngine.TIMER_RTO, s.id));
     }
 
@@ -305,6 +306,7 @@ public final class SocketOps {
         if (s.error != 0 || s.sndShutdown) {
             return s.error != 0 ? -e.takeError(id) : -Errno.EPIPE; // sk_stream_error()
         }
+        TcpRate.tcpRateCheckApplimited(s); // tcp_sendmsg_locked(): is sending application-limited?
         return TcpSend.tcpSendmsgLocked(e, s, src, off, len, flags, nowNs);
     }
 

@@ -22,6 +22,13 @@ public enum TcpStat {
     TcpExtTCPZeroWindowDrop, TcpExtBeyondWindow, TcpExtTCPOFOMerge, TcpExtDelayedACKLost, TcpExtTCPDSACKOfoSent,
     TcpExtPruneCalled, TcpExtRcvPruned, TcpExtOfoPruned, TcpExtTCPWantZeroWindowAdv, TcpExtTCPToZeroWindowAdv,
     TcpExtTCPFromZeroWindowAdv,
+    TcpExtTCPFullUndo, TcpExtTCPPartialUndo, TcpExtTCPDSACKUndo, TcpExtTCPLossUndo, TcpExtTCPSpuriousRTOs,
+    TcpExtTCPLossProbeRecovery, TcpExtTCPLossFailures, TcpExtTCPSackFailures, TcpExtTCPRenoFailures,
+    TcpExtTCPRenoRecoveryFail, TcpExtTCPSlowStartRetrans, TcpExtTCPRetransFail, TcpExtTCPDSACKOfoRecv,
+    TcpExtTCPDSACKIgnoredOld, TcpExtTCPDSACKIgnoredNoUndo, TcpExtTCPDSACKIgnoredDubious, TcpExtTCPDSACKRecvSegs,
+    TcpExtTCPSACKDiscard, TcpExtTCPSACKReneging, TcpExtTCPSACKReorder, TcpExtTCPTSReorder, TcpExtTCPRenoReorder,
+    TcpExtTCPDelivered, TcpExtTCPPureAcks, TcpExtTCPOrigDataSent, TcpExtTCPHystartTrainDetect,
+    TcpExtTCPHystartTrainCwnd, TcpExtTCPHystartDelayDetect, TcpExtTCPHystartDelayCwnd,
     FpNoSocketRst, FpNoSocketDrop, FpBadAckDrop, FpTableFull, FpTxRingFull, FpNoRoute;
 
     /** The engine's counters: written by its worker only, readable from any thread while it runs. */
