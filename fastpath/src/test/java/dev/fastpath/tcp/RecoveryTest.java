@@ -95,8 +95,9 @@ class RecoveryTest {
         assertEquals(10, t.recv().size(), "IW10");
         t.advanceMs(RTT_MS);
         t.send(ack(una, seqOf(una, 1), seqOf(una, 2)));
+        t.recvOne(ACK, seqOf(una, 10), CLIENT_ISN + 1); // a SACKed segment left the network: one new (RFC 3042)
         t.send(ack(una, seqOf(una, 1), seqOf(una, 3)));
-        t.recvNothing();
+        t.recvOne(ACK, seqOf(una, 11), CLIENT_ISN + 1);
         t.send(ack(una, seqOf(una, 1), seqOf(una, 4)));
         List<TcpSegment> out = t.recv();
         assertEquals(seqOf(una, 0) & 0xFFFFFFFFL, out.getFirst().seq(), "the hole first");
