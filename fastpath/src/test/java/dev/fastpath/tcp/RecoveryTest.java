@@ -96,8 +96,12 @@ class RecoveryTest {
         t.advanceMs(RTT_MS);
         t.send(ack(una, seqOf(una, 1), seqOf(una, 2)));
         t.recvOne(ACK, seqOf(una, 10), CLIENT_ISN + 1); // a SACKed segment left the network: one new (RFC 3042)
+        // The SACKs come 2 ms apart: sooner, tcp_tso_should_defer() would hold the rest of the 6-segment skb for a
+        // bigger GSO packet (the last transmission less than 1 ms ago, the next ACK due within half an RTT).
+        t.advanceMs(2);
         t.send(ack(una, seqOf(una, 1), seqOf(una, 3)));
         t.recvOne(ACK, seqOf(una, 11), CLIENT_ISN + 1);
+        t.advanceMs(2);
         t.send(ack(una, seqOf(una, 1), seqOf(una, 4)));
         List<TcpSegment> out = t.recv();
         assertEquals(seqOf(una, 0) & 0xFFFFFFFFL, out.getFirst().seq(), "the hole first");

@@ -194,9 +194,11 @@ class SendPathTest {
                 + "than half of it")
         void lowWaterMark() {
             EngineFixture t = new EngineFixture();
-            // The handshake's ACK offers one segment of window: a later bare ACK with the same sequence number could
-            // not shrink it (tcp_may_update_window() takes a smaller window only from a newer segment or ACK).
-            int[] c = accepted(t, 1024, 1, 10);
+            int[] c = accepted(t, 1024, 64, 10);
+            // The peer's window shrinks to one segment. A bare ACK with the same sequence number may close the
+            // window or open it, not shrink it (tcp_may_update_window()): so it closes, then opens to one segment.
+            ack(t, c[1], 0);
+            ack(t, c[1], 1);
             List<Integer> woken = new ArrayList<>();
             t.engine.events(new TcpEvents() {
                 @Override
