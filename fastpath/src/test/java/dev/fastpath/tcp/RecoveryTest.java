@@ -8,7 +8,7 @@ import static dev.fastpath.wire.TcpHeader.SYN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fastpath.api.TcpInfo;
+import dev.fastpath.uapi.TcpInfo;
 import dev.fastpath.config.Config;
 import dev.fastpath.wire.TcpOption;
 import dev.fastpath.wire.TcpSegment;
@@ -78,9 +78,9 @@ class RecoveryTest {
         t.recvNothing();
         TcpInfo info = t.opts.tcpInfo(c[0]);
         assertEquals(3, info.caState(), "TCP_CA_Recovery (tcp_rack_reo_timeout -> tcp_enter_recovery)");
-        assertEquals(3, info.lost());
-        assertEquals(1, info.sacked());
-        assertEquals(1, info.retrans());
+        assertEquals(3, info.get("tcpi_lost"));
+        assertEquals(1, info.get("tcpi_sacked"));
+        assertEquals(1, info.get("tcpi_retrans"));
         assertEquals(1, t.engine.counters().get(TcpStat.TcpExtTCPSACKRecovery));
     }
 
@@ -122,7 +122,7 @@ class RecoveryTest {
         t.advanceMs(1);
         t.recvOne(ACK | PSH, seqOf(una, 2), CLIENT_ISN + 1);
         assertEquals(1, t.engine.counters().get(TcpStat.TcpExtTCPLossProbes));
-        long rto = t.opts.tcpInfo(c[0]).rtoUs() / 1000;
+        long rto = t.opts.tcpInfo(c[0]).rto() / 1000;
         t.advanceMs(rto - 1);
         t.recvNothing();
         t.advanceMs(1);
@@ -162,7 +162,7 @@ class RecoveryTest {
         EngineFixture t = new EngineFixture(Config.defaults().withOverrides(List.of("tcp.early_retrans=0")));
         int[] c = sendSegments(t, accepted(t), 5);
         int una = c[1];
-        long rto = t.opts.tcpInfo(c[0]).rtoUs() / 1000;
+        long rto = t.opts.tcpInfo(c[0]).rto() / 1000;
         t.advanceMs(rto);
         t.recvOne(ACK, seqOf(una, 0), CLIENT_ISN + 1);
         assertEquals(4, t.opts.tcpInfo(c[0]).caState(), "TCP_CA_Loss");
