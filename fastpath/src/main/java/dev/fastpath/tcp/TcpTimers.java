@@ -27,11 +27,11 @@ final class TcpTimers {
      */
     static void tcpRetransmitTimer(TcpEngine e, TcpSock s, long nowNs) {
         s.rtoTimer = TimerWheel.NONE;
-        if (s.state == TcpState.SYN_SENT || s.state == TcpState.SYN_RECV) {
+        TcpSender t = s.snd;
+        if (s.state == TcpState.SYN_SENT || s.state == TcpState.SYN_RECV || t != null && synInFlight(s, t)) {
             synRetransmitTimer(e, s, nowNs);
             return;
         }
-        TcpSender t = s.snd;
         if (t == null) {
             return;
         }
@@ -51,6 +51,14 @@ final class TcpTimers {
             default -> {
             }
         }
+    }
+
+    /**
+     * Whether our SYN is still unacknowledged: snd_una lies below every record, which start after the SYN (a
+     * simultaneous open closed in SYN_RECV is in FIN_WAIT1 with it; Linux's SYN skb heads its rtx queue).
+     */
+    private static boolean synInFlight(TcpSock s, TcpSender t) {
+        return s.sndNxt != s.sndUna && (t.packetsOut == 0 || Seq.before(s.sndUna, t.seq(t.head)));
     }
 
     /** SYN_SENT: H4, 1 s doubling, ETIMEDOUT after tcp_syn_retries; SYN_RECV of a simultaneous open likewise. */

@@ -105,7 +105,9 @@ final class TcpWriteXmit {
             }
         }
         if (!refused && q.writeQueueSkbs() == 0 && s.finQueued && s.sndNxt == s.finSeq && budget[0] > 0) {
-            refused = !tcpSendBareFin(e, s, nowNs);
+            int fin = tcpSendBareFin(e, s, nowNs);
+            refused = fin < 0;
+            sent += Math.max(fin, 0); // the FIN's skb is a packet like any other: it may be probed (TLP)
         }
         if (rwndLimited) {
             s.stats.tcpChronoStart(SockStats.CHRONO_RWND_LIMITED, nowNs);
@@ -142,7 +144,8 @@ final class TcpWriteXmit {
     static int transmitNew(TcpEngine e, TcpSock s, int n, int mssNow, boolean fin, boolean forcePsh, long nowNs) {
         SendQueue q = s.sendQueue;
         int skbFlags = q.writeQueueSkbs() > 0 && n == q.wqLen(0) ? q.wqFlags(0) : 0;
-        boolean psh = forcePsh || SendQueue.pcount(n, mssNow) > 1 || (skbFlags & SendQueue.F_PSH) != 0;
+        boolean skbPsh = forcePsh || (skbFlags & SendQueue.F_PSH) != 0; // the skb's own TCPHDR_PSH
+        boolean psh = skbPsh || SendQueue.pcount(n, mssNow) > 1;
         int seq = s.sndNxt;
         int done = 0;
         boolean eor = n > 0 && (skbFlags & SendQueue.F_EOR) != 0;
@@ -163,7 +166,9 @@ final class TcpWriteXmit {
             if (!TcpXmit.send(e, s, seq + done, flags, e.scratch, 0, len, nowNs)) {
                 break;
             }
-            int recFlags = ((flags & TcpHeader.PSH) != 0 ? TcpSender.F_PSH : 0)
+            // The record keeps the skb's own PSH, not the one forced on the GSO packet: a retransmission of this
+            // segment is tcp_retransmit_skb() of the skb as queued (tcp_fragment() leaves PSH on the last part).
+            int recFlags = (last && skbPsh ? TcpSender.F_PSH : 0)
                     | ((flags & TcpHeader.FIN) != 0 ? TcpSender.F_FIN : 0) | (last && eor ? TcpSender.F_EOR : 0);
             tcpEventNewDataSent(e, s, seq + done, seq + done + len + (last && fin ? 1 : 0), recFlags, nowNs);
             done += len;
@@ -199,21 +204,25 @@ final class TcpWriteXmit {
         }
     }
 
-    /** A FIN alone (tcp_send_fin() found no unsent skb to put it on); the window must have room for it. */
-    private static boolean tcpSendBareFin(TcpEngine e, TcpSock s, long nowNs) {
+    /**
+     * A FIN alone (tcp_send_fin() found no unsent skb to put it on); the window must have room for it.
+     *
+     * @return 1 sent, 0 held (no room), −1 the device refused it
+     */
+    private static int tcpSendBareFin(TcpEngine e, TcpSock s, long nowNs) {
         if (Seq.after(s.sndNxt + 1, s.sndUna + s.sndWnd) && s.sndNxt != s.sndUna) {
-            return true; // no room; the ACK that opens the window sends it
+            return 0; // no room; the ACK that opens the window sends it
         }
         if (Seq.after(s.sndNxt + 1, s.sndUna + s.sndWnd)) {
             TcpTimers.armProbe(e, s, nowNs); // tcp_check_probe_timer(): nothing in flight to bring an ACK
-            return true;
+            return 0;
         }
         if (!TcpXmit.send(e, s, s.sndNxt, TcpHeader.ACK | TcpHeader.FIN, null, 0, 0, nowNs)) {
-            return false;
+            return -1;
         }
         tcpEventNewDataSent(e, s, s.sndNxt, s.sndNxt + 1, TcpSender.F_FIN, nowNs);
         s.sndNxt++;
-        return true;
+        return 1;
     }
 
     /**

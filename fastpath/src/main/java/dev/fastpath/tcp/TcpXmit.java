@@ -482,7 +482,8 @@ final class TcpXmit {
     static void tcpSendFin(TcpEngine e, TcpSock s, long nowNs) {
         if (!s.finQueued) {
             s.finQueued = true;
-            s.finSeq = s.sndUna + s.sendQueue.size();
+            int writeSeq = TcpSend.writeSeq(s);
+            s.finSeq = Seq.after(s.sndNxt, writeSeq) ? s.sndNxt : writeSeq; // after our SYN when it is unacked
         }
         tcpPushPendingFrames(e, s, NAGLE_OFF, nowNs);
     }
