@@ -555,7 +555,7 @@ final class TcpRecovery {
     }
 
     /**
-     * Kernel: tcp_simple_retransmit() and tcp_non_congestion_loss_retransmit(). The path MTU fell: every
+     * Kernel: tcp_simple_retransmit(). The path MTU fell: every
      * record larger than the new MSS is lost; they are resent at the new size without a congestion
      * reduction (the Loss state only tracks until they are acknowledged).
      */
@@ -575,6 +575,15 @@ final class TcpRecovery {
         if (!s.sackOk) {
             tcpCheckRenoReordering(e, s, 0);
         }
+        tcpNonCongestionLossRetransmit(e, s, nowNs);
+    }
+
+    /**
+     * Kernel: tcp_non_congestion_loss_retransmit(). What is marked lost was not lost to congestion: the Loss
+     * state only tracks it until it is acknowledged (no window reduction, no undo), and it is resent now.
+     */
+    static void tcpNonCongestionLossRetransmit(TcpEngine e, TcpSock s, long nowNs) {
+        TcpSender t = s.snd;
         if (t.caState != TcpSender.CA_LOSS) {
             t.highSeq = s.sndNxt;
             s.ssthresh = tcpCurrentSsthresh(s);

@@ -190,7 +190,7 @@ final class TcpWriteXmit {
      * retransmission queue (one per MSS, as a pcount-1 skb), the first one in flight starts the congestion
      * control's transmission (CA_EVENT_TX_START) and the RTO, which also replaces a pending loss probe.
      */
-    private static void tcpEventNewDataSent(TcpEngine e, TcpSock s, int seq, int end, int recFlags, long nowNs) {
+    static void tcpEventNewDataSent(TcpEngine e, TcpSock s, int seq, int end, int recFlags, long nowNs) {
         TcpSender t = s.snd;
         if (t.inFlight() == 0) {
             e.cc.txStart(s, nowNs);
