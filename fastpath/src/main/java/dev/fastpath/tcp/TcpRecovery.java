@@ -77,14 +77,14 @@ final class TcpRecovery {
                     return pack(flag, TcpAckInput.REXMIT_NONE);
                 }
                 if (tcpTryUndoDsack(e, s)) {
-                    tcpTryToOpen(e, s);
+                    tcpTryToOpen(e, s, flag);
                 }
                 flag = tcpIdentifyPacketLoss(e, s, flag, nowNs);
                 if (t.caState != TcpSender.CA_RECOVERY) {
                     if (t.lostOut == 0) {
                         return pack(flag, TcpAckInput.REXMIT_NONE);
                     }
-                    tcpEnterRecovery(e, s, false, nowNs); // reordering undone, then a real loss
+                    tcpEnterRecovery(e, s, (flag & TcpAckInput.FLAG_ECE) != 0, nowNs); // reordering undone, then loss
                 }
             }
             case TcpSender.CA_LOSS -> {
@@ -117,10 +117,10 @@ final class TcpRecovery {
         }
         flag = tcpIdentifyPacketLoss(e, s, flag, nowNs);
         if (t.lostOut == 0) { // tcp_time_to_recover(): has loss detection marked anything?
-            tcpTryToOpen(e, s);
+            tcpTryToOpen(e, s, flag);
             return pack(flag, rexmit);
         }
-        tcpEnterRecovery(e, s, false, nowNs);
+        tcpEnterRecovery(e, s, (flag & TcpAckInput.FLAG_ECE) != 0, nowNs);
         return pack(flag, TcpAckInput.REXMIT_LOST);
     }
 
@@ -386,14 +386,31 @@ final class TcpRecovery {
         }
     }
 
-    /** Kernel: tcp_try_to_open(). */
-    private static void tcpTryToOpen(TcpEngine e, TcpSock s) {
+    /** Kernel: tcp_try_to_open(): an ECN echo enters CWR. */
+    private static void tcpTryToOpen(TcpEngine e, TcpSock s, int flag) {
         TcpSender t = s.snd;
         if (!tcpAnyRetransDone(t)) {
             t.retransStampSet = false;
         }
+        if ((flag & TcpAckInput.FLAG_ECE) != 0) {
+            tcpEnterCwr(e, s);
+        }
         if (t.caState != TcpSender.CA_CWR) {
             tcpTryKeepOpen(e, s);
+        }
+    }
+
+    /**
+     * Kernel: tcp_enter_cwr(): the window reduction of an ECN echo (or a local congestion signal), once per
+     * window of data and never from Recovery or Loss; PRR then drives it (tcp_cwnd_reduction).
+     */
+    static void tcpEnterCwr(TcpEngine e, TcpSock s) {
+        TcpSender t = s.snd;
+        t.priorSsthresh = 0;
+        if (t.caState < TcpSender.CA_CWR) {
+            t.undoMarkerSet = false;
+            tcpInitCwndReduction(e, s);
+            tcpSetCaState(e, s, TcpSender.CA_CWR);
         }
     }
 
