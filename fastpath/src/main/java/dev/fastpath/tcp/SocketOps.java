@@ -215,7 +215,7 @@ public final class SocketOps {
             return sendSynData(s, src, off, len, flags, nowNs);
         }
         if (r == -Errno.EINPROGRESS) {
-            s.writePending = blocking(s, flags);
+            s.writePending = blocking(s, flags) && len > 0; // the whole write waits for the handshake
         }
         return r;
     }
@@ -231,8 +231,9 @@ public final class SocketOps {
      */
     private int sendSynData(TcpSock s, byte[] src, int off, int len, int flags, long nowNs) {
         s.deferConnect = false;
-        s.writePending = blocking(s, flags);
         int copied = TcpFastOpen.tcpSendSynData(e, s, src, off, len, nowNs);
+        // As the upstream scripts show Linux: the SYN-ACK's ACK waits only for a writer with data left to send
+        s.writePending = blocking(s, flags) && copied < len;
         s.rtoTimer = e.timers.schedule(nowNs + s.rtoNs, TcpEngine.timer(TcpEngine.TIMER_RTO, s.id));
         return copied > 0 ? copied : -Errno.EINPROGRESS;
     }
