@@ -46,8 +46,6 @@ final class SendQueue {
     long lastXmitNs;
     /** sk_pacing_rate in bytes per second (tcp_update_pacing_rate()); Long.MAX_VALUE until the first ACK. */
     long pacingRate = Long.MAX_VALUE;
-    /** tcp_min_rtt(): the windowed minimum RTT (lib/minmax.c), microseconds; see {@link MinRtt}. */
-    final long[] minRtt = new long[MinRtt.SLOTS];
 
     private byte[] data;
     private int head;
@@ -75,7 +73,6 @@ final class SendQueue {
 
     SendQueue(int capacity) {
         this.data = new byte[Math.max(capacity, 64)];
-        MinRtt.reset(minRtt, 0, MinRtt.NONE);
     }
 
     /** @return queue, emptied, or a new one when there is none yet */
@@ -164,7 +161,6 @@ final class SendQueue {
         writerWaiting = false;
         lastXmitNs = 0;
         pacingRate = Long.MAX_VALUE;
-        MinRtt.reset(minRtt, 0, MinRtt.NONE);
         head = 0;
         size = 0;
         consumed = 0;

@@ -175,6 +175,7 @@ public final class SocketOps {
     private void tcpSendSynNow(TcpSock s, long nowNs) {
         s.deferConnect = false;
         TcpXmit.tcpTransmitSyn(e, s, nowNs);
+        s.synSentNs = nowNs;
         s.rtoTimer = e.timers.schedule(nowNs + s.rtoNs, TcpEngine.timer(TcpEngine.TIMER_RTO, s.id));
     }
 
@@ -216,7 +217,7 @@ public final class SocketOps {
             return sendSynData(s, src, off, len, flags, nowNs);
         }
         if (r == -Errno.EINPROGRESS) {
-            s.writePending = blocking(s, flags);
+            s.writePending = blocking(s, flags) && len > 0; // the whole write waits for the handshake
         }
         return r;
     }
@@ -232,8 +233,9 @@ public final class SocketOps {
      */
     private int sendSynData(TcpSock s, byte[] src, int off, int len, int flags, long nowNs) {
         s.deferConnect = false;
-        s.writePending = blocking(s, flags);
         int copied = TcpFastOpen.tcpSendSynData(e, s, src, off, len, nowNs);
+        // As the upstream scripts show Linux: the SYN-ACK's ACK waits only for a writer with data left to send
+        s.writePending = blocking(s, flags) && copied < len;
         s.rtoTimer = e.timers.schedule(nowNs + s.rtoNs, TcpEngine.timer(TcpEngine.TIMER_RTO, s.id));
         return copied > 0 ? copied : -Errno.EINPROGRESS;
     }
@@ -366,6 +368,7 @@ public final class SocketOps {
         if (s.error != 0 || s.sndShutdown) {
             return s.error != 0 ? -e.takeError(id) : -Errno.EPIPE; // sk_stream_error()
         }
+        TcpRate.tcpRateCheckApplimited(s); // tcp_sendmsg_locked(): is sending application-limited?
         return TcpSend.tcpSendmsgLocked(e, s, src, off, len, flags, nowNs);
     }
 

@@ -24,26 +24,15 @@ final class TcpEcn {
     static final int CE = 3;
 
     /**
-     * A connection's ECN state (Linux's ecn_flags, and the CWR state with its PRR counts); {@code TcpSock.ecn} is
-     * null for a connection that does not use ECN, so only ECN connections pay for it.
+     * A connection's ECN state (Linux's ecn_flags; the CWR state itself is the sender's TCP_CA_CWR, driven by PRR in
+     * {@link TcpRecovery}); {@code TcpSock.ecn} is null for a connection that does not use ECN, so only ECN
+     * connections pay for it.
      */
     static final class State {
         int flags = OK;
-        /** In the CWR state (tcp_enter_cwr()) until snd_una passes {@link #cwrHigh}. */
-        boolean cwr;
-        int cwrHigh;
-        /** PRR in the CWR state (tcp_cwnd_reduction()): the window at its start, segments delivered and sent since. */
-        int prrPriorCwnd;
-        int prrDelivered;
-        int prrOut;
     }
 
     private TcpEcn() {
-    }
-
-    /** @return whether the connection is in the CWR state (TCP_CA_CWR) */
-    static boolean inCwr(TcpSock s) {
-        return s.ecn != null && s.ecn.cwr;
     }
 
     /**
@@ -100,7 +89,7 @@ final class TcpEcn {
             return 0;
         }
         int flags = 0;
-        if (len > 0 && !Seq.before(seq, s.sndMax) && (s.ecn.flags & QUEUE_CWR) != 0) {
+        if (len > 0 && !Seq.before(seq, s.sndNxt) && (s.ecn.flags & QUEUE_CWR) != 0) {
             s.ecn.flags &= ~QUEUE_CWR;
             flags |= TcpHeader.CWR;
         }
@@ -112,7 +101,7 @@ final class TcpEcn {
 
     /** @return the IPv4 TOS byte of a segment of this connection (INET_ECN_xmit / INET_ECN_dontxmit) */
     static int tos(TcpSock s, int seq, int len) {
-        return s.ecn != null && len > 0 && !Seq.before(seq, s.sndMax) ? ECT_0 : 0;
+        return s.ecn != null && len > 0 && !Seq.before(seq, s.sndNxt) ? ECT_0 : 0;
     }
 
     /**
@@ -142,15 +131,15 @@ final class TcpEcn {
     }
 
     /**
-     * The ECN steps of tcp_ack() for an ACK that is not old, in the kernel's order, before snd_una moves to
-     * {@code ack}: tcp_ecn_accept_cwr() (on any such ACK since Linux 5.10; with data it is ACKed at once), the end
-     * of the CWR state once something above its mark is acknowledged (tcp_fastretrans_alert(): CWR must have
-     * reached the receiver; tcp_end_cwnd_reduction()), then tcp_ecn_rcv_ecn_echo(): an ECE (not a SYN's) with data
-     * in flight enters CWR (tcp_try_to_open() -> tcp_enter_cwr()).
+     * The ECN steps of tcp_ack() for an ACK that is not old, before snd_una moves: tcp_ecn_accept_cwr() (on any such
+     * ACK since Linux 5.10; with data it is ACKed at once), then tcp_ecn_rcv_ecn_echo(): an ECE that is not a SYN's
+     * is FLAG_ECE, which makes tcp_fastretrans_alert() enter CWR (tcp_try_to_open() -> tcp_enter_cwr()).
+     *
+     * @return whether the ACK echoes congestion (FLAG_ECE)
      */
-    static void tcpAckEcn(TcpEngine e, TcpSock s, TcpSegmentView f, int ack, long nowNs) {
+    static boolean tcpAckEcn(TcpSock s, TcpSegmentView f) {
         if (s.ecn == null) {
-            return;
+            return false;
         }
         if ((f.flags() & TcpHeader.CWR) != 0) {
             s.ecn.flags &= ~DEMAND_CWR;
@@ -158,79 +147,24 @@ final class TcpEcn {
                 s.ackPending |= TcpAck.ACK_NOW;
             }
         }
-        if (s.ecn.cwr && Seq.after(ack, s.ecn.cwrHigh)) {
-            s.ecn.cwr = false;
-            s.sndCwnd = Math.max(s.ssthresh, 1);
-            s.cwndCnt = 0;
-        }
-        boolean priorPackets = s.sndMax != s.sndUna;
-        if (rcvEcnEcho(s, f) && priorPackets) {
-            tcpEnterCwr(e, s, nowNs);
-        }
+        return rcvEcnEcho(s, f);
     }
 
     /**
      * Kernel: tcp_ecn_rcv_ecn_echo(): whether this ACK's ECE is a congestion echo (FLAG_ECE in tcp_ack()): ECN on
-     * for the connection, ECE set, not a SYN's. The seam for tcp_ack()'s flag word.
+     * for the connection, ECE set, not a SYN's.
      */
     static boolean rcvEcnEcho(TcpSock s, TcpSegmentView f) {
         return s.ecn != null && (f.flags() & (TcpHeader.ECE | TcpHeader.SYN)) == TcpHeader.ECE;
     }
 
     /**
-     * Kernel: tcp_enter_cwr() and tcp_init_cwnd_reduction(): outside Recovery and Loss, and once per window of
-     * data, ssthresh from the congestion control; the window then falls by PRR ({@link #tcpCwndReduction}), and
-     * the next new data carries CWR (tcp_ecn_queue_cwr()).
+     * Kernel: tcp_ecn_queue_cwr(): the next new data segment carries CWR (tcp_init_cwnd_reduction() of CWR or
+     * Recovery, tcp_enter_loss()).
      */
-    static void tcpEnterCwr(TcpEngine e, TcpSock s, long nowNs) {
-        if (s.ecn.cwr || s.inRecovery || s.retransmits > 0) {
-            return;
-        }
-        s.ecn.cwr = true;
-        s.ecn.cwrHigh = s.sndMax;
-        s.ecn.prrPriorCwnd = s.sndCwnd;
-        s.ecn.prrDelivered = 0;
-        s.ecn.prrOut = 0;
-        s.cwndCnt = 0;
-        s.ssthresh = e.cc.onLoss(s, nowNs);
-        s.ecn.flags |= QUEUE_CWR;
-    }
-
-    /**
-     * Kernel: tcp_cwnd_reduction() (RFC 6937 PRR) in the CWR state, for an ACK that delivered {@code delivered}
-     * segments and advanced snd_una (no losses: the CWR state has none): below ssthresh the window grows back
-     * towards it by at most what was delivered plus one; above it falls in proportion to what was delivered.
-     */
-    static void tcpCwndReduction(TcpSock s, int delivered) {
-        if (delivered <= 0 || s.ecn.prrPriorCwnd == 0) {
-            return;
-        }
-        int inFlight = (s.sndNxt - s.sndUna + s.mss - 1) / s.mss;
-        int delta = s.ssthresh - inFlight;
-        s.ecn.prrDelivered += delivered;
-        int sndcnt;
-        if (delta < 0) {
-            long dividend = (long) s.ssthresh * s.ecn.prrDelivered + s.ecn.prrPriorCwnd - 1;
-            sndcnt = (int) (dividend / s.ecn.prrPriorCwnd) - s.ecn.prrOut;
-        } else {
-            sndcnt = Math.min(delta, Math.max(s.ecn.prrDelivered - s.ecn.prrOut, delivered) + 1);
-        }
-        sndcnt = Math.max(sndcnt, s.ecn.prrOut == 0 ? 1 : 0);
-        s.sndCwnd = Math.max(inFlight + sndcnt, 1);
-    }
-
-    /** Kernel: tcp_ecn_queue_cwr() as Recovery and Loss call it: their window reduction is signalled too. */
     static void queueCwr(TcpSock s) {
         if (s.ecn != null) {
-            s.ecn.cwr = false;
             s.ecn.flags |= QUEUE_CWR;
-        }
-    }
-
-    /** Kernel: tcp_write_xmit()'s prr_out: segments sent while the window is being reduced. */
-    static void onSent(TcpSock s, int len) {
-        if (inCwr(s) && len > 0) {
-            s.ecn.prrOut += (len + s.mss - 1) / s.mss;
         }
     }
 }

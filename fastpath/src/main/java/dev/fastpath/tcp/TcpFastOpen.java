@@ -137,15 +137,17 @@ final class TcpFastOpen {
         q.append(s.stats.synData, acked, rest);
         q.growTail(rest);
         q.wqSetFlags(0, SendQueue.F_PSH, 0);
-        q.transmitHead(rest, Math.max(s.mss, 1), nowNs);
-        s.sndMax = s.sndNxt;
+        int mss = Math.max(TcpXmit.tcpCurrentMss(e, s), 1);
+        q.transmitHead(rest, mss, nowNs);
         setClientFail(s, s.stats.totalRetrans > 0 ? TFO_SYN_RETRANSMITTED : TFO_DATA_NOT_ACKED);
         e.counters.inc(TcpStat.TcpExtTCPFastOpenActiveFail);
-        s.rttPending = false; // Karn
-        for (int seq = s.sndUna; Seq.before(seq, s.sndNxt); seq += TcpXmit.tcpCurrentMss(e, s)) {
-            TcpResend.retransmitFrom(e, s, seq, nowNs);
+        TcpSender t = s.snd;
+        for (int seq = s.sndUna; Seq.before(seq, s.sndNxt); seq += mss) { // one record a segment, all lost
+            int end = Seq.before(seq + mss, s.sndNxt) ? seq + mss : s.sndNxt;
+            TcpWriteXmit.tcpEventNewDataSent(e, s, seq, end, end == s.sndNxt ? TcpSender.F_PSH : 0, nowNs);
+            TcpRecovery.tcpMarkSkbLost(e, s, t.tail - 1);
         }
-        TcpTimers.armXmitTimer(e, s, nowNs, true);
+        TcpRecovery.tcpNonCongestionLossRetransmit(e, s, nowNs);
         return true;
     }
 

@@ -11,16 +11,18 @@ import java.util.Arrays;
  * do_tcp_getsockopt() case TCP_INFO. The struct is {@link TcpInfo}'s 280-byte layout; a shorter buffer gets
  * the struct's first bytes and the length copied, a longer one 280.
  *
- * <p>Fields left 0 because the engine has nothing behind them yet (docs/design.md lists them with reasons):
- * sacked/lost/retrans when no SACK scoreboard or loss marking exists, delivery_rate and its app_limited bit
- * (no rate sampler), dsack_dups and reord_seen (no D-SACK or reordering detection on the sender), the ECN and
- * AccECN fields (ECN is not negotiated), last_ack_sent and fackets (Linux never sets them).
+ * <p>The sender's fields (ca_state, unacked, sacked, lost, retrans, reordering, delivered, delivery_rate, dsack_dups,
+ * reord_seen, min_rtt) come from its scoreboard, {@link TcpSender}. Fields left 0 because the engine has nothing
+ * behind them yet (docs/design.md lists them with reasons): the ECN and AccECN fields, last_ack_sent and
+ * fackets (Linux never sets them).
  */
 final class TcpGetInfo {
     /** Linux TCP_INFINITE_SSTHRESH. */
     private static final int INFINITE_SSTHRESH = 0x7FFF_FFFF;
     /** What a socket that never connected reports: nothing counted. */
     private static final SockStats NONE = new SockStats();
+    /** tcp_min_rtt() before the first sample: minmax_reset(..., ~0U). */
+    private static final long MIN_RTT_NONE = 0xFFFF_FFFFL;
 
     private TcpGetInfo() {
     }
@@ -53,7 +55,8 @@ final class TcpGetInfo {
         long pacing = s.sendQueue == null ? Long.MAX_VALUE : s.sendQueue.pacingRate;
         put(b, TcpInfo.PACING_RATE, pacing == Long.MAX_VALUE ? -1L : pacing); // ~0UL: not set
         put(b, TcpInfo.MAX_PACING_RATE, -1L); // SO_MAX_PACING_RATE is not offered: ~0UL
-        put(b, TcpInfo.REORDERING, e.params.reordering());
+        TcpSender t = s.snd;
+        put(b, TcpInfo.REORDERING, t == null || !s.synchronizedState() ? e.params.reordering() : t.reordering);
         put(b, TcpInfo.SND_CWND, s.sndCwnd > 0 ? s.sndCwnd : e.params.initCwnd());
         if (s.state == TcpState.LISTEN) {
             // Aliased: tcpi_unacked is the accept queue, tcpi_sacked the backlog.
@@ -62,7 +65,7 @@ final class TcpGetInfo {
             return;
         }
         SockStats st = s.stats == null ? NONE : s.stats;
-        put(b, TcpInfo.CA_STATE, caState(s));
+        put(b, TcpInfo.CA_STATE, t == null ? 0 : t.caState);
         put(b, TcpInfo.RETRANSMITS, s.retransmits);
         put(b, TcpInfo.PROBES, Math.max(s.probesOut, s.keepaliveProbes));
         put(b, TcpInfo.BACKOFF, s.backoff);
@@ -77,8 +80,9 @@ final class TcpGetInfo {
         put(b, TcpInfo.OPTIONS, options);
         put(b, TcpInfo.RTO, s.rtoNs / 1000);
         put(b, TcpInfo.SND_MSS, s.mss);
-        put(b, TcpInfo.UNACKED, s.sendQueue == null ? 0 : s.sendQueue.packetsOut());
-        put(b, TcpInfo.SACKED, sackedOut(s));
+        if (t != null) {
+            senderFields(t, s.mss, b);
+        }
         put(b, TcpInfo.LAST_DATA_SENT, ageMs(st.lsndtimeNs, nowNs));
         put(b, TcpInfo.LAST_ACK_RECV, ageMs(s.lastRcvNs, nowNs));
         put(b, TcpInfo.PMTU, st.pmtuCookie);
@@ -93,8 +97,8 @@ final class TcpGetInfo {
         put(b, TcpInfo.SEGS_IN, st.segsIn);
         put(b, TcpInfo.DATA_SEGS_OUT, st.dataSegsOut);
         put(b, TcpInfo.DATA_SEGS_IN, st.dataSegsIn);
-        put(b, TcpInfo.MIN_RTT, s.sendQueue == null ? MinRtt.NONE : MinRtt.get(s.sendQueue.minRtt));
-        put(b, TcpInfo.DELIVERED, st.delivered);
+        // The handshake's SYN or SYN-ACK (SockStats) and what the scoreboard saw ACKed or SACKed since.
+        put(b, TcpInfo.DELIVERED, st.delivered + (t == null ? 0 : t.delivered));
         put(b, TcpInfo.BYTES_SENT, st.bytesSent);
         put(b, TcpInfo.BYTES_RETRANS, st.bytesRetrans);
         put(b, TcpInfo.RCV_OOOPACK, st.rcvOoopack);
@@ -143,27 +147,24 @@ final class TcpGetInfo {
     }
 
     /**
-     * Linux sacked_out: segments the peer SACKed above snd_una. The engine's scoreboard keeps SACKed byte
-     * ranges, not skbs, so each range counts as its whole MSS-sized segments (exact for full-sized segments).
+     * tcp_get_info()'s sender half: the scoreboard's counters (Linux packets_out, sacked_out, lost_out,
+     * retrans_out), the delivery rate of the best recent sample (rate_delivered × mss_cache ÷ rate_interval_us,
+     * bytes/s) and its app-limited bit, D-SACKs and reorderings seen, tcp_min_rtt() (~0U before a sample).
      */
-    private static int sackedOut(TcpSock s) {
-        if (s.sacked == null || s.mss <= 0) {
-            return 0;
+    private static void senderFields(TcpSender t, int mss, byte[] b) {
+        put(b, TcpInfo.UNACKED, t.packetsOut);
+        put(b, TcpInfo.SACKED, t.sackedOut);
+        put(b, TcpInfo.LOST, t.lostOut);
+        put(b, TcpInfo.RETRANS, t.retransOut);
+        if (t.rateDelivered != 0 && t.rateIntervalUs != 0) {
+            put(b, TcpInfo.DELIVERY_RATE, (long) t.rateDelivered * mss * 1_000_000L / t.rateIntervalUs);
         }
-        int n = 0;
-        for (int i = 0; i < s.sacked.count(); i++) {
-            int start = s.sacked.start(i);
-            int end = s.sacked.end(i);
-            if (Seq.after(end, s.sndUna)) {
-                int from = Seq.after(start, s.sndUna) ? start : s.sndUna;
-                n += (end - from + s.mss - 1) / s.mss;
-            }
+        if (t.rateAppLimited) {
+            put(b, TcpInfo.FLAGS7, b[TcpInfo.FLAGS7] | 1); // tcpi_delivery_rate_app_limited, bit 0 of byte 7
         }
-        return n;
-    }
-
-    /** Linux's icsk_ca_state: TCP_CA_Open 0, Disorder 1, CWR 2 (an ECN echo), Recovery 3, Loss 4. */
-    static int caState(TcpSock s) {
-        return s.inRecovery ? 3 : s.retransmits > 0 ? 4 : TcpEcn.inCwr(s) ? 2 : s.dupAcks > 0 ? 1 : 0;
+        put(b, TcpInfo.DSACK_DUPS, t.dsackDups);
+        put(b, TcpInfo.REORD_SEEN, t.reordSeen);
+        long minRtt = t.minRttUs();
+        put(b, TcpInfo.MIN_RTT, minRtt >= MIN_RTT_NONE ? MIN_RTT_NONE : minRtt);
     }
 }

@@ -168,9 +168,8 @@ public final class TcpIcmp {
             s.stats.pmtuCookie = pmtu; // tcp_sync_mss()
         }
         if (s.sndNxt != s.sndUna && s.state != TcpState.SYN_SENT) {
-            // The segments in flight were too big and died at the hop: resend the first at the new size
-            // now; the rest follows the ACK clock (Linux marks them lost and retransmits the queue).
-            TcpXmit.retransmitFrom(e, s, s.sndUna, nowNs);
+            // The segments in flight were too big and died at the hop: resend them at the new size.
+            TcpRecovery.tcpSimpleRetransmit(e, s, nowNs);
             e.out.flush();
         }
         return MTU_REDUCED;

@@ -34,12 +34,8 @@ final class TcpInput {
         if ((f.flags() & TcpHeader.ACK) == 0) {
             return;
         }
-        int priorPackets = s.sendQueue == null ? 0 : s.sendQueue.packetsOut();
         if (tcpAck(s, f, nowNs) < 0) {
             return;
-        }
-        if (priorPackets > 0) {
-            TcpSend.tcpUpdatePacingRate(e, s); // tcp_ack() → tcp_cong_control()
         }
         if (s.state == TcpState.SYN_RECV) {
             synRecvAckStep(s, f, nowNs);
@@ -448,113 +444,17 @@ final class TcpInput {
     }
 
     /**
-     * Kernel: tcp_ack(). RFC 9293 §3.10.7.4: an ACK beyond snd_nxt is answered and dropped; an old ACK is
-     * ignored; a new one frees acknowledged bytes, updates the window and the RTO (RFC 6298).
+     * Kernel: tcp_ack(), in {@link TcpAckInput}; wakes a writer when acknowledged data freed send-queue room.
      *
      * @return −1 drop the segment, 0 old ACK, 1 new or duplicate ACK
      */
     private int tcpAck(TcpSock s, TcpSegmentView f, long nowNs) {
-        int ack = f.ack();
-        if (Seq.before(ack, s.sndUna)) {
-            if (Seq.before(ack, s.sndUna - s.maxWindow)) {
-                tcpSendChallengeAck(s, nowNs); // RFC 5961 §5.2: an ACK older than any window we offered
-                return -1;
-            }
-            return 0;
-        }
-        if (Seq.after(ack, s.sndMax)) {
-            // Acknowledges data never sent (SKB_DROP_REASON_TCP_ACK_UNSENT_DATA): RFC 9293 §3.10.7.4, send an ACK
-            // and drop the segment, data and all; Linux 6.18 sends it as a challenge ACK (rate-limited).
-            e.counters.inc(TcpStat.FpBadAckDrop);
-            tcpSendChallengeAck(s, nowNs);
-            return -1;
-        }
-        tcpReplaceTsRecent(s, f); // "after we are sure that the packet is in window": not for an old ACK
-        if (Seq.after(ack, s.sndNxt)) {
-            s.sndNxt = ack; // after an RTO we resend from snd_una; the peer already had more
-            if (s.finQueued && s.sndNxt == s.finSeq && Seq.after(s.sndMax, s.finSeq)) {
-                s.sndNxt = s.sndMax; // our FIN went out before the rewind: it is in flight, not unsent
-            }
-        }
-        int windowBefore = s.sndWnd;
-        if (Seq.after(ack, s.sndUna) || Seq.after(f.seq(), s.sndWl1)
-                || (f.seq() == s.sndWl1 && Seq.afterEq(ack, s.sndWl2))) {
-            int nwin = f.window() << s.sndWscale;
-            if (nwin != s.sndWnd && s.sendQueue.writeQueueSkbs() > 0) {
-                s.sndWnd = nwin;
-                TcpXmit.tcpSlowStartAfterIdleCheck(e, s, nowNs); // tcp_ack_update_window()
-            }
-            s.sndWnd = nwin;
-            s.maxWindow = Math.max(s.maxWindow, s.sndWnd);
-            s.sndWl1 = f.seq();
-            s.sndWl2 = ack;
-        }
-        s.probesOut = 0; // tcp_ack(): the peer answered
-        if (e.timers.pending(s.probeTimer)) {
-            if (s.sndWnd > 0) {
-                e.timers.cancel(s.probeTimer); // tcp_ack_probe(): the window opened
-                s.probeTimer = TimerWheel.NONE;
-                s.backoff = 0;
-                s.retransStartNs = 0;
-                s.probesStartNs = 0;
-            } else {
-                TcpTimers.rearmProbe(e, s, nowNs);
-            }
-        }
-        TcpRecovery.tcpSacktag(e, s, f);
-        TcpEcn.tcpAckEcn(e, s, f, ack, nowNs);
-        int acked = ack - s.sndUna;
-        if (acked == 0) {
-            if (TcpRecovery.isDupAck(s, f, windowBefore)) {
-                TcpRecovery.onDupAck(e, s, nowNs);
-            }
-            return 1;
-        }
-        int bytes = acked;
-        if (s.finQueued && Seq.after(ack, s.finSeq)) {
-            bytes--;
-        }
-        int packetsBefore = s.sendQueue.packetsOut();
-        s.sendQueue.consume(Math.min(bytes, s.sendQueue.size()));
-        s.stats.delivered += packetsBefore - s.sendQueue.packetsOut(); // tcp_clean_rtx_queue()
-        s.stats.bytesAcked += acked; // tcp_snd_una_update()
-        s.sndUna = ack;
-        if (s.sendQueue.rtxSkbs() == 0) { // tcp_clean_rtx_queue(): everything sent is acknowledged
-            s.stats.tcpChronoStop(SockStats.CHRONO_BUSY, s.sendQueue.skbCount() == 0, nowNs);
-        }
-        if (s.rttPending && Seq.after(ack, s.rttSeq)) {
-            rttSample(s, nowNs - s.rttSeqSentNs, nowNs);
-        }
-        if (s.retransmits > 0) {
-            s.stats.tcpUpdateRtoTime(nowNs); // the ACK ends the RTO recovery (CA_Loss)
-        }
-        s.retransmits = 0;
-        s.backoff = 0;
-        s.retransStartNs = 0;
-        s.tlpOut = false;
-        TcpRecovery.onNewAck(e, s, (acked + s.mss - 1) / s.mss, nowNs);
-        TcpTimers.armXmitTimer(e, s, nowNs, true);
-        return 1;
+        return TcpAckInput.tcpAck(e, s, f, nowNs);
     }
 
-    /**
-     * RFC 6298 §2: SRTT and RTTVAR from one sample. As Linux's tcp_set_rto(), the variance term is
-     * at least TCP_RTO_MIN, so the first RTO is RTT + max(2 × RTT, 200 ms).
-     */
+    /** The handshake's RTT sample (Kernel: tcp_synack_rtt_meas()). */
     void rttSample(TcpSock s, long rttNs, long nowNs) {
-        s.rttPending = false;
-        if (s.sendQueue != null) {
-            MinRtt.update(s.sendQueue.minRtt, rttNs / 1000, nowNs); // tcp_update_rtt_min()
-        }
-        if (s.srttNs == 0) {
-            s.srttNs = rttNs;
-            s.rttvarNs = rttNs / 2;
-        } else {
-            s.rttvarNs = (3 * s.rttvarNs + Math.abs(s.srttNs - rttNs)) / 4;
-            s.srttNs = (7 * s.srttNs + rttNs) / 8;
-        }
-        long min = e.params.rtoMinNs();
-        s.rtoNs = Math.min(s.srttNs + Math.max(4 * s.rttvarNs, min), e.params.rtoMaxNs());
+        TcpAckInput.tcpSynackRttMeas(e, s, rttNs, nowNs);
     }
 
     /**
@@ -595,12 +495,15 @@ final class TcpInput {
         negotiate(s, f.options());
         TcpEcn.rcvSynAck(s, flags);
         s.sndWnd = f.window(); // RFC 7323 §2.2: the window of a SYN is never scaled
-        s.initQueues();
+        s.initQueues(e.params.reordering());
         TcpWindow.tcpInitBufferSpace(e, s, nowNs);
-        s.sndCwnd = e.params.initCwnd();
-        TcpSend.tcpInitTransfer(e, s, true);
         e.timers.cancel(s.rtoTimer);
         s.rtoTimer = TimerWheel.NONE;
+        if (s.retransmits == 0 && s.synSentNs != 0) {
+            rttSample(s, nowNs - s.synSentNs, nowNs); // tcp_clean_rtx_queue() on our SYN (Karn: not once resent)
+        }
+        TcpXmit.tcpInitTransfer(e, s, nowNs);
+        TcpSend.tcpInitTransfer(e, s, true);
         s.retransmits = 0;
         s.lastRcvNs = nowNs;
         s.stats.lsndtimeNs = nowNs; // tcp_finish_connect(): lsndtime and icsk_ack.lrcvtime start now
@@ -635,9 +538,9 @@ final class TcpInput {
         negotiate(s, f.options());
         TcpEcn.rcvSyn(s, f.flags());
         s.sndWnd = f.window(); // RFC 7323 §2.2: the window of a SYN is never scaled
-        s.initQueues();
+        s.initQueues(e.params.reordering());
         TcpWindow.tcpInitBufferSpace(e, s, nowNs);
-        s.sndCwnd = e.params.initCwnd();
+        TcpXmit.tcpInitTransfer(e, s, nowNs);
         e.tcpSetState(s, TcpState.SYN_RECV);
         TcpXmit.tcpTransmitSynAck(e, s, nowNs); // the RTO timer keeps running for it
     }

@@ -408,15 +408,15 @@ final class TcpListen {
         c.sndWl2 = f.ack();
         c.rtoNs = e.params.timeoutInitNs();
         c.inheritOptions(l);
-        c.sndCwnd = e.params.initCwnd();
         c.advMss = c.mssClamp; // tcp_v4_syn_recv_sock(): the route's advmss, timestamps not taken off
         c.advertisedWnd = r.rcvWnd;
         c.windowClamp = r.windowClamp;
-        c.initQueues();
+        c.initQueues(e.params.reordering());
+        TcpWindow.tcpInitBufferSpace(e, c, nowNs); // tcp_init_transfer(): the child is established
         if (r.retransmits == 0 && r.synackRtx == 0 && r.synackSentNs != 0) {
             e.input.rttSample(c, nowNs - r.synackSentNs, nowNs); // Karn: no sample once the SYN-ACK was resent
         }
-        TcpWindow.tcpInitBufferSpace(e, c, nowNs); // tcp_init_transfer(): the child is established
+        TcpXmit.tcpInitTransfer(e, c, nowNs);
         TcpSend.tcpInitTransfer(e, c, false);
         c.lastRcvNs = nowNs;
         c.rx.lastDataRcvNs = nowNs; // tcp_create_openreq_child(): lrcvtime

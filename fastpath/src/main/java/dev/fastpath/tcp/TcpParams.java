@@ -61,6 +61,12 @@ import dev.fastpath.config.Knob;
  * @param tsoRttLog          net.ipv4.tcp_tso_rtt_log
  * @param pacingSsRatio      net.ipv4.tcp_pacing_ss_ratio, percent
  * @param pacingCaRatio      net.ipv4.tcp_pacing_ca_ratio, percent
+ * @param maxReordering      net.ipv4.tcp_max_reordering: the largest reordering degree learned, segments
+ * @param recovery           net.ipv4.tcp_recovery: RACK's flag bits (0x2 static window, 0x4 no dupthresh)
+ * @param earlyRetrans       net.ipv4.tcp_early_retrans: 3 or 4 arm tail loss probes
+ * @param frto               net.ipv4.tcp_frto: F-RTO after an RTO unless 0
+ * @param retransCollapse    net.ipv4.tcp_retrans_collapse
+ * @param minRttWlenUs       net.ipv4.tcp_min_rtt_wlen: the min-RTT filter's window, microseconds
  * @param fastOpenBlackholeTimeoutNs net.ipv4.tcp_fastopen_blackhole_timeout_sec, ns (0: Fast Open never pauses)
  * @param ecn                net.ipv4.tcp_ecn: 0 off, 1 requested and accepted, 2 accepted only
  * @param minSndMss          net.ipv4.tcp_min_snd_mss: the smallest peer MSS taken (tcp_mtu_to_mss())
@@ -77,7 +83,8 @@ public record TcpParams(int syncookies, int maxSynBacklog, int somaxconn, boolea
         boolean moderateRcvbuf, boolean shrinkWindow, int pingpongThresh, int reordering,
         boolean slowStartAfterIdle, int fastOpen, boolean rfc1337, int congestionControl, int initCwnd,
         int mss, int maxConnections, int timerBudget, int wmemMax, long notsentLowat, int minTsoSegs,
-        int tsoWinDivisor, int tsoRttLog, int pacingSsRatio, int pacingCaRatio, long fastOpenBlackholeTimeoutNs,
+        int tsoWinDivisor, int tsoRttLog, int pacingSsRatio, int pacingCaRatio, int maxReordering, int recovery,
+        int earlyRetrans, boolean frto, boolean retransCollapse, long minRttWlenUs, long fastOpenBlackholeTimeoutNs,
         int ecn, int minSndMss, int twReuse, int twReuseDelayMs) {
 
     private static final long MS = 1_000_000L;
@@ -113,9 +120,11 @@ public record TcpParams(int syncookies, int maxSynBacklog, int somaxconn, boolea
                 c.intValue(Knob.STACK_TIMER_BUDGET), c.intValue(Knob.TCP_WMEM_MAX), c.get(Knob.TCP_NOTSENT_LOWAT),
                 c.intValue(Knob.TCP_MIN_TSO_SEGS), c.intValue(Knob.TCP_TSO_WIN_DIVISOR),
                 c.intValue(Knob.TCP_TSO_RTT_LOG), c.intValue(Knob.TCP_PACING_SS_RATIO),
-                c.intValue(Knob.TCP_PACING_CA_RATIO), c.get(Knob.TCP_FASTOPEN_BLACKHOLE_TIMEOUT) * S,
-                c.intValue(Knob.TCP_ECN), c.intValue(Knob.TCP_MIN_SND_MSS), c.intValue(Knob.TCP_TW_REUSE),
-                c.intValue(Knob.TCP_TW_REUSE_DELAY));
+                c.intValue(Knob.TCP_PACING_CA_RATIO), c.intValue(Knob.TCP_MAX_REORDERING),
+                c.intValue(Knob.TCP_RECOVERY), c.intValue(Knob.TCP_EARLY_RETRANS), c.enabled(Knob.TCP_FRTO),
+                c.enabled(Knob.TCP_RETRANS_COLLAPSE), c.get(Knob.TCP_MIN_RTT_WLEN) * 1_000_000L,
+                c.get(Knob.TCP_FASTOPEN_BLACKHOLE_TIMEOUT) * S, c.intValue(Knob.TCP_ECN),
+                c.intValue(Knob.TCP_MIN_SND_MSS), c.intValue(Knob.TCP_TW_REUSE), c.intValue(Knob.TCP_TW_REUSE_DELAY));
     }
 
     /**

@@ -306,9 +306,11 @@ final class TcpSend {
     static void tcpUpdatePacingRate(TcpEngine e, TcpSock s) {
         long ratio = s.sndCwnd < s.ssthresh / 2 ? e.params.pacingSsRatio()
                 : e.params.pacingCaRatio();
-        long packets = Math.max(s.sndCwnd, s.sendQueue == null ? 0 : s.sendQueue.packetsOut());
-        long srttUs = s.srttNs / 1000;
-        long rate = srttUs > 0 ? s.mss * packets * ratio * 10_000L / srttUs : s.mss * 80_000L * ratio * packets;
+        long packets = Math.max(s.sndCwnd, s.snd == null ? 0 : s.snd.packetsOut);
+        long rate = (long) s.mss * ((1_000_000 / 100) << 3) * ratio * packets;
+        if (s.snd != null && s.snd.srtt8Us != 0) {
+            rate /= s.snd.srtt8Us; // srtt is kept times 8
+        }
         s.sendQueue.pacingRate = rate;
     }
 }

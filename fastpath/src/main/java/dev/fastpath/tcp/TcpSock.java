@@ -11,8 +11,6 @@ import dev.fastpath.uapi.SocketConstants;
 final class TcpSock {
     /** Out-of-order holes a receiver tracks; a segment that would need more is dropped (bounded memory). */
     static final int OFO_RANGES = 16;
-    /** SACKed ranges a sender remembers. */
-    static final int SACK_RANGES = 16;
     /** The send ring starts at most this big and doubles as the send buffer fills (SendQueue#ensureRoom). */
     static final int INITIAL_SEND_RING = 64 * 1024;
     final int id;
@@ -68,18 +66,10 @@ final class TcpSock {
     RcvState rx;
     /** The counters and chronographs TCP_INFO reports (RFC 4898, tcp_chrono); null until connect or accept. */
     SockStats stats;
-    /** What the peer has SACKed beyond snd_una (RFC 6675 scoreboard). */
-    SeqRanges sacked;
-    /** The highest sequence number sent (snd_nxt goes back after an RTO; this does not). */
-    int sndMax;
+    /** The sender's retransmission queue and loss-recovery state (Linux's sender half of tcp_sock). */
+    TcpSender snd;
     /** End of the last segment shorter than the MSS (Linux snd_sml, Minshall's Nagle). */
     int sndSml;
-    int dupAcks;
-    /** Fast recovery (RFC 6582): until snd_una passes {@code recover}. */
-    boolean inRecovery;
-    int recover;
-    /** Retransmissions in this recovery have covered everything before this. */
-    int highRxt;
     boolean rcvShutdown;
     boolean sndShutdown;
     /** The application has closed its handle; the connection lives on only to finish (F6). */
@@ -101,12 +91,6 @@ final class TcpSock {
     long probesStartNs;
     /** When the first retransmission of the current loss episode went out (Linux retrans_stamp); 0 = none. */
     long retransStartNs;
-    /** The pending rtoTimer is a tail loss probe, not an RTO (Linux ICSK_TIME_LOSS_PROBE). */
-    boolean lossProbe;
-    /** A probe is out and not yet acknowledged (Linux tlp_high_seq != 0): no second one. */
-    boolean tlpOut;
-    /** Where the newest segment of new data started: what a loss probe resends. */
-    int lastSegSeq;
     /** Congestion window in segments and slow-start threshold (RFC 5681). */
     int sndCwnd;
     int ssthresh = Integer.MAX_VALUE;
@@ -128,9 +112,8 @@ final class TcpSock {
     long rttvarNs;
     int retransmits;
     int backoff;
-    long rttSeqSentNs;
-    int rttSeq;
-    boolean rttPending;
+    /** When our SYN went out (its RTT is the first sample when it was not retransmitted). */
+    long synSentNs;
     /** Linux icsk_ack.pending: {@link TcpAck#ACK_SCHED} and the other ICSK_ACK_* bits. */
     int ackPending;
     /** Linux icsk_ack.pingpong: replies seen within ato; interactive mode once at tcp_pingpong_thresh. */
@@ -267,30 +250,26 @@ final class TcpSock {
     }
 
     private void resetRecovery() {
-        sndMax = 0;
         sndSml = 0;
-        dupAcks = 0;
-        inRecovery = false;
-        recover = 0;
-        highRxt = 0;
         if (ofo != null) {
             ofo.clear();
-            sacked.clear();
         }
     }
 
     /** Sizes the queues from SO_RCVBUF/SO_SNDBUF as the connection synchronizes (reused from the pool). */
-    void initQueues() {
+    void initQueues(int reordering) {
         recvQueue = ByteRing.reuse(recvQueue, TcpWindow.ringCapacity(rcvBuf));
         sendQueue = SendQueue.reuse(sendQueue, Math.min(sndBuf, INITIAL_SEND_RING));
-        sndMax = sndNxt;
         sndSml = sndNxt;
         copiedSeq = rcvNxt;
         if (ofo == null) {
             ofo = new SeqRanges(OFO_RANGES);
-            sacked = new SeqRanges(SACK_RANGES);
             rx = new RcvState();
         }
+        if (snd == null) {
+            snd = new TcpSender();
+        }
+        snd.reset(reordering);
         ensureStats();
     }
 
@@ -316,9 +295,6 @@ final class TcpSock {
         probesOut = 0;
         probesStartNs = 0;
         retransStartNs = 0;
-        lossProbe = false;
-        tlpOut = false;
-        lastSegSeq = 0;
         sndCwnd = 0;
         ssthresh = Integer.MAX_VALUE;
         cwndCnt = 0;
@@ -336,9 +312,7 @@ final class TcpSock {
         rttvarNs = 0;
         retransmits = 0;
         backoff = 0;
-        rttSeqSentNs = 0;
-        rttSeq = 0;
-        rttPending = false;
+        synSentNs = 0;
         ackPending = 0;
         pingpong = 0;
     }

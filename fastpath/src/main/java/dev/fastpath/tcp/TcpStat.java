@@ -22,6 +22,13 @@ public enum TcpStat {
     TcpExtTCPZeroWindowDrop, TcpExtBeyondWindow, TcpExtTCPOFOMerge, TcpExtDelayedACKLost, TcpExtTCPDSACKOfoSent,
     TcpExtPruneCalled, TcpExtRcvPruned, TcpExtOfoPruned, TcpExtTCPWantZeroWindowAdv, TcpExtTCPToZeroWindowAdv,
     TcpExtTCPFromZeroWindowAdv,
+    TcpExtTCPFullUndo, TcpExtTCPPartialUndo, TcpExtTCPDSACKUndo, TcpExtTCPLossUndo, TcpExtTCPSpuriousRTOs,
+    TcpExtTCPLossProbeRecovery, TcpExtTCPLossFailures, TcpExtTCPSackFailures, TcpExtTCPRenoFailures,
+    TcpExtTCPRenoRecoveryFail, TcpExtTCPSlowStartRetrans, TcpExtTCPRetransFail, TcpExtTCPDSACKOfoRecv,
+    TcpExtTCPDSACKIgnoredOld, TcpExtTCPDSACKIgnoredNoUndo, TcpExtTCPDSACKIgnoredDubious, TcpExtTCPDSACKRecvSegs,
+    TcpExtTCPSACKDiscard, TcpExtTCPSACKReneging, TcpExtTCPSACKReorder, TcpExtTCPTSReorder, TcpExtTCPRenoReorder,
+    TcpExtTCPDelivered, TcpExtTCPPureAcks, TcpExtTCPOrigDataSent, TcpExtTCPHystartTrainDetect,
+    TcpExtTCPHystartTrainCwnd, TcpExtTCPHystartDelayDetect, TcpExtTCPHystartDelayCwnd,
     FpNoSocketRst, FpNoSocketDrop, FpBadAckDrop, FpTableFull, FpTxRingFull, FpNoRoute,
     /** Segments the writer refused because their lengths did not add up (never sent; a bug if non-zero). */
     FpTxBadLength,

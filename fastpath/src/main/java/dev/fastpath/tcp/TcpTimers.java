@@ -22,96 +22,144 @@ final class TcpTimers {
     }
 
     /**
-     * Kernel: tcp_retransmit_timer(). SYN_SENT: H4, 1 s doubling, ETIMEDOUT after tcp_syn_retries.
-     * Otherwise resend from snd_una with exponential backoff; R1 after tcp_retries2 (orphans:
-     * tcp_orphan_retries, 0 meaning 8).
+     * Kernel: tcp_write_timer_handler(). The one retransmit timer serves the RTO, RACK's reordering timeout
+     * and the tail loss probe (icsk_pending); SYN_SENT/SYN_RECV resend their SYN.
      */
     static void tcpRetransmitTimer(TcpEngine e, TcpSock s, long nowNs) {
         s.rtoTimer = TimerWheel.NONE;
-        if (s.lossProbe) {
-            tcpSendLossProbe(e, s, nowNs);
+        TcpSender t = s.snd;
+        if (s.state == TcpState.SYN_SENT || s.state == TcpState.SYN_RECV || t != null && synInFlight(s, t)) {
+            synRetransmitTimer(e, s, nowNs);
             return;
         }
-        e.counters.inc(TcpStat.TcpExtTCPTimeouts);
-        if (s.state == TcpState.SYN_SENT || s.state == TcpState.SYN_RECV) {
-            boolean expired = s.retransmits >= (s.synRetries > 0 ? s.synRetries : e.params.synRetries());
-            TcpFastOpen.activeDetectBlackhole(e, s, s.retransmits, expired, nowNs);
-            if (++s.retransmits > (s.synRetries > 0 ? s.synRetries : e.params.synRetries())) {
-                e.counters.inc(TcpStat.TcpAttemptFails);
-                e.tcpDone(s, Errno.ETIMEDOUT);
-                return;
+        if (t == null) {
+            return;
+        }
+        int event = t.pending;
+        t.pending = 0;
+        t.mstampNs = nowNs;
+        switch (event) {
+            case TcpSender.TIME_REO_TIMEOUT -> {
+                t.pending = TcpSender.TIME_REO_TIMEOUT; // tcp_rack_reo_timeout() rearms unless RETRANS took over
+                TcpRack.tcpRackReoTimeout(e, s, nowNs);
             }
-            rtoStats(s, nowNs);
-            e.counters.inc(TcpStat.TcpExtTCPSynRetrans);
-            e.counters.inc(TcpStat.TcpRetransSegs);
-            if (s.state == TcpState.SYN_SENT) {
-                TcpXmit.tcpTransmitSyn(e, s, nowNs);
-            } else {
-                TcpXmit.tcpTransmitSynAck(e, s, nowNs);
+            case TcpSender.TIME_LOSS_PROBE -> {
+                t.pending = TcpSender.TIME_LOSS_PROBE;
+                TcpXmit.tcpSendLossProbe(e, s, nowNs);
             }
-            long rto = e.params.timeoutInitNs() << s.retransmits;
-            s.rtoTimer = e.timers.schedule(nowNs + rto, TcpEngine.timer(TcpEngine.TIMER_RTO, s.id));
-            return;
-        }
-        if (s.sndUna == s.sndNxt) {
-            return;
-        }
-        if (s.retransStartNs == 0) {
-            s.retransStartNs = nowNs - s.rtoNs; // when the lost segment was sent (the timer ran one RTO)
-        }
-        if (s.sndWnd == 0 && !s.orphan) {
-            tcpRetransmitIntoZeroWindow(e, s, nowNs);
-            return;
-        }
-        boolean expired = tcpWriteTimeout(e, s, s.retransmits + 1, nowNs);
-        TcpFastOpen.activeDetectBlackhole(e, s, s.retransmits++, expired, nowNs);
-        if (expired) {
-            e.counters.inc(TcpStat.TcpExtTCPAbortOnTimeout);
-            e.tcpDone(s, Errno.ETIMEDOUT);
-            return;
-        }
-        rtoStats(s, nowNs);
-        e.counters.inc(TcpStat.TcpRetransSegs);
-        if (s.retransmits == 1) {
-            // tcp_enter_loss(): the algorithm's new threshold, restart from one segment (RFC 5681 §3.1)
-            s.ssthresh = s.inRecovery ? s.ssthresh : e.cc.onLoss(s, nowNs);
-        }
-        TcpRecovery.onRto(s);
-        s.sndCwnd = 1;
-        s.cwndCnt = 0;
-        s.backoff++;
-        s.rtoNs = Math.min(s.rtoNs * 2, e.params.rtoMaxNs());
-        s.rttPending = false; // Karn: no RTT sample from a retransmitted segment
-        s.sndNxt = s.sndUna;
-        TcpXmit.tcpWriteXmit(e, s, nowNs);
-        if (!e.timers.pending(s.rtoTimer)) {
-            s.rtoTimer = e.timers.schedule(nowNs + s.rtoNs, TcpEngine.timer(TcpEngine.TIMER_RTO, s.id));
+            case TcpSender.TIME_RETRANS -> tcpRetransmitTimerData(e, s, nowNs);
+            default -> {
+            }
         }
     }
 
     /**
-     * Kernel: tcp_retransmit_timer(), "receiver dastardly shrinks window": data in flight and the peer's window
-     * shut to 0 under it. The head segment is retransmitted from snd_una anyway — it serves as the zero-window
-     * probe (__tcp_retransmit_skb sends one MSS at snd_una into a zero window) — nothing before snd_una is resent,
-     * the timer backs off, and the connection times out only when the peer has been silent for 2 × TCP_RTO_MAX
-     * (tcp_rtx_probe0_timed_out; TCP_USER_TIMEOUT when set), not after tcp_retries2.
+     * Whether our SYN is still unacknowledged: snd_una lies below every record, which start after the SYN (a
+     * simultaneous open closed in SYN_RECV is in FIN_WAIT1 with it; Linux's SYN skb heads its rtx queue).
      */
-    private static void tcpRetransmitIntoZeroWindow(TcpEngine e, TcpSock s, long nowNs) {
-        long limitNs = 2 * e.params.rtoMaxNs();
-        if (s.userTimeoutMs > 0) {
-            limitNs = Math.min(limitNs, (long) s.userTimeoutMs * TcpEngine.MS);
+    private static boolean synInFlight(TcpSock s, TcpSender t) {
+        return s.sndNxt != s.sndUna && (t.packetsOut == 0 || Seq.before(s.sndUna, t.seq(t.head)));
+    }
+
+    /** SYN_SENT: H4, 1 s doubling, ETIMEDOUT after tcp_syn_retries; SYN_RECV of a simultaneous open likewise. */
+    private static void synRetransmitTimer(TcpEngine e, TcpSock s, long nowNs) {
+        e.counters.inc(TcpStat.TcpExtTCPTimeouts);
+        boolean expired = s.retransmits >= (s.synRetries > 0 ? s.synRetries : e.params.synRetries());
+        TcpFastOpen.activeDetectBlackhole(e, s, s.retransmits, expired, nowNs);
+        if (++s.retransmits > (s.synRetries > 0 ? s.synRetries : e.params.synRetries())) {
+            e.counters.inc(TcpStat.TcpAttemptFails);
+            e.tcpDone(s, Errno.ETIMEDOUT);
+            return;
         }
-        if (nowNs - s.lastRcvNs > limitNs && nowNs - s.retransStartNs > limitNs) {
+        rtoStats(s, nowNs);
+        e.counters.inc(TcpStat.TcpExtTCPSynRetrans);
+        e.counters.inc(TcpStat.TcpRetransSegs);
+        if (s.state == TcpState.SYN_SENT) {
+            TcpXmit.tcpTransmitSyn(e, s, nowNs);
+        } else {
+            TcpXmit.tcpTransmitSynAck(e, s, nowNs);
+        }
+        long rto = e.params.timeoutInitNs() << s.retransmits;
+        s.rtoTimer = e.timers.schedule(nowNs + rto, TcpEngine.timer(TcpEngine.TIMER_RTO, s.id));
+    }
+
+    /**
+     * Kernel: tcp_retransmit_timer(). The RTO: enter Loss (tcp_enter_loss marks the queue lost, cwnd to
+     * what is in flight + 1), resend the head, back off the RTO (RFC 6298 §5.5); the rest follows the ACKs
+     * (tcp_process_loss). A zero window makes the resend a probe that never times the connection out;
+     * R1 after tcp_retries2 (orphans: tcp_orphan_retries) or TCP_USER_TIMEOUT; a device that refuses the
+     * frame is retried every 500 ms without backoff.
+     */
+    private static void tcpRetransmitTimerData(TcpEngine e, TcpSock s, long nowNs) {
+        TcpSender t = s.snd;
+        if (t.packetsOut == 0) {
+            return;
+        }
+        if (s.retransStartNs == 0) {
+            s.retransStartNs = t.xmitNs(t.head); // the lost segment's send time, for TCP_USER_TIMEOUT
+        }
+        boolean zeroWindow = s.sndWnd == 0 && !s.orphan;
+        if (!zeroWindow) {
+            e.counters.inc(TcpStat.TcpExtTCPTimeouts);
+            boolean expired = tcpWriteTimeout(e, s, s.retransmits + 1, nowNs);
+            TcpFastOpen.activeDetectBlackhole(e, s, s.retransmits, expired, nowNs);
+            if (expired) {
+                e.counters.inc(TcpStat.TcpExtTCPAbortOnTimeout);
+                e.tcpDone(s, Errno.ETIMEDOUT);
+                return;
+            }
+            if (s.retransmits == 0) {
+                TcpStat c = switch (t.caState) {
+                    case TcpSender.CA_RECOVERY -> s.sackOk ? TcpStat.TcpExtTCPSackRecoveryFail
+                            : TcpStat.TcpExtTCPRenoRecoveryFail;
+                    case TcpSender.CA_LOSS -> TcpStat.TcpExtTCPLossFailures;
+                    default -> t.caState == TcpSender.CA_DISORDER || t.sackedOut > 0
+                            ? (s.sackOk ? TcpStat.TcpExtTCPSackFailures : TcpStat.TcpExtTCPRenoFailures) : null;
+                };
+                if (c != null) {
+                    e.counters.inc(c);
+                }
+            }
+        }
+        if (zeroWindow && tcpRtxProbe0TimedOut(e, s, nowNs)) {
             e.counters.inc(TcpStat.TcpExtTCPAbortOnTimeout);
             e.tcpDone(s, Errno.ETIMEDOUT);
             return;
         }
-        e.counters.inc(TcpStat.TcpRetransSegs);
-        s.rttPending = false; // Karn
-        TcpXmit.retransmitFrom(e, s, s.sndUna, nowNs);
+        TcpRecovery.tcpEnterLoss(e, s, nowNs);
+        s.retransmits++; // tcp_update_rto_stats()
+        rtoStats(s, nowNs);
+        if (TcpXmit.tcpRetransmitSkb(e, s, t.head, 1, nowNs) > 0 && !zeroWindow) {
+            resetXmitTimer(e, s, TcpSender.TIME_RETRANS, RESOURCE_PROBE_INTERVAL_NS, nowNs); // local congestion
+            return;
+        }
         s.backoff++;
         s.rtoNs = Math.min(s.rtoNs * 2, e.params.rtoMaxNs());
-        s.rtoTimer = e.timers.schedule(nowNs + s.rtoNs, TcpEngine.timer(TcpEngine.TIMER_RTO, s.id));
+        long when = s.rtoNs;
+        if (s.userTimeoutMs > 0) { // tcp_clamp_rto_to_user_timeout()
+            long left = (long) s.userTimeoutMs * TcpEngine.MS - (nowNs - s.retransStartNs);
+            when = left <= 0 ? TcpEngine.MS : Math.min(when, left);
+        }
+        resetXmitTimer(e, s, TcpSender.TIME_RETRANS, when, nowNs);
+    }
+
+    /**
+     * Kernel: tcp_rtx_probe0_timed_out(). Data in flight and the peer's window shut to 0 under it ("receiver
+     * dastardly shrinks window"): the head's retransmission is the probe, and the connection times out only once
+     * the peer has been silent for 2 × TCP_RTO_MAX and retransmissions went on that long (TCP_USER_TIMEOUT when
+     * set), not after tcp_retries2.
+     */
+    private static boolean tcpRtxProbe0TimedOut(TcpEngine e, TcpSock s, long nowNs) {
+        long rtxDelta = nowNs - s.retransStartNs;
+        long limitNs = 2 * e.params.rtoMaxNs();
+        if (s.userTimeoutMs > 0) {
+            long user = (long) s.userTimeoutMs * TcpEngine.MS;
+            if (rtxDelta > user) {
+                return true;
+            }
+            limitNs = Math.min(limitNs, user);
+        }
+        return nowNs - s.lastRcvNs > limitNs && rtxDelta > limitNs;
     }
 
     /**
@@ -129,38 +177,29 @@ final class TcpTimers {
     }
 
     /**
-     * Kernel: tcp_set_xmit_timer(): with data in flight, the retransmission timer runs, or — for a
-     * SACK connection with an RTT sample, not recovering, no probe out — a tail loss probe first
-     * (RFC 8985 §7: PTO = 2 × SRTT, plus TCP_RTO_MIN when one segment is in flight for the delayed
-     * ACK, never later than the RTO). {@code restart}: re-arm even if a timer is pending.
+     * Kernel: inet_csk_reset_xmit_timer() (via tcp_reset_xmit_timer): the retransmit timer fires {@code whenNs}
+     * from now for {@code what}, never later than TCP_RTO_MAX.
      */
-    static void armXmitTimer(TcpEngine e, TcpSock s, long nowNs, boolean restart) {
-        boolean pending = e.timers.pending(s.rtoTimer);
-        if (pending && !restart && !s.lossProbe) {
-            return;
-        }
+    static void resetXmitTimer(TcpEngine e, TcpSock s, int what, long whenNs, long nowNs) {
+        long when = Math.min(whenNs, e.params.rtoMaxNs());
+        TcpSender t = s.snd;
+        t.pending = what;
+        t.timeoutNs = nowNs + when;
+        e.timers.cancel(s.probeTimer); // Linux has one timer: this replaces a pending ICSK_TIME_PROBE0
+        s.probeTimer = TimerWheel.NONE;
         e.timers.cancel(s.rtoTimer);
-        s.rtoTimer = TimerWheel.NONE;
-        s.lossProbe = false;
-        if (s.sndUna == s.sndNxt) {
-            return;
-        }
-        long when = s.rtoNs;
-        if (s.sackOk && s.srttNs > 0 && s.retransmits == 0 && !s.tlpOut && !s.inRecovery) {
-            boolean one = s.sndNxt - s.sndUna <= s.mss;
-            long pto = 2 * s.srttNs + (one ? e.params.rtoMinNs() : 2 * TcpEngine.MS);
-            if (pto < when) {
-                when = pto;
-            }
-            s.lossProbe = true;
-        }
         s.rtoTimer = e.timers.schedule(nowNs + when, TcpEngine.timer(TcpEngine.TIMER_RTO, s.id));
     }
 
-    /**
-     * Kernel: tcp_send_loss_probe(). New data if the windows allow one more segment, otherwise the
-     * newest segment again; then the RTO runs from now. One probe per episode.
-     */
+    /** Kernel: inet_csk_clear_xmit_timer(ICSK_TIME_RETRANS). */
+    static void clearXmitTimer(TcpEngine e, TcpSock s) {
+        s.snd.pending = 0;
+        e.timers.cancel(s.probeTimer); // ICSK_TIME_RETRANS and ICSK_TIME_PROBE0 share the timer
+        s.probeTimer = TimerWheel.NONE;
+        e.timers.cancel(s.rtoTimer);
+        s.rtoTimer = TimerWheel.NONE;
+    }
+
     /**
      * An RTO that did not give up: tcp_write_timeout() rehashes the flow (sk_rethink_txhash(), timeout_rehash)
      * and tcp_update_rto_stats() counts it (icsk_retransmits was just raised).
@@ -170,22 +209,63 @@ final class TcpTimers {
         s.stats.tcpUpdateRtoStats(s.retransmits - 1, nowNs);
     }
 
-    private static void tcpSendLossProbe(TcpEngine e, TcpSock s, long nowNs) {
-        s.lossProbe = false;
-        s.tlpOut = true;
-        e.counters.inc(TcpStat.TcpExtTCPLossProbes);
-        int unsent = s.sendQueue.size() - (s.sndNxt - s.sndUna);
-        if (unsent > 0 && Seq.before(s.sndNxt, s.sndUna + s.sndWnd)) {
-            int before = s.sndNxt;
-            TcpXmit.writeXmit(e, s, nowNs, 1, true);
-            if (s.sndNxt != before) {
-                armXmitTimer(e, s, nowNs, true);
-                return;
-            }
+    /**
+     * Kernel: tcp_rearm_rto() (RFC 6298 §5.3): the RTO from now, or — replacing a reordering or probe timer
+     * — from when the head was sent.
+     */
+    static void tcpRearmRto(TcpEngine e, TcpSock s, long nowNs) {
+        TcpSender t = s.snd;
+        if (t.packetsOut == 0) {
+            clearXmitTimer(e, s);
+            return;
         }
-        TcpXmit.retransmitFrom(e, s, s.lastSegSeq, nowNs);
-        e.counters.inc(TcpStat.TcpRetransSegs);
-        armXmitTimer(e, s, nowNs, true);
+        long rto = s.rtoNs;
+        if (t.pending == TcpSender.TIME_REO_TIMEOUT || t.pending == TcpSender.TIME_LOSS_PROBE) {
+            long deltaUs = TcpAckInput.us(t.xmitNs(t.head) + s.rtoNs - nowNs); // tcp_rto_delta_us()
+            rto = ceilMs(Math.max(deltaUs, 1));
+        }
+        resetXmitTimer(e, s, TcpSender.TIME_RETRANS, rto, nowNs);
+    }
+
+    /** usecs_to_jiffies() with 1 ms jiffies, in ns. */
+    private static long ceilMs(long us) {
+        return (us + 999) / 1000 * TcpEngine.MS;
+    }
+
+    /** Kernel: tcp_set_xmit_timer(): a loss probe if one may be scheduled, else the RTO. */
+    static void tcpSetXmitTimer(TcpEngine e, TcpSock s, long nowNs) {
+        if (!tcpScheduleLossProbe(e, s, true, nowNs)) {
+            tcpRearmRto(e, s, nowNs);
+        }
+    }
+
+    /**
+     * Kernel: tcp_schedule_loss_probe() (RFC 8985 §7.2). A SACK connection in Open or CWR with data in flight
+     * probes after PTO = 2·SRTT, plus TCP_RTO_MIN when a single segment is out (the delayed ACK may hold
+     * its answer) and 2 ms otherwise, or TCP_TIMEOUT_INIT without an RTT sample; never after the RTO would
+     * fire. tcp_early_retrans 3 or 4 enables it.
+     */
+    static boolean tcpScheduleLossProbe(TcpEngine e, TcpSock s, boolean advancingRto, long nowNs) {
+        TcpSender t = s.snd;
+        int earlyRetrans = e.params.earlyRetrans();
+        if (earlyRetrans != 3 && earlyRetrans != 4 || t.packetsOut == 0 || !s.sackOk
+                || t.caState != TcpSender.CA_OPEN && t.caState != TcpSender.CA_CWR) {
+            return false;
+        }
+        long timeout;
+        if (t.srtt8Us != 0) {
+            long us = t.srtt8Us >> 2;
+            us += t.packetsOut == 1 ? e.params.rtoMinNs() / 1000 : TcpRack.TIMEOUT_MIN_US;
+            timeout = ceilMs(us);
+        } else {
+            timeout = e.params.timeoutInitNs();
+        }
+        long rtoDeltaUs = advancingRto ? TcpAckInput.us(s.rtoNs) : TcpAckInput.us(t.xmitNs(t.head) + s.rtoNs - nowNs);
+        if (rtoDeltaUs > 0) {
+            timeout = Math.min(timeout, ceilMs(rtoDeltaUs));
+        }
+        resetXmitTimer(e, s, TcpSender.TIME_LOSS_PROBE, timeout, nowNs);
+        return true;
     }
 
     /**

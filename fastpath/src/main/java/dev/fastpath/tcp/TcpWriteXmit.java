@@ -49,10 +49,9 @@ final class TcpWriteXmit {
             return false;
         }
         int[] budget = {segCap};
-        if (Seq.before(s.sndNxt, s.sndMax) && !TcpResend.resendAfterTimeout(e, s, nowNs, pushOne != 0, budget)) {
-            return false;
-        }
         SendQueue q = s.sendQueue;
+        TcpSender t = s.snd;
+        t.mstampNs = nowNs;
         int maxSegs = tcpTsoSegs(e, s, mssNow);
         int sent = 0;
         boolean cwndLimited = false;
@@ -63,6 +62,9 @@ final class TcpWriteXmit {
             boolean tail = q.writeQueueSkbs() == 1;
             boolean fin = tail && s.finQueued && s.sndNxt + len == s.finSeq; // tcp_send_fin() put it on the tail
             int tsoSegs = SendQueue.pcount(len, mssNow);
+            if (t.size() + Math.min(tsoSegs, budget[0]) > TcpSender.MAX_RECORDS) {
+                break; // the retransmission queue is at its bound
+            }
             int quota = tcpCwndTest(s, tsoSegs, fin);
             if (quota == 0) {
                 if (pushOne != 2) {
@@ -103,7 +105,9 @@ final class TcpWriteXmit {
             }
         }
         if (!refused && q.writeQueueSkbs() == 0 && s.finQueued && s.sndNxt == s.finSeq && budget[0] > 0) {
-            refused = !tcpSendBareFin(e, s, nowNs);
+            int fin = tcpSendBareFin(e, s, nowNs);
+            refused = fin < 0;
+            sent += Math.max(fin, 0); // the FIN's skb is a packet like any other: it may be probed (TLP)
         }
         if (rwndLimited) {
             s.stats.tcpChronoStart(SockStats.CHRONO_RWND_LIMITED, nowNs);
@@ -114,11 +118,19 @@ final class TcpWriteXmit {
         if (sent > 0 || cwndLimited) {
             TcpXmit.tcpCwndValidate(s, cwndLimited, nowNs);
         }
+        if (sent > 0) {
+            if (t.inCwndReduction()) {
+                t.prrOut += sent; // tcp_cwnd_reduction() counts what left
+            }
+            if (pushOne != 2) {
+                TcpTimers.tcpScheduleLossProbe(e, s, false, nowNs); // one loss probe per tail episode
+            }
+        }
         if (refused) {
             TcpTimers.armProbe(e, s, nowNs); // local congestion: tcp_check_probe_timer() retries
             return false;
         }
-        return sent == 0 && q.packetsOut() == 0 && (q.writeQueueSkbs() > 0 || s.finQueued && s.sndNxt == s.finSeq);
+        return sent == 0 && t.packetsOut == 0 && (q.writeQueueSkbs() > 0 || s.finQueued && s.sndNxt == s.finSeq);
     }
 
     /**
@@ -132,20 +144,18 @@ final class TcpWriteXmit {
     static int transmitNew(TcpEngine e, TcpSock s, int n, int mssNow, boolean fin, boolean forcePsh, long nowNs) {
         SendQueue q = s.sendQueue;
         int skbFlags = q.writeQueueSkbs() > 0 && n == q.wqLen(0) ? q.wqFlags(0) : 0;
-        boolean psh = forcePsh || SendQueue.pcount(n, mssNow) > 1 || (skbFlags & SendQueue.F_PSH) != 0;
+        boolean skbPsh = forcePsh || (skbFlags & SendQueue.F_PSH) != 0; // the skb's own TCPHDR_PSH
+        boolean psh = skbPsh || SendQueue.pcount(n, mssNow) > 1;
         int seq = s.sndNxt;
         int done = 0;
+        boolean eor = n > 0 && (skbFlags & SendQueue.F_EOR) != 0;
         if (n == 0) { // a FIN alone
             if (!TcpXmit.send(e, s, seq, TcpHeader.ACK | TcpHeader.FIN | (psh ? TcpHeader.PSH : 0), null, 0, 0,
                     nowNs)) {
                 return -1;
             }
-            s.lastSegSeq = seq;
+            tcpEventNewDataSent(e, s, seq, seq + 1, TcpSender.F_FIN | (psh ? TcpSender.F_PSH : 0), nowNs);
             s.sndNxt = seq + 1;
-            if (Seq.after(s.sndNxt, s.sndMax)) {
-                s.sndMax = s.sndNxt;
-            }
-            TcpTimers.armXmitTimer(e, s, nowNs, false);
             return 0;
         }
         while (done < n) {
@@ -156,7 +166,11 @@ final class TcpWriteXmit {
             if (!TcpXmit.send(e, s, seq + done, flags, e.scratch, 0, len, nowNs)) {
                 break;
             }
-            s.lastSegSeq = seq + done; // what a tail loss probe would resend
+            // The record keeps the skb's own PSH, not the one forced on the GSO packet: a retransmission of this
+            // segment is tcp_retransmit_skb() of the skb as queued (tcp_fragment() leaves PSH on the last part).
+            int recFlags = (last && skbPsh ? TcpSender.F_PSH : 0)
+                    | ((flags & TcpHeader.FIN) != 0 ? TcpSender.F_FIN : 0) | (last && eor ? TcpSender.F_EOR : 0);
+            tcpEventNewDataSent(e, s, seq + done, seq + done + len + (last && fin ? 1 : 0), recFlags, nowNs);
             done += len;
         }
         if (done == 0) {
@@ -168,32 +182,47 @@ final class TcpWriteXmit {
         }
         TcpXmit.tcpEventDataSent(e, s, seq, done, nowNs);
         s.sndNxt = seq + done + (fin && done == n ? 1 : 0);
-        if (Seq.after(s.sndNxt, s.sndMax)) {
-            s.sndMax = s.sndNxt;
-        }
-        TcpTimers.armXmitTimer(e, s, nowNs, false);
         return done;
     }
 
-    /** A FIN alone (tcp_send_fin() found no unsent skb to put it on); the window must have room for it. */
-    private static boolean tcpSendBareFin(TcpEngine e, TcpSock s, long nowNs) {
+    /**
+     * Kernel: tcp_event_new_data_sent() and tcp_rate_skb_sent() for one segment that left: its record joins the
+     * retransmission queue (one per MSS, as a pcount-1 skb), the first one in flight starts the congestion
+     * control's transmission (CA_EVENT_TX_START) and the RTO, which also replaces a pending loss probe.
+     */
+    static void tcpEventNewDataSent(TcpEngine e, TcpSock s, int seq, int end, int recFlags, long nowNs) {
+        TcpSender t = s.snd;
+        if (t.inFlight() == 0) {
+            e.cc.txStart(s, nowNs);
+        }
+        int pos = t.append(seq, end, recFlags, nowNs);
+        TcpRate.tcpRateSkbSent(t, pos, nowNs);
+        int priorPackets = t.packetsOut++;
+        e.counters.inc(TcpStat.TcpExtTCPOrigDataSent);
+        if (priorPackets == 0 || t.pending == TcpSender.TIME_LOSS_PROBE) {
+            TcpTimers.tcpRearmRto(e, s, nowNs);
+        }
+    }
+
+    /**
+     * A FIN alone (tcp_send_fin() found no unsent skb to put it on); the window must have room for it.
+     *
+     * @return 1 sent, 0 held (no room), −1 the device refused it
+     */
+    private static int tcpSendBareFin(TcpEngine e, TcpSock s, long nowNs) {
         if (Seq.after(s.sndNxt + 1, s.sndUna + s.sndWnd) && s.sndNxt != s.sndUna) {
-            return true; // no room; the ACK that opens the window sends it
+            return 0; // no room; the ACK that opens the window sends it
         }
         if (Seq.after(s.sndNxt + 1, s.sndUna + s.sndWnd)) {
             TcpTimers.armProbe(e, s, nowNs); // tcp_check_probe_timer(): nothing in flight to bring an ACK
-            return true;
+            return 0;
         }
         if (!TcpXmit.send(e, s, s.sndNxt, TcpHeader.ACK | TcpHeader.FIN, null, 0, 0, nowNs)) {
-            return false;
+            return -1;
         }
-        s.lastSegSeq = s.sndNxt; // a tail loss probe resends the FIN
+        tcpEventNewDataSent(e, s, s.sndNxt, s.sndNxt + 1, TcpSender.F_FIN, nowNs);
         s.sndNxt++;
-        if (Seq.after(s.sndNxt, s.sndMax)) {
-            s.sndMax = s.sndNxt;
-        }
-        TcpTimers.armXmitTimer(e, s, nowNs, false);
-        return true;
+        return 1;
     }
 
     /**
@@ -235,7 +264,7 @@ final class TcpWriteXmit {
      */
     static boolean tcpNagleCheck(boolean partial, TcpSock s, int nonagle) {
         return partial && ((nonagle & TcpXmit.NAGLE_CORK) != 0
-                || nonagle == 0 && s.sendQueue.packetsOut() > 0 && Seq.after(s.sndSml, s.sndUna)
+                || nonagle == 0 && s.snd.packetsOut > 0 && Seq.after(s.sndSml, s.sndUna)
                         && !Seq.after(s.sndSml, s.sndNxt));
     }
 
@@ -266,7 +295,7 @@ final class TcpWriteXmit {
      */
     static int tcpTsoSegs(TcpEngine e, TcpSock s, int mssNow) {
         long bytes = s.sendQueue.pacingRate >>> PACING_SHIFT;
-        long r = MinRtt.get(s.sendQueue.minRtt) >>> e.params.tsoRttLog();
+        long r = s.snd.minRttUs() >>> e.params.tsoRttLog();
         if (r < 32) {
             bytes += TcpSend.GSO_MAX_SIZE >>> r;
         }
@@ -283,7 +312,7 @@ final class TcpWriteXmit {
      */
     static int tcpTsoShouldDefer(TcpEngine e, TcpSock s, int len, boolean tail, boolean fin, int maxSegs,
             long nowNs) {
-        if (s.inRecovery || s.retransmits > 0) {
+        if (s.snd.caState >= TcpSender.CA_RECOVERY) {
             return DEFER_NOT; // icsk_ca_state >= TCP_CA_Recovery
         }
         if (nowNs - s.sendQueue.lastXmitNs > TcpEngine.MS) {
@@ -305,7 +334,7 @@ final class TcpWriteXmit {
         } else if (limit > (long) MAX_TSO_DEFERRED_MSS * s.mss) {
             return DEFER_NOT;
         }
-        long headSent = s.sendQueue.rtxHeadSentNs();
+        long headSent = s.snd.isEmpty() ? -1 : s.snd.xmitNs(s.snd.head);
         if (headSent < 0 || nowNs - headSent < s.srttNs / 2) {
             return DEFER_NOT; // the next ACK would come too late to wait for it
         }

@@ -33,15 +33,12 @@ final class TcpXmit {
                 .header(seq, s.rcvNxt, flags | TcpEcn.sendFlags(s, seq, len), window)
                 .options(bits, 0, 0, e.tsVal(s, nowNs), s.tsRecent)
                 .send(data, off, len);
-        if (sent) {
-            TcpEcn.onSent(s, len);
-        }
         if ((flags & TcpHeader.ACK) != 0) {
             TcpAck.tcpEventAckSent(e, s);
         }
         if (sent && s.stats != null) {
-            // Data or a FIN below the highest sequence sent is a retransmission (Linux counts it per skb).
-            boolean resent = (len > 0 || (flags & TcpHeader.FIN) != 0) && Seq.before(seq, s.sndMax);
+            // Data or a FIN below snd_nxt is a retransmission (Linux counts it per skb; snd_nxt never goes back).
+            boolean resent = (len > 0 || (flags & TcpHeader.FIN) != 0) && Seq.before(seq, s.sndNxt);
             s.stats.onTransmit(len, resent, nowNs);
         }
         return sent;
@@ -71,13 +68,9 @@ final class TcpXmit {
         return n > 0;
     }
 
-    /**
-     * Linux's snd_nxt: the highest sequence number sent. Control segments carry it even while an
-     * RTO makes us resend from snd_una, or the peer, already past that, would find them too old
-     * and drop their ACK (RFC 9293 §3.10.7.4: only the segment's sequence number decides).
-     */
+    /** Linux's snd_nxt, the highest sequence number sent (an RTO never rewinds it). */
     static int sndHigh(TcpSock s) {
-        return Seq.after(s.sndMax, s.sndNxt) ? s.sndMax : s.sndNxt;
+        return s.sndNxt;
     }
 
     /** Kernel: tcp_send_ack(). Sending it settles a pending delayed ACK (tcp_event_ack_sent()). */
@@ -164,17 +157,11 @@ final class TcpXmit {
     }
 
     /**
-     * Kernel: tcp_packets_in_flight(). Segments sent and not yet acknowledged, counted per skb as Linux's
-     * packets_out (a short segment counts one); after a timeout rewound snd_nxt, only those before it.
+     * Kernel: tcp_packets_in_flight(): packets_out - (sacked_out + lost_out) + retrans_out, from the
+     * retransmission queue's scoreboard ({@link TcpSender#inFlight}).
      */
     static int packetsInFlight(TcpSock s) {
-        if (s.sendQueue == null) {
-            return 0;
-        }
-        if (!Seq.before(s.sndNxt, s.sndMax)) {
-            return s.sendQueue.packetsOut();
-        }
-        return s.sendQueue.packetsBefore(s.sndNxt - s.sndUna);
+        return s.snd == null ? 0 : s.snd.inFlight();
     }
 
     /** Linux tcp_urg_mode(): urgent data not yet acknowledged. */
@@ -214,8 +201,8 @@ final class TcpXmit {
     }
 
     /**
-     * Kernel: tcp_event_data_sent() for a data segment: lsndtime, pingpong (a reply within the ACK timeout
-     * is interactive), and the RTT sample's start.
+     * Kernel: tcp_event_data_sent() for a data segment: lsndtime and pingpong (a reply within the ACK timeout
+     * is interactive).
      */
     static void tcpEventDataSent(TcpEngine e, TcpSock s, int seq, int len, long nowNs) {
         if (len <= 0) {
@@ -223,24 +210,26 @@ final class TcpXmit {
         }
         TcpAck.tcpEventDataSent(s, nowNs); // a reply within ato counts towards interactive mode
         s.lastSendNs = nowNs;
-        if (!s.rttPending) {
-            s.rttPending = true;
-            s.rttSeq = seq;
-            s.rttSeqSentNs = nowNs;
-        }
     }
 
     /**
-     * Kernel: tcp_cwnd_validate(). Remembers, per window of data, the most segments in flight and
-     * whether the congestion window (not the application) held us back; the window only grows when
-     * it was being used (RFC 7661; Linux tcp_is_cwnd_limited()).
+     * Kernel: tcp_cwnd_validate() (RFC 7661). Remembers, per window of data, the most segments in flight and
+     * whether the congestion window (not the application) held us back; the window only grows when it was
+     * used (tcp_is_cwnd_limited).
      */
     static void tcpCwndValidate(TcpSock s, boolean cwndLimited, long nowNs) {
-        int packetsOut = s.sendQueue.packetsOut();
-        if (!Seq.before(s.sndUna, s.cwndUsageSeq) || cwndLimited || packetsOut > s.maxPacketsOut) {
-            s.maxPacketsOut = packetsOut;
-            s.cwndUsageSeq = s.sndNxt;
+        TcpSender t = s.snd;
+        if (!Seq.before(s.sndUna, s.cwndUsageSeq) || cwndLimited
+                || !s.cwndLimited && t.packetsOut > s.maxPacketsOut) {
             s.cwndLimited = cwndLimited;
+            s.maxPacketsOut = t.packetsOut;
+            s.cwndUsageSeq = s.sndNxt;
+        }
+        if (CongestionControl.cwndLimited(s)) {
+            t.sndCwndUsed = 0;
+            t.sndCwndStampNs = nowNs;
+        } else if (t.packetsOut > t.sndCwndUsed) {
+            t.sndCwndUsed = t.packetsOut;
         }
         // The network starves and the writer waits for send-buffer space with nothing unsent: the send buffer
         // is what limits the flow (the sndbuf_limited chronograph).
@@ -257,7 +246,7 @@ final class TcpXmit {
      * three quarters of it as ssthresh.
      */
     static void tcpSlowStartAfterIdleCheck(TcpEngine e, TcpSock s, long nowNs) {
-        if (s.sendQueue.packetsOut() > 0 || s.lastSendNs == 0 || !e.params.slowStartAfterIdle()
+        if (s.snd.packetsOut > 0 || s.lastSendNs == 0 || !e.params.slowStartAfterIdle()
                 || nowNs - s.lastSendNs <= s.rtoNs) {
             return;
         }
@@ -274,11 +263,225 @@ final class TcpXmit {
     }
 
     /**
-     * Resends the segment starting at {@code from} (at most one MSS, with the FIN when it ends at
-     * it), leaving snd_nxt alone. Kernel: tcp_retransmit_skb() for one skb.
+     * Kernel: tcp_retransmit_skb(). Resends the record at {@code pos} and tags it retransmitted; the first
+     * retransmission of an episode stamps retrans_stamp; every one counts for a later D-SACK undo.
+     *
+     * @return 0 when sent
      */
-    static void retransmitFrom(TcpEngine e, TcpSock s, int from, long nowNs) {
-        TcpResend.retransmitFrom(e, s, from, nowNs);
+    static int tcpRetransmitSkb(TcpEngine e, TcpSock s, int pos, int segs, long nowNs) {
+        TcpSender t = s.snd;
+        int err = tcpRetransmitOne(e, s, pos, segs, nowNs);
+        if (err == 0) {
+            t.setSacked(pos, t.sacked(pos) | TcpSender.RETRANS);
+            t.retransOut++;
+        }
+        if (!t.retransStampSet) {
+            t.retransStamp = e.tsVal(s, t.xmitNs(pos));
+            t.retransStampSet = true;
+        }
+        if (t.undoRetrans < 0) {
+            t.undoRetrans = 0;
+        }
+        t.undoRetrans++;
+        return err;
+    }
+
+    /**
+     * Kernel: __tcp_retransmit_skb(). Trims what snd_una already passed, respects a shrunk window (unless it
+     * is zero and this is snd_una: then it is the window probe), splits a record larger than the MSS, and
+     * merges the following small records into one segment (tcp_retrans_try_collapse, not across MSG_EOR).
+     */
+    private static int tcpRetransmitOne(TcpEngine e, TcpSock s, int pos, int segs, long nowNs) {
+        TcpSender t = s.snd;
+        if (Seq.before(t.seq(pos), s.sndUna)) {
+            t.setSeq(pos, s.sndUna); // tcp_trim_head()
+        }
+        int seq = t.seq(pos);
+        int curMss = Math.min(s.mss, e.out.maxPayload());
+        int availWnd = s.sndUna + s.sndWnd - seq;
+        if (availWnd <= 0) {
+            if (seq != s.sndUna) {
+                t.setSacked(pos, t.sacked(pos) | TcpSender.EVER_RETRANS);
+                return -1; // EAGAIN: outside a window the receiver shrank
+            }
+            availWnd = curMss;
+        }
+        int len = curMss * segs;
+        if (len > availWnd) {
+            len = availWnd - availWnd % curMss;
+            if (len == 0) {
+                len = availWnd;
+            }
+        }
+        if (dataLen(t, pos) > len) {
+            t.split(pos, seq + len);
+        } else {
+            int avail = Math.min(availWnd, curMss);
+            if (dataLen(t, pos) < avail) {
+                tcpRetransTryCollapse(e, s, pos, avail);
+            }
+        }
+        int dlen = dataLen(t, pos);
+        e.counters.inc(TcpStat.TcpRetransSegs);
+        t.totalRetrans++;
+        t.bytesRetrans += dlen;
+        int recFlags = t.flags(pos);
+        int flags = TcpHeader.ACK | ((recFlags & TcpSender.F_PSH) != 0 ? TcpHeader.PSH : 0)
+                | ((recFlags & TcpSender.F_FIN) != 0 ? TcpHeader.FIN : 0);
+        if (dlen > 0) {
+            s.sendQueue.copyOut(seq - s.sndUna, e.scratch, 0, dlen);
+        }
+        boolean ok = send(e, s, seq, flags, e.scratch, 0, dlen, nowNs);
+        if (ok) {
+            t.setXmitNs(pos, nowNs); // tcp_update_skb_after_send(): newest in the time-sorted list
+            t.tsAppend(pos);
+            TcpRate.tcpRateSkbSent(t, pos, nowNs);
+        } else {
+            e.counters.inc(TcpStat.TcpExtTCPRetransFail);
+        }
+        t.setSacked(pos, t.sacked(pos) | TcpSender.EVER_RETRANS);
+        return ok ? 0 : 1; // 1: our own device refused it (local congestion)
+    }
+
+    /** The record's payload length (its FIN takes a sequence number but no byte). */
+    static int dataLen(TcpSender t, int pos) {
+        return t.end(pos) - t.seq(pos) - ((t.flags(pos) & TcpSender.F_FIN) != 0 ? 1 : 0);
+    }
+
+    /**
+     * Kernel: tcp_retrans_try_collapse() and tcp_collapse_retrans() (tcp_retrans_collapse): the records after
+     * {@code to} join it while they fit in {@code space}, are not SACKed, lie in the window, and {@code to}
+     * does not end a MSG_EOR record.
+     */
+    private static void tcpRetransTryCollapse(TcpEngine e, TcpSock s, int to, int space0) {
+        TcpSender t = s.snd;
+        if (!e.params.retransCollapse()) {
+            return;
+        }
+        int space = space0 - dataLen(t, to);
+        if ((t.sacked(to) & TcpSender.SACKED_ACKED) != 0) {
+            return;
+        }
+        while (to + 1 < t.tail) {
+            int next = to + 1;
+            if ((t.sacked(next) & TcpSender.SACKED_ACKED) != 0 || (t.flags(to) & TcpSender.F_EOR) != 0) {
+                break;
+            }
+            space -= dataLen(t, next);
+            if (space < 0 || Seq.after(t.end(next), s.sndUna + s.sndWnd)) {
+                break;
+            }
+            int nextSacked = t.sacked(next);
+            t.setFlags(to, (t.flags(to) & ~TcpSender.F_EOR) | (t.flags(next) & (TcpSender.F_FIN | TcpSender.F_PSH
+                    | TcpSender.F_EOR)));
+            t.setSacked(to, t.sacked(to) | (nextSacked & TcpSender.EVER_RETRANS));
+            int end = t.end(next);
+            t.packetsOut--; // tcp_adjust_pcount()
+            if ((nextSacked & TcpSender.SACKED_RETRANS) != 0) {
+                t.retransOut--;
+            }
+            if ((nextSacked & TcpSender.LOST) != 0) {
+                t.lostOut--;
+            }
+            if (!s.sackOk && t.sackedOut > 0) {
+                t.sackedOut--;
+            }
+            t.removeAt(next);
+            t.setEnd(to, end);
+        }
+    }
+
+    /**
+     * Kernel: tcp_xmit_retransmit_queue(). Retransmits, oldest first, the records marked lost and not yet
+     * retransmitted, while the congestion window allows; a retransmission of the head restarts the RTO.
+     * TcpExtTCPFastRetrans (in Recovery) or TcpExtTCPSlowStartRetrans (in Loss).
+     */
+    static void tcpXmitRetransmitQueue(TcpEngine e, TcpSock s, long nowNs) {
+        TcpSender t = s.snd;
+        if (t.packetsOut == 0) {
+            return;
+        }
+        int rtxHead = t.head;
+        boolean hole = false;
+        boolean rearm = false;
+        int pos = t.retransmitHint != TcpSender.NIL ? t.retransmitHint : rtxHead;
+        for (; pos < t.tail; pos++) {
+            if (!hole) {
+                t.retransmitHint = pos;
+            }
+            int segs = s.sndCwnd - t.inFlight();
+            if (segs <= 0) {
+                break;
+            }
+            int sacked = t.sacked(pos);
+            if (t.retransOut >= t.lostOut) {
+                break;
+            }
+            if ((sacked & TcpSender.LOST) == 0) {
+                if (!hole && (sacked & (TcpSender.SACKED_RETRANS | TcpSender.SACKED_ACKED)) == 0) {
+                    hole = true;
+                }
+                continue;
+            }
+            if ((sacked & (TcpSender.SACKED_ACKED | TcpSender.SACKED_RETRANS)) != 0) {
+                continue;
+            }
+            if (tcpRetransmitSkb(e, s, pos, 1, nowNs) != 0) {
+                break;
+            }
+            e.counters.inc(t.caState != TcpSender.CA_LOSS ? TcpStat.TcpExtTCPFastRetrans
+                    : TcpStat.TcpExtTCPSlowStartRetrans);
+            if (t.inCwndReduction()) {
+                t.prrOut++;
+            }
+            if (pos == rtxHead && t.pending != TcpSender.TIME_REO_TIMEOUT) {
+                rearm = true;
+            }
+        }
+        if (rearm) {
+            TcpTimers.resetXmitTimer(e, s, TcpSender.TIME_RETRANS, s.rtoNs, nowNs);
+        }
+    }
+
+    /**
+     * Kernel: tcp_send_loss_probe() (RFC 8985 §7.3). New data if the peer's window has room for it,
+     * otherwise the last segment again; one probe per episode (tlp_high_seq); then the RTO runs from now.
+     */
+    static void tcpSendLossProbe(TcpEngine e, TcpSock s, long nowNs) {
+        TcpSender t = s.snd;
+        if (!t.tlpHighSeqSet) {
+            t.tlpRetrans = false;
+            int unsent = s.sendQueue.size() - (s.sndNxt - s.sndUna);
+            boolean probed = false;
+            if (unsent > 0 && !Seq.after(s.sndNxt + Math.min(unsent, s.mss), s.sndUna + s.sndWnd)) {
+                int before = t.packetsOut;
+                writeXmit(e, s, nowNs, 1, true); // tcp_write_xmit(push_one 2), TCP_NAGLE_OFF
+                probed = t.packetsOut > before;
+            } else if (!t.isEmpty()) {
+                int last = t.tail - 1;
+                if (tcpRetransmitOne(e, s, last, 1, nowNs) == 0) {
+                    t.tlpRetrans = true;
+                    probed = true;
+                }
+            }
+            if (probed) {
+                t.tlpHighSeq = s.sndNxt;
+                t.tlpHighSeqSet = true;
+                e.counters.inc(TcpStat.TcpExtTCPLossProbes);
+                t.pending = 0; // tcp_rearm_rto() restarts the RTO from now
+            }
+        }
+        TcpTimers.tcpRearmRto(e, s, nowNs);
+    }
+
+    /**
+     * Kernel: tcp_init_transfer() for the sender: the initial window (RFC 6928) and the congestion
+     * control's start.
+     */
+    static void tcpInitTransfer(TcpEngine e, TcpSock s, long nowNs) {
+        s.sndCwnd = e.params.initCwnd();
+        s.snd.sndCwndStampNs = nowNs;
+        e.cc.init(s, nowNs);
     }
 
     /**
@@ -288,7 +491,8 @@ final class TcpXmit {
     static void tcpSendFin(TcpEngine e, TcpSock s, long nowNs) {
         if (!s.finQueued) {
             s.finQueued = true;
-            s.finSeq = s.sndUna + s.sendQueue.size();
+            int writeSeq = TcpSend.writeSeq(s);
+            s.finSeq = Seq.after(s.sndNxt, writeSeq) ? s.sndNxt : writeSeq; // after our SYN when it is unacked
         }
         tcpPushPendingFrames(e, s, NAGLE_OFF, nowNs);
     }

@@ -241,7 +241,7 @@ class IpStackTest {
     void gatewayMustBeOnLink() {
         InterfaceConfig if0 = InterfaceConfig.of("if0", link0.a(), MAC_0, IpCidr.v4(A0, 24), ChecksumPolicy.STRICT);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new IpStack(List.of(if0), List.of(Route.defaultV4(ip("10.0.0.1"), 0))));
+                () -> new IpStack(List.of(if0), List.of(Route.defaultV4(ip("198.19.200.1"), 0))));
         assertTrue(e.getMessage().contains("not on a subnet"), e.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> new IpStack(List.of(if0), List.of(Route.defaultV4(GATEWAY, 3))));

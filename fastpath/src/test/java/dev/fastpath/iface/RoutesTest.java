@@ -22,17 +22,17 @@ class RoutesTest {
     void longestPrefixWins() {
         Routes r = new Routes()
                 .add(Route.defaultV4(GW_A, 0))
-                .add(new Route(IpCidr.parse("10.1.0.0/16"), null, 1))
-                .add(new Route(IpCidr.parse("10.0.0.0/8"), IpAddress.v4(GW_B), 1));
-        int exact = r.lookupV4(ip("10.1.2.3"));
+                .add(new Route(IpCidr.parse("198.19.1.0/24"), null, 1))
+                .add(new Route(IpCidr.parse("198.19.0.0/16"), IpAddress.v4(GW_B), 1));
+        int exact = r.lookupV4(ip("198.19.1.3"));
         assertEquals(1, r.iface(exact));
-        assertFalse(r.viaGateway(exact), "10.1.0.0/16 is on the link");
-        assertEquals(ip("10.1.2.3"), r.nextHopV4(exact, ip("10.1.2.3")), "on the link: the destination itself");
-        int wider = r.lookupV4(ip("10.9.9.9"));
-        assertEquals(GW_B, r.nextHopV4(wider, ip("10.9.9.9")));
-        int def = r.lookupV4(ip("192.0.2.7"));
+        assertFalse(r.viaGateway(exact), "198.19.1.0/24 is on the link");
+        assertEquals(ip("198.19.1.3"), r.nextHopV4(exact, ip("198.19.1.3")), "on the link: the destination itself");
+        int wider = r.lookupV4(ip("198.19.9.9"));
+        assertEquals(GW_B, r.nextHopV4(wider, ip("198.19.9.9")));
+        int def = r.lookupV4(ip("198.18.200.7"));
         assertEquals(0, r.iface(def));
-        assertEquals(GW_A, r.nextHopV4(def, ip("192.0.2.7")));
+        assertEquals(GW_A, r.nextHopV4(def, ip("198.18.200.7")));
     }
 
     @Test
@@ -47,18 +47,18 @@ class RoutesTest {
     @DisplayName("among equal prefixes the route added first wins (as a lower metric in Linux)")
     void equalPrefixesFirstAdded() {
         Routes r = new Routes()
-                .add(new Route(IpCidr.parse("10.0.0.0/8"), IpAddress.v4(GW_A), 0))
-                .add(new Route(IpCidr.parse("10.0.0.0/8"), IpAddress.v4(GW_B), 1));
-        assertEquals(GW_A, r.nextHopV4(r.lookupV4(ip("10.2.3.4")), ip("10.2.3.4")));
+                .add(new Route(IpCidr.parse("198.19.0.0/16"), IpAddress.v4(GW_A), 0))
+                .add(new Route(IpCidr.parse("198.19.0.0/16"), IpAddress.v4(GW_B), 1));
+        assertEquals(GW_A, r.nextHopV4(r.lookupV4(ip("198.19.2.4")), ip("198.19.2.4")));
     }
 
     @Test
     @DisplayName("/32 host routes and /0 both work at the edges of the mask")
     void edges() {
-        Routes r = new Routes().add(new Route(IpCidr.parse("192.0.2.9/32"), IpAddress.v4(GW_B), 1))
+        Routes r = new Routes().add(new Route(IpCidr.parse("198.18.200.9/32"), IpAddress.v4(GW_B), 1))
                 .add(new Route(IpCidr.parse("0.0.0.0/0"), null, 0));
-        assertEquals(GW_B, r.nextHopV4(r.lookupV4(ip("192.0.2.9")), ip("192.0.2.9")));
-        assertEquals(ip("192.0.2.10"), r.nextHopV4(r.lookupV4(ip("192.0.2.10")), ip("192.0.2.10")));
+        assertEquals(GW_B, r.nextHopV4(r.lookupV4(ip("198.18.200.9")), ip("198.18.200.9")));
+        assertEquals(ip("198.18.200.10"), r.nextHopV4(r.lookupV4(ip("198.18.200.10")), ip("198.18.200.10")));
     }
 
     @Test
@@ -74,7 +74,7 @@ class RoutesTest {
         assertThrows(IllegalArgumentException.class, () -> IpAddress.parse("198.18.0.256"));
         assertThrows(IllegalArgumentException.class, () -> new IpAddress(IpFamily.IPV4, 1, 0));
         assertThrows(IllegalArgumentException.class,
-                () -> new Route(IpCidr.parse("10.0.0.0/8"), new IpAddress(IpFamily.IPV6, 0, 1), 0));
+                () -> new Route(IpCidr.parse("198.19.0.0/16"), new IpAddress(IpFamily.IPV6, 0, 1), 0));
         assertThrows(UnsupportedOperationException.class,
                 () -> new Routes().add(new Route(new IpCidr(new IpAddress(IpFamily.IPV6, 0, 0), 0), null, 0)));
     }

@@ -2,6 +2,7 @@ package dev.fastpath.tcp;
 
 import static dev.fastpath.tcp.EngineFixture.seg;
 import static dev.fastpath.wire.TcpHeader.ACK;
+import static dev.fastpath.wire.TcpHeader.FIN;
 import static dev.fastpath.wire.TcpHeader.PSH;
 import static dev.fastpath.wire.TcpHeader.RST;
 import static dev.fastpath.wire.TcpHeader.SYN;
@@ -307,6 +308,29 @@ class HandshakeTest {
             t.sendFromServer(syn, ACK, 7001, syn.seq() + 1);
             t.recvNothing();
             assertEquals(TcpState.ESTABLISHED, t.engine.state(c));
+        }
+
+        @Test
+        @DisplayName("simultaneous open closed in SYN_RECV: FIN_WAIT1 sends its FIN after the SYN and keeps "
+                + "retransmitting the SYN-ACK until the peer ACKs it; nothing is left afterwards (tcp_close_state())")
+        void simultaneousOpenClosedInSynRecv() {
+            int c = t.api.socket();
+            t.api.connect(c, EngineFixture.PEER_IP, 80, t.now());
+            TcpSegment syn = t.recvFlags(SYN);
+            t.sendFromServer(syn, SYN, 7000, 0);
+            t.recvOne(SYN | ACK, syn.seq(), 7001);
+            assertEquals(0, t.api.close(c, t.now()));
+            t.recvOne(FIN | ACK, syn.seq() + 1, 7001);
+            assertEquals(TcpState.FIN_WAIT1, t.engine.sock(c).state);
+            t.advanceMs(1000);
+            t.recvOne(SYN | ACK, syn.seq(), 7001);
+            t.sendFromServer(syn, ACK, 7001, syn.seq() + 2);
+            t.recvNothing();
+            assertEquals(TcpState.FIN_WAIT2, t.engine.sock(c).state);
+            t.advanceMs(61_000); // tcp_fin_timeout
+            assertEquals(0, t.engine.socketsInUse());
+            assertEquals(0, t.engine.orphanCount());
+            assertEquals(0, t.engine.timersPending());
         }
 
         @Test

@@ -171,9 +171,9 @@ class LossyConnectionTest {
         if (x == null || x.sendQueue == null) {
             return "gone";
         }
-        return TcpState.name(x.state) + " una=" + (x.sndUna - x.iss) + " nxt=" + (x.sndNxt - x.iss) + " max="
-                + (x.sndMax - x.iss) + " cwnd=" + x.sndCwnd + " wnd=" + x.sndWnd + " queued=" + x.sendQueue.size()
-                + " rtoTimer=" + e.timers.pending(x.rtoTimer) + " lp=" + x.lossProbe + " probe="
+        return TcpState.name(x.state) + " una=" + (x.sndUna - x.iss) + " nxt=" + (x.sndNxt - x.iss)
+                + " cwnd=" + x.sndCwnd + " wnd=" + x.sndWnd + " queued=" + x.sendQueue.size()
+                + " rtoTimer=" + e.timers.pending(x.rtoTimer) + " pending=" + x.snd.pending + " probe="
                 + e.timers.pending(x.probeTimer) + " retr=" + x.retransmits + " rcv=" + (x.rcvNxt - x.irs) + " ofo="
                 + x.ofo.count() + " free=" + x.recvQueue.free() + " adv=" + x.advertisedWnd + " rcvq="
                 + x.recvQueue.size();

@@ -286,7 +286,7 @@ final class NetsimRun {
                     + e.orphanCount() + ", timers " + e.timersPending() + ")";
         }
         return TcpState.name(x.state) + " appClosed=" + appClosed + " una=" + (x.sndUna - x.iss) + " nxt="
-                + (x.sndNxt - x.iss) + " max=" + (x.sndMax - x.iss) + " cwnd=" + x.sndCwnd + " ssthresh=" + x.ssthresh
+                + (x.sndNxt - x.iss) + " cwnd=" + x.sndCwnd + " ssthresh=" + x.ssthresh
                 + " wnd=" + x.sndWnd + " queued=" + x.sendQueue.size() + " rto=" + x.rtoNs / 1_000_000 + "ms backoff="
                 + x.backoff + " rtoTimer=" + e.timers.pending(x.rtoTimer) + " probe=" + e.timers.pending(x.probeTimer)
                 + " retr=" + x.retransmits + " rcv=" + (x.rcvNxt - x.irs) + " ofo=" + x.ofo.count() + " free="

@@ -28,12 +28,14 @@ import org.junit.jupiter.api.Test;
 class ReliableStreamTest {
     private static final int MSS = 1000;
     private static final int CLIENT_ISN = 1000;
+    private static final int RTT_MS = 100;
 
     /** A server-side connection from a peer that offered these options; {listener, conn, iss}. */
     private static int[] accepted(EngineFixture t, TcpOption... synOptions) {
         int l = t.listener(80, 16);
         t.send(seg(80, SYN, CLIENT_ISN, 0, new byte[0], synOptions));
         TcpSegment synAck = t.recvFlags(SYN | ACK);
+        t.advanceMs(RTT_MS); // a real round trip: RACK's reordering window and the loss probe are timed by it
         long synTs = Arrays.stream(synOptions).filter(o -> o instanceof TcpOption.Timestamps)
                 .mapToLong(o -> ((TcpOption.Timestamps) o).tsVal()).findFirst().orElse(-1);
         // The peer's clock moves on (an older TSval than its SYN's would fail PAWS in tcp_check_req).
@@ -174,17 +176,24 @@ class ReliableStreamTest {
             t.recvOne(ACK, una + MSS, CLIENT_ISN + 1);
             t.send(ack(una + 5 * MSS));
             t.recvNothing();
+            assertEquals(3, t.opts.tcpInfo(c[0]).caState(),
+                    "NewReno holds Recovery until data above high_seq is ACKed (tcp_is_non_sack_preventing_reopen)");
+            assertEquals(MSS, t.api.send(c[0], bytes(MSS, 1), 0, MSS, t.now()));
+            t.recvOne(ACK | PSH, una + 5 * MSS, CLIENT_ISN + 1);
+            t.send(ack(una + 6 * MSS));
             dev.fastpath.uapi.TcpInfo info = t.opts.tcpInfo(c[0]);
             assertEquals(0, info.caState(), "recovery over");
-            assertEquals(5, info.sndCwnd(), "cwnd = ssthresh on leaving recovery");
+            assertEquals(5, info.sndCwnd(), "cwnd = ssthresh on leaving recovery (tcp_end_cwnd_reduction)");
         }
 
         @Test
-        @DisplayName("SACK: three SACKed segments mark the hole lost; only the hole is retransmitted (RFC 6675)")
+        @DisplayName("SACK: the third SACKed segment marks the hole lost at once (RACK's dupthresh shortcut); only the "
+                + "hole is retransmitted")
         void sackRetransmitsTheHoleOnly() {
             EngineFixture t = new EngineFixture();
             int[] c = fiveInFlight(t, new TcpOption.Mss(MSS), new TcpOption.SackPermitted());
             int una = c[1] + 1;
+            t.advanceMs(RTT_MS); // the SACKs come a round trip later: RACK waits min_rtt/4 on the first two
             t.send(ack(una, sack(una + MSS, una + 2 * MSS)));
             t.send(ack(una, sack(una + MSS, una + 3 * MSS)));
             t.recvNothing();

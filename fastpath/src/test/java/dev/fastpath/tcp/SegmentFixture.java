@@ -155,9 +155,9 @@ final class SegmentFixture {
         s.sackOk = false;
         s.tsOk = false;
         s.sndWnd = REMOTE_WIN;
-        s.initQueues();
+        s.initQueues(engine.params.reordering());
         TcpWindow.tcpInitBufferSpace(engine, s, now);
-        s.sndCwnd = engine.params.initCwnd();
+        TcpXmit.tcpInitTransfer(engine, s, now);
         s.rtoTimer = TimerWheel.NONE;
         s.retransmits = 0;
         s.lastRcvNs = now;

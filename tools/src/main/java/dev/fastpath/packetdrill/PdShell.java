@@ -44,18 +44,9 @@ final class PdShell {
      * default, or behaviour the engine has no alternative to) and why.
      */
     static final Map<String, Map<String, String>> NO_KNOB = Map.ofEntries(
-            Map.entry("net.ipv4.tcp_frto", Map.of("2", "Linux's default (F-RTO, RFC 5682)")),
             Map.entry("net.ipv4.tcp_fack", Map.of("0", "not a sysctl since Linux 4.15 (sysctl -q fails quietly)")),
-            Map.entry("net.ipv4.tcp_early_retrans", Map.of("3", "Linux's default (TLP on)",
-                    "4", "same as 3 since RACK (ip-sysctl: 3 or 4 enable TLP)")),
-            Map.entry("net.ipv4.tcp_recovery", Map.of("1", "Linux's default (RACK loss detection)")),
-            Map.entry("net.ipv4.tcp_tso_win_divisor", Map.of("3", "Linux's default")),
             Map.entry("net.ipv4.tcp_ecn", Map.of("0", "the engine has no ECN: it never negotiates it")),
             Map.entry("net.ipv4.tcp_ecn_option", Map.of("2", "Linux's default (AccECN option; AccECN is n/a)")),
-            Map.entry("net.ipv4.tcp_pacing_ss_ratio", Map.of("200", "Linux's default")),
-            Map.entry("net.ipv4.tcp_pacing_ca_ratio", Map.of("120", "Linux's default")),
-            Map.entry("net.ipv4.tcp_notsent_lowat", Map.of("4294967295", "Linux's default (no limit)")),
-            Map.entry("net.ipv4.tcp_min_tso_segs", Map.of("2", "Linux's default")),
             Map.entry("net.ipv4.tcp_mtu_probing", Map.of("0", "Linux's default (off)")),
             Map.entry("net.ipv4.tcp_fastopen_key", Map.of("*", "the key only serves server-side Fast Open, which"
                     + " the engine does not have")));

@@ -124,13 +124,22 @@ public final class Completer implements FloodReceiver.SegmentHook {
             count(ours, false);
         }
         if (len > 0 || fin) {
-            // Its data or FIN is acknowledged. While it has not acknowledged our FIN, the answer carries our FIN
-            // again (a stateless retransmission: the target's acknowledgment number says it is missing).
+            // Its data or FIN is acknowledged, with the window of the handshake (a zero window would hold its FIN
+            // back behind window probes). While it has not acknowledged our FIN, the answer carries our FIN again (a
+            // stateless retransmission: the target's acknowledgment number says it is missing).
             boolean finMissing = d < sent;
             send(f.dstIp(), f.dstPort(), ours + 1 + request.length + (finMissing ? 0 : 1),
-                f.seq() + len + (fin ? 1 : 0), TcpHeader.ACK | (finMissing ? TcpHeader.FIN : 0), 0, f.options(),
-                false);
+                f.seq() + len + (fin ? 1 : 0), TcpHeader.ACK | (finMissing ? TcpHeader.FIN : 0), openWindow(),
+                f.options(), false);
         }
+    }
+
+    /**
+     * The window field of our ACKs after the handshake: about 64 KB whether or not the target agreed to the scale we
+     * offered (nothing is kept to know): scaled, 64 KB; unscaled, 501 bytes — never zero.
+     */
+    private int openWindow() {
+        return offeredWscale == SegmentWriter.ABSENT ? WINDOW : WINDOW >>> offeredWscale;
     }
 
     private void count(int ours, boolean byReset) {

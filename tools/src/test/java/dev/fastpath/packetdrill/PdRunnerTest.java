@@ -345,10 +345,21 @@ class PdRunnerTest {
     }
 
     @Test
+    @DisplayName("the list of sysctls without a knob names none the engine has a knob for (it cannot go stale)")
+    void noKnobListHasNoKnobs() {
+        for (String name : PdShell.NO_KNOB.keySet()) {
+            dev.fastpath.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.fastpath.config.ConfigException.class,
+                    () -> dev.fastpath.config.Config.defaults().withSysctl(name, "0"), name);
+            assertTrue(e.getMessage().startsWith("unknown"), name + ": " + e.getMessage());
+        }
+    }
+
+    @Test
     @DisplayName("shell lines: known sysctls reach the configuration; a knob the engine lacks is unsupported")
     void shellLines() {
         PdResult r = script("""
-            `sysctl -q net.ipv4.tcp_syncookies=2 net.ipv4.tcp_frto=2
+            `sysctl -q net.ipv4.tcp_syncookies=2 net.ipv4.tcp_mtu_probing=0
             ip tcp_metrics flush all`
                 0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
                +0 bind(3, ..., ...) = 0
@@ -357,7 +368,7 @@ class PdRunnerTest {
                +0 > R 77:77(0)
             """);
         assertEquals(PdResult.Status.PASS, r.status(), r.toString());
-        assertTrue(r.notes().contains("no knob: net.ipv4.tcp_frto=2 — Linux's default (F-RTO, RFC 5682)"), r.notes()
+        assertTrue(r.notes().contains("no knob: net.ipv4.tcp_mtu_probing=0 — Linux's default (off)"), r.notes()
                 .toString());
         PdResult u = script("`sysctl -q net.ipv4.tcp_nosuch=1`\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n");
         assertEquals(PdResult.Status.UNSUPPORTED, u.status(), u.toString());

@@ -137,6 +137,7 @@ class CompleterTest {
         for (int i = 0; i < 2; i++) {
             ParsedFrame a = sent(i);
             assertEquals(ACK, a.flags());
+            assertEquals(SynTemplate.WINDOW >>> SynTemplate.WSCALE, a.window(), "never a zero window: its FIN waits");
             assertEquals(afterOurFin, a.seq());
             assertEquals(PEER_ISN + 2, a.ack());
         }
