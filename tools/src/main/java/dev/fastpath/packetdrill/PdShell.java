@@ -45,7 +45,6 @@ final class PdShell {
      */
     static final Map<String, Map<String, String>> NO_KNOB = Map.ofEntries(
             Map.entry("net.ipv4.tcp_fack", Map.of("0", "not a sysctl since Linux 4.15 (sysctl -q fails quietly)")),
-            Map.entry("net.ipv4.tcp_ecn", Map.of("0", "the engine has no ECN: it never negotiates it")),
             Map.entry("net.ipv4.tcp_ecn_option", Map.of("2", "Linux's default (AccECN option; AccECN is n/a)")),
             Map.entry("net.ipv4.tcp_mtu_probing", Map.of("0", "Linux's default (off)")),
             Map.entry("net.ipv4.tcp_fastopen_key", Map.of("*", "the key only serves server-side Fast Open, which"
@@ -86,8 +85,8 @@ final class PdShell {
             joined = joined.substring(0, joined.length() - 1); // a continuation into the closing back-quote
         }
         for (String raw : joined.split("\n")) {
-            String stmt = raw.strip();
-            if (stmt.isEmpty() || stmt.startsWith("#")) {
+            String stmt = stripComment(raw).strip();
+            if (stmt.isEmpty()) {
                 continue;
             }
             for (String part : stmt.split(";")) {
@@ -95,6 +94,27 @@ final class PdShell {
             }
         }
         return out;
+    }
+
+    /**
+     * The statement without its shell comment: a {@code #} that begins a word outside quotes starts a comment to
+     * the end of the line ({@code sysctl -q k=v  # why}); a {@code #} inside a word or inside quotes is text.
+     */
+    static String stripComment(String line) {
+        char quote = 0;
+        for (int i = 0; i < line.length(); i++) {
+            char ch = line.charAt(i);
+            if (quote != 0) {
+                if (ch == quote) {
+                    quote = 0;
+                }
+            } else if (ch == '"' || ch == '\'') {
+                quote = ch;
+            } else if (ch == '#' && (i == 0 || Character.isWhitespace(line.charAt(i - 1)))) {
+                return line.substring(0, i);
+            }
+        }
+        return line;
     }
 
     /** {@code a || b}: b only when a cannot be honoured (as the shell runs b when a fails). */

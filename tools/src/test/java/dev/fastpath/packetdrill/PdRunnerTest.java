@@ -377,4 +377,26 @@ class PdRunnerTest {
         assertNotNull(cmd.message());
         assertTrue(cmd.message().contains("some-tool"), cmd.message());
     }
+
+    @Test
+    @DisplayName("shell lines: a trailing # comment is no argument (upstream writes `sysctl -q k=v  # why`)")
+    void shellTrailingComment() {
+        PdResult r = script("""
+            `sysctl -q net.ipv4.tcp_syncookies=2  # cookies always: no SYN queue
+            sysctl -q net.ipv4.tcp_mtu_probing=0 # Linux's default ; not-a-command
+            ../../../tcp/common/set_sysctls.py /proc/sys/net/ipv4/tcp_tw_reuse=1 # global enable
+            # a whole-line comment`
+                0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+               +0 bind(3, ..., ...) = 0
+               +0 listen(3, 1) = 0
+               +0 < . 1:1(0) ack 77 win 100
+               +0 > R 77:77(0)
+            """);
+        assertEquals(PdResult.Status.PASS, r.status(), r.toString());
+        assertTrue(r.notes().contains("no knob: net.ipv4.tcp_mtu_probing=0 — Linux's default (off)"), r.notes()
+                .toString());
+        assertEquals("sysctl -q k=v ", PdShell.stripComment("sysctl -q k=v # why"));
+        assertEquals("echo 'a # b' x#y \"#\" ", PdShell.stripComment("echo 'a # b' x#y \"#\" #c"));
+        assertEquals("", PdShell.stripComment("# only"));
+    }
 }
