@@ -39,11 +39,13 @@ class SocketOptionsErrnoTest {
     }
 
     @Test
-    @DisplayName("ENOPROTOOPT: another level, or an option Fastpath lacks at either level")
+    @DisplayName("ENOPROTOOPT: another level, or an option Fastpath lacks at any of its levels")
     void unknownOptions() {
         int s = t.api.socket();
-        assertEquals(-Errno.ENOPROTOOPT, o.setInt(s, 0 /* IPPROTO_IP */, 1, 1, t.now()));
-        assertEquals(-Errno.ENOPROTOOPT, o.getInt(s, 0, 1));
+        assertEquals(-Errno.ENOPROTOOPT, o.setInt(s, 41 /* IPPROTO_IPV6 */, 1, 1, t.now()));
+        assertEquals(-Errno.ENOPROTOOPT, o.getInt(s, 41, 1));
+        assertEquals(-Errno.ENOPROTOOPT, o.setInt(s, 0 /* IPPROTO_IP */, 9999, 1, t.now()));
+        assertEquals(-Errno.ENOPROTOOPT, o.getInt(s, 0, 9999));
         assertEquals(-Errno.ENOPROTOOPT, o.setInt(s, SOL_SOCKET, 9999, 1, t.now()));
         assertEquals(-Errno.ENOPROTOOPT, o.getInt(s, SOL_SOCKET, 9999));
         assertEquals(-Errno.ENOPROTOOPT, o.setInt(s, IPPROTO_TCP, 9999, 1, t.now()));

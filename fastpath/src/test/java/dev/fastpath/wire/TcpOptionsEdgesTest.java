@@ -141,16 +141,26 @@ class TcpOptionsEdgesTest {
     }
 
     @Test
-    @DisplayName("bounds: an option ending exactly at the header's end is taken; one byte past it is a drop")
+    @DisplayName("bounds: an option ending exactly at the header's end is taken; one byte past it ends the walk, what "
+            + "came before stands and the segment is kept (tcp_parse_options(): \"don't parse partial options\")")
     void optionBounds() {
         assertEquals(DropReason.NONE, parse(Frames.bytes(1, 1, 1, 1, 2, 4, 0x12, 0x34)));
         assertEquals(0x1234, o.mss());
+        assertFalse(o.malformed());
         assertEquals(DropReason.NONE, parse(Frames.bytes(1, 1, 1, 30, 4, 0, 0)));
-        assertEquals(DropReason.BAD_OPTION_LENGTH, parse(Frames.bytes(1, 1, 1, 30, 5, 0, 0)));
-        assertEquals(DropReason.BAD_OPTION_LENGTH, parse(Frames.bytes(1, 1, 30, 3)),
-                "the length byte is the area's last byte and says more");
-        assertEquals(DropReason.BAD_OPTION_LENGTH, parse(Frames.bytes(30)), "a kind without its length byte");
+        assertFalse(o.malformed());
+        assertEquals(DropReason.NONE, parse(Frames.bytes(2, 4, 0x12, 0x34, 30, 5, 0, 0)));
+        assertTrue(o.malformed(), "one byte past the area");
+        assertEquals(0x1234, o.mss(), "the MSS before the partial option stands");
+        assertEquals(DropReason.NONE, parse(Frames.bytes(1, 1, 30, 3)));
+        assertTrue(o.malformed(), "the length byte is the area's last byte and says more");
+        assertEquals(DropReason.NONE, parse(Frames.bytes(30)));
+        assertTrue(o.malformed(), "a kind without its length byte");
+        assertEquals(DropReason.NONE, parse(Frames.bytes(30, 1, 2, 4, 0x12, 0x34)));
+        assertTrue(o.malformed(), "a length below 2");
+        assertEquals(-1, o.mss(), "nothing after a silly option is read");
         assertEquals(DropReason.NONE, parse(Frames.bytes(30, 2)), "an empty unknown option");
+        assertFalse(o.malformed());
         assertEquals(DropReason.NONE, parse(Frames.bytes(1)), "a lone NOP");
     }
 
