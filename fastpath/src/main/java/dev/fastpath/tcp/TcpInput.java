@@ -487,7 +487,8 @@ final class TcpInput {
         s.irs = f.seq();
         s.rcvNxt = f.seq() + 1;
         s.rcvWup = s.rcvNxt;
-        s.stats.bytesAcked += f.ack() - s.sndUna; // tcp_ack() → tcp_snd_una_update(): the SYN
+        int synAcked = f.ack() - s.sndUna; // the SYN and any Fast Open data it carried
+        s.stats.bytesAcked += synAcked; // tcp_ack() → tcp_snd_una_update()
         s.stats.delivered++;
         s.sndUna = f.ack();
         s.sndWl1 = f.seq();
@@ -496,6 +497,9 @@ final class TcpInput {
         TcpEcn.rcvSynAck(s, flags);
         s.sndWnd = f.window(); // RFC 7323 §2.2: the window of a SYN is never scaled
         s.initQueues(e.params.reordering());
+        // tp->bytes_acked counts the SYN-ACK too: tcp_ack()'s "not an ACK of bytes never sent" bound on an old ACK
+        // (min(max_window, bytes_acked)) lets the peer's data that acknowledges less than its SYN-ACK through.
+        s.snd.bytesAcked = synAcked;
         TcpWindow.tcpInitBufferSpace(e, s, nowNs);
         e.timers.cancel(s.rtoTimer);
         s.rtoTimer = TimerWheel.NONE;

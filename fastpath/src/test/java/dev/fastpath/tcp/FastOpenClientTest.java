@@ -85,6 +85,26 @@ class FastOpenClientTest {
     }
 
     @Test
+    @DisplayName("the server's data acknowledging less than its SYN-ACK did (ack 1000 after 1001) is an old ACK within "
+            + "the bytes acknowledged so far (the SYN and its data): the data is taken and ACKed, no challenge ACK "
+            + "(gtests/fastopen/client/nonblocking-connect-bypass)")
+    void dataWithAckBelowSynAck() {
+        EngineFixture t = new EngineFixture();
+        cacheCookie(t, 1460);
+        int c = nonBlocking(t);
+        assertEquals(1000, sendto(t, c, 1000));
+        TcpSegment syn = t.recvFlags(SYN);
+        t.advanceMs(10);
+        t.sendFromServer(syn, SYN | ACK, 1234, syn.seq() + 1001, new TcpOption.Mss(1460));
+        t.recvOne(ACK, syn.seq() + 1001, 1235);
+        t.send(TcpSegment.of(80, syn.sourcePort(), 1235, syn.seq() + 1000, ACK | PSH, 257, List.of(),
+                new byte[500]));
+        t.recvOne(ACK, syn.seq() + 1001, 1235 + 500);
+        assertEquals(500, t.api.recv(c, new byte[4096], 0, 4096, t.now()));
+        assertEquals(0, t.engine.counters().get(TcpStat.TcpExtTCPChallengeACK));
+    }
+
+    @Test
     @DisplayName("a SYN-ACK that acknowledges only the SYN: the data is retransmitted at once with PSH, carrying "
             + "the handshake's ACK (no separate one); tcpi_fastopen_client_fail = TFO_DATA_NOT_ACKED")
     void onlySynAcked() {
