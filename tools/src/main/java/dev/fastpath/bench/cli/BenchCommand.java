@@ -2,6 +2,7 @@ package dev.fastpath.bench.cli;
 
 import dev.fastpath.bench.e2e.SynFloodCommand;
 import dev.fastpath.bench.e2e.HandshakesCommand;
+import dev.fastpath.bench.e2e.LbBenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = "Benchmarks: the JMH suite (jmh) and the end-to-end harness.",
         subcommands = {JmhCommand.class, SynFloodCommand.class,
-            HandshakesCommand.class})
+            HandshakesCommand.class, LbBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
