@@ -517,6 +517,9 @@ final class TcpInput {
         TcpTimers.armKeepalive(e, s, nowNs);
         boolean resent = TcpFastOpen.tcpRcvFastopenSynack(e, s, f.options().mss(), f.options().fastOpenLength(),
                 f.options().fastOpenHi(), f.options().fastOpenLo(), f.options().fastOpenExp(), nowNs);
+        if (!resent && (s.stats.fastOpen & TcpFastOpen.SYN_DATA_ACKED) != 0 && !tcpFastopenAddSkb(s, f, nowNs)) {
+            return;
+        }
         if (resent) {
             s.writePending = false; // a retransmission of the SYN's data carries the ACK
         } else if (s.writePending) {
@@ -528,6 +531,30 @@ final class TcpInput {
             TcpXmit.tcpSendAck(e, s, nowNs);
         }
         e.events.onConnected(s.id);
+    }
+
+    /**
+     * Kernel: tcp_fastopen_add_skb() from tcp_rcv_fastopen_synack(). A Fast Open connection whose SYN data was all
+     * acknowledged takes the SYN-ACK's own data (and FIN) into the receive queue, so the handshake's ACK covers it;
+     * any other SYN-ACK's data is left for the peer to send again.
+     *
+     * @return false when the connection is gone
+     */
+    private boolean tcpFastopenAddSkb(TcpSock s, TcpSegmentView f, long nowNs) {
+        int n = f.payloadLength();
+        if (n > 0) {
+            TcpWindow.ensureRing(s, n);
+            s.recvQueue.writeAt(0, f.buffer(), f.payloadOffset(), n);
+            s.recvQueue.commit(n);
+            s.rcvNxt += n;
+            s.stats.bytesReceived = n; // the FIN, if any, is not a received byte here
+            e.events.onReadable(s.id);
+        }
+        if ((f.flags() & TcpHeader.FIN) != 0) {
+            s.rcvNxt++;
+            return tcpFin(s, nowNs);
+        }
+        return true;
     }
 
     /**

@@ -105,6 +105,49 @@ class FastOpenClientTest {
     }
 
     @Test
+    @DisplayName("a SYN-ACK with data (and FIN) acknowledging all the SYN's data: its bytes are received and the "
+            + "handshake's ACK covers them (tcp_fastopen_add_skb; gtests/fastopen/client/synack-data)")
+    void synAckData() {
+        EngineFixture t = new EngineFixture();
+        cacheCookie(t, 1460);
+        int c = nonBlocking(t);
+        assertEquals(1000, sendto(t, c, 1000));
+        TcpSegment syn = t.recvFlags(SYN);
+        t.advanceMs(10);
+        t.send(TcpSegment.of(80, syn.sourcePort(), 1000000, syn.seq() + 1001, SYN | ACK, 5840,
+                List.of(new TcpOption.Mss(1040)), new byte[1400]));
+        t.recvOne(ACK, syn.seq() + 1001, 1000001 + 1400);
+        t.send(TcpSegment.of(80, syn.sourcePort(), 1001401, syn.seq() + 1001, ACK | PSH, 257, List.of(),
+                new byte[200]));
+        t.recvOne(ACK, syn.seq() + 1001, 1001401 + 200);
+        assertEquals(1600, t.api.recv(c, new byte[4096], 0, 4096, t.now()));
+
+        int d = nonBlocking(t);
+        assertEquals(1000, sendto(t, d, 1000));
+        TcpSegment syn2 = t.recvFlags(SYN);
+        t.advanceMs(10);
+        t.send(TcpSegment.of(80, syn2.sourcePort(), 5000, syn2.seq() + 1001, SYN | ACK | TcpHeader.FIN, 5840,
+                List.of(new TcpOption.Mss(1040)), new byte[300]));
+        t.recvOne(ACK, syn2.seq() + 1001, 5001 + 300 + 1);
+        assertEquals(TcpState.CLOSE_WAIT, t.engine.state(d));
+        assertEquals(300, t.api.recv(d, new byte[4096], 0, 4096, t.now()));
+        assertEquals(0, t.api.recv(d, new byte[4096], 0, 4096, t.now()));
+    }
+
+    @Test
+    @DisplayName("without Fast Open data in the SYN, a SYN-ACK's data is not taken: the ACK covers only the SYN")
+    void synAckDataWithoutSynData() {
+        EngineFixture t = new EngineFixture();
+        int c = t.api.socket();
+        t.api.connect(c, EngineFixture.PEER_IP, 80, t.now());
+        TcpSegment syn = t.recvFlags(SYN);
+        t.send(TcpSegment.of(80, syn.sourcePort(), 7000, syn.seq() + 1, SYN | ACK, 5840,
+                List.of(new TcpOption.Mss(1460)), new byte[100]));
+        t.recvOne(ACK, syn.seq() + 1, 7001);
+        assertEquals(-Errno.EAGAIN, t.api.recv(c, new byte[4096], 0, 4096, t.now()));
+    }
+
+    @Test
     @DisplayName("a SYN-ACK that acknowledges only the SYN: the data is retransmitted at once with PSH, carrying "
             + "the handshake's ACK (no separate one); tcpi_fastopen_client_fail = TFO_DATA_NOT_ACKED")
     void onlySynAcked() {
