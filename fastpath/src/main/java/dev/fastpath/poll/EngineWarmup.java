@@ -89,7 +89,8 @@ public final class EngineWarmup {
             }
             completed += w.connection(listener, i % 2 == 0) ? 1 : 0;
         }
-        long retrans = w.client.counters().get(TcpStat.TcpRetransSegs) + w.server.counters().get(TcpStat.TcpRetransSegs);
+        long retrans = w.client.counters().get(TcpStat.TcpRetransSegs)
+                + w.server.counters().get(TcpStat.TcpRetransSegs);
         return new Result(connections, completed, retrans, System.nanoTime() - start);
     }
 
