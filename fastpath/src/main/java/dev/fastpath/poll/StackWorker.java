@@ -153,8 +153,13 @@ public final class StackWorker implements Agent {
         // Before the receive: the program's switch follows the listener (closed, accept queue full) promptly.
         int work = cookieOffload != null ? cookieOffload.poll(now) : 0;
         work += ip.receive(rxBurst);
-        work += app.doWork(now);
-        work += engine.pollTimers(now);
+        // A stage that did work took real time (a cold path can take milliseconds). What the next stage
+        // arms counts from the clock as it is when its frames leave, as jiffies would, or a loss probe
+        // armed on a stale now fires before the peer could have answered (a spurious FIN retransmission).
+        now = work != 0 ? clock.getAsLong() : now;
+        int appWork = app.doWork(now);
+        now = appWork != 0 ? clock.getAsLong() : now;
+        work += appWork + engine.pollTimers(now);
         work += ip.poll(now);
         ip.flush();
         if (spec.statsIntervalNs() > 0 && now - nextStatsNs >= 0) {

@@ -25,6 +25,7 @@ import dev.fastpath.net.NeighbourTiming;
 import dev.fastpath.net.SharedNeighbours;
 import dev.fastpath.pcap.PcapWriter;
 import dev.fastpath.poll.Idle;
+import dev.fastpath.poll.EngineWarmup;
 import dev.fastpath.poll.StackWorker;
 import dev.fastpath.tcp.XdpCookieOffload;
 import dev.fastpath.wire.ChecksumPolicy;
@@ -234,6 +235,7 @@ public final class Server {
      * @throws RuntimeException when a ring cannot be opened or the application cannot start
      */
     public static Server start(Settings s, Supplier<App> apps, Consumer<StackWorker> prepare, boolean announce) {
+        warmUp(s.config());
         Server server = new Server();
         try {
             server.build(s, apps);
@@ -277,6 +279,21 @@ public final class Server {
      */
     static ChecksumPolicy xdpChecksumPolicy(String driver) {
         return "veth".equals(driver) ? ChecksumPolicy.ACCEPT_PARTIAL : ChecksumPolicy.STRICT;
+    }
+
+    /** Runs the engine's paths once on throwaway engines ({@link EngineWarmup}), before any ring is open. */
+    private static void warmUp(Config config) {
+        int n = config.intValue(Knob.STACK_WARMUP_CONNECTIONS);
+        if (n == 0) {
+            return;
+        }
+        EngineWarmup.Result r = EngineWarmup.run(config, n);
+        if (r.completed() == r.connections()) {
+            LOG.info("warm-up: {} in-memory connections in {} ms", n, r.elapsedNs() / 1_000_000);
+        } else {
+            LOG.warn("warm-up: only {} of {} in-memory connections completed in {} ms (serving anyway)",
+                    r.completed(), n, r.elapsedNs() / 1_000_000);
+        }
     }
 
     private void build(Settings s, Supplier<App> apps) {
