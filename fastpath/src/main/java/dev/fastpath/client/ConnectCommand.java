@@ -140,6 +140,7 @@ public final class ConnectCommand implements Callable<Integer> {
             System.err.println("connect: " + e.getMessage());
             return 1;
         }
+        server.dropCapabilities("connect");
         boolean done = true;
         for (ClientApp app : apps) {
             long left = timeoutNs - (System.nanoTime() - started);

@@ -93,7 +93,7 @@ public final class LbCommand implements Callable<Integer> {
         try {
             // worker 0's application runs the active health checks
             server = Server.start(plan.settings(), () -> new ProxyApp(plan.settings().config(), ref, limits,
-                    plan.settings().ip(), healthEvents, made.getAndIncrement() == 0), w -> { }, true);
+                    plan.settings().ip(), healthEvents, made.getAndIncrement() == 0), w -> { }, false);
         } catch (RuntimeException e) {
             System.err.println("lb: " + e.getMessage());
             return 1;
@@ -117,6 +117,8 @@ public final class LbCommand implements Callable<Integer> {
             }
         }
         Thread control = Thread.ofPlatform().daemon().name("lb-control").start(this::controlLoop);
+        server.dropCapabilities("lb"); // the metrics socket is bound: nothing else needs one
+        Server.announceReady();
         server.awaitStop();
         control.interrupt();
         if (endpoint != null) {

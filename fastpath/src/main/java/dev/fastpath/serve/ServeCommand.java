@@ -52,11 +52,13 @@ public final class ServeCommand implements Callable<Integer> {
         }
         Server server;
         try {
-            server = Server.start(settings);
+            server = Server.start(settings, () -> settings.app().create(settings.config()), w -> { }, false);
         } catch (RuntimeException e) {
             System.err.println("serve: " + e.getMessage());
             return 1;
         }
+        server.dropCapabilities("serve");
+        Server.announceReady();
         server.awaitStop();
         return 0;
     }

@@ -5,6 +5,7 @@ import dev.fastpath.apps.App;
 import dev.fastpath.apps.AppKind;
 import dev.fastpath.config.Config;
 import dev.fastpath.config.Knob;
+import dev.fastpath.io.CapabilityDrop;
 import dev.fastpath.io.PacketIo;
 import dev.fastpath.io.Privileges;
 import dev.fastpath.io.afpacket.AfPacketConfig;
@@ -204,6 +205,8 @@ public final class Server {
     private KernelIngressDrop ingressDrop;
     private XdpSynCookies cookies;
     private final List<XdpCookieOffload> offloads = new ArrayList<>();
+    /** Closing a ring detaches a program through netlink: CAP_NET_ADMIN must stay for the stop. */
+    private boolean detachNeedsNetAdmin;
     private Thread txWatch;
     /** The AF_XDP program runs in native mode on a veth (set by build when the program answers SYNs). */
     private boolean vethNative;
@@ -261,8 +264,7 @@ public final class Server {
             AgentRunner.startOnThread(runner);
         }
         if (announce) {
-            System.out.println("ready");
-            System.out.flush();
+            announceReady();
         }
         return server;
     }
@@ -296,6 +298,32 @@ public final class Server {
         }
     }
 
+    /** Prints {@code ready}: the line scripts and tests wait for. */
+    public static void announceReady() {
+        System.out.println("ready");
+        System.out.flush();
+    }
+
+    /**
+     * Least privilege: once the rings are open and the programs attached, nothing the server does needs a
+     * capability — the rings, sockets, maps (mmap'd) and links are file descriptors it holds, and closing a BPF link
+     * detaches its program — except detaching an XDP program attached through netlink, for which CAP_NET_ADMIN
+     * stays. Every thread drops them ({@link CapabilityDrop}); said on stderr. A drop that cannot be done (another
+     * architecture, a thread that does not answer) is said too, and the server runs on with what it holds.
+     *
+     * @param command the command's name for the line
+     */
+    public void dropCapabilities(String command) {
+        try {
+            CapabilityDrop.Result r = detachNeedsNetAdmin ? CapabilityDrop.keepOnly(Privileges.Cap.NET_ADMIN)
+                    : CapabilityDrop.keepOnly();
+            LOG.info("{}: {}{}", command, CapabilityDrop.describe(r),
+                    detachNeedsNetAdmin ? " (detaching XDP through netlink at the stop)" : "");
+        } catch (RuntimeException e) {
+            LOG.warn("{}: capabilities kept: {}", command, e.getMessage());
+        }
+    }
+
     private void build(Settings s, Supplier<App> apps) {
         long mac = macOf(s.iface());
         List<IpCidr> addresses = new ArrayList<>();
@@ -316,6 +344,7 @@ public final class Server {
         }
         String driver = xdp != null ? EthtoolStats.driver(s.iface()) : "";
         ChecksumPolicy xdpChecksums = xdpChecksumPolicy(driver);
+        detachNeedsNetAdmin = xdp != null && xdp.stream().anyMatch(AfXdpIo::detachNeedsNetAdmin);
         // Only a veth in native mode can drop XDP_TX frames wholesale (its peer runs no XDP): auto keeps the program
         // off there, a forced one is watched.
         vethNative = cookies != null

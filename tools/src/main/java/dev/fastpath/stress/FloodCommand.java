@@ -1,6 +1,7 @@
 package dev.fastpath.stress;
 
 import dev.fastpath.cli.OutputFiles;
+import dev.fastpath.io.CapabilityDrop;
 import dev.fastpath.io.PacketIo;
 import dev.fastpath.io.Privileges;
 import dev.fastpath.io.afpacket.AfPacketConfig;
@@ -221,6 +222,9 @@ public final class FloodCommand implements Callable<Integer> {
                     return 1;
                 }
             }
+            if (opened == Io.AF_PACKET || opened == Io.AF_XDP) {
+                dropCapabilities(packetIo);
+            }
             FloodResult result = gen.run();
             out.println(result.summary());
             if (packetIo instanceof AfXdpIo x) {
@@ -385,6 +389,22 @@ public final class FloodCommand implements Callable<Integer> {
                 }
             }
         };
+    }
+
+    /**
+     * Least privilege: with the ring open (and ARP resolved), sending and receiving need no capability; CAP_NET_ADMIN
+     * stays only to detach an XDP program attached through netlink. The live-frames backend keeps what it has
+     * (BPF_PROG_RUN each batch; its needs after loading are not measured).
+     */
+    private static void dropCapabilities(PacketIo packetIo) {
+        boolean netlink = packetIo instanceof AfXdpIo x && x.detachNeedsNetAdmin();
+        try {
+            CapabilityDrop.Result r = netlink ? CapabilityDrop.keepOnly(Privileges.Cap.NET_ADMIN)
+                : CapabilityDrop.keepOnly();
+            System.err.println("flood: " + CapabilityDrop.describe(r));
+        } catch (RuntimeException e) {
+            System.err.println("flood: capabilities kept: " + e.getMessage());
+        }
     }
 
     /** What the chosen backend needs that this process lacks, before anything is opened (null: nothing). */

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Least privilege (issue 22): {@code serve --io af_xdp} runs as the unprivileged user {@code nobody} holding exactly
  * the capabilities the repository's systemd unit grants (its {@code AmbientCapabilities=} line is read, so the unit
- * and this test cannot drift apart), serves curl, holds nothing more, and leaves no XDP program behind. Without one
+ * and this test cannot drift apart), serves curl, holds none of them once it is ready (every thread of the JVM
+ * dropped them), and leaves no XDP program behind. Without one
  * of them it refuses at once, naming the capability, instead of printing the kernel's EPERM.
  */
 class UnprivilegedServeTest extends KernelPeerTestBase {
@@ -105,12 +106,13 @@ class UnprivilegedServeTest extends KernelPeerTestBase {
         throw new AssertionError("no AmbientCapabilities= in " + UNIT);
     }
 
-    private Process serveAsNobody(List<String> caps) {
+    private Process serveAsNobody(List<String> caps, String... more) {
         String set = "-all" + (caps.isEmpty() ? "" : ",+" + String.join(",+", caps));
         List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
                 "--inh-caps=" + set, "--ambient-caps=" + set, "--"));
         cmd.addAll(List.of(Lab.javaCommand(classPath, "dev.fastpath.cli.Main", "serve", "--io", "af_xdp", "--iface",
                 Lab.IF_A, "--ip", Lab.IP_A + "/24", "--port", "80", "--app", "http")));
+        cmd.addAll(List.of(more));
         lab.run(lab.nsB(), 5, "ip", "neigh", "flush", "dev", Lab.IF_B);
         return lab.spawn(lab.nsA(), cmd.toArray(String[]::new));
     }
@@ -125,8 +127,10 @@ class UnprivilegedServeTest extends KernelPeerTestBase {
         assertTrue(ready.isPresent(), child::output);
         String status = Files.readString(Path.of("/proc", Long.toString(p.pid()), "status"));
         assertTrue(status.contains("\nUid:\t65534\t65534\t65534\t65534"), status);
-        // CapEff: exactly NET_ADMIN (12), NET_RAW (13), IPC_LOCK (14), BPF (39).
-        assertTrue(status.contains("\nCapEff:\t0000008000007000"), status);
+        // Given NET_ADMIN, NET_RAW, IPC_LOCK, BPF; once the rings are open and the program attached (a BPF link,
+        // which closing detaches), every thread holds none: permitted, effective and ambient empty.
+        assertEveryThreadHolds(p.pid(), "0000000000000000", child);
+        assertTrue(child.output().contains("capabilities dropped in"), child::output);
         Lab.Result curl = lab.run(lab.nsB(), 15, "curl", "-sS", "--max-time", "10", "http://" + Lab.IP_A + "/");
         assertEquals(0, curl.exitCode(), curl.output() + "\n" + child.output());
         assertFalse(curl.output().isBlank(), "empty answer");
@@ -136,6 +140,47 @@ class UnprivilegedServeTest extends KernelPeerTestBase {
         child.awaitExit(10_000);
         String after = lab.run(lab.nsA(), 5, "ip", "link", "show", "dev", Lab.IF_A).output();
         assertFalse(after.contains("xdp"), "an XDP program is left:\n" + after);
+    }
+
+    /**
+     * Attached through netlink, the program outlives its file descriptors: detaching it at the stop is an
+     * RTM_SETLINK, so CAP_NET_ADMIN — and only it — stays; the stop then leaves no program behind.
+     */
+    @Test
+    void attachedThroughNetlinkItKeepsOnlyNetAdminToDetach() throws Exception {
+        Process p = serveAsNobody(unitCapabilities(), "--xdp-attach", "netlink");
+        Child child = new Child(p, "serve-as-nobody-netlink");
+        assertTrue(child.awaitLine("ready", READY_MS).isPresent(), child::output);
+        assertEveryThreadHolds(p.pid(), "0000000000001000", child);
+        Lab.Result curl = lab.run(lab.nsB(), 15, "curl", "-sS", "--max-time", "10", "http://" + Lab.IP_A + "/");
+        assertEquals(0, curl.exitCode(), curl.output() + "\n" + child.output());
+        p.toHandle().destroy();
+        assertTrue(child.awaitLine("stopped", 15_000).isPresent(), child::output);
+        child.awaitExit(10_000);
+        String after = lab.run(lab.nsA(), 5, "ip", "link", "show", "dev", Lab.IF_A).output();
+        assertFalse(after.contains("xdp"), "an XDP program is left:\n" + after + "\n" + child.output());
+    }
+
+    /** Every thread's permitted and effective sets are {@code hex}, its ambient set empty (/proc/PID/task/*). */
+    private static void assertEveryThreadHolds(long pid, String hex, Child child) throws IOException {
+        List<Path> tasks;
+        try (Stream<Path> s = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            tasks = s.toList();
+        }
+        assertTrue(tasks.size() > 5, "the JVM's threads: " + tasks);
+        for (Path t : tasks) {
+            String st;
+            try {
+                st = Files.readString(t.resolve("status"));
+            } catch (IOException gone) {
+                continue;
+            }
+            String name = st.lines().findFirst().orElse("") + " (" + t.getFileName() + ")";
+            assertTrue(st.contains("\nCapPrm:\t" + hex + "\n"), name + "\n" + st + "\n" + child.output());
+            assertTrue(st.contains("\nCapEff:\t" + hex + "\n"), name + "\n" + st + "\n" + child.output());
+            assertTrue(st.contains("\nCapAmb:\t" + hex + "\n") || st.contains("\nCapAmb:\t0000000000000000\n"),
+                    name + "\n" + st);
+        }
     }
 
     @Test

@@ -610,6 +610,14 @@ public final class AfXdpIo implements PacketIo {
         return ifname;
     }
 
+    /**
+     * @return whether closing needs CAP_NET_ADMIN: the program was attached through netlink (the kernel has no XDP
+     *         links, or {@code --xdp-attach netlink}), so detaching it is an RTM_SETLINK; a link is closed instead
+     */
+    public boolean detachNeedsNetAdmin() {
+        return program != null && program.attachedThroughNetlink();
+    }
+
     /** @return the configuration */
     public AfXdpConfig config() {
         return config;

@@ -135,6 +135,11 @@ final class XdpProgram implements AutoCloseable {
         }
     }
 
+    /** @return whether it was attached through netlink, whose detach needs CAP_NET_ADMIN (a link's does not) */
+    boolean attachedThroughNetlink() {
+        return netlinkIfindex >= 0;
+    }
+
     /**
      * One more owner (a socket on another queue); each owner calls {@link #close()} once.
      *
