@@ -162,7 +162,8 @@ public final class Config {
 
     private static String expected(Knob k) {
         if (k.acceptsBoolean()) {
-            return "an integer (0 or 1) or a boolean";
+            return k.linuxU8Flag() ? "an integer (0 off, 1..255 on, as Linux) or a boolean"
+                    : "an integer (0 or 1) or a boolean";
         }
         String names = k.valueNames();
         return names.isEmpty() ? "an integer" : "an integer or one of " + names;

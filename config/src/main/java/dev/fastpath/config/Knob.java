@@ -7,13 +7,13 @@ package dev.fastpath.config;
  * A multi-value sysctl (ip_local_port_range, tcp_rmem, tcp_wmem) maps onto several knobs, in order.
  */
 public enum Knob {
-    TCP_SYNCOOKIES("tcp.syncookies", "net.ipv4.tcp_syncookies", 1, 0, 2,
-            "0 never send SYN cookies; 1 send them when the SYN queue is full; 2 always send them"),
+    TCP_SYNCOOKIES("tcp.syncookies", "net.ipv4.tcp_syncookies", 1, 0, 255,
+            "0 never send SYN cookies; 1 (and 3..255) send them when the SYN queue is full; 2 always send them"),
     TCP_MAX_SYN_BACKLOG("tcp.max_syn_backlog", "net.ipv4.tcp_max_syn_backlog", 2048, 1, 1 << 24,
             "most requests (SYN_RCVD) a listener may hold in its SYN queue"),
     SOMAXCONN("net.somaxconn", "net.core.somaxconn", 4096, 1, 1 << 24,
             "upper bound on any listen() backlog: the accept queue's length"),
-    TCP_ABORT_ON_OVERFLOW("tcp.abort_on_overflow", "net.ipv4.tcp_abort_on_overflow", 0, 0, 1,
+    TCP_ABORT_ON_OVERFLOW("tcp.abort_on_overflow", "net.ipv4.tcp_abort_on_overflow", 0, 0, 255,
             "1: answer the handshake's final ACK with a RST when the accept queue is full (H12)"),
     TCP_SYNACK_RETRIES("tcp.synack_retries", "net.ipv4.tcp_synack_retries", 5, 0, 255,
             "SYN-ACK retransmissions before a request is dropped (H10)"),
@@ -56,18 +56,18 @@ public enum Knob {
             "largest SO_SNDBUF an application may set (doubled, as Linux)"),
     NET_RMEM_MAX("net.rmem_max", "net.core.rmem_max", 4_194_304, 2304, Integer.MAX_VALUE / 2,
             "largest SO_RCVBUF an application may set (doubled, as Linux)"),
-    TCP_TIMESTAMPS("tcp.timestamps", "net.ipv4.tcp_timestamps", 1, 0, 2,
-            "offer and accept RFC 7323 timestamps; 1: TSval with a secret offset per address pair, 2: without"),
-    TCP_SACK("tcp.sack", "net.ipv4.tcp_sack", 1, 0, 1, "offer and accept SACK (RFC 2018)"),
+    TCP_TIMESTAMPS("tcp.timestamps", "net.ipv4.tcp_timestamps", 1, 0, 255,
+            "offer and accept RFC 7323 timestamps; 1: TSval with a secret offset per address pair, 2..255: without"),
+    TCP_SACK("tcp.sack", "net.ipv4.tcp_sack", 1, 0, 255, "offer and accept SACK (RFC 2018)"),
     TCP_ECN("tcp.ecn", "net.ipv4.tcp_ecn", 2, 0, 2,
             "ECN (RFC 3168): 0 off; 1 requested in our SYNs and accepted; 2 accepted when a SYN requests it"),
-    TCP_WINDOW_SCALING("tcp.window_scaling", "net.ipv4.tcp_window_scaling", 1, 0, 1,
+    TCP_WINDOW_SCALING("tcp.window_scaling", "net.ipv4.tcp_window_scaling", 1, 0, 255,
             "offer and accept window scaling (RFC 7323)"),
     TCP_CHALLENGE_ACK_LIMIT("tcp.challenge_ack_limit", "net.ipv4.tcp_challenge_ack_limit", Integer.MAX_VALUE,
             0, Integer.MAX_VALUE, "challenge ACKs per second for the whole stack (RFC 5961 §7)"),
     TCP_INVALID_RATELIMIT("tcp.invalid_ratelimit_ms", "net.ipv4.tcp_invalid_ratelimit", 500, 0, 60_000,
             "least milliseconds between duplicate ACKs or challenge ACKs on one connection"),
-    TCP_RFC1337("tcp.rfc1337", "net.ipv4.tcp_rfc1337", 0, 0, 1,
+    TCP_RFC1337("tcp.rfc1337", "net.ipv4.tcp_rfc1337", 0, 0, 255,
             "1: a RST in TIME_WAIT does not end the wait early (RFC 1337)"),
     TCP_TW_REUSE("tcp.tw_reuse", "net.ipv4.tcp_tw_reuse", 2, 0, 2,
             "connect() may take over a TIME_WAIT 4-tuple that had timestamps: 0 never, 1 after tw_reuse_delay_ms, "
@@ -81,10 +81,10 @@ public enum Knob {
     TCP_RTO_MAX("tcp.rto_max_ms", "TCP_RTO_MAX", 120_000, 100, 600_000, "largest retransmission timeout"),
     TCP_DELACK_MIN("tcp.delack_min_ms", "TCP_DELACK_MIN", 40, 1, 1000, "shortest delayed-ACK timeout"),
     TCP_DELACK_MAX("tcp.delack_max_ms", "TCP_DELACK_MAX", 200, 1, 1000, "longest delayed-ACK timeout"),
-    TCP_DSACK("tcp.dsack", "net.ipv4.tcp_dsack", 1, 0, 1, "report duplicates with D-SACK blocks (RFC 2883)"),
+    TCP_DSACK("tcp.dsack", "net.ipv4.tcp_dsack", 1, 0, 255, "report duplicates with D-SACK blocks (RFC 2883)"),
     TCP_APP_WIN("tcp.app_win", "net.ipv4.tcp_app_win", 31, 0, 31,
             "the receive buffer's 1/2^n kept out of the window for the application (tcp_init_buffer_space)"),
-    TCP_MODERATE_RCVBUF("tcp.moderate_rcvbuf", "net.ipv4.tcp_moderate_rcvbuf", 1, 0, 1,
+    TCP_MODERATE_RCVBUF("tcp.moderate_rcvbuf", "net.ipv4.tcp_moderate_rcvbuf", 1, 0, 255,
             "1: grow the receive buffer to the measured rate (tcp_rcv_space_adjust), up to tcp_rmem[2]"),
     TCP_SHRINK_WINDOW("tcp.shrink_window", "net.ipv4.tcp_shrink_window", 0, 0, 1,
             "1: with window scaling, the advertised right edge may move back (RFC 7323 §2.4)"),
@@ -94,17 +94,17 @@ public enum Knob {
             "duplicate ACKs (or SACKed segments) that mean a loss: fast retransmit's threshold"),
     TCP_MAX_REORDERING("tcp.max_reordering", "net.ipv4.tcp_max_reordering", 300, 1, 65_535,
             "largest reordering degree (segments) the sender learns from SACKs"),
-    TCP_RECOVERY("tcp.recovery", "net.ipv4.tcp_recovery", 1, 0, 7,
+    TCP_RECOVERY("tcp.recovery", "net.ipv4.tcp_recovery", 1, 0, 255,
             "RACK-TLP loss detection (RFC 8985, always on as in Linux 6.x); 0x2 keeps the reordering window "
                     + "static, 0x4 no dupthresh shortcut"),
     TCP_EARLY_RETRANS("tcp.early_retrans", "net.ipv4.tcp_early_retrans", 3, 0, 4,
             "3 or 4: tail loss probes (RFC 8985 §7); 0-2: none"),
-    TCP_FRTO("tcp.frto", "net.ipv4.tcp_frto", 2, 0, 2, "F-RTO after an RTO (RFC 5682, SACK-enhanced); 0 off"),
-    TCP_RETRANS_COLLAPSE("tcp.retrans_collapse", "net.ipv4.tcp_retrans_collapse", 1, 0, 1,
+    TCP_FRTO("tcp.frto", "net.ipv4.tcp_frto", 2, 0, 255, "F-RTO after an RTO (RFC 5682, SACK-enhanced); 0 off"),
+    TCP_RETRANS_COLLAPSE("tcp.retrans_collapse", "net.ipv4.tcp_retrans_collapse", 1, 0, 255,
             "merge small segments into one when retransmitting"),
     TCP_MIN_RTT_WLEN("tcp.min_rtt_wlen_s", "net.ipv4.tcp_min_rtt_wlen", 300, 0, 86_400,
             "window of the min-RTT filter (RACK's reordering window), seconds"),
-    TCP_SLOW_START_AFTER_IDLE("tcp.slow_start_after_idle", "net.ipv4.tcp_slow_start_after_idle", 1, 0, 1,
+    TCP_SLOW_START_AFTER_IDLE("tcp.slow_start_after_idle", "net.ipv4.tcp_slow_start_after_idle", 1, 0, 255,
             "1: after an idle period longer than the RTO, start again from the initial window (RFC 5681 §4.1)"),
     TCP_FASTOPEN("tcp.fastopen", "net.ipv4.tcp_fastopen", 1, 0, 0xFFFFF,
             "bit 0 (0x1): Fast Open as a client (cookie requests, data in the SYN with a cached cookie, "
@@ -233,6 +233,21 @@ public enum Knob {
      * @return whether {@code true}/{@code false} are accepted for 1/0
      */
     public boolean acceptsBoolean() {
-        return min == 0 && (max == 1 || this == TCP_TIMESTAMPS) && valueNames().isEmpty();
+        return min == 0 && (max == 1 || linuxU8Flag()) && valueNames().isEmpty();
+    }
+
+    /**
+     * Linux 6.x keeps these on/off sysctls in a u8 written through proc_dou8vec_minmax without bounds, so it
+     * takes 0..255 and reads any non-zero value as on (tcp_timestamps: 1 with offsets, any other non-zero value
+     * without); measured with {@code sysctl -w} on 6.18 (256 and -1 refused). tcp_shrink_window is bounded 0..1.
+     *
+     * @return whether this is such a flag (its range here is 0..255 as Linux's)
+     */
+    public boolean linuxU8Flag() {
+        return switch (this) {
+            case TCP_ABORT_ON_OVERFLOW, TCP_TIMESTAMPS, TCP_SACK, TCP_WINDOW_SCALING, TCP_RFC1337, TCP_DSACK,
+                 TCP_MODERATE_RCVBUF, TCP_SLOW_START_AFTER_IDLE -> true;
+            default -> false;
+        };
     }
 }

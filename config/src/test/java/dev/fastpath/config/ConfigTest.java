@@ -44,8 +44,8 @@ class ConfigTest {
 
     @Test
     void errorsNameTheKeyTheValueAndTheRange() {
-        String out = assertThrows(ConfigException.class, () -> Config.parse("[tcp]\nsyncookies = 3\n")).getMessage();
-        assertTrue(out.contains("tcp.syncookies") && out.contains("3") && out.contains("0..2"), out);
+        String out = assertThrows(ConfigException.class, () -> Config.parse("[tcp]\nsyncookies = 256\n")).getMessage();
+        assertTrue(out.contains("tcp.syncookies") && out.contains("256") && out.contains("0..255"), out);
         String unknown = assertThrows(ConfigException.class, () -> Config.parse("[tcp]\nsyncookie = 1\n"))
                 .getMessage();
         assertTrue(unknown.contains("unknown key 'tcp.syncookie'"), unknown);
@@ -59,6 +59,28 @@ class ConfigTest {
         assertThrows(ConfigException.class, () -> Config.defaults().withOverrides(List.of("tcp.mss")));
         assertThrows(ConfigException.class, () -> Config.defaults().withOverrides(List.of("tcp.mss=abc")));
         assertThrows(ConfigException.class, () -> Config.defaults().withSysctl("net.ipv4.tcp_rmem", "1 2"));
+    }
+
+    /**
+     * Linux 6.18 takes 0..255 for its u8 on/off sysctls and for tcp_syncookies (sysctl -w measured: 255 taken,
+     * 256 and -1 refused), tcp_shrink_window only 0..1; the same values are taken here, under both names.
+     */
+    @Test
+    void onOffSysctlsTakeLinuxsByteRange() {
+        List<Knob> flags = java.util.Arrays.stream(Knob.values()).filter(Knob::linuxU8Flag).toList();
+        assertEquals(8, flags.size(), flags.toString());
+        for (Knob k : flags) {
+            Config c = Config.defaults().withSysctl(k.linuxName(), "255");
+            assertEquals(255, c.get(k), k.key());
+            assertTrue(c.enabled(k), k.key());
+            assertTrue(Config.parse("[" + k.key().replace(".", "]\n") + " = true\n").enabled(k), k.key());
+            String over = assertThrows(ConfigException.class,
+                    () -> Config.defaults().withSysctl(k.linuxName(), "256")).getMessage();
+            assertTrue(over.contains("0..255"), over);
+            assertThrows(ConfigException.class, () -> Config.defaults().withSysctl(k.linuxName(), "-1"));
+        }
+        assertEquals(3, Config.defaults().withSysctl("net.ipv4.tcp_syncookies", "3").get(Knob.TCP_SYNCOOKIES));
+        assertThrows(ConfigException.class, () -> Config.defaults().withSysctl("net.ipv4.tcp_shrink_window", "2"));
     }
 
     @Test
@@ -105,17 +127,18 @@ class ConfigTest {
         assertTrue(flt.contains("float"), flt);
         String arr = assertThrows(ConfigException.class, () -> Config.parse("[tcp]\nmss = [1]\n")).getMessage();
         assertTrue(arr.contains("array"), arr);
-        String range = assertThrows(ConfigException.class, () -> Config.parse("[tcp]\n\nsyncookies = 9\n"))
+        String range = assertThrows(ConfigException.class, () -> Config.parse("[tcp]\n\nsyncookies = 999\n"))
                 .getMessage();
-        assertTrue(range.contains(":3:") && range.contains("0..2"), range);
+        assertTrue(range.contains(":3:") && range.contains("0..255"), range);
     }
 
     @Test
-    void timestampsTakeLinuxsThreeValues() {
+    void timestampsTakeLinuxsValues() {
         assertEquals(2, Config.parse("[tcp]\ntimestamps = 2\n").get(Knob.TCP_TIMESTAMPS));
         assertEquals(2, Config.defaults().withSysctl("net.ipv4.tcp_timestamps", "2").get(Knob.TCP_TIMESTAMPS));
         assertEquals(1, Config.parse("[tcp]\ntimestamps = true\n").get(Knob.TCP_TIMESTAMPS));
-        assertThrows(ConfigException.class, () -> Config.parse("[tcp]\ntimestamps = 3\n"));
+        assertEquals(3, Config.parse("[tcp]\ntimestamps = 3\n").get(Knob.TCP_TIMESTAMPS)); // on, without offsets
+        assertThrows(ConfigException.class, () -> Config.parse("[tcp]\ntimestamps = 256\n"));
     }
 
     @Test

@@ -61,6 +61,10 @@ public final class JmhCommand implements Callable<Integer> {
             System.err.println("bench jmh: " + jar + " not found; build it first (bin/fastpath build, or mvn package)");
             return 1;
         }
+        String refused = jmhRefuses(jar, jmhArgs);
+        if (refused != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), refused);
+        }
         List<String> cmd = command(jar, jmhArgs, defaultResultFile());
         Process p = new ProcessBuilder(cmd).inheritIO().start();
         return p.waitFor();
@@ -123,6 +127,30 @@ public final class JmhCommand implements Callable<Integer> {
             }
         }
         return null;
+    }
+
+    /**
+     * Reads the arguments with JMH's own parser ({@code CommandLineOptions}, loaded from the benchmarks jar, so the
+     * check is exactly JMH's: values' types and ranges, unknown options), instead of letting JMH print its error
+     * over two lines and exit 1. The distribution carries no JMH, so its classes come from the jar (the parent
+     * loader is asked first: the tests have JMH on their class path).
+     *
+     * @param jar  the benchmarks jar
+     * @param args the caller's JMH arguments
+     * @return JMH's complaint in one line, or null when it takes them (or its parser cannot be loaded)
+     */
+    static String jmhRefuses(Path jar, List<String> args) {
+        try (java.net.URLClassLoader jmh = new java.net.URLClassLoader(new java.net.URL[] {jar.toUri().toURL()},
+                JmhCommand.class.getClassLoader())) {
+            Class<?> options = jmh.loadClass("org.openjdk.jmh.runner.options.CommandLineOptions");
+            options.getConstructor(String[].class).newInstance((Object) args.toArray(String[]::new));
+            return null;
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            String why = String.valueOf(e.getCause().getMessage()).strip().replaceAll("\\s*\\R\\s*", "; ");
+            return "JMH refuses the options: " + why;
+        } catch (ReflectiveOperationException | IOException | LinkageError e) {
+            return null; // no parser to ask: JMH itself will say what is wrong
+        }
     }
 
     private static String valueOf(List<String> args, String option) {

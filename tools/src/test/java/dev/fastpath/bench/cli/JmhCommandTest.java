@@ -32,6 +32,21 @@ class JmhCommandTest {
         assertEquals(expected, defaults, "-f and -r were given, so only the other defaults are added");
     }
 
+    /** JMH's own parser judges the options: a bad value or an unknown option is one line, before JMH starts. */
+    @Test
+    void optionsJmhRefusesAreSaidInOneLine() {
+        Path jar = dir.resolve("none.jar");
+        String f = JmhCommand.jmhRefuses(jar, List.of("-f", "abc"));
+        assertTrue(f != null && f.contains("Cannot parse argument 'abc' of option f") && !f.contains("\n"), f);
+        String wi = JmhCommand.jmhRefuses(jar, List.of("-wi", "-1", "engine"));
+        assertTrue(wi != null && wi.contains("should be non-negative"), wi);
+        String i = JmhCommand.jmhRefuses(jar, List.of("-i", "0"));
+        assertTrue(i != null && i.contains("should be positive"), i);
+        String unknown = JmhCommand.jmhRefuses(jar, List.of("-zz"));
+        assertTrue(unknown != null && unknown.contains("not a recognized option"), unknown);
+        assertEquals(null, JmhCommand.jmhRefuses(jar, List.of("engine", "-f", "1", "-wi", "3", "-w", "1s", "-t", "2")));
+    }
+
     @Test
     void aResultFormatOtherThanJsonGetsNoJsonFileName() throws Exception {
         List<String> cmd = jmhPart(JmhCommand.command(Path.of("b.jar"), List.of("-rf", "csv"), dir.resolve("r.json")));
