@@ -235,6 +235,7 @@ public final class StackWorker implements Agent {
                 + " tcpOut=" + c.get(TcpStat.TcpOutSegs) + " estab=" + c.get(TcpStat.TcpCurrEstab)
                 + " passiveOpens=" + c.get(TcpStat.TcpPassiveOpens) + " open=" + app.openConnections()
                 + " sockets=" + engine.socketsInUse() + " timeWait=" + engine.timeWaitCount()
+                + " timers=" + engine.timersPending() + " cookiesSent=" + c.get(TcpStat.TcpExtSyncookiesSent)
                 + " neighbours=" + neighbours().size()
                 + " allocatedBytes=" + (threadAllocatedBytes() - allocatedAtStart);
     }

@@ -3,6 +3,7 @@ package dev.fastpath.bench.cli;
 import dev.fastpath.bench.e2e.SynFloodCommand;
 import dev.fastpath.bench.e2e.HandshakesCommand;
 import dev.fastpath.bench.e2e.LbBenchCommand;
+import dev.fastpath.bench.e2e.SoakCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,9 +11,9 @@ import picocli.CommandLine.Command;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Benchmarks: the JMH suite (jmh) and the end-to-end harness.",
+        description = "Benchmarks: the JMH suite (jmh), the end-to-end harness, the soak (a long run).",
         subcommands = {JmhCommand.class, SynFloodCommand.class,
-            HandshakesCommand.class, LbBenchCommand.class})
+            HandshakesCommand.class, LbBenchCommand.class, SoakCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

@@ -88,9 +88,18 @@ final class Host {
 
     /** Peak resident set (VmHWM) of a live process in KiB, or −1 when it cannot be read. */
     static long peakRssKb(long pid) {
+        return statusKb(pid, "VmHWM:");
+    }
+
+    /** Resident set now (VmRSS) of a live process in KiB, or −1 when it cannot be read. */
+    static long rssKb(long pid) {
+        return statusKb(pid, "VmRSS:");
+    }
+
+    private static long statusKb(long pid, String field) {
         try {
             for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (l.startsWith("VmHWM:")) {
+                if (l.startsWith(field)) {
                     return Long.parseLong(l.replaceAll("[^0-9]", ""));
                 }
             }
