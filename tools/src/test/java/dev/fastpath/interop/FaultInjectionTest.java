@@ -92,6 +92,27 @@ class FaultInjectionTest extends KernelPeerTestBase {
         }
     }
 
+    /**
+     * Attached through netlink ({@code --xdp-attach netlink}, what a kernel without XDP links gets), the program
+     * outlives a SIGKILL. The next {@code serve} (a BPF link, refused over it: EBUSY/EEXIST) detaches it, says so,
+     * serves, and leaves nothing at its stop.
+     */
+    @Test
+    void aNetlinkProgramLeftByAKilledRunIsReplacedByTheNext() throws Exception {
+        Server first = new Server("http", 80, null, "--xdp-attach", "netlink");
+        assertEquals(0, Lab.exec(List.of("kill", "-KILL", Long.toString(first.process.pid())), 5).exitCode());
+        assertTrue(first.process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "still alive after SIGKILL");
+        String left = lab.run(lab.nsA(), 5, "ip", "link", "show", "dev", Lab.IF_A).output();
+        assertTrue(left.contains("xdp"), "a netlink attachment outlives its process:\n" + left);
+        try (Server next = new Server("http", 80, null)) {
+            assertEquals(0, curl().exitCode(), next.child.output());
+            assertTrue(next.child.output().contains("attached through netlink was on"), next.child.output());
+            next.stop();
+        }
+        String after = lab.run(lab.nsA(), 5, "ip", "link", "show", "dev", Lab.IF_A).output();
+        assertFalse(after.contains("xdp"), "an XDP program is left:\n" + after);
+    }
+
     private static Lab.Result curl() {
         return lab.run(lab.nsB(), 10, "curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2",
                 "http://" + Lab.IP_A + "/");

@@ -108,6 +108,15 @@ final class XdpProgram implements AutoCloseable {
             linkFd = rc;
             return;
         }
+        if ((rc == -Errors.EBUSY || rc == -Errors.EEXIST) && replaceNetlinkLeftover(ifindex)) {
+            rc = bpf_h.linkCreate(progFd, ifindex, bpf_h.BPF_XDP, xdpFlags);
+            if (rc >= 0) {
+                LOG.warn("an XDP program attached through netlink was on ifindex {} (left by a run that was killed, "
+                    + "or another tool's): detached, ours attached instead", ifindex);
+                linkFd = rc;
+                return;
+            }
+        }
         if (rc != -Errors.EINVAL && rc != -Errors.EOPNOTSUPP) {
             Errors.check("bpf(BPF_LINK_CREATE, BPF_XDP, ifindex " + ifindex + ")", rc);
         }
@@ -117,6 +126,27 @@ final class XdpProgram implements AutoCloseable {
         NetlinkXdp.setLink(ifindex, progFd, xdpFlags | NetlinkXdp.XDP_FLAGS_UPDATE_IF_NOEXIST);
         netlinkIfindex = ifindex;
         netlinkFlags = xdpFlags;
+    }
+
+    /**
+     * A link cannot be created over a program attached through netlink (EBUSY in driver mode, EEXIST in generic
+     * mode): one a run that was killed left behind — a netlink attachment outlives its process — or another
+     * tool's. Replaced, and said: the interface is the one this run was told to own. A BPF link (another live
+     * process's) is not removed by this (its detach through netlink is refused), and the caller's error stands.
+     *
+     * @return whether a detach went through (also when nothing was attached in that mode: the retry tells)
+     */
+    private static boolean replaceNetlinkLeftover(int ifindex) {
+        boolean detached = false;
+        for (int mode : new int[] {bpf_h.XDP_FLAGS_DRV_MODE, bpf_h.XDP_FLAGS_SKB_MODE}) {
+            try {
+                NetlinkXdp.setLink(ifindex, -1, mode);
+                detached = true;
+            } catch (RuntimeException e) {
+                // nothing in that mode, or a link's program: not ours to take
+            }
+        }
+        return detached;
     }
 
     /**

@@ -92,7 +92,7 @@ public final class SoakCommand implements Callable<Integer> {
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);
         List<SoakSample> samples;
-        try (Lab lab = Lab.up("soak")) {
+        try (Lab lab = Lab.up()) {
             samples = run(lab, seconds, dir);
         }
         SoakReport report = new SoakReport(samples, warmup, seconds);
