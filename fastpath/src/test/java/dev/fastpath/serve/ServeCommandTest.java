@@ -28,7 +28,7 @@ class ServeCommandTest {
         "gateway outside | --io af_packet --iface lo --ip 198.18.0.1/24 --port 7 --app echo --gateway 10.0.0.1 | "
             + "not inside",
         "bad knob | --io af_packet --iface lo --ip 198.18.0.1/24 --port 7 --app echo --set tcp.nope=1 | tcp.nope",
-        "knob range | --io af_packet --iface lo --ip 198.18.0.1/24 --port 7 --app echo --set tcp.syncookies=7 | "
+        "knob range | --io af_packet --iface lo --ip 198.18.0.1/24 --port 7 --app echo --set tcp.syncookies=256 | "
             + "tcp.syncookies",
         "few cpus | --io af_packet --iface lo --ip 198.18.0.1/24 --port 7 --app echo --workers 2 --cpus 1 | --cpus",
         "bad idle | --io af_packet --iface lo --ip 198.18.0.1/24 --port 7 --app echo --idle nap | --idle",
