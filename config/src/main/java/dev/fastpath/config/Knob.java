@@ -246,7 +246,7 @@ public enum Knob {
     public boolean linuxU8Flag() {
         return switch (this) {
             case TCP_ABORT_ON_OVERFLOW, TCP_TIMESTAMPS, TCP_SACK, TCP_WINDOW_SCALING, TCP_RFC1337, TCP_DSACK,
-                 TCP_MODERATE_RCVBUF, TCP_SLOW_START_AFTER_IDLE -> true;
+                 TCP_MODERATE_RCVBUF, TCP_SLOW_START_AFTER_IDLE, TCP_FRTO, TCP_RETRANS_COLLAPSE -> true;
             default -> false;
         };
     }

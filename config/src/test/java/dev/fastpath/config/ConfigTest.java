@@ -68,7 +68,7 @@ class ConfigTest {
     @Test
     void onOffSysctlsTakeLinuxsByteRange() {
         List<Knob> flags = java.util.Arrays.stream(Knob.values()).filter(Knob::linuxU8Flag).toList();
-        assertEquals(8, flags.size(), flags.toString());
+        assertEquals(10, flags.size(), flags.toString());
         for (Knob k : flags) {
             Config c = Config.defaults().withSysctl(k.linuxName(), "255");
             assertEquals(255, c.get(k), k.key());
@@ -81,6 +81,10 @@ class ConfigTest {
         }
         assertEquals(3, Config.defaults().withSysctl("net.ipv4.tcp_syncookies", "3").get(Knob.TCP_SYNCOOKIES));
         assertThrows(ConfigException.class, () -> Config.defaults().withSysctl("net.ipv4.tcp_shrink_window", "2"));
+        // tcp_recovery is a u8 bit mask (0..255, bits above 0x4 unused); tcp_early_retrans is bounded 0..4.
+        assertEquals(255, Config.defaults().withSysctl("net.ipv4.tcp_recovery", "255").get(Knob.TCP_RECOVERY));
+        assertThrows(ConfigException.class, () -> Config.defaults().withSysctl("net.ipv4.tcp_recovery", "256"));
+        assertThrows(ConfigException.class, () -> Config.defaults().withSysctl("net.ipv4.tcp_early_retrans", "5"));
     }
 
     @Test
