@@ -125,7 +125,7 @@ public final class ConnectCommand implements Callable<Integer> {
         }
         Server.Settings settings = new Server.Settings(p.io(), p.iface(), p.ip(), p.prefix(), p.gateway(), 0, null,
                 p.config(), workers, List.of(), p.pcap(), 0, p.idle(), p.neighbours(), p.xdpMode(),
-                p.tpacket(), p.kernelIngressDrop(), p.moreAddresses(), p.routes());
+                p.tpacket(), p.kernelIngressDrop(), p.moreAddresses(), p.routes(), p.tx());
         String missing = Server.privilegeProblem(settings, "connect");
         if (missing != null) {
             throw stack.usage(missing);

@@ -218,7 +218,7 @@ public final class LbCommand implements Callable<Integer> {
         Server.Settings s = new Server.Settings(p.io(), p.iface(), p.ip(), p.prefix(), p.gateway(),
                 config.vips().getFirst().port(), null, p.config(), workers, cpuList(), p.pcap(),
                 (long) (statsInterval * 1e9), p.idle(), p.neighbours(), p.xdpMode(), p.tpacket(),
-                p.kernelIngressDrop(), p.moreAddresses(), p.routes());
+                p.kernelIngressDrop(), p.moreAddresses(), p.routes(), p.tx());
         String metricsText = metrics != null ? metrics : config.metrics();
         String[] endpoint = metricsText == null ? null
                 : LbConfig.metricsEndpoint(metricsText, msg -> stack.usage("--metrics: " + msg));

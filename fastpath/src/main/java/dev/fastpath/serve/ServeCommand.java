@@ -84,7 +84,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         return new Server.Settings(p.io(), p.iface(), p.ip(), p.prefix(), p.gateway(), port, appKind, p.config(),
                 workers, cpuList, p.pcap(), (long) (statsInterval * 1e9), p.idle(), p.neighbours(), p.xdpMode(),
-                p.tpacket(), p.kernelIngressDrop(), p.moreAddresses(), p.routes());
+                p.tpacket(), p.kernelIngressDrop(), p.moreAddresses(), p.routes(), p.tx());
     }
 
     private List<Integer> cpuList() {

@@ -83,11 +83,14 @@ public final class Server {
      * @param tpacket         AF_PACKET ring version, 2 or 3
      * @param kernelIngressDrop AF_PACKET: keep the kernel's own stack away from {@code ip}
      *                        ({@link KernelIngressDrop})
+     * @param moreAddresses   further addresses of the interface
+     * @param routes          further routes
+     * @param tx              each worker's TX ring (size, AF_PACKET qdisc bypass)
      */
     public record Settings(Io io, String iface, int ip, int prefix, int gateway, int port, AppKind app,
             Config config, int workers, List<Integer> cpus, Path pcap, long statsIntervalNs, Idle idle,
             List<long[]> neighbours, String xdpMode, int tpacket, boolean kernelIngressDrop,
-            List<IpCidr> moreAddresses, List<Route> routes) {
+            List<IpCidr> moreAddresses, List<Route> routes, StackOptions.TxRing tx) {
     }
 
     /**
@@ -128,6 +131,10 @@ public final class Server {
      */
     private static final int TX_FRAMES = 8192;
 
+    private static int txFrames(StackOptions.TxRing tx) {
+        return tx.slots() > 0 ? tx.slots() : TX_FRAMES;
+    }
+
     /**
      * The capabilities these settings need that this process lacks, checked before anything is opened.
      *
@@ -138,7 +145,8 @@ public final class Server {
     public static String privilegeProblem(Settings s, String command) {
         Privileges p = Privileges.ofThisProcess();
         if (s.io() == Io.AF_XDP) {
-            p.afXdp(s.iface(), (long) s.workers() * AfXdpConfig.defaults().frameSize() * (RX_FRAMES + TX_FRAMES));
+            long frames = RX_FRAMES + txFrames(s.tx());
+            p.afXdp(s.iface(), (long) s.workers() * AfXdpConfig.defaults().frameSize() * frames);
         } else {
             p.afPacket(s.iface(), s.kernelIngressDrop());
         }
@@ -150,9 +158,9 @@ public final class Server {
      * receive path before an skb exists; on veth it took the stack from 70 k to 350 k SYN-ACK/s in
      * the SYN-flood bench. Generic (skb) mode works on every device.
      */
-    private static List<AfXdpIo> openXdp(String iface, String mode, int queues, XdpSynCookies cookies) {
+    private static List<AfXdpIo> openXdp(String iface, String mode, int queues, XdpSynCookies cookies, int txFrames) {
         AfXdpConfig base = AfXdpConfig.defaults();
-        AfXdpConfig d = base.withRxFrames(RX_FRAMES).withTxFrames(TX_FRAMES);
+        AfXdpConfig d = base.withRxFrames(RX_FRAMES).withTxFrames(txFrames);
         AfXdpConfig nativeMode = d.withXdpFlags(bpf_h.XDP_FLAGS_DRV_MODE);
         return switch (mode) {
             case "skb" -> openQueues(iface, d, queues, cookies);
@@ -337,7 +345,8 @@ public final class Server {
         cookies = s.io() == Io.AF_XDP ? synCookieMaps(s) : null;
         List<AfXdpIo> xdp;
         try {
-            xdp = s.io() == Io.AF_XDP ? openXdp(s.iface(), s.xdpMode(), s.workers(), cookies) : null;
+            xdp = s.io() == Io.AF_XDP ? openXdp(s.iface(), s.xdpMode(), s.workers(), cookies, txFrames(s.tx()))
+                    : null;
         } catch (RuntimeException e) {
             closeCookies();
             throw e;
@@ -372,7 +381,9 @@ public final class Server {
             } else {
                 // Several workers: a PACKET_FANOUT_CBPF group steered by the TCP ports (PortSteering), joined
                 // in worker order on this thread, so that socket i of the group is worker i.
-                AfPacketConfig c = AfPacketConfig.defaults().withTpacketVersion(s.tpacket());
+                AfPacketConfig c = AfPacketConfig.defaults().withTpacketVersion(s.tpacket())
+                        .withQdiscBypass(s.tx().qdiscBypass());
+                c = s.tx().slots() > 0 ? c.withTxSlots(s.tx().slots()) : c;
                 io = AfPacketIo.open(s.iface(), s.workers() > 1 ? c.withPortSteering(fanoutGroup, s.workers()) : c);
                 policy = ChecksumPolicy.TRUST_FLAG;
             }

@@ -41,10 +41,23 @@ public final class StackOptions {
      *                          kernel's own stack never sees them
      * @param moreAddresses further addresses of the interface (--address)
      * @param routes     further routes (--route), besides the subnets' own and the default through --gateway
+     * @param tx         the TX ring of each worker (--tx-ring, --qdisc)
      */
     public record Parsed(Server.Io io, String iface, int ip, int prefix, int gateway, Config config, Path pcap,
             Idle idle, List<long[]> neighbours, String xdpMode, int tpacket, boolean kernelIngressDrop,
-            List<IpCidr> moreAddresses, List<Route> routes) {
+            List<IpCidr> moreAddresses, List<Route> routes, TxRing tx) {
+    }
+
+    /**
+     * The TX ring of each worker.
+     *
+     * @param slots       frames in the ring, 0 for the backend's default (AF_PACKET 512, AF_XDP 8192)
+     * @param qdiscBypass AF_PACKET: PACKET_QDISC_BYPASS (true, the default) or through the interface's queueing
+     *                    discipline
+     */
+    public record TxRing(int slots, boolean qdiscBypass) {
+        /** The backends' defaults. */
+        public static final TxRing DEFAULT = new TxRing(0, true);
     }
 
     @Option(names = "--xdp-attach", paramLabel = "link|netlink", defaultValue = "link",
@@ -66,6 +79,17 @@ public final class StackOptions {
                     + "stack neither answers nor processes them (its address may stay on the interface); "
                     + "default keep")
     private String kernelIngress;
+
+    @Option(names = "--tx-ring", paramLabel = "N", defaultValue = "0",
+            description = "TX ring frames per worker, a power of two in 8..65536; default AF_PACKET 512, AF_XDP 8192 "
+                    + "(a full ring refuses a segment: counted as FpTxRingFull, sent again later)")
+    private int txRing;
+
+    @Option(names = "--qdisc", paramLabel = "bypass|use", defaultValue = "bypass",
+            description = "AF_PACKET: hand TX frames straight to the driver (PACKET_QDISC_BYPASS), or send them "
+                    + "through the interface's queueing discipline so tc shaping applies (a full queue answers "
+                    + "ENOBUFS: counted as txKickErrors, the frame is sent again); default bypass")
+    private String qdisc;
 
     @Option(names = "--io", paramLabel = "af_xdp|af_packet", description = "packet backend")
     private String io;
@@ -192,6 +216,16 @@ public final class StackOptions {
         if (ingress.equals("drop") && kind != Server.Io.AF_PACKET) {
             throw usage("--kernel-ingress drop is for --io af_packet (AF_XDP takes the frames before the kernel)");
         }
+        if (txRing != 0 && (txRing < 8 || txRing > 1 << 16 || Integer.bitCount(txRing) != 1)) {
+            throw usage("--tx-ring must be a power of two in 8..65536, not " + txRing);
+        }
+        String q = qdisc.toLowerCase(Locale.ROOT);
+        if (!q.equals("bypass") && !q.equals("use")) {
+            throw usage("--qdisc must be bypass or use, not '" + qdisc + "'");
+        }
+        if (q.equals("use") && kind != Server.Io.AF_PACKET) {
+            throw usage("--qdisc use is for --io af_packet (AF_XDP sends past the queueing discipline)");
+        }
         String pcapProblem = OutputFiles.problem("--pcap", pcap);
         if (pcapProblem != null) {
             throw usage(pcapProblem);
@@ -215,7 +249,7 @@ public final class StackOptions {
             extra.add(new Route(dest, IpAddress.v4(via), 0));
         }
         return new Parsed(kind, iface, addr, prefix, gw, config(), pcap, idleKind, staticNeighbours(), mode, tpacket,
-                ingress.equals("drop"), List.copyOf(more), List.copyOf(extra));
+                ingress.equals("drop"), List.copyOf(more), List.copyOf(extra), new TxRing(txRing, q.equals("bypass")));
     }
 
     private IpCidr cidr(String option, String text) {

@@ -33,6 +33,12 @@ class ServeCommandTest {
         "few cpus | --io af_packet --iface lo --ip 198.18.0.1/24 --port 7 --app echo --workers 2 --cpus 1 | --cpus",
         "bad idle | --io af_packet --iface lo --ip 198.18.0.1/24 --port 7 --app echo --idle nap | --idle",
         "missing | --io af_packet --ip 198.18.0.1/24 --port 7 --app echo | --iface",
+        "ring not a power of two | --io af_packet --iface lo --ip 198.18.0.1/24 --port 7 --app echo --tx-ring 100 | "
+            + "--tx-ring must be a power of two in 8..65536, not 100",
+        "ring too small | --io af_xdp --iface lo --ip 198.18.0.1/24 --port 7 --app echo --tx-ring 4 | --tx-ring must",
+        "bad qdisc | --io af_packet --iface lo --ip 198.18.0.1/24 --port 7 --app echo --qdisc tbf | --qdisc must be",
+        "qdisc on xdp | --io af_xdp --iface lo --ip 198.18.0.1/24 --port 7 --app echo --qdisc use | "
+            + "--qdisc use is for --io af_packet",
     })
     void usageErrors(String name, String args, String message) {
         StringWriter err = new StringWriter();

@@ -131,6 +131,33 @@ public record AfPacketConfig(int rxBlockSize, int rxBlockCount, int rxFrameSize,
             txBlockSize, qdiscBypass, ignoreOutgoing, fanoutGroup, steerWorkers, version);
     }
 
+    /**
+     * A TX ring of exactly {@code slots} frames: blocks of up to 64 KiB, smaller for a ring smaller than one such
+     * block (the kernel wants {@code tp_frame_nr} to be the blocks' frames exactly).
+     *
+     * @param slots a power of two, 8..65536
+     * @return a copy with that TX ring
+     */
+    public AfPacketConfig withTxSlots(int slots) {
+        if (slots < 8 || slots > 1 << 16 || Integer.bitCount(slots) != 1) {
+            throw new IllegalArgumentException("TX slots = " + slots + " must be a power of two in 8..65536");
+        }
+        int block = (int) Math.min(1 << 16, (long) slots * txFrameSize);
+        return new AfPacketConfig(rxBlockSize, rxBlockCount, rxFrameSize, rxRetireMs, txFrameSize, slots,
+            Math.max(PAGE, Integer.highestOneBit(block)), qdiscBypass, ignoreOutgoing, fanoutGroup, steerWorkers,
+            tpacketVersion);
+    }
+
+    /**
+     * @param bypass PACKET_QDISC_BYPASS: straight to the driver; false: through the interface's queueing discipline
+     *               (tc shaping applies; a full queue answers the kick with ENOBUFS and the frame stays requested)
+     * @return a copy with that TX path
+     */
+    public AfPacketConfig withQdiscBypass(boolean bypass) {
+        return new AfPacketConfig(rxBlockSize, rxBlockCount, rxFrameSize, rxRetireMs, txFrameSize, txFrameCount,
+            txBlockSize, bypass, ignoreOutgoing, fanoutGroup, steerWorkers, tpacketVersion);
+    }
+
     /** @return RX slots per RX block (TPACKET_V2) */
     public int rxFramesPerBlock() {
         return rxBlockSize / rxFrameSize;

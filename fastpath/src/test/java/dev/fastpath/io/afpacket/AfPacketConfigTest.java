@@ -23,6 +23,22 @@ class AfPacketConfigTest {
         assertEquals(48, AfPacketIo.TX_DATA_OFFSET);
     }
 
+    /** A ring of N slots has N slots: the kernel takes tp_frame_nr only as the blocks' frames exactly. */
+    @Test
+    void txSlotsSizeTheRingExactly() {
+        AfPacketConfig tiny = AfPacketConfig.defaults().withTxSlots(8);
+        assertEquals(8 * 2048, tiny.txBlockSize());
+        assertEquals(8, tiny.txFramesPerBlock() * tiny.txBlockCount());
+        AfPacketConfig big = AfPacketConfig.defaults().withTxSlots(4096);
+        assertEquals(1 << 16, big.txBlockSize());
+        assertEquals(4096, big.txFramesPerBlock() * big.txBlockCount());
+        assertEquals(512, AfPacketConfig.defaults().withTxSlots(512).txFramesPerBlock()
+            * AfPacketConfig.defaults().withTxSlots(512).txBlockCount());
+        assertThrows(IllegalArgumentException.class, () -> AfPacketConfig.defaults().withTxSlots(96));
+        assertTrue(AfPacketConfig.defaults().qdiscBypass());
+        assertEquals(false, AfPacketConfig.defaults().withQdiscBypass(false).qdiscBypass());
+    }
+
     @Test
     void badValuesNameTheKey() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
