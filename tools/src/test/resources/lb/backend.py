@@ -10,6 +10,8 @@ Every connection starts with one request line; the answer starts with the backen
   HOLD                 answer "NAME held\n", then read until the client's end: prints "EOF ID" or "RESET ID"
   STREAM ID            answer "NAME stream\n", then pattern() until the connection fails (bounded: 1 GB)
   ECHO                 answer "NAME echo\n", then send back every byte until the end of stream
+  STALL ID             answer "NAME stall\n", then never read: once the connection is reset (TCP_INFO state CLOSE)
+                       prints "STALL-RESET ID"; gives up after 60 s ("STALL-ALIVE ID")
 Events go to stdout, one line each ("ready" once listening).
 """
 import hashlib
@@ -17,6 +19,7 @@ import socket
 import struct
 import sys
 import threading
+import time
 
 NAME, ADDR, PORT = sys.argv[1], sys.argv[2], int(sys.argv[3])
 BLOCK = bytes((i * 7 + 3) & 0xFF for i in range(65536))
@@ -82,6 +85,16 @@ def serve(c):
                 if not d:
                     break
                 c.sendall(d)
+        elif cmd == "STALL":
+            c.sendall((NAME + " stall\n").encode())
+            ident = words[1] if len(words) > 1 else "-"
+            for _ in range(300):
+                time.sleep(0.2)
+                if c.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 8)[0] == 7:  # TCP_CLOSE
+                    say("STALL-RESET " + ident)
+                    break
+            else:
+                say("STALL-ALIVE " + ident)
         elif cmd == "STREAM":
             c.sendall((NAME + " stream\n").encode())
             for _ in range(1 << 14):

@@ -49,7 +49,8 @@ class LbLabTest {
     /**
      * The balancer's file: the stack on veth-a; VIP 198.18.0.1:9000 over the three backends and 198.18.0.2:9001
      * where nothing listens (refused: those flows retry on the next one), no health checks; VIP :9005, the same
-     * with a 2 s idle timeout; VIP :9003 over the three and a refusing 198.18.0.2:9004 with HTTP health checks.
+     * with a 2 s idle timeout; VIP :9011 over b1 with a 3 s idle timeout; VIP :9003 over the three and a refusing
+     * 198.18.0.2:9004 with HTTP health checks.
      *
      * @param weight1   b1's weight
      * @param refusing  whether the refusing backend is in :9000's pool
@@ -76,6 +77,8 @@ class LbLabTest {
             b.append("[[lb.vip.backend]]\naddress = \"" + Lab.IP_B + ":9001\"\n");
         }
         b.append("\n[[lb.vip]]\naddress = \"" + VIP + ":9005\"\nidle_timeout_s = 2\n[[lb.vip.backend]]\n"
+                + "address = \"" + backendIp(0) + ":" + PORT + "\"\n");
+        b.append("\n[[lb.vip]]\naddress = \"" + VIP + ":9011\"\nidle_timeout_s = 3\n[[lb.vip.backend]]\n"
                 + "address = \"" + backendIp(0) + ":" + PORT + "\"\n");
         b.append("\n[[lb.vip]]\naddress = \"" + VIP + ":9003\"\n[lb.vip.health]\nkind = \"http\"\n"
                 + "interval_ms = 400\ntimeout_ms = 400\nrise = 2\nfall = 3\n");
@@ -301,6 +304,62 @@ class LbLabTest {
                 "    print('RESET', round(time.monotonic() - t))"));
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(r.output().strip().matches("RESET [1-9]\\d*"), "idle for idle_timeout_s = 2: " + r.output());
+    }
+
+    /**
+     * A backend that accepts and never reads (backend.py STALL): its receive buffer fills, then the balancer's send
+     * queue towards it, then the balancer's receive buffer from the client, whose window closes — the client's
+     * kernel sends zero-window probes (TcpExtTCPWinProbe) and can push no more than the buffers on the way hold (the
+     * balancer keeps at most its two sockets' buffers: tcp_rmem[2] + tcp_wmem[2], 10 MB; the client's send buffer
+     * and the backend's receive buffer at most 4 MB + 6 MB more). Nothing moves, so the pair is reset at the VIP's
+     * idle timeout (3 s): the client and the backend both see the reset.
+     */
+    @Test
+    @Order(8)
+    void aBackendThatNeverReadsClosesTheClientsWindowUntilTheIdleTimeout() throws InterruptedException {
+        Lab.Result r = lab.run(lab.nsB(), 60, "python3", "-c", String.join("\n",
+                "import socket, time, select",
+                "def probes():",
+                "    rows = [l.split() for l in open('/proc/net/netstat') if l.startswith('TcpExt:')]",
+                "    return int(rows[1][rows[0].index('TCPWinProbe')])",
+                "before = probes()",
+                "c = socket.create_connection(('" + VIP + "', 9011), timeout=20)",
+                "c.sendall(b'STALL stall-1\\n')",
+                "hello = b''",
+                "while not hello.endswith(b'\\n'):",
+                "    hello += c.recv(100)",
+                "c.setblocking(False)",
+                "chunk = b'x' * 65536",
+                "sent = 0; start = time.monotonic(); last = start; end = 'TIMEOUT'",
+                "while time.monotonic() - start < 30:",
+                "    try:",
+                "        sent += c.send(chunk); last = time.monotonic(); continue",
+                "    except BlockingIOError:",
+                "        pass",
+                "    except OSError as e:",
+                "        end = 'RESET' if isinstance(e, (ConnectionResetError, BrokenPipeError)) else repr(e); break",
+                "    readable, _, _ = select.select([c], [c], [], 0.2)",
+                "    if readable:",
+                "        try:",
+                "            end = 'DATA' if c.recv(100) else 'EOF'",
+                "        except ConnectionResetError:",
+                "            end = 'RESET'",
+                "        break",
+                "now = time.monotonic()",
+                "print(hello.decode().strip(), end, 'sent=%d stalled=%.1f total=%.1f probes=%d' % (sent, now - last,"
+                        + " now - start, probes() - before))"));
+        System.out.println("stalled client: " + r.output());
+        assertEquals(0, r.exitCode(), r.output());
+        Matcher m = Pattern.compile("b1 stall (\\S+) sent=(\\d+) stalled=([\\d.]+) total=([\\d.]+) probes=(\\d+)")
+                .matcher(r.output());
+        assertTrue(m.find(), r.output());
+        assertEquals("RESET", m.group(1), "the idle timeout resets the pair: " + r.output());
+        long sent = Long.parseLong(m.group(2));
+        assertTrue(sent > 0 && sent <= 20L << 20, "bytes the client could push: " + r.output());
+        assertTrue(Double.parseDouble(m.group(3)) >= 1.0, "the window was closed before the reset: " + r.output());
+        assertTrue(Double.parseDouble(m.group(4)) >= 3.0, "not before the 3 s idle timeout: " + r.output());
+        assertTrue(Long.parseLong(m.group(5)) > 0, "the client probed a zero window: " + r.output());
+        assertTrue(BACKEND_OUT[0].awaitLine("STALL-RESET stall-1", 10_000).isPresent(), BACKEND_OUT[0]::output);
     }
 
     @Test
