@@ -76,11 +76,20 @@ final class Child {
 
     /** Ends the process and its descendants, by handle. */
     void stop() throws InterruptedException {
+        stop(3);
+    }
+
+    /**
+     * Ends the process and its descendants, by handle: SIGTERM, then SIGKILL after {@code graceSeconds}.
+     *
+     * @param graceSeconds how long the process may take to print its counters and exit
+     */
+    void stop(long graceSeconds) throws InterruptedException {
         process.descendants().forEach(ProcessHandle::destroy);
         // SIGTERM by handle: Process.destroy() would also close our end of its output, losing what it prints
         // on the way out (Fastpath's counters).
         process.toHandle().destroy();
-        if (!process.waitFor(3, TimeUnit.SECONDS)) {
+        if (!process.waitFor(graceSeconds, TimeUnit.SECONDS)) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             process.waitFor(3, TimeUnit.SECONDS);

@@ -142,7 +142,7 @@ public final class SoakCommand implements Callable<Integer> {
             require(legit, "ready", 60_000);
             List<SoakSample> samples = sample(seconds, lbPid, lbStart, lb);
             legit.waitFor(15_000);
-            lb.stop(); // its GC log complete
+            lb.stop(30); // its GC log complete, its counters printed (3 s was too short under the flood: killed)
             return gc(merge(samples, legit.lines()), Files.readAllLines(gcLog));
         } finally {
             for (Child c : children.reversed()) {
