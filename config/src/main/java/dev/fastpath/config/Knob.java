@@ -143,9 +143,10 @@ public enum Knob {
             "full sockets one worker can hold (preallocated)"),
     STACK_RX_BURST("stack.rx_burst", "-", 64, 1, 4096, "frames taken from the ring per poll"),
     STACK_TIMER_BUDGET("stack.timer_budget", "-", 1024, 1, 1 << 20, "timers expired per poll at most"),
-    STACK_WARMUP_CONNECTIONS("stack.warmup_connections", "-", 16, 0, 1024,
+    STACK_WARMUP_CONNECTIONS("stack.warmup_connections", "-", 0, 0, 1024,
             "connections run through two throwaway in-memory engines before serving, so the first real ones do not"
-                    + " pay for class loading (0: none)");
+                    + " pay for class loading (0: none; off by default: it trains the JIT on the in-memory link, and"
+                    + " the two-queue AF_XDP lab then saw client retransmissions it never sees without)");
 
     private final String key;
     private final String linuxName;
