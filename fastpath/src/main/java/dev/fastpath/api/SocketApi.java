@@ -131,14 +131,37 @@ public final class SocketApi {
         return ops.recv(id, dst, off, len, nowNs);
     }
 
-    /** send(fd, buf, flags): MSG_MORE, MSG_EOR, MSG_DONTWAIT and MSG_NOSIGNAL; other flags are EOPNOTSUPP. */
+    /**
+     * recv(fd, buf, flags): MSG_OOB (the urgent byte; never blocks), MSG_OOB|MSG_PEEK, MSG_OOB|MSG_TRUNC,
+     * MSG_DONTWAIT; other flags are EOPNOTSUPP.
+     */
+    public int recv(int fd, byte[] dst, int off, int len, int flags, long nowNs) {
+        int id = socketId(fd);
+        if (id < 0) {
+            return -Errno.EBADF;
+        }
+        int oobOnly = SocketConstants.MSG_PEEK | SocketConstants.MSG_TRUNC;
+        if ((flags & ~(SocketConstants.MSG_OOB | SocketConstants.MSG_DONTWAIT | oobOnly)) != 0
+                || (flags & SocketConstants.MSG_OOB) == 0 && (flags & oobOnly) != 0) {
+            return -Errno.EOPNOTSUPP;
+        }
+        if (dst == null || off < 0 || len < 0 || off + len > dst.length) {
+            return -Errno.EFAULT;
+        }
+        return ops.recv(id, dst, off, len, flags, nowNs);
+    }
+
+    /**
+     * send(fd, buf, flags): MSG_MORE, MSG_EOR, MSG_OOB (the last byte is urgent), MSG_DONTWAIT and MSG_NOSIGNAL;
+     * other flags are EOPNOTSUPP.
+     */
     public int send(int fd, byte[] src, int off, int len, int flags, long nowNs) {
         int id = socketId(fd);
         if (id < 0) {
             return -Errno.EBADF;
         }
         if ((flags & ~(SocketConstants.MSG_MORE | SocketConstants.MSG_EOR | SocketConstants.MSG_DONTWAIT
-                | SocketConstants.MSG_NOSIGNAL)) != 0) {
+                | SocketConstants.MSG_NOSIGNAL | SocketConstants.MSG_OOB)) != 0) {
             return -Errno.EOPNOTSUPP;
         }
         if (src == null || off < 0 || len < 0 || off + len > src.length) {

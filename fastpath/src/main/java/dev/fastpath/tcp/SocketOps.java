@@ -394,6 +394,15 @@ public final class SocketOps {
 
     /** read(): data, 0 at end of stream (F7), −EAGAIN when none yet, −errno after a reset. */
     public int recv(int id, byte[] dst, int off, int len, long nowNs) {
+        return recv(id, dst, off, len, 0, nowNs);
+    }
+
+    /**
+     * recv() with flags: MSG_OOB reads the urgent byte (tcp_recv_urg(); it never blocks); MSG_TRUNC with it
+     * leaves the byte uncopied. A normal read stops before the urgent mark and, without SO_OOBINLINE, skips the
+     * urgent byte (tcp_recvmsg_locked()).
+     */
+    public int recv(int id, byte[] dst, int off, int len, int flags, long nowNs) {
         TcpSock s = e.userSock(id);
         if (s == null) {
             return -Errno.EBADF;
@@ -401,16 +410,22 @@ public final class SocketOps {
         if (dst == null) {
             return -Errno.EFAULT;
         }
+        if ((flags & SocketConstants.MSG_OOB) != 0) {
+            return TcpUrg.tcpRecvUrg(s, dst, off, len, flags);
+        }
         if (s.recvQueue != null && s.recvQueue.size() > 0) {
-            int n = Math.min(len, s.recvQueue.size());
+            int n = Math.min(TcpUrg.beforeCopy(s, len), s.recvQueue.size());
             s.recvQueue.copyOut(0, dst, off, n);
             s.recvQueue.consume(n);
             s.copiedSeq += n;
-            if (s.synchronizedState()) {
-                TcpWindow.tcpRcvSpaceAdjust(e, s, nowNs); // tcp_recvmsg_locked(): autotuning, then
-                TcpWindow.tcpCleanupRbuf(e, s, n, nowNs); // the ACK a read may owe the sender
+            TcpUrg.afterCopy(s);
+            if (n > 0 || len == 0) {
+                if (s.synchronizedState()) {
+                    TcpWindow.tcpRcvSpaceAdjust(e, s, nowNs); // tcp_recvmsg_locked(): autotuning, then
+                    TcpWindow.tcpCleanupRbuf(e, s, n, nowNs); // the ACK a read may owe the sender
+                }
+                return n;
             }
-            return n;
         }
         if (s.error != 0) {
             return -e.takeError(id);

@@ -125,6 +125,7 @@ public final class SocketOptions {
                         (int) Math.min(2L * Math.max(value, 0), 2L * e.params.netRmemMax())));
             }
             case SocketConstants.SO_RCVLOWAT -> s.rcvLowat = Math.max(value, 1);
+            case SocketConstants.SO_OOBINLINE -> TcpUrg.state(s).inline = value != 0;
             default -> {
                 return -Errno.ENOPROTOOPT;
             }
@@ -307,6 +308,7 @@ public final class SocketOptions {
                 case SocketConstants.SO_SNDBUF -> s.sndBuf;
                 case SocketConstants.SO_RCVBUF -> s.rcvBuf;
                 case SocketConstants.SO_RCVLOWAT -> s.rcvLowat;
+                case SocketConstants.SO_OOBINLINE -> TcpUrg.inline(s) ? 1 : 0;
                 default -> -Errno.ENOPROTOOPT;
             };
         }
@@ -373,8 +375,13 @@ public final class SocketOptions {
             mask |= POLLIN | POLLRDNORM | POLLRDHUP;
         }
         if (s.state != TcpState.SYN_SENT && s.state != TcpState.SYN_RECV) {
-            if (s.recvQueue != null && s.recvQueue.size() >= Math.max(s.rcvLowat, 1)) {
+            // tcp_poll(): the urgent byte at the mark is not readable data without SO_OOBINLINE
+            int target = Math.max(s.rcvLowat, 1) + (TcpUrg.atMark(s) == 1 && !TcpUrg.inline(s) ? 1 : 0);
+            if (s.recvQueue != null && s.recvQueue.size() >= target) {
                 mask |= POLLIN | POLLRDNORM;
+            }
+            if (TcpUrg.valid(s)) {
+                mask |= SocketConstants.POLLPRI;
             }
             if (s.sndShutdown || TcpSend.skStreamIsWriteable(e, s)) {
                 mask |= POLLOUT | POLLWRNORM;
@@ -404,6 +411,7 @@ public final class SocketOptions {
         return switch (request) {
             case SIOCINQ -> s.recvQueue == null ? 0 : s.recvQueue.size();
             case SIOCOUTQ -> queued; // write_seq - snd_una
+            case SocketConstants.SIOCATMARK -> TcpUrg.atMark(s);
             case SIOCOUTQNSD -> handshake ? 0 : Math.max(0, TcpSend.writeSeq(s) - TcpXmit.sndHigh(s));
             default -> -Errno.ENOTTY;
         };

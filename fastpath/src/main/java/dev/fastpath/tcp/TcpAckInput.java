@@ -214,6 +214,7 @@ final class TcpAckInput {
             s.snd.bytesAcked += acked;
             s.stats.bytesAcked += acked; // tcp_snd_una_update()
             s.sndUna = ack;
+            TcpUrg.ackAdvanced(s, ack); // tcp_clean_rtx_queue(): urgent mode ends once snd_up is acknowledged
         }
         return flag;
     }

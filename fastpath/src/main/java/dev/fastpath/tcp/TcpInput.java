@@ -52,6 +52,9 @@ final class TcpInput {
             TcpWindow.tcpRcvRttMeasureTs(e, s, f.options().tsEcr(), f.payloadLength(), nowNs);
         }
         TcpEcn.tcpEcnCheckCe(e, s, f);
+        if ((f.flags() & TcpHeader.URG) != 0 || TcpUrg.notYet(s)) {
+            TcpUrg.tcpUrg(e, s, f); // step 6: the URG bit
+        }
         if (!dataStep(s, f, nowNs)) {
             return;
         }

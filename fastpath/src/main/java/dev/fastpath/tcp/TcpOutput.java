@@ -26,6 +26,8 @@ final class TcpOutput {
     long fastOpenHi;
     long fastOpenLo;
     boolean fastOpenExp;
+    /** The next segment's urgent pointer (with URG in its flags); 0 after each send. */
+    int urgentPointer;
     final int[] sackStarts = new int[4];
     final int[] sackEnds = new int[4];
     int sackCount;
@@ -137,6 +139,7 @@ final class TcpOutput {
             listenerReply = false;
             tos = 0;
             noDf = false;
+            urgentPointer = 0;
             return false;
         }
         long tcpOff = ip.claimV4(srcIp, dstIp, inReplyTo);
@@ -145,6 +148,7 @@ final class TcpOutput {
             listenerReply = false;
             tos = 0;
             noDf = false;
+            urgentPointer = 0;
             return false;
         }
         MemorySegment buf = ip.txBuffer();
@@ -157,7 +161,8 @@ final class TcpOutput {
                     payloadLength);
         }
         tcp.wrap(buf, tcpOff).sourcePort(srcPort).destinationPort(dstPort).seq(seq).ack(ack)
-                .dataOffset(headerLength >>> 2).flags(flags).window(window).checksum(0).urgentPointer(0)
+                .dataOffset(headerLength >>> 2).flags(flags).window(window).checksum(0)
+                .urgentPointer(urgentPointer)
                 .fillChecksum(tcpLength, srcIp, dstIp);
         ip.sendV4(tcpOff, tcpLength, listenerReply, tos, !noDf);
         counters.inc(TcpStat.TcpOutSegs);
@@ -165,6 +170,7 @@ final class TcpOutput {
             counters.inc(TcpStat.TcpOutRsts);
         }
         optionBits = 0;
+        urgentPointer = 0;
         listenerReply = false;
         tos = 0;
         noDf = false;

@@ -180,6 +180,7 @@ final class TcpSend {
         if ((flags & SocketConstants.MSG_MORE) == 0 || forcedPush(s)) {
             tcpMarkPush(s, q.writeQueueSkbs() - 1);
         }
+        TcpUrg.tcpMarkUrg(s, flags);
         TcpXmit.tcpPushPendingFrames(e, s, (flags & SocketConstants.MSG_MORE) != 0 ? TcpXmit.NAGLE_CORK : nonagle,
                 nowNs);
     }

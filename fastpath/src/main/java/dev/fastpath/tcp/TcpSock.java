@@ -170,6 +170,8 @@ final class TcpSock {
     boolean writePending;
     /** TCP_INQ: reads report how much stays queued (TCP_CM_INQ, {@link SocketOps#inq}). */
     boolean inqHint;
+    /** Urgent data and SO_OOBINLINE (TcpUrg), null until used. */
+    TcpUrg.State urg;
     /** TCP_SYNCNT; 0 means tcp_syn_retries. */
     byte synRetries;
 
@@ -234,6 +236,9 @@ final class TcpSock {
         advMss = 1460;
         copiedSeq = 0;
         writePending = false;
+        if (urg != null) {
+            urg.clearConnection();
+        }
         rcvBufLocked = false;
         if (rx != null) {
             rx.clear();
@@ -347,6 +352,9 @@ final class TcpSock {
         fastOpenConnect = false;
         deferConnect = false;
         inqHint = false;
+        if (urg != null) {
+            urg.inline = false;
+        }
         backlog = 0;
         synQueueLength = 0;
         parent = null;

@@ -28,9 +28,14 @@ final class TcpXmit {
             s.sendQueue.lastXmitNs = nowNs; // tp->tcp_wstamp_ns
         }
         int window = s.recvQueue == null ? 0 : TcpWindow.tcpSelectWindow(e, s);
+        int urgPtr = TcpUrg.urgentPointer(s, seq);
+        if (urgPtr >= 0) {
+            e.out.urgentPointer = urgPtr;
+        }
         boolean sent = e.out.tuple(s.localIp, s.remoteIp, s.localPort, s.remotePort)
                 .ip(s.ipTos | TcpEcn.tos(s, seq, len), dontFragment(s))
-                .header(seq, s.rcvNxt, flags | TcpEcn.sendFlags(s, seq, len), window)
+                .header(seq, s.rcvNxt, (urgPtr >= 0 ? flags | TcpHeader.URG : flags) | TcpEcn.sendFlags(s, seq, len),
+                        window)
                 .options(bits, 0, 0, e.tsVal(s, nowNs), s.tsRecent)
                 .send(data, off, len);
         if ((flags & TcpHeader.ACK) != 0) {
@@ -166,7 +171,7 @@ final class TcpXmit {
 
     /** Linux tcp_urg_mode(): urgent data not yet acknowledged. */
     static boolean urgMode(TcpSock s) {
-        return false;
+        return TcpUrg.mode(s);
     }
 
     /** Kernel: tcp_push_pending_frames() / __tcp_push_pending_frames(). */

@@ -29,6 +29,8 @@ public final class SocketConstants {
     public static final int SO_LINGER = 13;
     public static final int SO_REUSEPORT = 15;
     public static final int SO_RCVLOWAT = 18;
+    /** Urgent data stays in the stream, where the urgent mark points (SOCK_URGINLINE). */
+    public static final int SO_OOBINLINE = 10;
     public static final int SO_SNDLOWAT = 19;
 
     public static final int TCP_NODELAY = 1;
@@ -63,6 +65,8 @@ public final class SocketConstants {
     /** recv flag: look without consuming. */
     public static final int MSG_PEEK = 0x2;
     public static final int MSG_NOSIGNAL = 0x4000;
+    /** recv flag: report the real length even if the buffer is shorter (MSG_OOB: do not copy the byte). */
+    public static final int MSG_TRUNC = 0x20;
 
     public static final int SHUT_RD = 0;
     public static final int SHUT_WR = 1;
@@ -77,6 +81,8 @@ public final class SocketConstants {
     public static final int SIOCINQ = 0x541B;
     public static final int SIOCOUTQ = 0x5411;
     public static final int SIOCOUTQNSD = 0x894B;
+    /** ioctl: 1 when the next byte read is the urgent mark (sockatmark()). */
+    public static final int SIOCATMARK = 0x8905;
 
     public static final int POLLIN = 0x1;
     public static final int POLLPRI = 0x2;
