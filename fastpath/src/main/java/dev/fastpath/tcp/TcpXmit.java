@@ -341,6 +341,7 @@ final class TcpXmit {
             t.setXmitNs(pos, nowNs); // tcp_update_skb_after_send(): newest in the time-sorted list
             t.tsAppend(pos);
             TcpRate.tcpRateSkbSent(t, pos, nowNs);
+            tcpEventDataSent(e, s, seq, dlen, nowNs); // __tcp_transmit_skb(): lsndtime for old data too
         } else {
             e.counters.inc(TcpStat.TcpExtTCPRetransFail);
         }
