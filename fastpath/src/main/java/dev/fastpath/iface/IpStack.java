@@ -3,6 +3,7 @@ package dev.fastpath.iface;
 import dev.fastpath.io.PacketIo;
 import dev.fastpath.net.IcmpErrors;
 import dev.fastpath.net.IcmpSend;
+import dev.fastpath.net.Neighbours;
 import dev.fastpath.net.NetDropReason;
 import dev.fastpath.net.NetStat;
 import dev.fastpath.stat.EnumCounters;
@@ -67,6 +68,8 @@ public final class IpStack implements IpLayer {
     private int txSrc;
     private int txDst;
     private long txMac;
+    /** The ARP queue's slot the frame being built goes to (its next hop is being resolved), or −1. */
+    private int txQueued = -1;
     private int ipId;
 
     /**
@@ -249,7 +252,13 @@ public final class IpStack implements IpLayer {
             counters.drop(NetDropReason.NO_ROUTE);
             return -1;
         }
-        return interfaces[routes.iface(route)].neighbours.lookup(routes.nextHopV4(route, dst), 0, 0, false);
+        Neighbours n = interfaces[routes.iface(route)].neighbours;
+        long mac = n.lookup(routes.nextHopV4(route, dst), 0, 0, false);
+        if (mac == Neighbours.UNRESOLVED) {
+            n.unresolvedDrop(); // nothing to queue: no frame
+            return -1;
+        }
+        return mac;
     }
 
     // ---- in ----------------------------------------------------------------------------------------------
@@ -379,6 +388,18 @@ public final class IpStack implements IpLayer {
         long mac = inReplyTo != null && inReplyTo == rxSegment && out == rxIface
                 ? out.neighbours.lookup(hop, rxHintIp, rxHintMac, rxHintBorrow)
                 : out.neighbours.lookup(hop, 0, 0, false);
+        if (mac == Neighbours.UNRESOLVED) {
+            int slot = out.neighbours.queueClaim(hop);
+            if (slot < 0) {
+                return NO_ROUTE;
+            }
+            txIface = out;
+            txSrc = src;
+            txDst = dst;
+            txMac = 0; // written when the frame leaves the queue
+            txQueued = slot;
+            return out.neighbours.queueOffset(slot) + HEADERS;
+        }
         if (mac < 0) {
             return NO_ROUTE;
         }
@@ -386,6 +407,7 @@ public final class IpStack implements IpLayer {
         if (off < 0) {
             return NO_ROOM;
         }
+        txQueued = -1;
         txIface = out;
         txSrc = src;
         txDst = dst;
@@ -395,7 +417,7 @@ public final class IpStack implements IpLayer {
 
     @Override
     public MemorySegment txBuffer() {
-        return txIface.txIo.txBuffer();
+        return txQueued >= 0 ? txIface.neighbours.queueFrames() : txIface.txIo.txBuffer();
     }
 
     @Override
@@ -405,14 +427,19 @@ public final class IpStack implements IpLayer {
 
     @Override
     public void sendV4(long tcpOffset, int tcpLength, boolean listenerReply, int tos, boolean df) {
-        MemorySegment buf = txIface.txIo.txBuffer();
+        MemorySegment buf = txBuffer();
         long off = tcpOffset - HEADERS;
         ip.wrap(buf, off + EthernetHeader.LENGTH).versionAndHeaderLength(Ipv4Header.MIN_LENGTH).tos(tos)
                 .totalLength(Ipv4Header.MIN_LENGTH + tcpLength).identification(listenerReply ? 0 : ipId++ & 0xFFFF)
                 .flagsFragment(df ? Ipv4Header.FLAG_DF : 0).ttl(64).protocol(Ipv4Header.PROTO_TCP).source(txSrc)
                 .destination(txDst).fillChecksum();
         eth.wrap(buf, off).destination(txMac).source(txIface.mac).etherType(EthernetHeader.ETHERTYPE_IPV4);
-        txIface.txIo.txCommit(off, HEADERS + tcpLength);
+        if (txQueued >= 0) {
+            txIface.neighbours.queueCommit(txQueued, HEADERS + tcpLength);
+            txQueued = -1;
+        } else {
+            txIface.txIo.txCommit(off, HEADERS + tcpLength);
+        }
     }
 
     @Override

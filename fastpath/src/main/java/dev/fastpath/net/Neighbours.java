@@ -13,11 +13,14 @@ import java.lang.foreign.MemorySegment;
  * answer, REACHABLE → STALE after the reachable time, STALE → PROBE (unicast request) on use,
  * INCOMPLETE/PROBE → FAILED after {@code maxProbes} unanswered requests; permanent entries never change.
  *
- * <p>Nothing is queued while an address is being resolved: the frame that asked is dropped with
- * {@link NetDropReason#NEIGH_UNRESOLVED} and TCP's retransmission sends it again (Linux would hold up to
- * {@code unres_qlen_bytes}; the ARP request and the reply normally arrive long before the first RTO).
- * Requests for one address go out at most once per {@code retransNs}, so a burst of sends to an
- * unresolved address costs one ARP request.
+ * <p>While an address is being resolved, frames to it wait in a small queue ({@link ArpQueue}, Linux's {@code
+ * arp_queue}): {@link #lookup} answers {@link #UNRESOLVED}, the sender {@link #queueClaim claims} a slot and builds
+ * its frame there, and the answer sends them all in order — so the first SYN to a new backend leaves with the ARP
+ * reply instead of a second later with TCP's retransmission. Past {@link #UNRES_QLEN} frames for one neighbour the
+ * oldest is dropped ({@code NeighUnresolvedDiscards}, {@link NetDropReason#NEIGH_UNRESOLVED}, as
+ * __neigh_event_send() drops the queue's head); a resolution that fails drops its queue ({@link
+ * NetDropReason#NEIGH_FAILED}). Requests for one address go out at most once per {@code retransNs}, so a burst of
+ * sends to an unresolved address costs one ARP request.
  *
  * <p>Single-threaded: the worker calls {@link #tick} at the start of every duty cycle, so lookups know the
  * time without reading a clock.
@@ -25,6 +28,15 @@ import java.lang.foreign.MemorySegment;
 public final class Neighbours {
     /** How often {@link #poll} walks the table for due probes and expiry. */
     private static final long SCAN_INTERVAL_NS = 100_000_000L;
+    /** {@link #lookup}'s answer for an address being resolved: the frame may wait in the queue. */
+    public static final long UNRESOLVED = -2;
+    /**
+     * Frames one neighbour may have waiting (Linux's unres_qlen is 101 since 3.3, counted in bytes through
+     * unres_qlen_bytes; 32 frames covers a burst of new connections to one new next hop).
+     */
+    public static final int UNRES_QLEN = 32;
+    /** Frames waiting on the whole interface. */
+    static final int QUEUE_SLOTS = 128;
     /** ARP on Ethernet is 42 bytes; Linux sends it unpadded and the NIC pads to 60. */
     static final int ARP_FRAME_LENGTH = EthernetHeader.LENGTH + ArpHeader.LENGTH;
 
@@ -34,6 +46,8 @@ public final class Neighbours {
     private final NetStat.Counters counters;
     private final EthernetHeader eth = new EthernetHeader();
     private final ArpHeader arp = new ArpHeader();
+    private final ArpQueue queue = new ArpQueue(QUEUE_SLOTS, UNRES_QLEN);
+    private final int[] dropped = new int[1];
     private PacketIo io;
     private SharedNeighbours shared;
     private long nowNs;
@@ -126,8 +140,8 @@ public final class Neighbours {
 
     /**
      * The MAC of a next hop (the route was chosen before). Kernel: ip_finish_output2() → neigh_output() /
-     * neigh_resolve_output(). A miss starts resolution and returns −1 (the caller drops the frame; the drop is
-     * counted here with its reason).
+     * neigh_resolve_output(). A miss starts resolution and returns {@link #UNRESOLVED}: the caller queues the frame
+     * ({@link #queueClaim}) or drops it ({@link #unresolvedDrop}); −1 is a drop counted here with its reason.
      *
      * <p>The frame being processed, if any, is a hint: a reply to it may go back to the MAC it came from even
      * before the cache knows the sender (a peer that cached our address from our announcement sends its SYN
@@ -141,7 +155,7 @@ public final class Neighbours {
      * @param hintMac    that frame's Ethernet source
      * @param borrowOnly whether the hint's MAC is only borrowed, never learned (a bare SYN, or a frame from off
      *                   the subnet)
-     * @return the MAC to send to, or −1
+     * @return the MAC to send to, {@link #UNRESOLVED}, or −1
      */
     public long lookup(int hop, int hintIp, long hintMac, boolean borrowOnly) {
         if (peerMac >= 0) {
@@ -176,9 +190,7 @@ public final class Neighbours {
                 if (hop == hintIp && hintIp != 0) {
                     return hintMac; // resolution under way; answer the frame being processed meanwhile
                 }
-                counters.inc(NetStat.NeighUnresolvedDiscards);
-                counters.drop(NetDropReason.NEIGH_UNRESOLVED);
-                return -1;
+                return UNRESOLVED;
             }
             default -> {
                 if (hop == hintIp && hintIp != 0) {
@@ -236,6 +248,7 @@ public final class Neighbours {
         table.states[slot] = NeighbourTable.REACHABLE;
         table.confirmedNs[slot] = confirmed;
         table.probes[slot] = 0;
+        sendQueued(table.ips[slot], mac);
         return true;
     }
 
@@ -275,9 +288,74 @@ public final class Neighbours {
         table.probes[slot] = 1;
         table.probeDueNs[slot] = nowNs + config.retransNs();
         sendRequest(hop, EthernetHeader.BROADCAST);
+        return UNRESOLVED;
+    }
+
+    /** Counts a frame to an unresolved next hop that was not queued (the caller drops it). */
+    public void unresolvedDrop() {
         counters.inc(NetStat.NeighUnresolvedDiscards);
         counters.drop(NetDropReason.NEIGH_UNRESOLVED);
-        return -1;
+    }
+
+    /**
+     * A slot for a frame to a next hop {@link #lookup} answered {@link #UNRESOLVED} for; the frame is built at
+     * {@link #queueOffset} in {@link #queueFrames()}, its Ethernet destination left for later, then {@link
+     * #queueCommit committed}. Kernel: __neigh_event_send() (the queue's head dropped past unres_qlen).
+     *
+     * @param hop the next hop
+     * @return the slot, or −1 when the queue is full (the drop is counted)
+     */
+    public int queueClaim(int hop) {
+        int slot = queue.claim(hop, dropped);
+        if (dropped[0] != 0 || slot < 0) {
+            unresolvedDrop();
+        }
+        return slot;
+    }
+
+    /** @return the queue's frames */
+    public MemorySegment queueFrames() {
+        return queue.frames();
+    }
+
+    /** @return where a slot's frame starts in {@link #queueFrames()} */
+    public long queueOffset(int slot) {
+        return ArpQueue.offset(slot);
+    }
+
+    /**
+     * The frame in a claimed slot is complete.
+     *
+     * @param slot   the slot
+     * @param length the frame's length, Ethernet header included
+     */
+    public void queueCommit(int slot, int length) {
+        if (length > ArpQueue.SLOT) {
+            unresolvedDrop();
+        }
+        queue.commit(slot, length);
+    }
+
+    /** @return frames waiting for {@code ip} (for tests and reports) */
+    public int queued(int ip) {
+        return queue.waiting(ip);
+    }
+
+    /** Sends what waited for {@code ip}, now at {@code mac}, oldest first. Kernel: neigh_update() (the arp_queue). */
+    private void sendQueued(int ip, long mac) {
+        for (int slot = queue.poll(ip); slot >= 0; slot = queue.poll(ip)) {
+            int length = queue.length(slot);
+            long off = io.txClaim();
+            if (off < 0) {
+                counters.drop(NetDropReason.TX_RING_FULL);
+            } else {
+                MemorySegment buf = io.txBuffer();
+                MemorySegment.copy(queue.frames(), ArpQueue.offset(slot), buf, off, length);
+                eth.wrap(buf, off).destination(mac);
+                io.txCommit(off, length);
+            }
+            queue.release(slot);
+        }
     }
 
     /**
@@ -343,6 +421,7 @@ public final class Neighbours {
             table.probes[slot] = 0;
             counters.inc(NetStat.NeighUpdated);
             publish(sip, sha, now);
+            sendQueued(sip, sha);
         }
         return true;
     }
@@ -419,6 +498,9 @@ public final class Neighbours {
             table.states[i] = NeighbourTable.FAILED;
             table.confirmedNs[i] = now;
             counters.inc(NetStat.NeighResFailed);
+            for (int n = queue.dropAll(table.ips[i]); n > 0; n--) {
+                counters.drop(NetDropReason.NEIGH_FAILED); // neigh_invalidate() drops the arp_queue
+            }
             return 0;
         }
         table.probes[i]++;

@@ -18,7 +18,8 @@ public enum NetDropReason {
     ICMP_TOO_LONG("echo reply would not fit one TX frame"),
     ICMP_VLAN("ICMP arrived with an 802.1Q tag; this stack sends untagged only"),
     TX_RING_FULL("no TX frame free for a reply or request"),
-    NEIGH_UNRESOLVED("next hop still being resolved (SKB_DROP_REASON_NEIGH_QUEUEFULL: nothing is queued)"),
+    NEIGH_UNRESOLVED("next hop still being resolved and its queue full, or a frame that could not wait "
+            + "(SKB_DROP_REASON_NEIGH_QUEUEFULL)"),
     NEIGH_FAILED("next hop did not answer ARP (SKB_DROP_REASON_NEIGH_FAILED)"),
     NEIGH_CREATEFAIL("neighbour table full (SKB_DROP_REASON_NEIGH_CREATEFAIL)"),
     NO_ROUTE("off-subnet destination and no gateway (IPSTATS_MIB_OUTNOROUTES)"),

@@ -263,11 +263,13 @@ class NeighboursTest {
             received();
         }
         assertEquals(1, counter(NetStat.NeighResFailed));
+        // The SYN-ACK's retransmissions (no frame to borrow a MAC from) waited for the gateway and went with it.
+        long failedBefore = drops(NetDropReason.NEIGH_FAILED);
         link.b().inject(tcpSyn(far, router, 40001));
         out = received();
         assertEquals(1, out.size());
         assertEquals(router, parse(out.getFirst()).ethernet().destination());
-        assertEquals(0, drops(NetDropReason.NEIGH_FAILED));
+        assertEquals(failedBefore, drops(NetDropReason.NEIGH_FAILED), "the SYN was answered, not dropped");
     }
 
     private static byte[] tcpSyn(int src, long srcMac, int port) {
