@@ -13,9 +13,8 @@ import java.lang.foreign.MemorySegment;
  * <p>Single-threaded: the worker's.
  */
 final class ArpQueue {
-    /** Bytes per slot: a frame of the interface's MTU with its Ethernet header. */
-    static final int SLOT = 2048;
-
+    /** Bytes per slot: the device's transmit frame, so whatever the engine builds for it fits. */
+    private final int slot;
     private final MemorySegment frames;
     private final int[] ips;
     /** Frame length; 0 for a free slot, −1 for a slot claimed and not yet committed. */
@@ -26,10 +25,12 @@ final class ArpQueue {
 
     /**
      * @param slots        frames the pool holds, all neighbours together
+     * @param slotBytes    bytes per frame: the device's transmit frame capacity
      * @param perNeighbour frames one neighbour may have waiting (unres_qlen)
      */
-    ArpQueue(int slots, int perNeighbour) {
-        this.frames = Arena.ofAuto().allocate((long) slots * SLOT, 64);
+    ArpQueue(int slots, int slotBytes, int perNeighbour) {
+        this.slot = slotBytes;
+        this.frames = Arena.ofAuto().allocate((long) slots * slotBytes, 64);
         this.ips = new int[slots];
         this.lengths = new int[slots];
         this.order = new long[slots];
@@ -41,8 +42,13 @@ final class ArpQueue {
         return frames;
     }
 
-    static long offset(int slot) {
-        return (long) slot * SLOT;
+    long offset(int i) {
+        return (long) i * slot;
+    }
+
+    /** @return bytes per slot */
+    int slotBytes() {
+        return slot;
     }
 
     /**
@@ -85,7 +91,7 @@ final class ArpQueue {
 
     /** The claimed slot now holds a frame of {@code length} bytes. */
     void commit(int slot, int length) {
-        if (length <= 0 || length > SLOT) {
+        if (length <= 0 || length > this.slot) {
             lengths[slot] = 0; // not a frame that fits: the slot goes back
             return;
         }

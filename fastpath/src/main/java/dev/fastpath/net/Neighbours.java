@@ -46,7 +46,8 @@ public final class Neighbours {
     private final NetStat.Counters counters;
     private final EthernetHeader eth = new EthernetHeader();
     private final ArpHeader arp = new ArpHeader();
-    private final ArpQueue queue = new ArpQueue(QUEUE_SLOTS, UNRES_QLEN);
+    /** Made on the first frame that waits (most workers never need it), slots sized to the device's frames. */
+    private ArpQueue queue;
     private final int[] dropped = new int[1];
     private PacketIo io;
     private SharedNeighbours shared;
@@ -306,6 +307,9 @@ public final class Neighbours {
      * @return the slot, or −1 when the queue is full (the drop is counted)
      */
     public int queueClaim(int hop) {
+        if (queue == null) {
+            queue = new ArpQueue(QUEUE_SLOTS, io.txFrameCapacity(), UNRES_QLEN);
+        }
         int slot = queue.claim(hop, dropped);
         if (dropped[0] != 0 || slot < 0) {
             unresolvedDrop();
@@ -320,7 +324,7 @@ public final class Neighbours {
 
     /** @return where a slot's frame starts in {@link #queueFrames()} */
     public long queueOffset(int slot) {
-        return ArpQueue.offset(slot);
+        return queue.offset(slot);
     }
 
     /**
@@ -330,7 +334,7 @@ public final class Neighbours {
      * @param length the frame's length, Ethernet header included
      */
     public void queueCommit(int slot, int length) {
-        if (length > ArpQueue.SLOT) {
+        if (length > queue.slotBytes()) {
             unresolvedDrop();
         }
         queue.commit(slot, length);
@@ -338,11 +342,14 @@ public final class Neighbours {
 
     /** @return frames waiting for {@code ip} (for tests and reports) */
     public int queued(int ip) {
-        return queue.waiting(ip);
+        return queue == null ? 0 : queue.waiting(ip);
     }
 
     /** Sends what waited for {@code ip}, now at {@code mac}, oldest first. Kernel: neigh_update() (the arp_queue). */
     private void sendQueued(int ip, long mac) {
+        if (queue == null) {
+            return;
+        }
         for (int slot = queue.poll(ip); slot >= 0; slot = queue.poll(ip)) {
             int length = queue.length(slot);
             long off = io.txClaim();
@@ -350,7 +357,7 @@ public final class Neighbours {
                 counters.drop(NetDropReason.TX_RING_FULL);
             } else {
                 MemorySegment buf = io.txBuffer();
-                MemorySegment.copy(queue.frames(), ArpQueue.offset(slot), buf, off, length);
+                MemorySegment.copy(queue.frames(), queue.offset(slot), buf, off, length);
                 eth.wrap(buf, off).destination(mac);
                 io.txCommit(off, length);
             }
@@ -498,7 +505,7 @@ public final class Neighbours {
             table.states[i] = NeighbourTable.FAILED;
             table.confirmedNs[i] = now;
             counters.inc(NetStat.NeighResFailed);
-            for (int n = queue.dropAll(table.ips[i]); n > 0; n--) {
+            for (int n = queue == null ? 0 : queue.dropAll(table.ips[i]); n > 0; n--) {
                 counters.drop(NetDropReason.NEIGH_FAILED); // neigh_invalidate() drops the arp_queue
             }
             return 0;

@@ -149,4 +149,19 @@ class ArpQueueTest {
         assertTrue(drops(NetDropReason.NEIGH_FAILED) >= 2, () -> "dropped " + drops(NetDropReason.NEIGH_FAILED));
         assertEquals(0, drops(NetDropReason.NEIGH_UNRESOLVED));
     }
+
+    @Test
+    @DisplayName("a slot holds a whole frame of the device's size (4096-byte AF_XDP chunks, jumbo MSS), not more")
+    void slotsAreTheDevicesFrameSize() {
+        ArpQueue q = new ArpQueue(4, 4096, 2);
+        int[] dropped = new int[1];
+        int a = q.claim(PEER, dropped);
+        int b = q.claim(PEER, dropped);
+        assertEquals(4096, q.offset(b) - q.offset(a), "frames do not overlap");
+        q.commit(a, 4096);
+        assertEquals(4096, q.length(q.poll(PEER)), "a frame as large as the device's is kept");
+        q.commit(b, 4097);
+        assertEquals(1, q.waiting(PEER), "a frame larger than a slot is not");
+        assertEquals(0, dropped[0]);
+    }
 }
