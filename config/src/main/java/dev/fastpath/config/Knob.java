@@ -146,7 +146,10 @@ public enum Knob {
     STACK_WARMUP_CONNECTIONS("stack.warmup_connections", "-", 0, 0, 1024,
             "connections run through two throwaway in-memory engines before serving, so the first real ones do not"
                     + " pay for class loading (0: none; off by default: it trains the JIT on the in-memory link, and"
-                    + " the two-queue AF_XDP lab then saw client retransmissions it never sees without)");
+                    + " the two-queue AF_XDP lab then saw client retransmissions it never sees without)"),
+    TEST_COOKIE_IGNORES_MSS("test.cookie_ignores_mss", "-", 0, 0, 1,
+            "TEST ONLY, never in production: 1 makes a connection built from a SYN cookie use the stack's own MSS "
+                    + "instead of the one the cookie encoded (a deliberately broken target for `stress --matrix`)");
 
     private final String key;
     private final String linuxName;

@@ -228,7 +228,8 @@ final class TcpListen {
         fill(r, l, f, true);
         r.irs = f.seq() - 1;
         r.iss = f.ack() - 1;
-        r.mss = mss; // the ACK carries no MSS option: the cookie remembers it
+        // The ACK carries no MSS option: the cookie remembers it (the TEST-ONLY knob breaks that on purpose).
+        r.mss = e.params.testCookieIgnoresMss() ? e.params.mss() : mss;
         if (!cookieTimestampDecode(r, f.options())) {
             return false;
         }

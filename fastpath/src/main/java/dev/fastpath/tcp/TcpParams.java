@@ -72,6 +72,8 @@ import dev.fastpath.config.Knob;
  * @param minSndMss          net.ipv4.tcp_min_snd_mss: the smallest peer MSS taken (tcp_mtu_to_mss())
  * @param twReuse            net.ipv4.tcp_tw_reuse: 0, 1, 2 (loopback only)
  * @param twReuseDelayMs     net.ipv4.tcp_tw_reuse_delay, milliseconds
+ * @param testCookieIgnoresMss TEST ONLY (test.cookie_ignores_mss): a cookie's connection takes {@link #mss} instead
+ *                           of the MSS the cookie encoded — a broken target for {@code stress --matrix} to flag
  */
 public record TcpParams(int syncookies, int maxSynBacklog, int somaxconn, boolean abortOnOverflow, int synackRetries,
         int synRetries, int localPortLow, int localPortHigh, int finTimeoutS, int maxOrphans, int maxTwBuckets,
@@ -85,7 +87,7 @@ public record TcpParams(int syncookies, int maxSynBacklog, int somaxconn, boolea
         int mss, int maxConnections, int timerBudget, int wmemMax, long notsentLowat, int minTsoSegs,
         int tsoWinDivisor, int tsoRttLog, int pacingSsRatio, int pacingCaRatio, int maxReordering, int recovery,
         int earlyRetrans, boolean frto, boolean retransCollapse, long minRttWlenUs, long fastOpenBlackholeTimeoutNs,
-        int ecn, int minSndMss, int twReuse, int twReuseDelayMs) {
+        int ecn, int minSndMss, int twReuse, int twReuseDelayMs, boolean testCookieIgnoresMss) {
 
     private static final long MS = 1_000_000L;
     private static final long S = 1_000_000_000L;
@@ -124,7 +126,8 @@ public record TcpParams(int syncookies, int maxSynBacklog, int somaxconn, boolea
                 c.intValue(Knob.TCP_RECOVERY), c.intValue(Knob.TCP_EARLY_RETRANS), c.enabled(Knob.TCP_FRTO),
                 c.enabled(Knob.TCP_RETRANS_COLLAPSE), c.get(Knob.TCP_MIN_RTT_WLEN) * 1_000_000L,
                 c.get(Knob.TCP_FASTOPEN_BLACKHOLE_TIMEOUT) * S, c.intValue(Knob.TCP_ECN),
-                c.intValue(Knob.TCP_MIN_SND_MSS), c.intValue(Knob.TCP_TW_REUSE), c.intValue(Knob.TCP_TW_REUSE_DELAY));
+                c.intValue(Knob.TCP_MIN_SND_MSS), c.intValue(Knob.TCP_TW_REUSE), c.intValue(Knob.TCP_TW_REUSE_DELAY),
+                c.enabled(Knob.TEST_COOKIE_IGNORES_MSS));
     }
 
     /**
