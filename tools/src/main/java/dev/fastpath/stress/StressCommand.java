@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -153,6 +154,34 @@ public final class StressCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "write the summary as JSON to this file")
     private Path jsonFile;
 
+    @Option(names = "--legit-rate", paramLabel = "N", description = "legitimate clients per second on Fastpath's "
+        + "own engine (at --legit-ip, AF_PACKET): connect, request, first byte of the response; their success and "
+        + "latency are the verdict (default: none)")
+    private long legitRate;
+
+    @Option(names = "--legit-ip", paramLabel = "ADDR/PREFIX", description = "the legitimate clients' address, on the "
+        + "target's subnet (e.g. 198.18.0.3/24)")
+    private String legitIp;
+
+    @Option(names = "--legit-request", paramLabel = "TEXT", description = "what each legitimate client sends "
+        + "(default: ${DEFAULT-VALUE})")
+    private String legitRequest = "GET / HTTP/1.0\\r\\n\\r\\n";
+
+    @Option(names = "--legit-timeout-ms", paramLabel = "MS", description = "a legitimate client fails without the "
+        + "response's first byte this long after connect() (default: ${DEFAULT-VALUE})")
+    private int legitTimeoutMs = 3000;
+
+    @Option(names = "--slo", paramLabel = "KEY=VALUE", description = "an objective the run must meet (exit 1 "
+        + "otherwise): legit-success=PCT (at least), p99-ms=MS (time to first byte, at most); repeatable")
+    private List<String> slos = new ArrayList<>();
+
+    @Option(names = "--markdown", paramLabel = "FILE", description = "write a Markdown summary here")
+    private Path markdownFile;
+
+    @Option(names = "--plot", paramLabel = "FILE", description = "write a PNG plot (rates, completions, legitimate "
+        + "latency over time) here")
+    private Path plotFile;
+
     @Option(names = "--json-lines", paramLabel = "FILE", description = "write one JSON line per second to this "
         + "file while running")
     private Path jsonLinesFile;
@@ -190,7 +219,8 @@ public final class StressCommand implements Callable<Integer> {
 
     /** Everything the arguments decide, checked. */
     private record Plan(int targetIp, int targetPort, TupleWalker walker, StressRun.RatePlan rates, long maxCount,
-            long durationNs, long srcMac, long dstMac, byte[] request, Completer.Close close, TargetPolicy policy) {
+            long durationNs, long srcMac, long dstMac, byte[] request, Completer.Close close, TargetPolicy policy,
+            StressSlo slo) {
     }
 
     private Plan plan() {
@@ -237,8 +267,34 @@ public final class StressCommand implements Callable<Integer> {
                 + "space of %d (%d addresses × %d ports): widen --src or --ports, or send fewer", max, walker.size(),
                 walker.addressCount(), walker.portCount()));
         }
+        StressSlo slo = StressSlo.parse(slos);
+        if (slo.any() && legitRate <= 0) {
+            throw new IllegalArgumentException("--slo needs --legit-rate: the objectives are the legitimate clients'");
+        }
+        if (legitRate < 0 || legitRate > 1_000_000) {
+            throw new IllegalArgumentException("--legit-rate must be in 0..1000000");
+        }
+        if (legitRate > 0 && (legitIp == null || io == Io.NONE)) {
+            throw new IllegalArgumentException("--legit-rate needs --legit-ip ADDR/PREFIX and a device (not --io none)");
+        }
+        if (legitTimeoutMs < 1 || legitTimeoutMs > 60_000) {
+            throw new IllegalArgumentException("--legit-timeout-ms must be in 1..60000");
+        }
+        if (legitIp != null) {
+            try {
+                int a = dev.fastpath.iface.IpCidr.parse(legitIp).address().v4();
+                if (!TargetPolicy.inLab(a) && !policy.inAllowed(a)) {
+                    throw new IllegalArgumentException("--legit-ip " + legitIp + " is outside " + TargetPolicy.LAB
+                        + " and every --allow-target block");
+                }
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(e.getMessage() != null && e.getMessage().startsWith("--legit-ip")
+                    ? e.getMessage() : "--legit-ip '" + legitIp + "' is not ADDR/PREFIX", e);
+            }
+        }
         for (String problem : new String[] {OutputFiles.problem("--json", jsonFile),
-            OutputFiles.problem("--json-lines", jsonLinesFile), OutputFiles.problem("--pcap", pcapFile)}) {
+            OutputFiles.problem("--json-lines", jsonLinesFile), OutputFiles.problem("--pcap", pcapFile),
+            OutputFiles.problem("--markdown", markdownFile), OutputFiles.problem("--plot", plotFile)}) {
             if (problem != null) {
                 throw new IllegalArgumentException(problem);
             }
@@ -259,7 +315,7 @@ public final class StressCommand implements Callable<Integer> {
         long sMac = srcMac != null ? mac("--src-mac", srcMac) : interfaceMac();
         long dMac = dstMac != null ? mac("--dst-mac", dstMac) : (io == Io.NONE ? EthernetHeader.BROADCAST : -1);
         return new Plan(targetIp, targetPort, walker, rates, max, (long) (duration * 1e9), sMac, dMac, req, how,
-            policy);
+            policy, slo);
     }
 
     private long plannedSyns(StressRun.RatePlan rates) {
@@ -419,6 +475,8 @@ public final class StressCommand implements Callable<Integer> {
             return runMatrix(p, device, dMac, isn);
         }
         StressReport report;
+        LegitRun legit = null;
+        List<StressRun.Sample> samples = new ArrayList<>();
         try (PacketIo packetIo = device;
              PcapWriter pcap = pcapFile == null ? null : new PcapWriter(pcapFile);
              SynTemplate template = new SynTemplate(p.srcMac, dMac, p.targetIp, p.targetPort, options);
@@ -434,20 +492,87 @@ public final class StressCommand implements Callable<Integer> {
                         : SegmentWriter.ABSENT);
                 receiver.segmentHook(completer);
             }
-            out.printf("stress: %s -> %s, %s, up to %d SYNs in %.1f s%s%n", src, target, rateText(p.rates),
-                p.maxCount, duration, complete ? ", completing (close " + p.close.name().toLowerCase() + ")" : "");
+            if (legitRate > 0) {
+                try {
+                    legit = LegitRun.start(iface, dev.fastpath.iface.IpCidr.parse(legitIp), p.targetIp, p.targetPort,
+                        legitRate, unescape(legitRequest).getBytes(StandardCharsets.ISO_8859_1),
+                        legitTimeoutMs * 1_000_000L);
+                } catch (RuntimeException e) {
+                    System.err.println("stress: cannot start the legitimate clients: " + e.getMessage());
+                    return 1;
+                }
+            }
+            out.printf("stress: %s -> %s, %s, up to %d SYNs in %.1f s%s%s%n", src, target, rateText(p.rates),
+                p.maxCount, duration, complete ? ", completing (close " + p.close.name().toLowerCase() + ")" : "",
+                legit == null ? "" : ", " + legitRate + " legitimate clients/s from " + legitIp);
             out.flush();
-            StressRun.SecondListener perSecond = lines == null ? null : s -> writeLine(lines, s);
+            LegitRun l = legit;
+            StressRun.SecondListener perSecond = s -> {
+                samples.add(s);
+                Map<String, Object> line = StressReport.sampleMap(s);
+                if (l != null) {
+                    LegitRun.Second ls = l.second();
+                    line.put("legit_ok", ls.successes());
+                    line.put("legit_failed", ls.failures());
+                    line.put("legit_p99_ms", ls.p99Ms());
+                }
+                if (lines != null) {
+                    writeLine(lines, StressReport.json(line));
+                }
+            };
             StressRun run = new StressRun(packetIo, p.walker, receiver, completer, template, isn, p.rates,
                 p.durationNs, p.maxCount, lingerMs * 1_000_000L, pcap, perSecond);
             StressRun.Totals totals = run.run();
+            if (legit != null) {
+                legit.finish();
+            }
             report = StressReport.of(target, opened.name().toLowerCase(java.util.Locale.ROOT), shard, totals,
                 receiver, completer);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } finally {
+            if (legit != null) {
+                legit.close();
+            }
         }
         out.println(report.summary());
-        List<String> failures = report.failures(io == Io.NONE, complete);
+        List<String> failures = new ArrayList<>(report.failures(io == Io.NONE, complete));
+        if (legit != null) {
+            failures.addAll(p.slo.missed(legit.successPct(), legit.p99Ms()));
+        }
+        Map<String, Object> summary = report.toMap(failures);
+        if (legit != null) {
+            legit.putTotals(summary);
+            out.printf(java.util.Locale.ROOT, "stress: legitimate clients %s %% succeeded, p99 to first byte %s ms%n",
+                summary.get("legit_success_pct"), summary.get("legit_p99_ms"));
+            List<Object> ps = new ArrayList<>();
+            List<?> base = (List<?>) summary.get("per_second");
+            for (int i = 0; i < base.size(); i++) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> e = (Map<String, Object>) base.get(i);
+                if (i < legit.seconds().size()) {
+                    LegitRun.Second ls = legit.seconds().get(i);
+                    e.put("legit_ok", ls.successes());
+                    e.put("legit_failed", ls.failures());
+                    e.put("legit_p99_ms", ls.p99Ms());
+                }
+                ps.add(e);
+            }
+            summary.put("per_second", ps);
+        }
+        if (step != null) {
+            StressKnee.put(summary, report.perSecond(), legit == null ? null : legit.seconds(), p.rates, p.slo);
+        }
         if (jsonFile != null) {
-            Files.writeString(jsonFile, report.toJson(failures) + "\n", StandardCharsets.UTF_8);
+            Files.writeString(jsonFile, StressReport.json(summary) + "\n", StandardCharsets.UTF_8);
+        }
+        if (markdownFile != null) {
+            Files.writeString(markdownFile, StressCharts.markdown(summary, report.perSecond(),
+                legit == null ? null : legit.seconds()), StandardCharsets.UTF_8);
+        }
+        if (plotFile != null) {
+            StressCharts.plot(plotFile, report.perSecond(), legit == null ? null : legit.seconds());
         }
         for (String f : failures) {
             System.err.println("stress: FAIL " + f);
@@ -482,9 +607,9 @@ public final class StressCommand implements Callable<Integer> {
         return report.failures().isEmpty() ? 0 : 1;
     }
 
-    private static void writeLine(Writer w, StressRun.Sample s) {
+    private static void writeLine(Writer w, String line) {
         try {
-            w.write(StressReport.sampleJson(s));
+            w.write(line);
             w.write('\n');
             w.flush();
         } catch (IOException e) {

@@ -93,6 +93,14 @@ public record StressReport(String target, String io, String shard, long sent, do
      * @return the summary JSON: {@code synack_per_s}, {@code completed_per_s}, counts, per-second samples, verdict
      */
     public String toJson(List<String> failures) {
+        return json(toMap(failures));
+    }
+
+    /**
+     * @param failures {@link #failures}
+     * @return the summary as a map (the command adds the legitimate clients' figures)
+     */
+    public Map<String, Object> toMap(List<String> failures) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("target", target);
         m.put("io", io);
@@ -121,7 +129,7 @@ public record StressReport(String target, String io, String shard, long sent, do
         m.put("per_second", ps);
         m.put("verdict", failures.isEmpty() ? "pass" : "fail");
         m.put("failures", failures);
-        return json(m);
+        return m;
     }
 
     static Map<String, Object> sampleMap(StressRun.Sample s) {

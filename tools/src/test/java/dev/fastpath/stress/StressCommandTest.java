@@ -132,10 +132,14 @@ class StressCommandTest {
             {"--target", "198.18.0.2:80", "--io", "none", "--src", "198.19.0.0/30", "--ports", "1000-1009"},
             {"--target", "198.18.0.2:80"},
             {"--io", "none"},
+            {"--target", "198.18.0.2:80", "--io", "none", "--slo", "legit-success=99"},
+            {"--target", "198.18.0.2:80", "--io", "none", "--legit-rate", "10"},
+            {"--target", "198.18.0.2:80", "--iface", "lo", "--legit-rate", "10", "--legit-ip", "10.0.0.3/24"},
+            {"--target", "198.18.0.2:80", "--io", "none", "--slo", "latency=3"},
         };
         String[] named = {"--target", "--target port", "--rate", "--step", "--step", "--shard", "--duration",
             "--duration", "--close rst needs --request", "--close", "--allow-target", "tuple space", "--iface",
-            "--target"};
+            "--target", "--slo needs --legit-rate", "--legit-ip", "--legit-ip 10.0.0.3/24 is outside", "--slo"};
         for (int i = 0; i < cases.length; i++) {
             Out o = stress("", cases[i]);
             assertEquals(2, o.rc(), String.join(" ", cases[i]) + ": " + o.err());

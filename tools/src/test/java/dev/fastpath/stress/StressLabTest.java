@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -90,6 +91,39 @@ class StressLabTest {
             assertTrue(num(r, "completed") >= num(r, "handshake_acks") * 9 / 10, "completed (echo answered, then "
                 + "its FIN): " + r + serve.output());
             assertEquals(0, num(r, "completed_by_reset"), r.toString());
+        }
+    }
+
+    @Test
+    void legitimateClientsOnTheEngineBesideTheFloodAndTheSloVerdict() throws Exception {
+        try (Lab lab = Lab.up()) {
+            check(lab.run(lab.nsB(), 10, "sysctl", "-qw", "net.ipv4.tcp_syncookies=2"));
+            check(lab.run(lab.nsB(), 10, "ip", "route", "replace", "198.19.0.0/16", "via", Lab.IP_A));
+            Child echo = new Child(lab.spawn(lab.nsB(), "python3", "-c", MatrixLabTest.ECHO), "echo");
+            assertTrue(echo.awaitLine("ready", CHILD_MS).isPresent(), echo::output);
+            Path lines = dir.resolve("seconds.jsonl");
+            Path md = dir.resolve("summary.md");
+            Path png = dir.resolve("plot.png");
+            Map<String, Object> r = stress(lab, RATE / 5, "--complete", "--request", "x\\n", "--legit-rate", "20",
+                "--legit-ip", "198.18.0.3/24", "--legit-request", "hello\\n", "--slo", "legit-success=50",
+                "--json-lines", lines.toString(), "--markdown", md.toString(), "--plot", png.toString());
+            assertTrue(num(r, "legit_attempts") >= 20, r.toString());
+            assertTrue(((Number) r.get("legit_success_pct")).doubleValue() >= 50, r.toString());
+            assertTrue(((Number) r.get("legit_p99_ms")).doubleValue() > 0, r.toString());
+            List<String> perSecond = Files.readAllLines(lines);
+            assertTrue(perSecond.size() >= 2 && perSecond.get(1).contains("\"legit_ok\""), perSecond.toString());
+            assertTrue(Files.readString(md).contains("legit_success_pct"), md.toString());
+            byte[] head = Arrays.copyOf(Files.readAllBytes(png), 4);
+            assertTrue(head[1] == 'P' && head[2] == 'N' && head[3] == 'G', "a PNG");
+            // An objective nobody meets: exit 1, the objective named.
+            Path json = dir.resolve("slo.json");
+            Child c = new Child(lab.spawn(lab.nsA(), Lab.javaCommand(System.getProperty("java.class.path"),
+                Main.class.getName(), "stress", "--iface", Lab.IF_A, "--io", "af_packet", "--target",
+                Lab.IP_B + ":" + PORT, "--dst-mac", "02:00:c6:12:00:02", "--src", "198.19.8.0/24", "--rate", "50",
+                "--duration", "1", "--legit-rate", "10", "--legit-ip", "198.18.0.3/24", "--legit-request",
+                "hello\\n", "--slo", "p99-ms=0.0001", "--json", json.toString())), "stress-slo");
+            assertEquals(1, c.awaitExit(CHILD_MS), c::output);
+            assertTrue(c.output().contains("SLO p99-ms=0.0001 missed"), c::output);
         }
     }
 
