@@ -1,6 +1,7 @@
 package dev.fastpath.stress;
 
 import dev.fastpath.cli.OutputFiles;
+import dev.fastpath.iface.IpCidr;
 import dev.fastpath.io.PacketIo;
 import dev.fastpath.io.Privileges;
 import dev.fastpath.io.afpacket.AfPacketConfig;
@@ -282,7 +283,7 @@ public final class StressCommand implements Callable<Integer> {
         }
         if (legitIp != null) {
             try {
-                int a = dev.fastpath.iface.IpCidr.parse(legitIp).address().v4();
+                int a = IpCidr.parse(legitIp).address().v4();
                 if (!TargetPolicy.inLab(a) && !policy.inAllowed(a)) {
                     throw new IllegalArgumentException("--legit-ip " + legitIp + " is outside " + TargetPolicy.LAB
                         + " and every --allow-target block");
@@ -493,12 +494,8 @@ public final class StressCommand implements Callable<Integer> {
                 receiver.segmentHook(completer);
             }
             if (legitRate > 0) {
-                try {
-                    legit = LegitRun.start(iface, dev.fastpath.iface.IpCidr.parse(legitIp), p.targetIp, p.targetPort,
-                        legitRate, unescape(legitRequest).getBytes(StandardCharsets.ISO_8859_1),
-                        legitTimeoutMs * 1_000_000L);
-                } catch (RuntimeException e) {
-                    System.err.println("stress: cannot start the legitimate clients: " + e.getMessage());
+                legit = startLegit(p);
+                if (legit == null) {
                     return 1;
                 }
             }
@@ -506,20 +503,7 @@ public final class StressCommand implements Callable<Integer> {
                 p.maxCount, duration, complete ? ", completing (close " + p.close.name().toLowerCase() + ")" : "",
                 legit == null ? "" : ", " + legitRate + " legitimate clients/s from " + legitIp);
             out.flush();
-            LegitRun l = legit;
-            StressRun.SecondListener perSecond = s -> {
-                samples.add(s);
-                Map<String, Object> line = StressReport.sampleMap(s);
-                if (l != null) {
-                    LegitRun.Second ls = l.second();
-                    line.put("legit_ok", ls.successes());
-                    line.put("legit_failed", ls.failures());
-                    line.put("legit_p99_ms", ls.p99Ms());
-                }
-                if (lines != null) {
-                    writeLine(lines, StressReport.json(line));
-                }
-            };
+            StressRun.SecondListener perSecond = perSecond(samples, legit, lines);
             StressRun run = new StressRun(packetIo, p.walker, receiver, completer, template, isn, p.rates,
                 p.durationNs, p.maxCount, lingerMs * 1_000_000L, pcap, perSecond);
             StressRun.Totals totals = run.run();
@@ -536,6 +520,51 @@ public final class StressCommand implements Callable<Integer> {
                 legit.close();
             }
         }
+        return finishReport(p, report, legit);
+    }
+
+    private static void mergeLegitSeconds(Map<String, Object> summary, LegitRun legit) {
+        List<?> base = (List<?>) summary.get("per_second");
+        for (int i = 0; i < base.size() && i < legit.seconds().size(); i++) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> e = (Map<String, Object>) base.get(i);
+            LegitRun.Second ls = legit.seconds().get(i);
+            e.put("legit_ok", ls.successes());
+            e.put("legit_failed", ls.failures());
+            e.put("legit_p99_ms", ls.p99Ms());
+        }
+    }
+
+    private LegitRun startLegit(Plan p) {
+        try {
+            return LegitRun.start(iface, IpCidr.parse(legitIp), p.targetIp, p.targetPort, legitRate,
+                unescape(legitRequest).getBytes(StandardCharsets.ISO_8859_1), legitTimeoutMs * 1_000_000L);
+        } catch (RuntimeException e) {
+            System.err.println("stress: cannot start the legitimate clients: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** Each second: the sample kept, the legitimate clients' second taken, the JSON line written. */
+    private static StressRun.SecondListener perSecond(List<StressRun.Sample> samples, LegitRun legit, Writer lines) {
+        return s -> {
+            samples.add(s);
+            Map<String, Object> line = StressReport.sampleMap(s);
+            if (legit != null) {
+                LegitRun.Second ls = legit.second();
+                line.put("legit_ok", ls.successes());
+                line.put("legit_failed", ls.failures());
+                line.put("legit_p99_ms", ls.p99Ms());
+            }
+            if (lines != null) {
+                writeLine(lines, StressReport.json(line));
+            }
+        };
+    }
+
+    /** Prints and writes the summary (JSON, Markdown, PNG) with the legitimate clients' figures; the exit code. */
+    private int finishReport(Plan p, StressReport report, LegitRun legit) throws IOException {
+        PrintStream out = System.out;
         out.println(report.summary());
         List<String> failures = new ArrayList<>(report.failures(io == Io.NONE, complete));
         if (legit != null) {
@@ -546,20 +575,7 @@ public final class StressCommand implements Callable<Integer> {
             legit.putTotals(summary);
             out.printf(java.util.Locale.ROOT, "stress: legitimate clients %s %% succeeded, p99 to first byte %s ms%n",
                 summary.get("legit_success_pct"), summary.get("legit_p99_ms"));
-            List<Object> ps = new ArrayList<>();
-            List<?> base = (List<?>) summary.get("per_second");
-            for (int i = 0; i < base.size(); i++) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> e = (Map<String, Object>) base.get(i);
-                if (i < legit.seconds().size()) {
-                    LegitRun.Second ls = legit.seconds().get(i);
-                    e.put("legit_ok", ls.successes());
-                    e.put("legit_failed", ls.failures());
-                    e.put("legit_p99_ms", ls.p99Ms());
-                }
-                ps.add(e);
-            }
-            summary.put("per_second", ps);
+            mergeLegitSeconds(summary, legit);
         }
         if (step != null) {
             StressKnee.put(summary, report.perSecond(), legit == null ? null : legit.seconds(), p.rates, p.slo);
