@@ -129,6 +129,48 @@ class StressLabTest {
         }
     }
 
+    /** HAProxy (TCP mode) on the kernel with tcp_syncookies=2, in front of an echo server on B's loopback. */
+    static final String HAPROXY_CFG = """
+            global
+                maxconn 8192
+            defaults
+                mode tcp
+                timeout connect 2s
+                timeout client 10s
+                timeout server 10s
+            frontend stress
+                bind 198.18.0.2:8080
+                default_backend echo
+            backend echo
+                server e1 127.0.0.1:9000
+            """;
+
+    @Test
+    void haproxyOnTheKernelCompletesThroughTheKernelsCookies() throws Exception {
+        assumeTrue(Lab.exec(List.of("sh", "-c", "command -v haproxy"), 5).exitCode() == 0,
+            "haproxy is not installed (bin/fastpath setup installs it)");
+        try (Lab lab = Lab.up()) {
+            check(lab.run(lab.nsB(), 10, "sysctl", "-qw", "net.ipv4.tcp_syncookies=2"));
+            check(lab.run(lab.nsB(), 10, "ip", "route", "replace", "198.19.0.0/16", "via", Lab.IP_A));
+            Child echo = new Child(lab.spawn(lab.nsB(), "python3", "-c",
+                MatrixLabTest.ECHO.replace("('198.18.0.2', 8080)", "('127.0.0.1', 9000)")), "echo");
+            assertTrue(echo.awaitLine("ready", CHILD_MS).isPresent(), echo::output);
+            Path cfg = dir.resolve("haproxy.cfg");
+            Files.writeString(cfg, HAPROXY_CFG);
+            Child haproxy = new Child(lab.spawn(lab.nsB(), "haproxy", "-db", "-f", cfg.toString()), "haproxy");
+            long deadline = System.nanoTime() + CHILD_MS * 1_000_000L;
+            while (!lab.run(lab.nsB(), 5, "ss", "-ltn", "sport", "=", ":" + PORT).output().contains("LISTEN")) {
+                assertTrue(System.nanoTime() < deadline, haproxy::output);
+                Thread.sleep(100);
+            }
+            Map<String, Object> r = stress(lab, RATE / 5, "--complete", "--request", "hello\\n");
+            long sent = num(r, "syn_sent");
+            assertTrue(num(r, "synack_valid") >= sent * 9 / 10, "the kernel's cookie SYN-ACKs: " + r);
+            assertTrue(num(r, "completed") >= num(r, "handshake_acks") * 9 / 10, "HAProxy echoed and closed: " + r
+                + haproxy.output());
+        }
+    }
+
     private Map<String, Object> stress(Lab lab, String... extra) throws Exception {
         return stress(lab, RATE, extra);
     }
