@@ -21,9 +21,11 @@ final class MatrixReport {
     private final long forgedAccepted;
     private final long forgedReset;
     private final boolean nothingSent;
+    private final CookieAges aged;
 
     MatrixReport(String target, List<MatrixProbe> cases, int forgedSent, long forgedAccepted, long forgedReset,
-            boolean nothingSent) {
+            boolean nothingSent, CookieAges aged) {
+        this.aged = aged;
         this.target = target;
         this.cases = cases;
         this.forgedSent = forgedSent;
@@ -66,6 +68,9 @@ final class MatrixReport {
         }
         b.append(String.format(Locale.ROOT, "forged cookies: %d sent, %d taken, %d reset (Linux's bound: %.2g)",
             forgedSent, forgedAccepted, forgedReset, forgedSent * MatrixRun.LINUX_FORGED_P));
+        if (aged != null && !aged.toMap().get("ages").equals(List.of())) {
+            b.append(System.lineSeparator()).append(aged.table().stripTrailing());
+        }
         return b.toString();
     }
 
@@ -85,7 +90,12 @@ final class MatrixReport {
         forged.put("bound_per_ack_linux", MatrixRun.LINUX_FORGED_P);
         forged.put("expected_accepted_at_bound", forgedSent * MatrixRun.LINUX_FORGED_P);
         m.put("forged", forged);
-        m.put("old_cookies", "not tested: an ACK after the validity window (Linux: 2 minutes) needs a run that long");
+        if (aged != null && !aged.toMap().get("ages").equals(List.of())) {
+            m.put("old_cookies", aged.toMap());
+        } else {
+            m.put("old_cookies", "not tested: --cookie-ages (an ACK after Linux's validity window needs a run of more "
+                + "than 2 minutes)");
+        }
         List<String> failures = failures();
         m.put("verdict", failures.isEmpty() ? "pass" : "fail");
         m.put("failures", failures);

@@ -24,10 +24,11 @@ import java.util.Map;
  * </ul>
  * Then forged cookies: ACKs from tuples that never sent a SYN, with random acknowledgment numbers; any the target
  * takes as a connection is counted against the chance a sound 32-bit cookie leaves (Linux: 2 valid counter values
- * × 4 MSS indices in 2^32). All cases run at once on one thread; the run ends when every case is done or at the
- * deadline.
+ * × 4 MSS indices in 2^32). With cookie ages ({@link CookieAges}), cookies answered only that many seconds later
+ * show the target's validity window. All cases run at once on one thread; the run ends when every case is done or at
+ * the deadline.
  */
-public final class MatrixRun implements FloodReceiver.SegmentHook {
+public final class MatrixRun implements FloodReceiver.SegmentHook, CookieAges.Sender {
 
     /** The echo asked for: enough for four full segments and a partial one at 1460. */
     static final int REQUEST_BYTES = 6000;
@@ -54,6 +55,8 @@ public final class MatrixRun implements FloodReceiver.SegmentHook {
     private long forgedAccepted;
     private long forgedReset;
     private int txFull;
+    private final List<Integer> cookieAges;
+    private CookieAges aged;
 
     /**
      * @param io          where frames go
@@ -65,9 +68,10 @@ public final class MatrixRun implements FloodReceiver.SegmentHook {
      * @param targetPort  its port
      * @param cases       the SYN shapes
      * @param forgedCount how many forged-cookie ACKs to send
+     * @param cookieAges  ages in seconds of the cookies answered late (empty: none)
      */
     public MatrixRun(PacketIo io, SegmentWriter writer, TupleWalker walker, FloodReceiver receiver, TupleIsn isn,
-            int targetIp, int targetPort, List<MatrixCase> cases, int forgedCount) {
+            int targetIp, int targetPort, List<MatrixCase> cases, int forgedCount, List<Integer> cookieAges) {
         this.io = io;
         this.writer = writer;
         this.walker = walker;
@@ -76,6 +80,7 @@ public final class MatrixRun implements FloodReceiver.SegmentHook {
         this.targetIp = targetIp;
         this.targetPort = targetPort;
         this.forgedCount = forgedCount;
+        this.cookieAges = List.copyOf(cookieAges);
         for (int i = 0; i < request.length; i++) {
             request[i] = (byte) ('a' + i % 26);
         }
@@ -101,16 +106,23 @@ public final class MatrixRun implements FloodReceiver.SegmentHook {
      * @return the cases, in order
      */
     public List<MatrixProbe> run(long deadlineNs) {
+        aged = new CookieAges(cookieAges, walker, isn, System.nanoTime(), this);
         for (MatrixProbe p : order) {
             sendSyn(p);
         }
         io.flush();
         sendForged();
-        while (System.nanoTime() < deadlineNs && !allDone()) {
+        while (System.nanoTime() < deadlineNs && !(allDone() && aged.done())) {
             io.receive(receiver, 256);
-            checkWatches(System.nanoTime());
+            long now = System.nanoTime();
+            checkWatches(now);
+            aged.tick(now);
             io.flush();
+            if (allDone()) {
+                sleepBriefly(); // only the aged cookies are left: they wait seconds, the thread need not spin
+            }
         }
+        aged.finish();
         for (MatrixProbe p : order) {
             if (!p.done && p.synAcked) {
                 finish(p, "deadline");
@@ -154,6 +166,9 @@ public final class MatrixRun implements FloodReceiver.SegmentHook {
 
     @Override
     public void onSegment(ParsedFrame f) {
+        if (aged != null && aged.onSegment(f, System.nanoTime())) {
+            return;
+        }
         long k = key(f.dstIp(), f.dstPort());
         MatrixProbe p = probes.get(k);
         if (p == null) {
@@ -374,6 +389,37 @@ public final class MatrixRun implements FloodReceiver.SegmentHook {
         int n = writer.write(io.txBuffer(), at, ip, port, targetIp, targetPort, seq, ack, flags, window, payload,
             len);
         io.txCommit(at, n);
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void syn(CookieAges.Probe p) {
+        writer.noOptions().mss(1460).windowScale(7).sackPermitted(true).timestamps(true, now32(), 0);
+        send(p.ip, p.port, p.iss, 0, TcpHeader.SYN, BIG_WINDOW, null, 0);
+    }
+
+    @Override
+    public void lateAck(CookieAges.Probe p) {
+        writer.noOptions().timestamps(p.peerTs, now32(), p.tsRecent);
+        send(p.ip, p.port, p.iss + 1, p.irs + 1, TcpHeader.ACK | TcpHeader.PSH, BIG_WINDOW >>> 7, request, 1);
+    }
+
+    @Override
+    public void reset(CookieAges.Probe p, int seq, int ack) {
+        writer.noOptions();
+        send(p.ip, p.port, seq, ack, TcpHeader.RST | TcpHeader.ACK, 0, null, 0);
+    }
+
+    /** @return the aged cookies' outcomes (after {@link #run}) */
+    CookieAges aged() {
+        return aged;
     }
 
     private static int now32() {

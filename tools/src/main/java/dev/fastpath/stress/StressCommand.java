@@ -121,6 +121,11 @@ public final class StressCommand implements Callable<Integer> {
         + "(default: ${DEFAULT-VALUE})")
     private int forgedAcks = 2000;
 
+    @Option(names = "--cookie-ages", split = ",", paramLabel = "S[,S...]", description = "with --matrix: also answer "
+        + "SYN-ACKs only S seconds late (4 tuples per age, 0..3600) and report what the target does with such old "
+        + "cookies (accepted, reset, silent); the run lasts the oldest age and a few seconds, whatever --duration says")
+    private List<Integer> cookieAges = new ArrayList<>();
+
     @Option(names = "--options", description = "SYN options: linux or none (default: ${DEFAULT-VALUE})")
     private SynOptions options = SynOptions.LINUX;
 
@@ -224,6 +229,17 @@ public final class StressCommand implements Callable<Integer> {
             StressSlo slo) {
     }
 
+    private void checkMatrixOptions() {
+        if (matrix && (forgedAcks < 0 || forgedAcks > 1_000_000)) {
+            throw new IllegalArgumentException("--forged must be in 0..1000000");
+        }
+        if (!cookieAges.isEmpty() && (!matrix || cookieAges.size() > 16
+                || cookieAges.stream().anyMatch(a -> a == null || a < 0 || a > 3600))) {
+            throw new IllegalArgumentException(
+                "--cookie-ages needs --matrix and at most 16 ages, each 0..3600 seconds");
+        }
+    }
+
     private Plan plan() {
         if (target == null) {
             throw new IllegalArgumentException("--target ADDR:PORT is required");
@@ -268,6 +284,7 @@ public final class StressCommand implements Callable<Integer> {
                 + "space of %d (%d addresses × %d ports): widen --src or --ports, or send fewer", max, walker.size(),
                 walker.addressCount(), walker.portCount()));
         }
+        checkMatrixOptions();
         StressSlo slo = StressSlo.parse(slos);
         if (slo.any() && legitRate <= 0) {
             throw new IllegalArgumentException("--slo needs --legit-rate: the objectives are the legitimate clients'");
@@ -276,7 +293,8 @@ public final class StressCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--legit-rate must be in 0..1000000");
         }
         if (legitRate > 0 && (legitIp == null || io == Io.NONE)) {
-            throw new IllegalArgumentException("--legit-rate needs --legit-ip ADDR/PREFIX and a device (not --io none)");
+            throw new IllegalArgumentException(
+                "--legit-rate needs --legit-ip ADDR/PREFIX and a device (not --io none)");
         }
         if (legitTimeoutMs < 1 || legitTimeoutMs > 60_000) {
             throw new IllegalArgumentException("--legit-timeout-ms must be in 1..60000");
@@ -462,9 +480,6 @@ public final class StressCommand implements Callable<Integer> {
             }
         }
         PacketIo device;
-        if (matrix && (forgedAcks < 0 || forgedAcks > 1_000_000)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "stress: --forged must be in 0..1000000");
-        }
         try {
             device = open(p);
         } catch (NativeException | IllegalStateException e) {
@@ -605,14 +620,15 @@ public final class StressCommand implements Callable<Integer> {
             receiver.answerArpOn(packetIo);
             receiver.isn(isn);
             run = new MatrixRun(packetIo, new SegmentWriter(p.srcMac, dMac), p.walker, receiver, isn, p.targetIp,
-                p.targetPort, MatrixCase.defaults(), forgedAcks);
+                p.targetPort, MatrixCase.defaults(), forgedAcks, cookieAges);
             receiver.segmentHook(run);
             System.out.printf("stress --matrix: %d cases and %d forged ACKs to %s%n", MatrixCase.defaults().size(),
                 forgedAcks, target);
-            cases = run.run(System.nanoTime() + p.durationNs);
+            long span = cookieAges.isEmpty() ? 0 : CookieAges.spanNs(cookieAges);
+            cases = run.run(System.nanoTime() + Math.max(p.durationNs, span));
         }
         MatrixReport report = new MatrixReport(target, cases, run.forgedSent(), run.forgedAccepted(),
-            run.forgedReset(), io == Io.NONE);
+            run.forgedReset(), io == Io.NONE, run.aged());
         System.out.println(report.table());
         if (jsonFile != null) {
             Files.writeString(jsonFile, report.toJson() + "\n", StandardCharsets.UTF_8);

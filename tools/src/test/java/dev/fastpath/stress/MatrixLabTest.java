@@ -103,6 +103,40 @@ class MatrixLabTest {
         }
     }
 
+    /**
+     * Cookies answered late ({@code --cookie-ages}): Linux accepts a cookie while its minute counter is less than
+     * MAX_SYNCOOKIE_AGE (2) behind — anything under 60 s always, anything from 120 s never — and resets the ACK of an
+     * older one (cookie_v4_check() fails, the listener answers the ACK with a RST).
+     */
+    @Test
+    @Timeout(300)
+    void linuxTakesCookiesUpToItsValidityWindowAndResetsOlderOnes() throws Exception {
+        try (Lab lab = Lab.up()) {
+            check(lab.run(lab.nsB(), 10, "sysctl", "-qw", "net.ipv4.tcp_syncookies=2"));
+            check(lab.run(lab.nsB(), 10, "ip", "route", "replace", "198.19.0.0/16", "via", Lab.IP_A));
+            segmentOnTheWire(lab);
+            Child echo = new Child(lab.spawn(lab.nsB(), "python3", "-c", ECHO), "echo");
+            assertTrue(echo.awaitLine("ready", CHILD_MS).isPresent(), echo::output);
+            Run r = matrix(lab, 200_000, "--forged", "0", "--cookie-ages", "0,40,125");
+            assertEquals(0, r.rc, r.output);
+            Map<?, ?> old = (Map<?, ?>) r.json.get("old_cookies");
+            Map<Integer, Map<?, ?>> byAge = new HashMap<>();
+            for (Object o : (List<?>) old.get("ages")) {
+                Map<?, ?> m = (Map<?, ?>) o;
+                byAge.put(((Number) m.get("age_s")).intValue(), m);
+            }
+            assertEquals(CookieAges.PER_AGE, count(byAge.get(0), "accepted"), r.output);
+            assertEquals(CookieAges.PER_AGE, count(byAge.get(40), "accepted"), r.output);
+            assertEquals(CookieAges.PER_AGE, count(byAge.get(125), "reset"), r.output);
+            assertEquals(40, ((Number) old.get("all_accepted_up_to_s")).intValue(), r.output);
+            assertEquals(125, ((Number) old.get("none_accepted_from_s")).intValue(), r.output);
+        }
+    }
+
+    private static int count(Map<?, ?> age, String outcome) {
+        return ((Number) age.get(outcome)).intValue();
+    }
+
     @Test
     void fastpathServePassesAndTheBrokenKnobIsFlagged() throws Exception {
         try (Lab lab = Lab.up()) {
@@ -138,13 +172,18 @@ class MatrixLabTest {
     }
 
     private Run matrix(Lab lab) throws Exception {
+        return matrix(lab, CHILD_MS, "--forged", "300");
+    }
+
+    private Run matrix(Lab lab, long childMs, String... extra) throws Exception {
         Path json = dir.resolve("matrix-" + System.nanoTime() + ".json");
         List<String> args = new ArrayList<>(List.of("stress", "--matrix", "--iface", Lab.IF_A, "--io", "af_packet",
             "--target", Lab.IP_B + ":" + PORT, "--dst-mac", "02:00:c6:12:00:02", "--src", "198.19.9.0/24",
-            "--duration", "20", "--forged", "300", "--json", json.toString()));
+            "--duration", "20", "--json", json.toString()));
+        args.addAll(List.of(extra));
         Child c = new Child(lab.spawn(lab.nsA(), Lab.javaCommand(System.getProperty("java.class.path"),
             Main.class.getName(), args.toArray(String[]::new))), "matrix");
-        int rc = c.awaitExit(CHILD_MS);
+        int rc = c.awaitExit(childMs);
         String out = c.output();
         System.out.println(out);
         assertTrue(Files.exists(json), out);

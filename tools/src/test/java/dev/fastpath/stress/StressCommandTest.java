@@ -136,10 +136,14 @@ class StressCommandTest {
             {"--target", "198.18.0.2:80", "--io", "none", "--legit-rate", "10"},
             {"--target", "198.18.0.2:80", "--iface", "lo", "--legit-rate", "10", "--legit-ip", "10.0.0.3/24"},
             {"--target", "198.18.0.2:80", "--io", "none", "--slo", "latency=3"},
+            {"--target", "198.18.0.2:80", "--io", "none", "--cookie-ages", "0,125"},
+            {"--target", "198.18.0.2:80", "--io", "none", "--matrix", "--cookie-ages", "0,3601"},
+            {"--target", "198.18.0.2:80", "--io", "none", "--matrix", "--forged", "-1"},
         };
         String[] named = {"--target", "--target port", "--rate", "--step", "--step", "--shard", "--duration",
             "--duration", "--close rst needs --request", "--close", "--allow-target", "tuple space", "--iface",
-            "--target", "--slo needs --legit-rate", "--legit-ip", "--legit-ip 10.0.0.3/24 is outside", "--slo"};
+            "--target", "--slo needs --legit-rate", "--legit-ip", "--legit-ip 10.0.0.3/24 is outside", "--slo",
+            "--cookie-ages needs --matrix", "--cookie-ages", "--forged"};
         for (int i = 0; i < cases.length; i++) {
             Out o = stress("", cases[i]);
             assertEquals(2, o.rc(), String.join(" ", cases[i]) + ": " + o.err());
