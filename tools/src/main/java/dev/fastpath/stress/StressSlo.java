@@ -76,7 +76,8 @@ record StressSlo(double legitSuccessPct, double p99Ms) {
         return f;
     }
 
+    /** The objective as the user wrote it: 50, 99.9, 0.0001 (never 1.0E-4). */
     private static String fmt(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 }

@@ -23,6 +23,8 @@ class StressSloTest {
         assertEquals(2, missed.size(), missed.toString());
         assertTrue(missed.get(0).contains("legit-success=99.9") && missed.get(1).contains("p99-ms=50"), missed.get(0));
         assertFalse(StressSlo.parse(List.of()).any());
+        assertEquals(List.of("SLO p99-ms=0.0001 missed: 0.50 ms"),
+            StressSlo.parse(List.of("p99-ms=0.0001")).missed(100, 0.5), "named as written, not 1.0E-4");
     }
 
     @Test
