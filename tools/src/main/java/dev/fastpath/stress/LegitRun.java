@@ -5,6 +5,7 @@ import dev.fastpath.config.Knob;
 import dev.fastpath.iface.IpCidr;
 import dev.fastpath.poll.Idle;
 import dev.fastpath.serve.Server;
+import dev.fastpath.serve.StackOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,8 @@ final class LegitRun implements AutoCloseable {
         LegitApp app = new LegitApp(targetIp, targetPort, rate, request, timeoutNs, 65_536,
             config.intValue(Knob.STACK_MAX_CONNECTIONS));
         Server.Settings settings = new Server.Settings(Server.Io.AF_PACKET, iface, ip, prefix, 0, 0, null, config, 1,
-            List.of(), null, 0, Idle.SLEEPING, List.of(), "auto", 3, false, List.of(), List.of());
+            List.of(), null, 0, Idle.SLEEPING, List.of(), "auto", 3, false, List.of(), List.of(),
+            StackOptions.TxRing.DEFAULT);
         Server server = Server.start(settings, () -> app,
             w -> app.neighbours(targetIp, w.neighbours()::peek, w.ip()::resolveV4), false);
         return new LegitRun(app, server, timeoutNs);
