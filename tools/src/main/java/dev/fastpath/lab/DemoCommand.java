@@ -15,14 +15,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code fastpath demo}: the whole stack end to end, bounded and self-cleaning. It builds a lab
+ * {@code fastpath demo}: by default the load balancer's demo ({@link LbDemo}: a client namespace, {@code fastpath lb}
+ * and three nginx backends; live traffic through a SYN flood, a backend stopped and back, a reload; the verdict is
+ * every legitimate request answered). {@code --app http} is the HTTP server's demo: the whole stack end to end,
+ * bounded and self-cleaning. It builds a lab
  * (namespaces and a veth pair, 198.18.0.0/15 only), runs {@code serve --app http} in namespace A on
  * AF_XDP (or AF_PACKET), and from namespace B lets the Linux kernel be the client: curl once, then a
  * python3 client making many short connections with a request and a response each, printing
  * per-second counts while the server prints its own; then a summary, and the lab is torn down.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run the stack in a lab against the Linux kernel as client, with live counts (root).")
+        description = "The load balancer in a lab (client namespace, fastpath lb, three nginx backends) through a SYN "
+            + "flood, a backend stopped and back, a reload, with live counts and a verdict; or (--app http) the HTTP "
+            + "server against the Linux kernel as client (root).")
 public final class DemoCommand implements Callable<Integer> {
     /** The kernel-side client: threads making connections until the count or the time is reached. */
     private static final String CLIENT = """
@@ -68,12 +73,24 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--io", defaultValue = "af_xdp", description = "af_xdp or af_packet (default: ${DEFAULT-VALUE})")
     private String io;
 
+    @Option(names = "--app", defaultValue = "lb", description = "lb: the load balancer's demo; http: the HTTP "
+            + "server's (default: ${DEFAULT-VALUE})")
+    private String app;
+
     @Option(names = "--connections", defaultValue = "20000",
-            description = "at most this many (default: ${DEFAULT-VALUE})")
+            description = "http: at most this many (default: ${DEFAULT-VALUE})")
     private int connections;
 
-    @Option(names = "--seconds", defaultValue = "10", description = "at most this long (default: ${DEFAULT-VALUE})")
-    private int seconds;
+    @Option(names = "--seconds", description = "at most this long (default: 40 for lb, 10 for http)")
+    private Integer seconds;
+
+    @Option(names = "--rate", defaultValue = "200", description = "lb: legitimate requests per second (default: "
+            + "${DEFAULT-VALUE})")
+    private int rate;
+
+    @Option(names = "--flood-rate", defaultValue = "100000", paramLabel = "N|max", description = "lb: the SYN flood's "
+            + "rate, bounded to a fifth of the run (default: ${DEFAULT-VALUE})")
+    private String floodRate;
 
     @Option(names = "--threads", defaultValue = "8", description = "client threads (default: ${DEFAULT-VALUE})")
     private int threads;
@@ -95,13 +112,37 @@ public final class DemoCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--io must be af_xdp or af_packet, not '" + io + "'");
         }
+        if (!app.equals("lb") && !app.equals("http")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--app must be lb or http, not '" + app + "'");
+        }
+        if (seconds == null) {
+            seconds = app.equals("lb") ? 40 : 10;
+        }
         bounded("--connections", connections, 1_000_000);
         bounded("--seconds", seconds, 600);
         bounded("--threads", threads, 64);
+        bounded("--rate", rate, 5000);
+        if (!floodRate.equalsIgnoreCase("max") && !floodRate.matches("[1-9][0-9]{0,8}")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--flood-rate must be a positive number or "
+                    + "max, not '" + floodRate + "'");
+        }
         Optional<String> why = Lab.unavailableReason();
         if (why.isPresent()) {
             spec.commandLine().getErr().println("demo needs root and network namespaces: " + why.get());
             return 1;
+        }
+        if (app.equals("lb")) {
+            for (String tool : List.of("nginx", "curl")) {
+                if (Lab.exec(List.of("sh", "-c", "command -v " + tool), 5).exitCode() != 0) {
+                    spec.commandLine().getErr().println("demo: " + tool + " is not installed (bin/fastpath setup)");
+                    return 1;
+                }
+            }
+            if (seconds < 20) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--seconds must be at least 20 for the "
+                        + "lb demo, not " + seconds);
+            }
+            return new LbDemo(out, new LbDemo.Settings(io, seconds, rate, floodRate)).run() ? 0 : 1;
         }
         try (Lab lab = Lab.up()) {
             out.println("lab " + lab.name() + ": " + lab.nsA() + " (stack, " + Lab.IP_A + ") <-> " + lab.nsB()

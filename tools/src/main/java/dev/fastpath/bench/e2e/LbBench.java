@@ -1,5 +1,7 @@
 package dev.fastpath.bench.e2e;
 
+import dev.fastpath.lab.HttpProbeClient;
+import dev.fastpath.lab.LbLab;
 import dev.fastpath.lab.Lab;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.fastpath.bench.e2e;
 
+import dev.fastpath.lab.LbLab;
 import dev.fastpath.lab.Lab;
 import dev.fastpath.lab.ProjectHome;
 import dev.fastpath.stress.FloodResult;

@@ -1,4 +1,4 @@
-package dev.fastpath.bench.e2e;
+package dev.fastpath.lab;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,9 +19,10 @@ import org.HdrHistogram.Histogram;
  * moment the request was due (not when a thread got to it), so a stall counts against every request it delayed.
  * One virtual thread per request; each is bounded by TIMEOUT_MS (connect and every read).
  *
- * <p>Prints {@code ready}, then one line {@code done attempted=N ok=N failed=N bad=N p50us=.. p90us=.. p99us=..
- * p999us=.. maxus=..}: ok are answered as expected, failed never got an answer (refused, reset, timed out), bad got
- * a wrong one.
+ * <p>With LIVE ({@code live} as an eighth argument) it prints a line a second as it goes: {@code client t=Ns
+ * answered N/s ...}. Prints {@code ready}, then one line {@code done attempted=N ok=N failed=N bad=N p50us=..
+ * p90us=.. p99us=.. p999us=.. maxus=..}: ok are answered as expected, failed never got an answer (refused, reset,
+ * timed out), bad got a wrong one.
  */
 public final class HttpProbeClient {
     private static final int MAX_ANSWER = 64 * 1024;
@@ -30,7 +31,7 @@ public final class HttpProbeClient {
     }
 
     /**
-     * @param args HOST PORT PATH RATE SECONDS TIMEOUT_MS EXPECTED_BODY
+     * @param args HOST PORT PATH RATE SECONDS TIMEOUT_MS EXPECTED_BODY [live]
      * @throws InterruptedException when interrupted
      */
     public static void main(String[] args) throws InterruptedException {
@@ -50,6 +51,9 @@ public final class HttpProbeClient {
         CountDownLatch done = new CountDownLatch((int) n);
         System.out.println("ready");
         long start = System.nanoTime();
+        if (args.length > 7 && args[7].equals("live")) {
+            Thread.ofPlatform().daemon().start(() -> live(start, ok, failed, bad));
+        }
         for (long i = 0; i < n; i++) {
             long due = start + (long) (i * 1e9 / rate);
             long wait = due - System.nanoTime();
@@ -86,6 +90,24 @@ public final class HttpProbeClient {
         }
     }
 
+    /** Once a second: what was answered, failed and wrong in that second, and the totals. */
+    private static void live(long start, AtomicLong ok, AtomicLong failed, AtomicLong bad) {
+        long[] last = new long[3];
+        for (int t = 1; ; t++) {
+            long wait = start + t * 1_000_000_000L - System.nanoTime();
+            try {
+                TimeUnit.NANOSECONDS.sleep(Math.max(0, wait));
+            } catch (InterruptedException e) {
+                return;
+            }
+            long[] now = {ok.get(), failed.get(), bad.get()};
+            System.out.printf(Locale.ROOT, "client t=%3ds  answered %5d/s  failed %3d  wrong %3d   total answered %7d"
+                + "  failed %d  wrong %d%n", t, now[0] - last[0], now[1] - last[1], now[2] - last[2], now[0], now[1],
+                now[2]);
+            last = now;
+        }
+    }
+
     private static byte[] fetch(InetSocketAddress target, byte[] request, int timeoutMs) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(target, timeoutMs);
@@ -109,7 +131,7 @@ public final class HttpProbeClient {
      * @param body   the body expected
      * @return whether it is that answer
      */
-    static boolean answered(byte[] answer, String body) {
+    public static boolean answered(byte[] answer, String body) {
         String s = new String(answer, StandardCharsets.ISO_8859_1);
         int end = s.indexOf("\r\n\r\n");
         if (end < 0 || !s.matches("(?s)^HTTP/1\\.[01] 200 .*")) {

@@ -1,6 +1,5 @@
-package dev.fastpath.bench.e2e;
+package dev.fastpath.lab;
 
-import dev.fastpath.lab.Lab;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -24,14 +23,14 @@ import java.util.List;
  * flood's spoofed block ({@value #FLOOD_SRC}) go back to namespace B (the kernel's route, Fastpath's gateway), whose
  * kernel drops them unless the generator's XDP program counts them first.
  */
-final class LbLab implements AutoCloseable {
-    static final String VIP = Lab.IP_A;
-    static final int PORT = 80;
-    static final String CLIENT = Lab.IP_B;
-    static final String FLOOD_SRC = "198.19.0.0/16";
-    static final int BACKENDS = 3;
+public final class LbLab implements AutoCloseable {
+    public static final String VIP = Lab.IP_A;
+    public static final int PORT = 80;
+    public static final String CLIENT = Lab.IP_B;
+    public static final String FLOOD_SRC = "198.19.0.0/16";
+    public static final int BACKENDS = 3;
     /** The short answer every backend gives for {@code /}: the bodies the clients check. */
-    static final String BODY = "hello from nginx\n";
+    public static final String BODY = "hello from nginx\n";
 
     private final Lab lab;
     private final Path work;
@@ -55,7 +54,8 @@ final class LbLab implements AutoCloseable {
      * @param bigBytes   size of {@code /big}, the long transfer (a sparse file)
      * @return the lab, backends answering
      */
-    static LbLab up(Path work, int clientCpu, int lbCpu, long bigBytes) throws IOException, InterruptedException {
+    public static LbLab up(Path work, int clientCpu, int lbCpu, long bigBytes)
+            throws IOException, InterruptedException {
         Lab lab = Lab.up();
         LbLab l = new LbLab(lab, work, clientCpu, lbCpu);
         try {
@@ -92,36 +92,36 @@ final class LbLab implements AutoCloseable {
     }
 
     /** @return backend i's address (198.18.0.11 + i) */
-    static String backend(int i) {
+    public static String backend(int i) {
         return "198.18.0." + (11 + i);
     }
 
-    Lab lab() {
+    public Lab lab() {
         return lab;
     }
 
-    String nsA() {
+    public String nsA() {
         return lab.nsA();
     }
 
-    String nsB() {
+    public String nsB() {
         return lab.nsB();
     }
 
-    int clientCpu() {
+    public int clientCpu() {
         return clientCpu;
     }
 
-    int lbCpu() {
+    public int lbCpu() {
         return lbCpu;
     }
 
-    Path work() {
+    public Path work() {
         return work;
     }
 
     /** Starts backend i (its own nginx, one worker on the clients' core) and waits until it answers. */
-    void startBackend(int i) throws IOException, InterruptedException {
+    public void startBackend(int i) throws IOException, InterruptedException {
         Path conf = work.resolve("nginx-" + i + ".conf");
         Files.writeString(conf, String.join("\n",
             "worker_processes 1;",
@@ -156,7 +156,7 @@ final class LbLab implements AutoCloseable {
     }
 
     /** Kills backend i (SIGKILL: its connections are reset by its kernel, as a crashed server's). */
-    void killBackend(int i) throws InterruptedException {
+    public void killBackend(int i) throws InterruptedException {
         if (nginx[i] != null) {
             nginx[i].descendants().forEach(ProcessHandle::destroyForcibly);
             nginx[i].destroyForcibly();
@@ -169,7 +169,7 @@ final class LbLab implements AutoCloseable {
      * Pins every NAPI thread of veth-a to the balancer's core and of veth-b to the clients' core (again after
      * anything attached an XDP program: veth then makes new NAPI threads).
      */
-    void pinNapi() {
+    public void pinNapi() {
         pin(Lab.IF_A, lbCpu, 0);
         pin(Lab.IF_B, clientCpu, CLIENT_NAPI_NICE);
     }
@@ -177,10 +177,10 @@ final class LbLab implements AutoCloseable {
     /**
      * Niceness of veth-b's NAPI thread, the clients' receive work: above the flood generator and the clients on
      * their shared core, as {@code bench synflood} places its generator's receive work ({@code
-     * VictimRunner.GEN_NAPI_NICE}). At equal priority the generator held the core for whole slices while veth-b's
-     * 256-frame queue filled and the balancer's SYN-ACKs were dropped there — for either balancer.
+     * bench.e2e.VictimRunner.GEN_NAPI_NICE}). At equal priority the generator held the core for whole slices while
+     * veth-b's 256-frame queue filled and the balancer's SYN-ACKs were dropped there — for either balancer.
      */
-    static final int CLIENT_NAPI_NICE = VictimRunner.GEN_NAPI_NICE;
+    public static final int CLIENT_NAPI_NICE = -10;
 
     private static void pin(String dev, int cpu, int nice) {
         Lab.exec(List.of("sh", "-c", "for p in $(pgrep '^napi/" + dev + "-'); do taskset -pc " + cpu
@@ -188,7 +188,7 @@ final class LbLab implements AutoCloseable {
     }
 
     /** Gives veth-a its kernel address (for a kernel balancer) or takes it away (Fastpath owns it then). */
-    void kernelAddressOnA(boolean on) {
+    public void kernelAddressOnA(boolean on) {
         if (on) {
             check(lab.run(lab.nsA(), 5, "ip", "addr", "replace", Lab.IP_A + "/24", "dev", Lab.IF_A));
             check(lab.run(lab.nsA(), 5, "ip", "route", "replace", FLOOD_SRC, "via", Lab.IP_B, "dev", Lab.IF_A));
@@ -204,7 +204,7 @@ final class LbLab implements AutoCloseable {
      * @param cmd a command, run in namespace B pinned to the clients' core
      * @return its process, stderr merged into stdout
      */
-    Process spawnClient(List<String> cmd) {
+    public Process spawnClient(List<String> cmd) {
         List<String> all = new ArrayList<>(List.of("taskset", "-c", Integer.toString(clientCpu)));
         all.addAll(cmd);
         return lab.spawn(lab.nsB(), all.toArray(String[]::new));
@@ -214,13 +214,13 @@ final class LbLab implements AutoCloseable {
      * @param cmd a command, run in namespace A pinned to the balancer's core
      * @return its process, stderr merged into stdout
      */
-    Process spawnBalancer(List<String> cmd) {
+    public Process spawnBalancer(List<String> cmd) {
         List<String> all = new ArrayList<>(List.of("taskset", "-c", Integer.toString(lbCpu)));
         all.addAll(cmd);
         return lab.spawn(lab.nsA(), all.toArray(String[]::new));
     }
 
-    static void check(Lab.Result r) {
+    public static void check(Lab.Result r) {
         if (r.exitCode() != 0) {
             throw new IllegalStateException("lab command failed (" + r.exitCode() + "): " + r.output());
         }
