@@ -88,7 +88,7 @@ public final class DemoCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE})")
     private int rate;
 
-    @Option(names = "--flood-rate", defaultValue = "100000", paramLabel = "N|max", description = "lb: the SYN flood's "
+    @Option(names = "--flood-rate", defaultValue = "20000", paramLabel = "N|max", description = "lb: the SYN flood's "
             + "rate, bounded to a fifth of the run (default: ${DEFAULT-VALUE})")
     private String floodRate;
 

@@ -48,7 +48,11 @@ class LbDemoLabTest {
         assertTrue(v.find(), text);
         assertEquals(v.group(2), v.group(1));
         assertEquals(30 * 50, Integer.parseInt(v.group(2)), "the client ran its whole course");
+        Matcher lab = Pattern.compile("lab (\\S+): ").matcher(text);
+        assertTrue(lab.find(), text);
+        String name = lab.group(1);
         assertTrue(Lab.exec(List.of("ip", "netns", "list"), 5).output().lines()
-            .noneMatch(l -> l.contains(ProcessHandle.current().pid() + "-")), "the lab is torn down");
+            .noneMatch(l -> l.startsWith("fpA-" + name + " ") || l.startsWith("fpB-" + name + " ")
+                || l.equals("fpA-" + name) || l.equals("fpB-" + name)), "the demo's lab is torn down");
     }
 }
