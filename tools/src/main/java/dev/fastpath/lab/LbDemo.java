@@ -150,8 +150,8 @@ final class LbDemo {
         floodOut.join();
         say("flood over");
         Thread.sleep(1000);
-        say("stopping backend " + LbLab.backend(2) + " (nginx killed)");
-        lab.killBackend(2);
+        say("stopping backend " + LbLab.backend(2) + " (nginx's graceful quit: new connections refused)");
+        lab.stopBackend(2);
         Thread.sleep(5000);
         say("starting backend " + LbLab.backend(2) + " again");
         lab.startBackend(2);

@@ -155,6 +155,21 @@ public final class LbLab implements AutoCloseable {
         throw new IllegalStateException("nginx " + backend(i) + " does not answer");
     }
 
+    /**
+     * Stops backend i the way an operator does: nginx's graceful quit (SIGQUIT) closes its listener at once — new
+     * connections are refused, so the balancer retries them on another backend — and finishes the requests it has.
+     * Waits at most 10 s, then kills it.
+     */
+    public void stopBackend(int i) throws InterruptedException {
+        if (nginx[i] != null) {
+            Lab.exec(List.of("kill", "-QUIT", Long.toString(nginx[i].pid())), 5);
+            if (!nginx[i].waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                killBackend(i);
+            }
+            nginx[i] = null;
+        }
+    }
+
     /** Kills backend i (SIGKILL: its connections are reset by its kernel, as a crashed server's). */
     public void killBackend(int i) throws InterruptedException {
         if (nginx[i] != null) {
