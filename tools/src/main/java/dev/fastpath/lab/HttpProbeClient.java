@@ -26,6 +26,8 @@ import org.HdrHistogram.Histogram;
  */
 public final class HttpProbeClient {
     private static final int MAX_ANSWER = 64 * 1024;
+    /** Failures printed one a line (why each failed), at most. */
+    private static final int MAX_FAILURES_SHOWN = 20;
 
     private HttpProbeClient() {
     }
@@ -69,11 +71,16 @@ public final class HttpProbeClient {
                             h.recordValue(Math.min(us, h.getHighestTrackableValue()));
                         }
                         ok.incrementAndGet();
-                    } else {
-                        bad.incrementAndGet();
+                    } else if (bad.incrementAndGet() <= MAX_FAILURES_SHOWN) {
+                        System.out.printf(Locale.ROOT, "wrong answer to the request due at t=%.3fs: %d bytes: %s%n",
+                            (due - start) / 1e9, answer.length, new String(answer, 0, Math.min(answer.length, 60),
+                                StandardCharsets.ISO_8859_1).replace("\r\n", "|"));
                     }
                 } catch (IOException e) {
-                    failed.incrementAndGet();
+                    if (failed.incrementAndGet() <= MAX_FAILURES_SHOWN) {
+                        System.out.printf(Locale.ROOT, "failed request due at t=%.3fs after %d ms: %s%n",
+                            (due - start) / 1e9, (System.nanoTime() - due) / 1_000_000, e);
+                    }
                 } finally {
                     done.countDown();
                 }

@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 final class LbDemo {
     private static final Pattern LB_EVENT = Pattern.compile("DOWN|UP:|reloaded|refused|ERROR|WARN");
     private static final Pattern COUNTER = Pattern.compile("^worker\\d+\\.(LbClientAccepted|LbPairsClosed|LbPairsReset"
+        + "|LbResetFromBackend|LbResetFromClient|LbAttemptsExhausted|LbRefusedAllDown|LbBackendConnectTimeouts"
         + "|LbRetries|LbBackendConnectFailed|LbPassiveEjections|TcpExtSyncookiesSent|TcpExtSyncookiesRecv"
         + "|FpXdpSynAcks|LbBackendsDown|LbBackendsUp) \\d+$");
 
