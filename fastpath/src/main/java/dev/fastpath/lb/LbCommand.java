@@ -164,8 +164,11 @@ public final class LbCommand implements Callable<Integer> {
             running = next;
             LbSnapshot s = publish();
             System.out.println("reloaded generation " + s.generation() + ": " + s.vips().size() + " VIPs");
-        } catch (IOException | LbConfigException e) {
+        } catch (LbConfigException e) {
             System.err.println("lb: reload refused, the running configuration stays: " + e.getMessage());
+        } catch (IOException e) {
+            // the exception's kind says why: AccessDeniedException, NoSuchFileException name only the path
+            System.err.println("lb: reload refused, the running configuration stays: " + e);
         }
         System.out.flush();
     }

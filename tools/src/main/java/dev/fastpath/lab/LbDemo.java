@@ -94,7 +94,11 @@ final class LbDemo {
 
     /** @return whether every legitimate request was answered */
     boolean run() throws IOException, InterruptedException {
-        Path work = Files.createTempDirectory("fastpath-demo-lb-");
+        // Readable by all (nothing secret in it): the balancer drops every capability once it runs, so its reload
+        // reads the file without CAP_DAC_OVERRIDE.
+        Path work = Files.createTempDirectory("fastpath-demo-lb-",
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
         boolean all;
         try (LbLab lab = LbLab.up(work, 0, Math.min(1, Runtime.getRuntime().availableProcessors() - 1), 1_000_000)) {
             say("lab " + lab.lab().name() + ": " + lab.nsB() + " (kernel clients " + LbLab.CLIENT + ", nginx "
