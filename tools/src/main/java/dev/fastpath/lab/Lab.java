@@ -332,7 +332,10 @@ public final class Lab implements AutoCloseable {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             p.getOutputStream().close();
-            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+            // Its own reader thread: the common pool has one thread on a 2-core machine, so a second command run
+            // while another is being read (a link flapped during a transfer) could not be read within the timeout.
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()),
+                    r -> Thread.ofPlatform().daemon().name("lab-exec-output").start(r));
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();

@@ -457,8 +457,10 @@ public final class AfPacketIo implements PacketIo {
         long rc = net_h.sendto(fd, MemorySegment.NULL, 0, socket_h.MSG_DONTWAIT, MemorySegment.NULL, 0);
         if (rc < 0) {
             int errno = (int) -rc;
-            if (errno == Errors.EAGAIN || errno == Errors.ENOBUFS || errno == Errors.EINTR) {
-                // The device pushed back; the slots stay requested and the next flush kicks again.
+            if (errno == Errors.EAGAIN || errno == Errors.ENOBUFS || errno == Errors.EINTR
+                    || errno == Errors.ENETDOWN) {
+                // The device pushed back, or its link is down (tpacket_snd() checks IFF_UP before it takes a slot):
+                // the slots stay requested and the next flush kicks again, as AF_XDP's kick does.
                 txKickErrors++;
                 return 0;
             }
@@ -542,7 +544,7 @@ public final class AfPacketIo implements PacketIo {
      * @param rxQueueFreezes times the kernel found every block owned by user space (tp_freeze_q_cnt)
      * @param txFrames       frames committed to the TX ring
      * @param txRingFull     claims refused because the next slot was still in flight
-     * @param txKickErrors   kicks the device refused for now (EAGAIN, ENOBUFS), retried on the next flush
+     * @param txKickErrors   kicks the device refused for now (EAGAIN, ENOBUFS, ENETDOWN), retried on the next flush
      * @param txWrongFormat  slots the kernel rejected as malformed
      */
     public record Stats(int tpacketVersion, long rxFrames, long rxDrops, long rxQueueFreezes, long txFrames,
